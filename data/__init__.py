@@ -1,0 +1,1 @@
+"""Sample records and reference tables shipped with sosa."""

@@ -1,0 +1,349 @@
+"""`sosa enroll` and `sosa company …`: the participant register."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from ..errors import SosaError
+from .options import DbOption, JsonOption, YesOption, open_desk
+from .output import message, print_card, print_json, print_table, progress, stdin_is_terminal
+
+app = typer.Typer(help="The participant register: list, show, correct, suspend, withdraw, export.", no_args_is_help=True)
+
+LIST_COLUMNS = [
+    ("key", "Key"),
+    ("name_ja", "Name (ja)"),
+    ("name_en", "Name (en)"),
+    ("corporate_number", "法人番号"),
+    ("ncage", "NCAGE"),
+    ("status", "Status"),
+    ("share_usg", "USG"),
+    ("share_primes", "Primes"),
+]
+CONTACT_COLUMNS = [("name", "Name"), ("title", "Title"), ("email", "E-mail"), ("phone", "Phone"), ("role", "Role"), ("language", "Lang")]
+HISTORY_COLUMNS = [("at", "When (UTC)"), ("user", "Who"), ("action", "Action"), ("change", "Change")]
+
+# Options shared by `sosa enroll` and `sosa company update` (CLI.md fixes these names).
+NameJa = Annotated[Optional[str], typer.Option("--name-ja", help="Company name in Japanese.")]
+NameEn = Annotated[Optional[str], typer.Option("--name-en", help="Company name in English.")]
+CorporateNumber = Annotated[Optional[str], typer.Option("--corporate-number", help="法人番号, 13 digits.")]
+Ncage = Annotated[Optional[str], typer.Option("--ncage", help="NCAGE code, 5 characters.")]
+AddressJa = Annotated[Optional[str], typer.Option("--address-ja", help="Address in Japanese.")]
+AddressEn = Annotated[Optional[str], typer.Option("--address-en", help="Address in English.")]
+Products = Annotated[Optional[str], typer.Option("--products", help="Products and capabilities.")]
+UsPrograms = Annotated[Optional[str], typer.Option("--us-programs", help="US programs or primes supplied.")]
+Fsc = Annotated[Optional[list[str]], typer.Option("--fsc", help="Supply class (FSC) made; repeat for several.")]
+CocOn = Annotated[Optional[str], typer.Option("--coc-accepted-on", help="Date the Code of Conduct was accepted (ISO or 和暦).")]
+CocVersion = Annotated[Optional[str], typer.Option("--coc-version", help="Code of Conduct version accepted.")]
+CocSignatory = Annotated[Optional[str], typer.Option("--coc-signatory", help="Who signed the Code of Conduct.")]
+ShareUsg = Annotated[Optional[bool], typer.Option("--share-usg/--no-share-usg", help="Consent to share with the US government.")]
+SharePrimes = Annotated[Optional[bool], typer.Option("--share-primes/--no-share-primes", help="Consent to share with US primes.")]
+ContactName = Annotated[Optional[str], typer.Option("--contact-name", help="Contact person.")]
+ContactTitle = Annotated[Optional[str], typer.Option("--contact-title", help="Contact's title.")]
+ContactEmail = Annotated[Optional[str], typer.Option("--contact-email", help="Contact's e-mail.")]
+ContactPhone = Annotated[Optional[str], typer.Option("--contact-phone", help="Contact's phone.")]
+
+REQUIRED_OPTIONS = {"name_ja": "--name-ja", "name_en": "--name-en", "corporate_number": "--corporate-number"}
+
+
+def _given(**values: Any) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v is not None and v != []}
+
+
+def _contact(name, title, email, phone) -> dict[str, Any] | None:
+    contact = _given(name=name, title=title, email=email, phone=phone)
+    if contact and "name" not in contact:
+        raise SosaError("a contact needs a name", hint="add --contact-name")
+    return contact or None
+
+
+def enroll(
+    from_file: Annotated[Optional[str], typer.Option("--from", help="YAML file of one company or a list; - for stdin.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the input and show what would be enrolled; write nothing.")] = False,
+    name_ja: NameJa = None,
+    name_en: NameEn = None,
+    corporate_number: CorporateNumber = None,
+    ncage: Ncage = None,
+    address_ja: AddressJa = None,
+    address_en: AddressEn = None,
+    products: Products = None,
+    us_programs: UsPrograms = None,
+    fsc: Fsc = None,
+    coc_accepted_on: CocOn = None,
+    coc_version: CocVersion = None,
+    coc_signatory: CocSignatory = None,
+    share_usg: ShareUsg = None,
+    share_primes: SharePrimes = None,
+    contact_name: ContactName = None,
+    contact_title: ContactTitle = None,
+    contact_email: ContactEmail = None,
+    contact_phone: ContactPhone = None,
+    db: DbOption = None,
+) -> None:
+    """Enroll a company as a SoSA participant, from options or from a YAML file.
+
+    A company with a Code of Conduct acceptance date is enrolled; without one it is
+    recorded as applied. Consent to share with the US government and with US primes
+    is off unless given.
+
+    Example: sosa enroll --name-ja 株式会社東雲精機 --name-en "Shinonome Seiki Co., Ltd." --corporate-number 4010001000003 --coc-accepted-on 2026-11-01 --share-usg
+    """
+    from ..enrollment import Invalid, enroll as enroll_records, validate_company
+
+    if from_file is not None:
+        fields = _given(name_ja=name_ja, name_en=name_en, corporate_number=corporate_number, ncage=ncage, contact_name=contact_name)
+        if fields:
+            raise SosaError("--from reads every field from the file", hint="drop the other options or drop --from")
+        records, source = _read_file(from_file)
+    else:
+        raw = _given(
+            name_ja=name_ja, name_en=name_en, corporate_number=corporate_number, ncage=ncage,
+            address_ja=address_ja, address_en=address_en, products=products, us_programs=us_programs,
+            fsc=fsc, coc_accepted_on=coc_accepted_on, coc_version=coc_version, coc_signatory=coc_signatory,
+            share_usg=share_usg, share_primes=share_primes,
+        )
+        for field, option in REQUIRED_OPTIONS.items():
+            if field not in raw:
+                if not stdin_is_terminal():
+                    raise SosaError(f"missing {option}", hint="give it as an option, or use --from FILE")
+                raw[field] = typer.prompt(option.lstrip("-").replace("-", " ").capitalize())
+        contact = _contact(contact_name, contact_title, contact_email, contact_phone)
+        if contact:
+            raw["contacts"] = [contact]
+        record, problems = validate_company(raw)
+        if problems:
+            raise Invalid(problems)
+        records, source = [record], None
+
+    conn = open_desk(db)
+    if dry_run:
+        from ..enrollment import check_new, initial_status
+
+        check_new(conn, records, source)
+        rows = [
+            {"name_ja": r.values["name_ja"], "name_en": r.values["name_en"], "corporate_number": r.values["corporate_number"], "status": initial_status(r.values)}
+            for r in records
+        ]
+        print_table(rows, [("name_ja", "Name (ja)"), ("name_en", "Name (en)"), ("corporate_number", "法人番号"), ("status", "Would be")], title="Dry run: nothing written")
+        message(f"Dry run: {len(records)} compan{'y' if len(records) == 1 else 'ies'} would be enrolled; nothing was written.")
+        return
+    with progress("Enrolling", len(records)) as tick:
+        keys = enroll_records(conn, records, source=source, progress=tick)
+    for key in keys:
+        typer.echo(key)
+    message(f"Enrolled {len(keys)} compan{'y' if len(keys) == 1 else 'ies'}: {keys[0]}{'…' + keys[-1] if len(keys) > 1 else ''}.")
+
+
+def _read_file(name: str):
+    from ..enrollment import Invalid, Problem, validate_company
+    from ..importing import read_records
+
+    if name == "-":
+        data, source = sys.stdin.buffer.read(), "<stdin>"
+    else:
+        path = Path(name).expanduser()
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise SosaError(f"{name}: no such file") from None
+        except IsADirectoryError:
+            raise SosaError(f"{name} is a folder, not a YAML file") from None
+        except OSError as exc:
+            raise SosaError(f"{name}: cannot read ({exc.strerror})") from None
+        source = name
+    documents = read_records(data, source)
+    records, problems = [], []
+    for doc in documents:
+        record, found = validate_company(doc.values, doc.lines)
+        problems.extend(found)
+        if record:
+            records.append(record)
+    if problems:
+        raise Invalid(problems, source)
+    return records, source
+
+
+@app.command("list")
+def list_(
+    status: Annotated[Optional[str], typer.Option(help="Only this status: applied, enrolled, suspended, withdrawn.")] = None,
+    search: Annotated[Optional[str], typer.Option("--search", "-s", help="Text in a name, product or address (ja or en).")] = None,
+    fsc: Annotated[Optional[str], typer.Option(help="Only companies making this supply class.")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List the register, filtered by status, text or supply class.
+
+    Example: sosa company list --status enrolled --search 電子
+    """
+    from ..register import list_companies
+
+    conn = open_desk(db)
+    companies = list_companies(conn, status=status, search=search, fsc=fsc)
+    rows = [c.as_dict() for c in companies]
+    if as_json:
+        for row in rows:
+            row.pop("contacts", None)
+            row.pop("fsc", None)
+    print_table(rows, LIST_COLUMNS, as_json=as_json, title=f"{len(rows)} companies", empty="no companies match")
+
+
+def company_card(conn, ref: str, as_json: bool) -> None:
+    from ..audit import history
+    from ..register import get_company
+    from .main import describe_change
+
+    company = get_company(conn, ref)
+    entries = history(conn, company.key)
+    data = company.as_dict()
+    data["history"] = [e.as_dict() for e in entries]
+    fields = [
+        ("Key", company.key),
+        ("Status", company.status + (f" ({company.status_reason})" if company.status_reason else "")),
+        ("Name (ja)", company.name_ja),
+        ("Name (en)", company.name_en),
+        ("法人番号", company.corporate_number),
+        ("NCAGE", company.ncage),
+        ("Address (ja)", company.address_ja),
+        ("Address (en)", company.address_en),
+        ("Products", company.products),
+        ("Supply classes", company.fsc),
+        ("US programs", company.us_programs),
+        ("Code of Conduct", " ".join(filter(None, [company.coc_version, company.coc_accepted_on and f"accepted {company.coc_accepted_on}", company.coc_signatory and f"by {company.coc_signatory}"])) or "not accepted"),
+        ("Share with USG", company.share_usg),
+        ("Share with primes", company.share_primes),
+    ]
+    history_rows = [{**e.as_dict(), "change": describe_change(e.before, e.after)} for e in entries]
+    print_card(
+        f"{company.key} {company.name_ja}",
+        fields,
+        data=data,
+        as_json=as_json,
+        sections=[("Contacts", data["contacts"], CONTACT_COLUMNS), ("History", history_rows, HISTORY_COLUMNS)],
+    )
+
+
+@app.command()
+def show(
+    company: Annotated[str, typer.Argument(help="Key (C-0001) or 法人番号.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show one company: its record, contacts, consents, status and history.
+
+    Example: sosa company show C-0001
+    """
+    company_card(open_desk(db), company, as_json)
+
+
+@app.command()
+def update(
+    company: Annotated[str, typer.Argument(help="Key (C-0001) or 法人番号.")],
+    name_ja: NameJa = None,
+    name_en: NameEn = None,
+    corporate_number: CorporateNumber = None,
+    ncage: Ncage = None,
+    address_ja: AddressJa = None,
+    address_en: AddressEn = None,
+    products: Products = None,
+    us_programs: UsPrograms = None,
+    fsc: Fsc = None,
+    coc_accepted_on: CocOn = None,
+    coc_version: CocVersion = None,
+    coc_signatory: CocSignatory = None,
+    share_usg: ShareUsg = None,
+    share_primes: SharePrimes = None,
+    contact_name: ContactName = None,
+    contact_title: ContactTitle = None,
+    contact_email: ContactEmail = None,
+    contact_phone: ContactPhone = None,
+    db: DbOption = None,
+) -> None:
+    """Correct a company's record; every value is checked as at enrollment.
+
+    Contact options replace the main contact. Setting --coc-accepted-on on an applied
+    company enrolls it.
+
+    Example: sosa company update C-0001 --ncage 7A123 --no-share-primes
+    """
+    from ..register import change
+
+    raw = _given(
+        name_ja=name_ja, name_en=name_en, corporate_number=corporate_number, ncage=ncage,
+        address_ja=address_ja, address_en=address_en, products=products, us_programs=us_programs,
+        fsc=fsc, coc_accepted_on=coc_accepted_on, coc_version=coc_version, coc_signatory=coc_signatory,
+        share_usg=share_usg, share_primes=share_primes,
+    )
+    conn = open_desk(db)
+    contact = _contact(contact_name, contact_title, contact_email, contact_phone)
+    if contact:
+        from ..register import get_company
+
+        others = [c.__dict__ for c in get_company(conn, company).contacts[1:]]
+        raw["contacts"] = [contact, *others]
+    updated = change(conn, company, raw)
+    message(f"Updated {updated.key} {updated.name_ja} (status {updated.status}).")
+
+
+def _status_command(target: str, action: str, verb: str):
+    def command(
+        company: Annotated[str, typer.Argument(help="Key (C-0001) or 法人番号.")],
+        reason: Annotated[Optional[str], typer.Option(help="Why; kept in the record and the audit trail.")] = None,
+        yes: YesOption = False,
+        db: DbOption = None,
+    ) -> None:
+        from ..register import get_company, set_status
+
+        if action == "withdraw" and not reason:
+            raise SosaError("a withdrawal needs a reason", hint='add --reason "…" (e.g. "company request of 2026-11-20")')
+        conn = open_desk(db)
+        if stdin_is_terminal() and not yes:
+            current = get_company(conn, company)
+            typer.confirm(f"{verb.capitalize()} {current.key} {current.name_ja}?", abort=True)
+        updated = set_status(conn, company, target, reason=reason, action=action)
+        message(f"{updated.key} {updated.name_ja} is now {updated.status}.")
+
+    return command
+
+
+STATUS_COMMANDS = {
+    "suspend": ("suspended", "Suspend an enrolled company (it stays in the register).\n\nExample: sosa company suspend C-0003 --reason \"audit pending\""),
+    "reinstate": ("enrolled", "Reinstate a suspended company.\n\nExample: sosa company reinstate C-0003"),
+    "withdraw": ("withdrawn", "Record a company's voluntary withdrawal (final); --reason is required.\n\nExample: sosa company withdraw C-0003 --reason \"company request of 2026-11-20\""),
+}
+for _action, (_target, _doc) in STATUS_COMMANDS.items():
+    _fn = _status_command(_target, _action, _action)
+    _fn.__doc__ = _doc
+    app.command(_action)(_fn)
+
+
+@app.command("export")
+def export(
+    to: Annotated[str, typer.Option("--to", help="usg (US government) or primes (US prime contractors).")],
+    fmt: Annotated[str, typer.Option("--format", help="csv, json or xlsx.")] = "csv",
+    out: Annotated[Optional[Path], typer.Option("--out", help="File to write; stdout if omitted (csv, json).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Export enrolled companies that consented to the recipient; the audit trail records who went where.
+
+    Example: sosa company export --to usg --format xlsx --out usg-2026-11.xlsx
+    """
+    from ..exporting import export as run_export
+
+    conn = open_desk(db)
+    result = run_export(conn, to, fmt, out)
+    if result.destination == "stdout":
+        sys.stdout.buffer.write(result.content)
+        sys.stdout.flush()
+    message(f"Exported {len(result.keys)} companies for {to} as {fmt}" + ("" if result.destination == "stdout" else f" to {result.destination}") + "; recorded in the audit trail.")
+
+
+def register(root: typer.Typer) -> None:
+    root.command("enroll")(enroll)
+    root.add_typer(app, name="company")
+
+
+__all__ = ["register", "print_json"]

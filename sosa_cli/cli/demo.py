@@ -1,0 +1,36 @@
+"""`sosa demo`: run the desk's workflow on sample data and show the result."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .output import message, print_table
+
+
+def demo(
+    folder: Annotated[Optional[Path], typer.Option("--dir", help="Folder for the demo database (default: a new temporary folder).")] = None,
+) -> None:
+    """Run the whole workflow on sample data in a fresh database, and show the register.
+
+    Your own database is not touched.
+
+    Example: sosa demo --dir /tmp/sosa-demo
+    """
+    from .. import demo as scenario
+    from ..register import list_companies
+    from .company import LIST_COLUMNS
+
+    run = scenario.prepare(folder)
+    message(f"Demo database: {run.database}")
+    scenario.enroll_samples(run)
+    for step in run.steps:
+        message(f"• {step}")
+    print_table([c.as_dict() for c in list_companies(run.conn)], LIST_COLUMNS, title="The participant register")
+    message(f"Explore it with: sosa --db {run.database} company list   (or export SOSA_DB={run.database})")
+
+
+def register(root: typer.Typer) -> None:
+    root.command("demo")(demo)

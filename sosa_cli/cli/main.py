@@ -1,0 +1,233 @@
+"""The `sosa` command: the top-level app, error handling, and the database commands."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from .. import __version__
+from ..errors import SosaError
+from .options import DbOption, JsonOption, open_desk
+from .output import message, print_card, print_json, print_table
+
+
+def _fail(text: str) -> None:
+    click.echo(f"sosa: {text}", err=True)
+
+
+class SosaGroup(TyperGroup):
+    """Turns the domain's refusals into one line on stderr and exit status 1.
+
+    `SOSA_DEBUG=1` lets the traceback through for developers.
+    """
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except SosaError as exc:
+            if os.environ.get("SOSA_DEBUG"):
+                raise
+            _fail(str(exc))
+            raise click.exceptions.Exit(1) from None
+        except sqlite3.OperationalError as exc:
+            if os.environ.get("SOSA_DEBUG"):
+                raise
+            hint = " (another officer is holding the database; try again)" if "locked" in str(exc) else ""
+            _fail(f"database error: {exc}{hint}")
+            raise click.exceptions.Exit(1) from None
+        except KeyboardInterrupt:
+            _fail("interrupted; nothing was changed by the unfinished command")
+            raise click.exceptions.Exit(130) from None
+        except Exception as exc:  # a bug: still one line, never a traceback for officers
+            if os.environ.get("SOSA_DEBUG"):
+                raise
+            _fail(f"unexpected error: {type(exc).__name__}: {exc} (run with SOSA_DEBUG=1 for details)")
+            raise click.exceptions.Exit(1) from None
+
+
+app = typer.Typer(
+    cls=SosaGroup,
+    name="sosa",
+    help="Desk tool of ATLA's Japan–US Security of Supply Arrangement (SoSA) desk.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        click.echo(f"sosa {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    db: DbOption = None,
+    version: Annotated[
+        Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = None,
+) -> None:
+    """Keep the SoSA participant register, delays, requests, US asks and letters.
+
+    Example: sosa enroll --from companies.yaml
+    """
+    ctx.obj = {"db": db}
+
+
+@app.command()
+def init(db: DbOption = None) -> None:
+    """Create the database, or upgrade it to this version's schema (safe to repeat).
+
+    Example: sosa init --db ~/sosa/desk.db
+    """
+    from ..migrations import LATEST
+
+    conn = open_desk(db)
+    message(f"Database ready at {conn.path} (schema {LATEST}).")
+
+
+db_app = typer.Typer(help="Where the database lives; back it up and check it.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("path")
+def db_path(db: DbOption = None) -> None:
+    """Print the database file in use.
+
+    Example: sosa db path
+    """
+    from ..store import resolve_path
+
+    ctx = click.get_current_context().find_root()
+    click.echo(str(resolve_path(db or (ctx.obj or {}).get("db"))))
+
+
+@db_app.command("backup")
+def db_backup(file: Annotated[Path, typer.Argument(help="New file to write the copy to.")], db: DbOption = None) -> None:
+    """Copy the database while it is in use, then check the copy's integrity.
+
+    Example: sosa db backup ~/backups/sosa-2026-11-26.db
+    """
+    from ..store import backup
+
+    conn = open_desk(db, create=False)
+    target = backup(conn, file)
+    message(f"Backed up {conn.path} to {target}; the copy passed its integrity check.")
+
+
+@db_app.command("check")
+def db_check(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Check the database's integrity and walk the audit trail's hash chain.
+
+    Example: sosa db check
+    """
+    from ..audit import verify
+    from ..store import integrity_problems
+
+    conn = open_desk(db, create=False)
+    problems = integrity_problems(conn)
+    chain = verify(conn)
+    if as_json:
+        print_json({"integrity": problems or "ok", "audit_entries": chain.rows, "audit_ok": chain.ok, "audit_problem": chain.problem, "audit_broken_at": chain.broken_at})
+    if problems:
+        raise SosaError(f"integrity check failed: {problems[0]}")
+    if not chain.ok:
+        raise SosaError(f"audit entry {chain.broken_at} is broken: {chain.problem}")
+    if not as_json:
+        message(f"{conn.path}: integrity ok; audit trail of {chain.rows} entries intact.")
+
+
+audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def audit_verify(db: DbOption = None) -> None:
+    """Walk the audit trail's hash chain and report the first broken entry.
+
+    Example: sosa audit verify
+    """
+    from ..audit import verify
+
+    conn = open_desk(db, create=False)
+    result = verify(conn)
+    if not result.ok:
+        raise SosaError(
+            f"audit entry {result.broken_at} is broken: {result.problem}",
+            hint="the log was changed outside sosa; restore from a backup and report it",
+        )
+    message(f"Audit trail intact: {result.rows} entries, each chained to the one before.")
+
+
+LOG_COLUMNS = [("id", "#"), ("at", "When (UTC)"), ("user", "Who"), ("action", "Action"), ("record", "Record"), ("change", "Change")]
+
+
+def describe_change(before, after) -> str:
+    """A one-line summary of what an audit entry changed, for tables."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        return "; ".join(f"{k}: {before.get(k)!r} → {after.get(k)!r}" for k in after)
+    if isinstance(after, dict):
+        return ", ".join(f"{k}={v}" for k, v in after.items() if v not in (None, [], "") and k != "contacts")[:160]
+    return ""
+
+
+@app.command()
+def log(
+    record: Annotated[Optional[str], typer.Argument(help="A record key (C-0001, L-0003, …); all records if omitted.")] = None,
+    limit: Annotated[int, typer.Option(help="How many of the latest entries, without RECORD.")] = 50,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show the audit trail: a record's whole history, or the latest entries.
+
+    Example: sosa log C-0001
+    """
+    from ..audit import history
+    from ..register import get_company
+
+    conn = open_desk(db, create=False)
+    key = record
+    if record:
+        key = record.strip().upper()
+        if key.startswith("C") or key.replace("-", "").isdigit():
+            key = get_company(conn, record).key
+    entries = history(conn, key, limit=limit)
+    rows = [{**e.as_dict(), "change": describe_change(e.before, e.after)} for e in entries]
+    if as_json:
+        print_json([e.as_dict() for e in entries])
+        return
+    print_table(rows, LOG_COLUMNS, title=f"History of {key}" if key else "Latest audit entries", empty="no entries")
+
+
+def _register_commands() -> None:
+    from . import company, demo
+
+    company.register(app)
+    demo.register(app)
+
+
+_register_commands()
+
+
+def run() -> None:
+    """Console-script entry point."""
+    try:
+        app(prog_name="sosa")
+    except BrokenPipeError:  # `sosa company list | head`
+        sys.stderr.close()
+        sys.exit(0)
+
+
+__all__ = ["app", "run", "print_card"]

@@ -1,0 +1,152 @@
+"""How commands show what they return: tables and cards on a terminal, tab-separated
+lines when piped, stable JSON with `--json`. Data goes to stdout, messages to stderr.
+
+User text is never read as Rich markup: every value is printed as a `Text`, so a note
+saying `[urgent]` prints as typed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+Column = tuple[str, str]  # (key in the record, header on the terminal)
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, no_color=bool(os.environ.get("NO_COLOR")) or None)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_cell(v) for v in value)
+    return str(value)
+
+
+def _plain(value: Any) -> str:
+    # A tab or newline inside a value would break the line-per-record contract.
+    return _cell(value).replace("\t", " ").replace("\r", " ").replace("\n", " ")
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def message(text: str) -> None:
+    """A message for the officer (stderr), never data."""
+    import click
+
+    click.echo(text, err=True)
+
+
+def print_table(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[Column],
+    *,
+    as_json: bool = False,
+    title: str | None = None,
+    empty: str = "nothing to show",
+) -> None:
+    if as_json:
+        print_json(list(rows))
+        return
+    if not stdout_is_terminal():
+        for row in rows:
+            sys.stdout.write("\t".join(_plain(row.get(key)) for key, _ in columns) + "\n")
+        return
+    if not rows:
+        message(empty)
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=Text(title) if title else None, title_justify="left", header_style="bold")
+    for _, header in columns:
+        table.add_column(Text(header))
+    for row in rows:
+        table.add_row(*(Text(_cell(row.get(key))) for key, _ in columns))
+    _console().print(table)
+
+
+Section = tuple[str, Sequence[dict[str, Any]], Sequence[Column]]
+
+
+def print_card(
+    title: str,
+    fields: Sequence[tuple[str, Any]],
+    *,
+    data: dict[str, Any],
+    as_json: bool = False,
+    sections: Iterable[Section] = (),
+) -> None:
+    """One record: a card on a terminal, `label<TAB>value` lines when piped."""
+    if as_json:
+        print_json(data)
+        return
+    sections = list(sections)
+    if not stdout_is_terminal():
+        for label, value in fields:
+            sys.stdout.write(f"{label}\t{_plain(value)}\n")
+        for name, rows, columns in sections:
+            for row in rows:
+                sys.stdout.write("\t".join([name] + [_plain(row.get(k)) for k, _ in columns]) + "\n")
+        return
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column()
+    for label, value in fields:
+        grid.add_row(Text(label), Text(_cell(value)))
+    parts: list[Any] = [grid]
+    for name, rows, columns in sections:
+        if not rows:
+            continue
+        table = Table(title=Text(name), title_justify="left", header_style="bold", expand=False)
+        for _, header in columns:
+            table.add_column(Text(header))
+        for row in rows:
+            table.add_row(*(Text(_cell(row.get(k))) for k, _ in columns))
+        parts.append(table)
+    _console().print(Panel(Group(*parts), title=Text(title), title_align="left"))
+
+
+@contextmanager
+def progress(label: str, total: int, *, threshold: int = 50) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr for long jobs on a terminal; silent otherwise."""
+    if total < threshold or not sys.stderr.isatty():
+        yield lambda done: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=_console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda done: bar.update(task, completed=done)

@@ -1,0 +1,272 @@
+"""Enrollment: validating a company's record and adding it to the participant register.
+
+One set of field rules serves `sosa enroll` options, YAML files and `company update`,
+so a value refused in one place is refused in all of them.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import audit, identifiers
+from .calendar import parse_date
+from .clock import now_utc
+from .errors import SosaError
+from .keys import format_key
+
+MAX_TEXT = 2000
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_TRUE = {"true", "yes", "y", "1", "on", "はい"}
+_FALSE = {"false", "no", "n", "0", "off", "いいえ"}
+LANGUAGES = ("ja", "en")
+
+
+@dataclass
+class Problem:
+    """One thing wrong with one field, for reporting as `file:line: field: message`."""
+
+    field: str
+    message: str
+    line: int | None = None
+
+    def render(self, source: str | None = None) -> str:
+        where = ":".join(str(p) for p in (source, self.line) if p is not None)
+        return f"{where + ': ' if where else ''}{self.field}: {self.message}"
+
+
+class Invalid(SosaError):
+    """Several problems at once: every one of them is reported, not just the first."""
+
+    def __init__(self, problems: list[Problem], source: str | None = None):
+        self.problems = problems
+        self.source = source
+        lines = [p.render(source) for p in problems]
+        super().__init__(lines[0] if len(lines) == 1 else f"{len(lines)} problems:\n" + "\n".join(lines))
+
+
+# --- field rules -----------------------------------------------------------------
+
+
+def text(value: Any, *, multiline: bool = False) -> str:
+    if isinstance(value, (list, tuple)):
+        value = "; ".join(text(v) for v in value)
+    if not isinstance(value, str):
+        raise SosaError("must be text")
+    value = value.strip()
+    if len(value) > MAX_TEXT:
+        raise SosaError(f"is {len(value)} characters long; at most {MAX_TEXT}")
+    if _CONTROL.search(value) or (not multiline and ("\n" in value or "\r" in value)):
+        raise SosaError("contains control characters")
+    return value
+
+
+def flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+        return value.strip().lower() in _TRUE
+    raise SosaError(f"{value!r} is not yes or no")
+
+
+def iso_date(value: Any) -> str:
+    return parse_date(value).isoformat()
+
+
+def fsc_list(value: Any) -> list[str]:
+    items = value if isinstance(value, (list, tuple)) else re.split(r"[,\s]+", str(value))
+    codes = [identifiers.fsc(str(v)) for v in items if str(v).strip()]
+    return sorted(set(codes))
+
+
+def language(value: Any) -> str:
+    value = text(value).lower()
+    if value not in LANGUAGES:
+        raise SosaError(f"{value!r} is not a letter language; use ja or en")
+    return value
+
+
+# field name → (rule, required)
+COMPANY_FIELDS: dict[str, tuple[Callable[[Any], Any], bool]] = {
+    "name_ja": (text, True),
+    "name_en": (text, True),
+    "corporate_number": (identifiers.corporate_number, True),
+    "ncage": (identifiers.ncage, False),
+    "address_ja": (text, False),
+    "address_en": (text, False),
+    "products": (text, False),
+    "us_programs": (text, False),
+    "fsc": (fsc_list, False),
+    "coc_version": (text, False),
+    "coc_accepted_on": (iso_date, False),
+    "coc_signatory": (text, False),
+    "share_usg": (flag, False),
+    "share_primes": (flag, False),
+}
+CONTACT_FIELDS: dict[str, tuple[Callable[[Any], Any], bool]] = {
+    "name": (text, True),
+    "title": (text, False),
+    "email": (identifiers.email, False),
+    "phone": (identifiers.phone, False),
+    "role": (text, False),
+    "language": (language, False),
+}
+COMPANY_COLUMNS = [f for f in COMPANY_FIELDS if f != "fsc"]
+
+
+def apply_rules(
+    raw: Mapping[str, Any],
+    rules: Mapping[str, tuple[Callable[[Any], Any], bool]],
+    prefix: str,
+    lines: Mapping[str, int],
+    problems: list[Problem],
+    *,
+    partial: bool = False,
+) -> dict[str, Any]:
+    clean: dict[str, Any] = {}
+    for name, value in raw.items():
+        path = prefix + name
+        if name not in rules:
+            known = ", ".join(rules)
+            problems.append(Problem(path, f"unknown field (known fields: {known})", lines.get(path)))
+            continue
+        rule, required = rules[name]
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                problems.append(Problem(path, "is required", lines.get(path)))
+            else:
+                clean[name] = None
+            continue
+        try:
+            clean[name] = rule(value)
+        except SosaError as exc:
+            problems.append(Problem(path, exc.message, lines.get(path)))
+    if not partial:
+        for name, (_, required) in rules.items():
+            if required and name not in raw:
+                problems.append(Problem(prefix + name, "is required", lines.get(prefix.rstrip(".")) or lines.get("")))
+    return clean
+
+
+@dataclass
+class CompanyInput:
+    """A validated company record, ready to store."""
+
+    values: dict[str, Any]
+    contacts: list[dict[str, Any]] = field(default_factory=list)
+    fsc: list[str] = field(default_factory=list)
+    line: int | None = None
+
+
+def validate_company(raw: Mapping[str, Any], lines: Mapping[str, int] | None = None) -> tuple[CompanyInput | None, list[Problem]]:
+    """Check one record as given by options or a YAML mapping; all problems at once."""
+    lines = lines or {}
+    problems: list[Problem] = []
+    raw = dict(raw)
+    raw_contacts = raw.pop("contacts", None) or []
+    values = apply_rules(raw, COMPANY_FIELDS, "", lines, problems)
+    contacts: list[dict[str, Any]] = []
+    if not isinstance(raw_contacts, list):
+        problems.append(Problem("contacts", "must be a list of contacts", lines.get("contacts")))
+        raw_contacts = []
+    for index, contact in enumerate(raw_contacts, start=1):
+        prefix = f"contacts.{index}."
+        if not isinstance(contact, Mapping):
+            problems.append(Problem(f"contacts.{index}", "must be a mapping with name, title, email, …", lines.get(f"contacts.{index}")))
+            continue
+        contacts.append(apply_rules(contact, CONTACT_FIELDS, prefix, lines, problems))
+    if problems:
+        return None, problems
+    fsc = values.pop("fsc", None) or []
+    values.setdefault("share_usg", False)
+    values.setdefault("share_primes", False)
+    return CompanyInput(values=values, contacts=contacts, fsc=fsc, line=lines.get("")), []
+
+
+# --- storing -------------------------------------------------------------------------
+
+
+def initial_status(values: Mapping[str, Any]) -> str:
+    # Enrollment means accepting the Code of Conduct: without the date it is an application.
+    return "enrolled" if values.get("coc_accepted_on") else "applied"
+
+
+def _existing_key(conn: sqlite3.Connection, corporate_number: str) -> str | None:
+    row = conn.execute("SELECT key FROM companies WHERE corporate_number = ?", (corporate_number,)).fetchone()
+    return row["key"] if row else None
+
+
+def check_new(conn: sqlite3.Connection, records: list[CompanyInput], source: str | None = None) -> None:
+    """Refuse 法人番号 already registered or given twice, naming the existing key or line."""
+    problems: list[Problem] = []
+    seen: dict[str, CompanyInput] = {}
+    for rec in records:
+        number = rec.values["corporate_number"]
+        key = _existing_key(conn, number)
+        if key:
+            problems.append(Problem("corporate_number", f"法人番号 {number} is already registered as {key}", rec.line))
+        elif number in seen:
+            first = seen[number].line
+            problems.append(Problem("corporate_number", f"法人番号 {number} appears twice in this input" + (f" (first at line {first})" if first else ""), rec.line))
+        else:
+            seen[number] = rec
+    if problems:
+        raise Invalid(problems, source)
+
+
+def store_contacts(conn: sqlite3.Connection, company_id: int, contacts: Iterable[Mapping[str, Any]]) -> None:
+    conn.execute("DELETE FROM contacts WHERE company_id = ?", (company_id,))
+    conn.executemany(
+        "INSERT INTO contacts (company_id, position, name, title, email, phone, role, language)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (company_id, pos, c.get("name"), c.get("title"), c.get("email"), c.get("phone"), c.get("role"), c.get("language"))
+            for pos, c in enumerate(contacts, start=1)
+        ],
+    )
+
+
+def store_fsc(conn: sqlite3.Connection, company_id: int, codes: Iterable[str]) -> None:
+    conn.execute("DELETE FROM company_fsc WHERE company_id = ?", (company_id,))
+    conn.executemany("INSERT INTO company_fsc (company_id, fsc) VALUES (?, ?)", [(company_id, c) for c in codes])
+
+
+def snapshot(values: Mapping[str, Any], contacts: list[Mapping[str, Any]], fsc: list[str]) -> dict[str, Any]:
+    """What the audit trail keeps of a company: every field, its contacts and classes."""
+    return {**{c: values.get(c) for c in COMPANY_COLUMNS}, "status": values.get("status"), "fsc": list(fsc), "contacts": [dict(c) for c in contacts]}
+
+
+def enroll(
+    conn: sqlite3.Connection,
+    records: list[CompanyInput],
+    *,
+    source: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[str]:
+    """Add validated companies to the register, all or nothing; returns their keys."""
+    from .store import transaction
+
+    keys: list[str] = []
+    with transaction(conn):
+        check_new(conn, records, source)
+        next_id = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM companies").fetchone()[0]
+        stamp = now_utc()
+        for done, rec in enumerate(records, start=1):
+            key = format_key("C", next_id)
+            values = {c: rec.values.get(c) for c in COMPANY_COLUMNS}
+            values.update(id=next_id, key=key, status=initial_status(values), created_at=stamp, updated_at=stamp)
+            values["share_usg"] = int(bool(values["share_usg"]))
+            values["share_primes"] = int(bool(values["share_primes"]))
+            columns = ", ".join(values)
+            conn.execute(f"INSERT INTO companies ({columns}) VALUES ({', '.join(':' + c for c in values)})", values)
+            store_contacts(conn, next_id, rec.contacts)
+            store_fsc(conn, next_id, rec.fsc)
+            audit.record(conn, "enroll", key, after=snapshot(values, rec.contacts, rec.fsc))
+            keys.append(key)
+            next_id += 1
+            if progress:
+                progress(done)
+    return keys

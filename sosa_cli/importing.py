@@ -1,0 +1,106 @@
+"""Reading officers' YAML files safely.
+
+`yaml.safe_load` turns `NO` into False, `010` into 8 and `12:30` into 750, and keeps the
+last of two duplicate keys without a word (NOTES.md). Here the file is composed with
+the C base loader, so every scalar stays the text the officer typed, and the node tree
+is walked by hand: duplicate keys and aliases (the "billion laughs" bomb) are refused,
+and every value keeps its line number for error messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import SosaError
+
+MAX_BYTES = 50 * 1024 * 1024
+
+
+@dataclass
+class Document:
+    """One record read from a file: its values (text, lists, mappings) and their lines."""
+
+    values: Any
+    lines: dict[str, int]
+
+
+def _loader():
+    import yaml
+
+    return getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+
+
+def read_text(data: bytes, source: str) -> str:
+    if len(data) > MAX_BYTES:
+        raise SosaError(f"{source}: {len(data):,} bytes is too large for one file (at most {MAX_BYTES:,})")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SosaError(f"{source}: not UTF-8 text (byte {exc.start} cannot be read)", hint="save the file as UTF-8") from None
+
+
+def compose(text: str, source: str):
+    import yaml
+
+    try:
+        return yaml.compose(text, Loader=_loader())
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = f":{mark.line + 1}" if mark else ""
+        raise SosaError(f"{source}{line}: malformed YAML: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:  # e.g. "expected a single document"
+        raise SosaError(f"{source}: malformed YAML: {str(exc).splitlines()[0]}") from None
+
+
+def _to_python(node: Any, path: str, lines: dict[str, int], seen: set[int], source: str) -> Any:
+    import yaml
+
+    if id(node) in seen:
+        # The composer hands back the same node for every alias of an anchor.
+        raise SosaError(f"{source}:{node.start_mark.line + 1}: anchors and aliases (&, *) are not accepted; write the values out")
+    seen.add(id(node))
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag not in ("tag:yaml.org,2002:str", None) and node.tag.startswith("!"):
+            raise SosaError(f"{source}:{lines[path]}: {path or 'value'}: tags such as {node.tag} are not accepted")
+        return node.value
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _to_python(item, f"{path}.{i}" if path else str(i), lines, seen, source)
+            for i, item in enumerate(node.value, start=1)
+        ]
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise SosaError(f"{source}:{key_node.start_mark.line + 1}: a key must be plain text")
+            key = key_node.value
+            if key in result:
+                first = lines.get(f"{path}.{key}" if path else key)
+                raise SosaError(
+                    f"{source}:{key_node.start_mark.line + 1}: {key}: duplicate key (first given at line {first})"
+                )
+            result[key] = _to_python(value_node, f"{path}.{key}" if path else key, lines, seen, source)
+        return result
+    raise SosaError(f"{source}:{lines[path]}: unsupported YAML node")
+
+
+def read_records(data: bytes, source: str) -> list[Document]:
+    """The records in a file holding one mapping or a list of mappings."""
+    root = compose(read_text(data, source), source)
+    if root is None:
+        raise SosaError(f"{source}: the file holds no records")
+    import yaml
+
+    seen: set[int] = set()
+    items = root.value if isinstance(root, yaml.SequenceNode) else [root]
+    documents = []
+    for i, node in enumerate(items, start=1):
+        lines: dict[str, int] = {}
+        values = _to_python(node, "", lines, seen, source)
+        if not isinstance(values, dict):
+            got = "a list" if isinstance(values, list) else "plain text"
+            raise SosaError(f"{source}:{lines['']}: expected a record (a mapping such as `name_ja: …`), found {got}")
+        documents.append(Document(values, lines))
+    return documents

@@ -1,0 +1,161 @@
+"""Versioned schema migrations, run by `open_db()` on every connection.
+
+The migrations themselves use sqlite-utils' built-in `Migrations` set. `PRAGMA
+user_version` mirrors how many have been applied, so an up-to-date database is
+recognised without importing sqlite-utils (~90 ms) and a database written by a newer
+sosa is refused before anything touches it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import TYPE_CHECKING
+
+from .errors import SosaError
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+MIGRATION_SET = "sosa"
+
+
+def _company_register(db: Database) -> None:
+    db["companies"].create(
+        {
+            "id": int,
+            "key": str,
+            "name_ja": str,
+            "name_en": str,
+            "corporate_number": str,
+            "ncage": str,
+            "address_ja": str,
+            "address_en": str,
+            "products": str,
+            "us_programs": str,
+            "coc_version": str,
+            "coc_accepted_on": str,
+            "coc_signatory": str,
+            "share_usg": int,
+            "share_primes": int,
+            "status": str,
+            "status_reason": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"key", "name_ja", "name_en", "corporate_number", "status", "share_usg", "share_primes"},
+        defaults={"share_usg": 0, "share_primes": 0},
+    )
+    db["companies"].create_index(["key"], unique=True)
+    db["companies"].create_index(["corporate_number"], unique=True)
+    db["companies"].create_index(["status"])
+    db["company_fsc"].create(
+        {"company_id": int, "fsc": str},
+        pk=("fsc", "company_id"),
+        foreign_keys=[("company_id", "companies", "id")],
+    )
+    db["company_fsc"].create_index(["company_id"])
+    db["contacts"].create(
+        {
+            "id": int,
+            "company_id": int,
+            "position": int,
+            "name": str,
+            "title": str,
+            "email": str,
+            "phone": str,
+            "role": str,
+            "language": str,
+        },
+        pk="id",
+        foreign_keys=[("company_id", "companies", "id")],
+        not_null={"company_id", "position", "name"},
+    )
+    db["contacts"].create_index(["company_id", "position"], unique=True)
+    # Trigram FTS finds Japanese terms of 3+ characters; shorter ones (電子, 航空) fall
+    # back to LIKE in the register's search (NOTES.md).
+    db["companies"].enable_fts(
+        ["name_ja", "name_en", "products", "address_ja", "address_en"],
+        tokenize="trigram",
+        create_triggers=True,
+    )
+
+
+def _audit_trail(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            user TEXT NOT NULL,
+            command TEXT NOT NULL,
+            action TEXT NOT NULL,
+            record TEXT NOT NULL,
+            before TEXT,
+            after TEXT,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        );
+        CREATE INDEX audit_record ON audit (record, id);
+        -- The newest entry, kept by trigger, so that deleting the tail of the log is seen too.
+        CREATE TABLE audit_head (
+            only_row INTEGER PRIMARY KEY CHECK (only_row = 1),
+            id INTEGER NOT NULL,
+            hash TEXT NOT NULL
+        );
+        CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+        CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+        CREATE TRIGGER audit_head_follows AFTER INSERT ON audit
+        BEGIN
+            INSERT INTO audit_head (only_row, id, hash) VALUES (1, NEW.id, NEW.hash)
+            ON CONFLICT (only_row) DO UPDATE SET id = excluded.id, hash = excluded.hash;
+        END;
+        """
+    )
+
+
+# In order; never edit or reorder one that has shipped: add a new one.
+STEPS = [
+    ("0001_company_register", _company_register),
+    ("0002_audit_trail", _audit_trail),
+]
+LATEST = len(STEPS)
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def upgrade(conn: sqlite3.Connection) -> int:
+    """Bring the schema up to date; refuse a database from a newer sosa. Returns the version."""
+    version = schema_version(conn)
+    if version > LATEST:
+        raise SosaError(
+            f"{getattr(conn, 'path', 'the database')} was written by a newer sosa (schema {version}, this one knows {LATEST})",
+            hint="upgrade sosa before using this database",
+        )
+    if version == LATEST:
+        return version
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
+
+    migrations = Migrations(MIGRATION_SET)
+    for name, step in STEPS:
+        migrations(name=name)(step)
+    db = Database(conn, execute_plugins=False)
+    # Take the write lock first: two commands opening a new database at once must
+    # not both try to create the tables.
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = schema_version(conn)
+        if version < LATEST:
+            migrations.apply(db)
+            conn.execute(f"PRAGMA user_version = {LATEST}")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return LATEST

@@ -1,0 +1,210 @@
+"""The participant register: finding, listing, correcting and changing the status of companies."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import audit, lifecycle
+from .errors import NotFound, SosaError
+from .keys import format_key, looks_like_key, parse_key
+
+
+@dataclass
+class Contact:
+    name: str
+    title: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    role: str | None = None
+    language: str | None = None
+
+
+@dataclass
+class Company:
+    id: int
+    key: str
+    name_ja: str
+    name_en: str
+    corporate_number: str
+    status: str
+    ncage: str | None = None
+    address_ja: str | None = None
+    address_en: str | None = None
+    products: str | None = None
+    us_programs: str | None = None
+    coc_version: str | None = None
+    coc_accepted_on: str | None = None
+    coc_signatory: str | None = None
+    share_usg: bool = False
+    share_primes: bool = False
+    status_reason: str | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+    fsc: list[str] = field(default_factory=list)
+    contacts: list[Contact] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.__dict__.items() if k not in ("id", "contacts")}
+        data["contacts"] = [c.__dict__.copy() for c in self.contacts]
+        return data
+
+
+SUMMARY_COLUMNS = "id, key, name_ja, name_en, corporate_number, ncage, status, share_usg, share_primes, coc_accepted_on"
+
+
+def _company(row: sqlite3.Row, *, fsc: list[str] | None = None, contacts: list[Contact] | None = None) -> Company:
+    data = dict(row)
+    data["share_usg"] = bool(data.get("share_usg"))
+    data["share_primes"] = bool(data.get("share_primes"))
+    return Company(**data, fsc=fsc or [], contacts=contacts or [])
+
+
+def _load(conn: sqlite3.Connection, row: sqlite3.Row) -> Company:
+    fsc = [r[0] for r in conn.execute("SELECT fsc FROM company_fsc WHERE company_id = ? ORDER BY fsc", (row["id"],))]
+    contacts = [
+        Contact(r["name"], r["title"], r["email"], r["phone"], r["role"], r["language"])
+        for r in conn.execute(
+            "SELECT name, title, email, phone, role, language FROM contacts WHERE company_id = ? ORDER BY position",
+            (row["id"],),
+        )
+    ]
+    return _company(row, fsc=fsc, contacts=contacts)
+
+
+def get_company(conn: sqlite3.Connection, ref: str) -> Company:
+    """A company by key (`C-0001`, any case) or by 法人番号."""
+    ref = (ref or "").strip()
+    if looks_like_key(ref, "C"):
+        row = conn.execute("SELECT * FROM companies WHERE id = ?", (parse_key(ref, "C"),)).fetchone()
+        if row is None:
+            raise NotFound(f"no company {format_key('C', parse_key(ref, 'C'))}", hint="`sosa company list` shows the register")
+        return _load(conn, row)
+    digits = re.sub(r"[\s-]", "", ref.translate(str.maketrans("０１２３４５６７８９", "0123456789")))
+    if digits.isdigit() and len(digits) == 13:
+        row = conn.execute("SELECT * FROM companies WHERE corporate_number = ?", (digits,)).fetchone()
+        if row is None:
+            raise NotFound(f"no company with 法人番号 {digits}", hint="`sosa company list` shows the register")
+        return _load(conn, row)
+    raise SosaError(f"{ref!r} names no company", hint="give a key such as C-0001 or a 13-digit 法人番号")
+
+
+def _like_escape(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+SEARCH_COLUMNS = ("name_ja", "name_en", "products", "address_ja", "address_en")
+
+
+def list_companies(
+    conn: sqlite3.Connection,
+    *,
+    status: str | None = None,
+    search: str | None = None,
+    fsc: str | None = None,
+) -> list[Company]:
+    """The register, in key order, filtered by status, text and supply class."""
+    where: list[str] = []
+    args: list[Any] = []
+    if status:
+        if status not in lifecycle.COMPANY.states:
+            raise SosaError(f"{status!r} is not a company status", hint=f"use one of {', '.join(lifecycle.COMPANY.states)}")
+        where.append("status = ?")
+        args.append(status)
+    if fsc:
+        where.append("id IN (SELECT company_id FROM company_fsc WHERE fsc = ?)")
+        args.append(fsc)
+    for term in (search or "").split():
+        if len(term) >= 3:
+            # The trigram index answers terms of three characters or more.
+            where.append("id IN (SELECT rowid FROM companies_fts WHERE companies_fts MATCH ?)")
+            args.append('"' + term.replace('"', '""') + '"')
+        else:
+            # 2-character Japanese words (電子, 航空) are below the trigram size: scan.
+            where.append("(" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in SEARCH_COLUMNS) + ")")
+            args.extend([f"%{_like_escape(term)}%"] * len(SEARCH_COLUMNS))
+    sql = f"SELECT {SUMMARY_COLUMNS} FROM companies"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY id"
+    return [_company(row) for row in conn.execute(sql, args)]
+
+
+def change(conn: sqlite3.Connection, ref: str, raw: Mapping[str, Any]) -> Company:
+    """Correct fields of a company, validated like enrollment; one audit entry with before and after."""
+    from .enrollment import COMPANY_FIELDS, CONTACT_FIELDS, Invalid, apply_rules, snapshot, store_contacts, store_fsc
+    from .clock import now_utc
+    from .store import transaction
+
+    problems: list = []
+    raw = dict(raw)
+    raw_contacts = raw.pop("contacts", None)
+    clean = apply_rules(raw, COMPANY_FIELDS, "", {}, problems, partial=True)
+    contacts = None
+    if raw_contacts is not None:
+        contacts = [apply_rules(c, CONTACT_FIELDS, f"contacts.{i}.", {}, problems) for i, c in enumerate(raw_contacts, 1)]
+    if problems:
+        raise Invalid(problems)
+    if not clean and contacts is None:
+        raise SosaError("nothing to change", hint="give at least one option, e.g. --name-en or --ncage")
+    with transaction(conn):
+        company = get_company(conn, ref)
+        before = snapshot(company.as_dict(), company.as_dict()["contacts"], company.fsc)
+        if "corporate_number" in clean and clean["corporate_number"] != company.corporate_number:
+            other = conn.execute("SELECT key FROM companies WHERE corporate_number = ?", (clean["corporate_number"],)).fetchone()
+            if other:
+                raise SosaError(f"法人番号 {clean['corporate_number']} is already registered as {other['key']}")
+        fsc = clean.pop("fsc", None)
+        columns = dict(clean)
+        for flag_name in ("share_usg", "share_primes"):
+            if flag_name in columns:
+                columns[flag_name] = int(bool(columns[flag_name]))
+        # Accepting the Code of Conduct is what turns an application into enrollment.
+        if company.status == "applied" and columns.get("coc_accepted_on"):
+            lifecycle.COMPANY.check(company.key, company.status, "enrolled")
+            columns["status"] = "enrolled"
+        columns["updated_at"] = now_utc()
+        conn.execute(
+            f"UPDATE companies SET {', '.join(f'{c} = :{c}' for c in columns)} WHERE id = :id",
+            {**columns, "id": company.id},
+        )
+        if fsc is not None:
+            store_fsc(conn, company.id, fsc)
+        if contacts is not None:
+            store_contacts(conn, company.id, contacts)
+        updated = get_company(conn, company.key)
+        after = snapshot(updated.as_dict(), updated.as_dict()["contacts"], updated.fsc)
+        changed = [k for k in after if after[k] != before.get(k)]
+        audit.record(
+            conn,
+            "update",
+            company.key,
+            before={k: before.get(k) for k in changed},
+            after={k: after[k] for k in changed},
+        )
+    return updated
+
+
+def set_status(conn: sqlite3.Connection, ref: str, target: str, *, reason: str | None = None, action: str) -> Company:
+    """Move a company along its life cycle (suspend, reinstate, withdraw)."""
+    from .clock import now_utc
+    from .store import transaction
+
+    with transaction(conn):
+        company = get_company(conn, ref)
+        lifecycle.COMPANY.check(company.key, company.status, target)
+        conn.execute(
+            "UPDATE companies SET status = ?, status_reason = ?, updated_at = ? WHERE id = ?",
+            (target, reason, now_utc(), company.id),
+        )
+        audit.record(
+            conn,
+            action,
+            company.key,
+            before={"status": company.status, "status_reason": company.status_reason},
+            after={"status": target, "status_reason": reason},
+        )
+        return get_company(conn, company.key)

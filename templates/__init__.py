@@ -1,0 +1,1 @@
+"""Letter templates shipped with sosa (Jinja, ja/ and en/)."""
