@@ -8,18 +8,17 @@ import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
-import click
 import typer
 from typer.core import TyperGroup
 
 from .. import __version__
 from ..errors import SosaError
-from .options import DbOption, JsonOption, open_desk
+from .options import ClickException, DbOption, JsonOption, get_current_context, open_desk
 from .output import message, print_card, print_json, print_table
 
 
 def _fail(text: str) -> None:
-    click.echo(f"sosa: {text}", err=True)
+    typer.echo(f"sosa: {text}", err=True)
 
 
 class SosaGroup(TyperGroup):
@@ -28,30 +27,30 @@ class SosaGroup(TyperGroup):
     `SOSA_DEBUG=1` lets the traceback through for developers.
     """
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: typer.Context):
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
+        except (typer.Exit, ClickException, typer.Abort):
             raise
         except SosaError as exc:
             if os.environ.get("SOSA_DEBUG"):
                 raise
             _fail(str(exc))
-            raise click.exceptions.Exit(1) from None
+            raise typer.Exit(1) from None
         except sqlite3.OperationalError as exc:
             if os.environ.get("SOSA_DEBUG"):
                 raise
             hint = " (another officer is holding the database; try again)" if "locked" in str(exc) else ""
             _fail(f"database error: {exc}{hint}")
-            raise click.exceptions.Exit(1) from None
+            raise typer.Exit(1) from None
         except KeyboardInterrupt:
             _fail("interrupted; nothing was changed by the unfinished command")
-            raise click.exceptions.Exit(130) from None
+            raise typer.Exit(130) from None
         except Exception as exc:  # a bug: still one line, never a traceback for officers
             if os.environ.get("SOSA_DEBUG"):
                 raise
             _fail(f"unexpected error: {type(exc).__name__}: {exc} (run with SOSA_DEBUG=1 for details)")
-            raise click.exceptions.Exit(1) from None
+            raise typer.Exit(1) from None
 
 
 app = typer.Typer(
@@ -67,7 +66,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        click.echo(f"sosa {__version__}")
+        typer.echo(f"sosa {__version__}")
         raise typer.Exit()
 
 
@@ -110,8 +109,8 @@ def db_path(db: DbOption = None) -> None:
     """
     from ..store import resolve_path
 
-    ctx = click.get_current_context().find_root()
-    click.echo(str(resolve_path(db or (ctx.obj or {}).get("db"))))
+    ctx = get_current_context().find_root()
+    typer.echo(str(resolve_path(db or (ctx.obj or {}).get("db"))))
 
 
 @db_app.command("backup")

@@ -5,19 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Optional
 
-import click
 import typer
+
+# Typer ≥ 0.27 ships its own copy of click: contexts and click's exceptions come from
+# there, not from the `click` package.
+from typer._click import ClickException
+from typer._click.globals import get_current_context
 
 DbOption = Annotated[
     Optional[Path],
-    typer.Option("--db", envvar="SOSA_DB", help="Database file (default: `sosa db path`).", show_default=False),
+    typer.Option("--db", help="Database file; else $SOSA_DB; else `sosa db path`.", show_default=False),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON with stable keys instead of a table.")]
 YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Answer yes to every confirmation.")]
 
 
 def command_path() -> str:
-    ctx = click.get_current_context(silent=True)
+    ctx = get_current_context(silent=True)
     return ctx.command_path if ctx else "sosa"
 
 
@@ -25,7 +29,7 @@ def open_desk(db: Path | None, *, create: bool = True):
     """Open the database named by --db / SOSA_DB / the top-level --db / the default."""
     from ..store import open_db
 
-    ctx = click.get_current_context(silent=True)
+    ctx = get_current_context(silent=True)
     root = ctx.find_root() if ctx else None
     if db is None and root is not None and root.obj:
         db = root.obj.get("db")

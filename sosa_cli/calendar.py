@@ -1,0 +1,296 @@
+"""Dates as the desk writes them (DOMAIN.md §4).
+
+Parsing of ISO and 和暦 dates, 和暦 / English formatting, 年度, and working-day
+arithmetic on the Japanese government (開庁日) and US federal calendars.
+
+``jpholiday`` and ``holidays`` are imported inside the functions that need them:
+together they cost ~45 ms at import, and most commands never touch a calendar.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Final, NamedTuple
+
+from sosa_cli.errors import SosaError
+
+__all__ = [
+    "add_jp_working_days",
+    "add_us_working_days",
+    "fiscal_year",
+    "format_english",
+    "format_nendo",
+    "format_wareki",
+    "format_wareki_year",
+    "is_jp_working_day",
+    "is_us_working_day",
+    "jp_working_days_between",
+    "parse_date",
+    "us_working_days_between",
+]
+
+
+class _Era(NamedTuple):
+    name: str
+    letter: str
+    first: date
+    last: date | None
+
+
+# Newest first. The era changes follow 元号法 and the 政令 naming each era.
+_ERAS: Final = (
+    _Era("令和", "R", date(2019, 5, 1), None),
+    _Era("平成", "H", date(1989, 1, 8), date(2019, 4, 30)),
+    _Era("昭和", "S", date(1926, 12, 25), date(1989, 1, 7)),
+)
+_ERA_BY_KEY: Final = {key: era for era in _ERAS for key in (era.name, era.letter)}
+_OLD_ERAS: Final = frozenset({"大正", "T", "明治", "M"})
+
+_EXAMPLE: Final = "give a concrete date such as 2026-12-01 or 令和8年12月1日"
+_MONTHS: Final = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+_WEEKDAYS_JA: Final = "月火水木金土日"
+
+_ERA_WORD: Final = r"(令和|平成|昭和|大正|明治|[RHSTMrhstm])"
+_ISO: Final = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})")
+_WESTERN_KANJI: Final = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_WAREKI_KANJI: Final = re.compile(_ERA_WORD + r"\s*(元|\d{1,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_WAREKI_SHORT: Final = re.compile(_ERA_WORD + r"\s*(元|\d{1,3})([-/.])(\d{1,2})\3(\d{1,2})")
+_DAY_FIRST: Final = re.compile(r"\d{1,2}[-/.]\d{1,2}[-/.]\d{4}")
+# Japanese documents often follow a date with its weekday: 令和8年12月1日（火）.
+_WEEKDAY_SUFFIX: Final = re.compile(r"\s*\(\s*([月火水木金土日])(?:曜日?)?\s*\)$")
+
+# Words officers write where a date belongs. 15 CFR 700.12: "immediately" or "as soon as
+# possible" is not a delivery date, so a rated order (and this tool) needs a real one.
+_URGENCY_WORDS: Final = frozenset({
+    "asap", "as soon as possible", "immediately", "immediate", "urgent", "now",
+    "tbd", "tba", "tbc", "n/a", "至急", "大至急", "早急", "早急に", "直ちに", "即時", "即日",
+    "速やかに", "可及的速やかに", "できるだけ早く", "なるべく早く", "未定", "調整中",
+})
+
+
+# --- parsing --------------------------------------------------------------------------
+
+
+def parse_date(value: str | date) -> date:
+    """A date from ISO (``2026-12-01``, ``2026/12/1``) or 和暦 (``令和8年12月1日``, ``R8.12.1``).
+
+    Full-width digits are accepted; impossible dates, dates outside their era and
+    words such as ASAP or 至急 are refused with SosaError.
+    """
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    original = "" if value is None else str(value)
+    text = unicodedata.normalize("NFKC", original).strip()
+    if not text:
+        raise SosaError(f"no date given: {_EXAMPLE}")
+
+    weekday = None
+    suffix = _WEEKDAY_SUFFIX.search(text)
+    if suffix:
+        weekday = suffix.group(1)
+        text = text[: suffix.start()].rstrip()
+
+    result = _parse_text(text, original)
+    if weekday is not None and _WEEKDAYS_JA[result.weekday()] != weekday:
+        actual = _WEEKDAYS_JA[result.weekday()]
+        raise SosaError(f'"{original}": {result.isoformat()} is a {actual}曜日, not {weekday}曜日')
+    return result
+
+
+def _parse_text(text: str, original: str) -> date:
+    if m := _ISO.fullmatch(text):
+        return _real_date(int(m[1]), int(m[3]), int(m[4]), original)
+    if m := _WESTERN_KANJI.fullmatch(text):
+        return _real_date(int(m[1]), int(m[2]), int(m[3]), original)
+    if m := _WAREKI_KANJI.fullmatch(text):
+        return _from_wareki(m[1], m[2], int(m[3]), int(m[4]), original)
+    if m := _WAREKI_SHORT.fullmatch(text):
+        return _from_wareki(m[1], m[2], int(m[4]), int(m[5]), original)
+    if _DAY_FIRST.fullmatch(text):
+        raise SosaError(
+            f'"{original}" is ambiguous: write the year first, e.g. 2026-12-01 or 令和8年12月1日'
+        )
+    hint = None
+    if text.casefold().rstrip(".!。！") in _URGENCY_WORDS:
+        hint = "15 CFR 700.12: a rated order needs a concrete delivery date"
+    raise SosaError(f'"{original}" is not a date: {_EXAMPLE}', hint=hint)
+
+
+def _real_date(year: int, month: int, day: int, original: str) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        pass
+    if not 1 <= year <= 9999:
+        why = f"there is no year {year}"
+    elif not 1 <= month <= 12:
+        why = f"there is no month {month}"
+    else:
+        why = f"{_MONTHS[month - 1]} {year} has {_month_length(year, month)} days"
+    raise SosaError(f'"{original}" is not a real date: {why}')
+
+
+def _month_length(year: int, month: int) -> int:
+    if month == 12:
+        return 31
+    return (date(year, month + 1, 1) - timedelta(days=1)).day
+
+
+def _from_wareki(era_word: str, year_word: str, month: int, day: int, original: str) -> date:
+    key = era_word.upper() if len(era_word) == 1 else era_word
+    if key in _OLD_ERAS:
+        raise SosaError(f'"{original}": dates before 昭和 (1926-12-25) are not supported')
+    era = _ERA_BY_KEY[key]
+    year = 1 if year_word == "元" else int(year_word)
+    if year == 0:
+        raise SosaError(f'"{original}": there is no {era.name}0年; the first year is {era.name}元年')
+    result = _real_date(era.first.year + year - 1, month, day, original)
+    if result < era.first:
+        why = f"is before {era.name} began on {era.first.isoformat()}"
+    elif era.last is not None and result > era.last:
+        why = f"is after {era.name} ended on {era.last.isoformat()}"
+    else:
+        return result
+    if result >= _ERAS[-1].first:
+        why += f": {result.isoformat()} is {format_wareki(result)}"
+    raise SosaError(f'"{original}" {why}')
+
+
+# --- formatting -----------------------------------------------------------------------
+
+
+def _era_of(d: date) -> _Era:
+    for era in _ERAS:
+        if d >= era.first:
+            return era
+    raise SosaError(f"{d.isoformat()}: 和暦 before 昭和 (1926-12-25) is not supported")
+
+
+def format_wareki_year(d: date) -> str:
+    """``令和8年``; the first year of an era prints as 元年 (令和元年)."""
+    era = _era_of(d)
+    year = d.year - era.first.year + 1
+    return f"{era.name}{'元' if year == 1 else year}年"
+
+
+def format_wareki(d: date) -> str:
+    """``令和8年11月26日``: arabic numerals, as horizontal official text writes them."""
+    return f"{format_wareki_year(d)}{d.month}月{d.day}日"
+
+
+def format_english(d: date) -> str:
+    """``26 November 2026`` (no leading zero, English month whatever the locale)."""
+    # strftime("%B") follows the process locale and would print 11月 on a Japanese desktop.
+    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+def fiscal_year(d: date) -> int:
+    """The Gregorian year in which d's 年度 starts: 2027-03-31 → 2026, 2027-04-01 → 2027."""
+    # 財政法第11条: 国の会計年度は、毎年四月一日に始まり、翌年三月三十一日に終る。
+    return d.year if d.month >= 4 else d.year - 1
+
+
+def format_nendo(fy: int) -> str:
+    """``令和8年度`` for fiscal year 2026; 2019 is 令和元年度 and 1988 昭和63年度.
+
+    The era is the one in force at the end of calendar year ``fy``, which is how the
+    government named the 年度 in which an era began.
+    """
+    if not isinstance(fy, int) or fy < 1927 or fy > 9999:
+        raise SosaError(f"年度 {fy!r}: give a year from 1927 (昭和2年度) on")
+    return f"{format_wareki_year(date(fy, 12, 31))}度"
+
+
+# --- working days ---------------------------------------------------------------------
+
+
+def _as_date(d: date) -> date:
+    # A datetime never equals a date, so it would never be found in a holiday set.
+    return d.date() if isinstance(d, datetime) else d
+
+
+@lru_cache(maxsize=512)
+def _jp_closed_days(year: int) -> frozenset[date]:
+    import jpholiday
+
+    days = {d for d, _name in jpholiday.year_holidays(year)}
+    # 行政機関の休日に関する法律 第1条第1項第3号: 12月29日から翌年1月3日まで (jpholiday
+    # has the national holidays of 国民の祝日に関する法律 only).
+    days.update(date(year, 12, day) for day in (29, 30, 31))
+    days.update(date(year, 1, day) for day in (1, 2, 3))
+    return frozenset(days)
+
+
+@lru_cache(maxsize=512)
+def _us_closed_days(year: int) -> frozenset[date]:
+    import holidays
+
+    # 5 U.S.C. 6103(a) holidays; under 6103(b) and E.O. 11582 a Saturday holiday is
+    # observed on the Friday before and a Sunday one on the Monday after. The observed
+    # day can fall in the previous year (New Year's Day 2022 on Friday 2021-12-31): the
+    # library files it under the year it falls in, and the filter keeps that promise.
+    return frozenset(d for d in holidays.US(years=year, observed=True) if d.year == year)
+
+
+def is_jp_working_day(d: date) -> bool:
+    """True on a Japanese government working day (開庁日): not Sat/Sun, a national holiday or 29 Dec–3 Jan."""
+    d = _as_date(d)
+    # 行政機関の休日に関する法律 第1条第1項第1号: 日曜日及び土曜日.
+    return d.weekday() < 5 and d not in _jp_closed_days(d.year)
+
+
+def is_us_working_day(d: date) -> bool:
+    """True on a US federal working day: not a weekend, a federal holiday or its observed day."""
+    d = _as_date(d)
+    return d.weekday() < 5 and d not in _us_closed_days(d.year)
+
+
+def _add_working_days(d: date, n: int, is_working: Callable[[date], bool]) -> date:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+        raise SosaError(f"working days to add must be a whole number 0 or more, not {n!r}")
+    day = _as_date(d)
+    while n:
+        day += timedelta(days=1)
+        if is_working(day):
+            n -= 1
+    return day
+
+
+def _working_days_between(start: date, end: date, is_working: Callable[[date], bool]) -> int:
+    start, end = _as_date(start), _as_date(end)
+    if end < start:
+        return -_working_days_between(end, start, is_working)
+    return sum(is_working(start + timedelta(days=k)) for k in range(1, (end - start).days + 1))
+
+
+def add_jp_working_days(d: date, n: int) -> date:
+    """The n-th 開庁日 after d (counting starts the next day); n = 0 returns d itself."""
+    return _add_working_days(d, n, is_jp_working_day)
+
+
+def add_us_working_days(d: date, n: int) -> date:
+    """The n-th US federal working day after d (counting starts the next day); n = 0 returns d."""
+    return _add_working_days(d, n, is_us_working_day)
+
+
+def jp_working_days_between(start: date, end: date) -> int:
+    """開庁日 after start up to and including end; negative when end is before start, 0 when equal.
+
+    ``jp_working_days_between(d, add_jp_working_days(d, n)) == n`` and
+    ``between(a, b) == -between(b, a)``.
+    """
+    return _working_days_between(start, end, is_jp_working_day)
+
+
+def us_working_days_between(start: date, end: date) -> int:
+    """US federal working days after start up to and including end; negative when end is before start."""
+    return _working_days_between(start, end, is_us_working_day)

@@ -1,0 +1,283 @@
+"""Validate and normalise the identifiers the desk handles (DOMAIN.md §3).
+
+Every function takes text as an officer typed or pasted it (full-width digits from a
+Japanese IME, spaces, hyphens of several kinds) and either returns the stored form
+or raises :class:`SosaError` naming the value and what is wrong with it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Final, Literal
+
+from sosa_cli.errors import SosaError
+
+__all__ = [
+    "ACCEPTANCE_WORKING_DAYS",
+    "PROGRAM_CODES",
+    "corporate_check_digit",
+    "corporate_number",
+    "dpas_rating",
+    "email",
+    "fsc",
+    "is_us_cage",
+    "ncage",
+    "nsn",
+    "nsn_class",
+    "phone",
+    "rating_symbol",
+]
+
+# Characters people type or paste for a hyphen: ASCII, the Unicode hyphens and dashes,
+# the minus sign, and the katakana long-vowel mark a Japanese IME often produces instead.
+_DASHES: Final = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc"
+_DASH_TO_HYPHEN: Final = str.maketrans({c: "-" for c in _DASHES})
+_SEPARATORS: Final = re.compile(rf"[\s{re.escape(_DASHES)}]+")
+
+
+def _text(value: object) -> str:
+    """NFKC-normalised, stripped text: full-width letters, digits and spaces become ASCII."""
+    if value is None:
+        return ""
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def _compact(value: object) -> str:
+    """``_text`` with every space and hyphen removed."""
+    return _SEPARATORS.sub("", _text(value))
+
+
+def _first_non_digit(text: str) -> str:
+    return next(c for c in text if c not in "0123456789")
+
+
+def _is_ascii_digits(text: str) -> bool:
+    # str.isdigit() also accepts "²" or Arabic-Indic digits; only 0-9 are identifiers.
+    return text.isascii() and text.isdigit()
+
+
+# --- 法人番号 -------------------------------------------------------------------------
+
+
+def corporate_check_digit(base12: str) -> int:
+    """The check digit (1–9) of a 法人番号 from its 12-digit base.
+
+    法人番号の指定等に関する省令（平成26年財務省令第70号）第2条 (DOMAIN.md §3):
+    9 − (Σ Pn×Qn mod 9), Pn the n-th digit counted from the right, Qn 1 if n is odd else 2.
+    """
+    base = _compact(base12)
+    if len(base) != 12 or not _is_ascii_digits(base):
+        raise SosaError(f'法人番号 base "{base12}": must be 12 digits')
+    total = sum(int(c) * (1 if n % 2 else 2) for n, c in enumerate(reversed(base), start=1))
+    return 9 - total % 9
+
+
+def corporate_number(value: str) -> str:
+    """The 13 ASCII digits of a 法人番号, or SosaError if the length or check digit is wrong.
+
+    A mod-9 check cannot see a 0 typed as 9 (or 9 as 0): such a typo passes.
+    """
+    digits = _compact(value)
+    if not digits:
+        raise SosaError("no 法人番号 given: give its 13 digits, e.g. 7000012050002")
+    if digits[0] in "Tt" and len(digits) == 14 and _is_ascii_digits(digits[1:]):
+        raise SosaError(
+            f'法人番号 "{value}": only digits are allowed, not "{digits[0]}"',
+            hint="an invoice registration number (登録番号) is T + 法人番号: drop the T",
+        )
+    if not _is_ascii_digits(digits):
+        raise SosaError(
+            f'法人番号 "{value}": only digits are allowed, not "{_first_non_digit(digits)}"'
+        )
+    if len(digits) != 13:
+        raise SosaError(f"法人番号 {digits}: must be 13 digits, not {len(digits)}")
+    expected = corporate_check_digit(digits[1:])
+    if int(digits[0]) != expected:
+        raise SosaError(f"法人番号 {digits}: check digit should be {expected}, not {digits[0]}")
+    return digits
+
+
+# --- NCAGE / CAGE ---------------------------------------------------------------------
+
+
+def ncage(value: str) -> str:
+    """A CAGE or NCAGE code, upper-cased: exactly 5 of A–Z and 0–9."""
+    code = _text(value).upper()
+    if not code:
+        raise SosaError("no NCAGE code given: give its 5 letters or digits, e.g. 1ABC5")
+    bad = next((c for c in code if not ("A" <= c <= "Z" or "0" <= c <= "9")), None)
+    if bad is not None:
+        raise SosaError(f'NCAGE "{value}": only A–Z and 0–9 are allowed, not "{bad}"')
+    if len(code) != 5:
+        raise SosaError(f'NCAGE "{code}": must be 5 characters, not {len(code)}')
+    return code
+
+
+def is_us_cage(code: str) -> bool:
+    """True for a US CAGE code: digit, 3 letters or digits, digit (NCAGE codes of other nations differ)."""
+    try:
+        normalised = ncage(code)
+    except SosaError:
+        return False
+    return re.fullmatch(r"[0-9][A-Z0-9]{3}[0-9]", normalised) is not None
+
+
+# --- NSN and supply class -------------------------------------------------------------
+
+
+def nsn(value: str) -> str:
+    """A National Stock Number as 4-2-3-4 (``5935-01-234-5678``), from 13 digits with or without hyphens."""
+    digits = _compact(value)
+    if not digits:
+        raise SosaError("no NSN given: give its 13 digits, e.g. 5935-01-234-5678")
+    if not _is_ascii_digits(digits):
+        raise SosaError(f'NSN "{value}": only digits are allowed, not "{_first_non_digit(digits)}"')
+    if len(digits) == 9:
+        raise SosaError(
+            f"NSN {digits}: must be 13 digits, not 9",
+            hint="that looks like a NIIN: put the 4-digit supply class (FSC) in front",
+        )
+    if len(digits) != 13:
+        raise SosaError(f"NSN {digits}: must be 13 digits, not {len(digits)}")
+    return f"{digits[:4]}-{digits[4:6]}-{digits[6:9]}-{digits[9:]}"
+
+
+def nsn_class(value: str) -> str:
+    """The federal supply class (FSC), the first 4 digits of an NSN."""
+    return nsn(value)[:4]
+
+
+def fsc(value: str) -> str:
+    """A 4-digit federal supply class (FSC/NSC), e.g. ``5935``."""
+    code = _text(value)
+    if not code:
+        raise SosaError("no supply class given: give its 4 digits, e.g. 5935")
+    if not _is_ascii_digits(code):
+        raise SosaError(f'supply class "{value}": only digits are allowed, not "{_first_non_digit(code)}"')
+    if len(code) != 4:
+        raise SosaError(f"supply class {code}: must be 4 digits, not {len(code)}")
+    return code
+
+
+# --- DPAS ratings ---------------------------------------------------------------------
+
+# Program identification symbols of 15 CFR 700 Schedule I (as revised in 2024) that the
+# SoSA desk meets: the DoD programs, military assistance to foreign nations, co-production,
+# and H7. Canada has its own symbols (D1-D3), so a Japanese order is a G-program
+# (most likely G2 or G3, DOMAIN.md §2).
+PROGRAM_CODES: Final[dict[str, str]] = {
+    "A1": "Aircraft",
+    "A2": "Missiles and space",
+    "A3": "Ships",
+    "A4": "Tank-automotive",
+    "A5": "Weapons",
+    "A6": "Ammunition",
+    "A7": "Electronic and communications equipment",
+    "B1": "Military building supplies",
+    "B8": "Production equipment (for defense contractor's account)",
+    "B9": "Production equipment (Government owned)",
+    "C2": "Department of Defense construction",
+    "C3": "Maintenance, repair, and operating supplies (MRO) for Department of Defense facilities",
+    "C9": "Miscellaneous",
+    "G1": "Certain munitions items purchased by foreign governments through domestic commercial channels for export",
+    "G2": "Certain direct defense needs of foreign governments other than Canada",
+    "G3": "Foreign nations (other than Canada) production and construction",
+    "G4": "Foreign critical infrastructure programs",
+    "H7": "Maintenance, repair, and operating supplies (MRO)",
+    "J1": "Co-production program",
+}
+
+# 15 CFR 700.13(d): a supplier must accept or reject a rated order within 15 working days
+# of receiving a DO order and 10 working days of a DX order.
+ACCEPTANCE_WORKING_DAYS: Final[dict[str, int]] = {"DO": 15, "DX": 10}
+
+
+def _runs(codes: list[str]) -> str:
+    """``A1, A2, A3, B1, B8`` → ``A1–A3, B1, B8``: a short list for error messages."""
+    groups: list[list[str]] = []
+    for code in sorted(codes):
+        last = groups[-1][-1] if groups else ""
+        if last and last[0] == code[0] and int(code[1]) == int(last[1]) + 1:
+            groups[-1].append(code)
+        else:
+            groups.append([code])
+    return ", ".join(
+        f"{g[0]}–{g[-1]}" if len(g) > 2 else ", ".join(g) for g in groups
+    )
+
+
+_VALID_PROGRAMS: Final = _runs(sorted(PROGRAM_CODES))
+
+
+def dpas_rating(value: str) -> str:
+    """A DPAS priority rating as ``DO-A1`` / ``DX-G2`` from ``do-a1``, ``DO A1`` or ``DOA1``."""
+    compact = _compact(value).upper()
+    if not compact:
+        raise SosaError("no DPAS rating given: give DO or DX and a program code, e.g. DO-A1")
+    match = re.fullmatch(r"([A-Z]{2})([A-Z][0-9])", compact)
+    if match is None:
+        raise SosaError(
+            f'DPAS rating "{value}": write DO or DX and a program code, e.g. DO-A1 or DX-G2'
+        )
+    symbol, program = match.groups()
+    if symbol not in ACCEPTANCE_WORKING_DAYS:
+        raise SosaError(f'DPAS rating "{value}": the symbol must be DO or DX, not {symbol}')
+    if program not in PROGRAM_CODES:
+        raise SosaError(
+            f'DPAS rating "{value}": {program} is not a program code (valid: {_VALID_PROGRAMS})'
+        )
+    return f"{symbol}-{program}"
+
+
+def rating_symbol(rating: str) -> Literal["DO", "DX"]:
+    """``DO`` or ``DX``: DX outranks DO (15 CFR 700.11)."""
+    return "DX" if dpas_rating(rating).startswith("DX") else "DO"
+
+
+# --- contacts -------------------------------------------------------------------------
+
+_DOMAIN_LABEL: Final = re.compile(r"(?:[^\W_]|-)+")
+
+
+def email(value: str) -> str:
+    """A practical e-mail check: one @, a local part, a dotted domain, no spaces; domain lower-cased."""
+    text = _text(value)
+    if not text:
+        raise SosaError("no e-mail address given")
+    if re.search(r"\s", text):
+        raise SosaError(f'"{text}" is not an e-mail address: it contains a space')
+    ats = text.count("@")
+    if ats != 1:
+        what = "it has no @" if ats == 0 else f"it has {ats} @ signs"
+        raise SosaError(f'"{text}" is not an e-mail address: {what}')
+    local, domain = text.split("@")
+    if not local:
+        raise SosaError(f'"{text}" is not an e-mail address: nothing before the @')
+    bad = next((c for c in local if c in '<>()[],;:\\"'), None)
+    if bad is not None:
+        raise SosaError(f'"{text}" is not an e-mail address: "{bad}" before the @')
+    if "." not in domain:
+        raise SosaError(f'"{text}" is not an e-mail address: the domain "{domain}" has no dot')
+    if not all(_DOMAIN_LABEL.fullmatch(label) for label in domain.split(".")):
+        raise SosaError(f'"{text}" is not an e-mail address: "{domain}" is not a domain name')
+    return f"{local}@{domain.lower()}"
+
+
+def phone(value: str) -> str:
+    """A phone number as typed (full-width made ASCII): digits, spaces, hyphens, parentheses, leading +."""
+    text = re.sub(r"\s+", " ", _text(value).translate(_DASH_TO_HYPHEN))
+    if not text:
+        raise SosaError("no phone number given")
+    bad = next((c for c in text if c not in "0123456789 -()+"), None)
+    if bad is not None:
+        raise SosaError(f'phone number "{text}": "{bad}" is not allowed (digits, spaces, - ( ) and a leading +)')
+    if "+" in text[1:]:
+        raise SosaError(f'phone number "{text}": + may only come first')
+    count = sum(c.isdigit() for c in text)
+    if count < 6:
+        raise SosaError(f'phone number "{text}": needs at least 6 digits, has {count}')
+    # ITU-T E.164: an international number has at most 15 digits.
+    if count > 15:
+        raise SosaError(f'phone number "{text}": has {count} digits, more than the 15 a number can have')
+    return text

@@ -1,0 +1,63 @@
+"""Shared fixtures: every test gets its own database, settings and a pinned environment."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sosa_cli.cli.main import app
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE_COMPANIES = REPO / "data" / "sample" / "companies.yaml"
+
+
+@pytest.fixture(autouse=True)
+def desk_env(tmp_path, monkeypatch):
+    """A clean environment: no colour forcing, a private database and settings file."""
+    for name in ("FORCE_COLOR", "PY_COLORS", "GITHUB_ACTIONS", "NO_COLOR", "SOSA_DEBUG", "SOSA_TEMPLATES", "COLUMNS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SOSA_DB", str(tmp_path / "desk.db"))
+    monkeypatch.setenv("SOSA_CONFIG", str(tmp_path / "config.yaml"))
+    monkeypatch.setenv("SOSA_USER", "tester")
+    monkeypatch.setenv("SOSA_TODAY", "2026-11-26")
+    return tmp_path
+
+
+@pytest.fixture
+def db_path(desk_env) -> Path:
+    return desk_env / "desk.db"
+
+
+class Sosa:
+    """Runs `sosa …` in-process the way an officer types it."""
+
+    def __init__(self) -> None:
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | bytes | None = None, ok: bool = True):
+        result = self.runner.invoke(app, list(args), input=input, catch_exceptions=False)
+        if ok and result.exit_code != 0:
+            raise AssertionError(f"sosa {' '.join(args)} exited {result.exit_code}:\n{result.output}")
+        return result
+
+
+@pytest.fixture
+def sosa() -> Sosa:
+    return Sosa()
+
+
+@pytest.fixture
+def enrolled(sosa, db_path):
+    """The sample register: ten companies, C-0001…C-0010 (C-0008 applied, the rest enrolled)."""
+    sosa("enroll", "--from", str(SAMPLE_COMPANIES))
+    return db_path
+
+
+@pytest.fixture
+def sample_copy(tmp_path) -> Path:
+    target = tmp_path / "companies.yaml"
+    shutil.copy(SAMPLE_COMPANIES, target)
+    return target
