@@ -15,6 +15,8 @@ from typing import Any
 from .errors import SosaError
 
 MAX_BYTES = 50 * 1024 * 1024
+# What the base loader gives untagged nodes; any explicit tag (!!python/object, !!int) is refused.
+PLAIN_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
 
 
 @dataclass
@@ -48,7 +50,8 @@ def compose(text: str, source: str):
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark else ""
-        raise SosaError(f"{source}{line}: malformed YAML: {exc.problem or exc.context}") from None
+        what = ", ".join(part for part in (exc.context, exc.problem) if part)
+        raise SosaError(f"{source}{line}: malformed YAML: {what}") from None
     except yaml.YAMLError as exc:  # e.g. "expected a single document"
         raise SosaError(f"{source}: malformed YAML: {str(exc).splitlines()[0]}") from None
 
@@ -56,14 +59,15 @@ def compose(text: str, source: str):
 def _to_python(node: Any, path: str, lines: dict[str, int], seen: set[int], source: str) -> Any:
     import yaml
 
+    # A mapping's value is reported at its key's line, set by the caller.
+    line = lines.setdefault(path, node.start_mark.line + 1)
     if id(node) in seen:
         # The composer hands back the same node for every alias of an anchor.
-        raise SosaError(f"{source}:{node.start_mark.line + 1}: anchors and aliases (&, *) are not accepted; write the values out")
+        raise SosaError(f"{source}:{line}: anchors and aliases (&, *) are not accepted; write the values out")
     seen.add(id(node))
-    lines[path] = node.start_mark.line + 1
+    if node.tag not in PLAIN_TAGS:
+        raise SosaError(f"{source}:{line}: {path or 'value'}: YAML tags such as {node.tag} are not accepted")
     if isinstance(node, yaml.ScalarNode):
-        if node.tag not in ("tag:yaml.org,2002:str", None) and node.tag.startswith("!"):
-            raise SosaError(f"{source}:{lines[path]}: {path or 'value'}: tags such as {node.tag} are not accepted")
         return node.value
     if isinstance(node, yaml.SequenceNode):
         return [
@@ -81,9 +85,11 @@ def _to_python(node: Any, path: str, lines: dict[str, int], seen: set[int], sour
                 raise SosaError(
                     f"{source}:{key_node.start_mark.line + 1}: {key}: duplicate key (first given at line {first})"
                 )
-            result[key] = _to_python(value_node, f"{path}.{key}" if path else key, lines, seen, source)
+            child = f"{path}.{key}" if path else key
+            lines[child] = key_node.start_mark.line + 1
+            result[key] = _to_python(value_node, child, lines, seen, source)
         return result
-    raise SosaError(f"{source}:{lines[path]}: unsupported YAML node")
+    raise SosaError(f"{source}:{line}: unsupported YAML node")
 
 
 def read_records(data: bytes, source: str) -> list[Document]:

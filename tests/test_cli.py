@@ -1,0 +1,79 @@
+"""Behaviour every command shares: help, output modes, errors, markup, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from typer.main import get_command
+
+from sosa_cli.cli.main import app
+
+
+def all_commands():
+    root = get_command(app)
+
+    def walk(group, path):
+        for name, cmd in group.commands.items():
+            yield path + [name], cmd
+            if hasattr(cmd, "commands"):
+                yield from walk(cmd, path + [name])
+
+    return list(walk(root, []))
+
+
+@pytest.mark.parametrize("path, command", all_commands(), ids=lambda v: " ".join(v) if isinstance(v, list) else "")
+def test_commands_have_help(sosa, path, command):
+    assert command.help, f"sosa {' '.join(path)} has no help text"
+    result = sosa(*path, "--help")
+    assert result.exit_code == 0
+    assert "Usage" in result.stdout
+    if not hasattr(command, "commands"):
+        assert "Example:" in command.help, f"sosa {' '.join(path)} help gives no example"
+
+
+def test_piped_list_is_tab_separated_without_decoration(sosa, enrolled):
+    out = sosa("company", "list").stdout
+    first = out.splitlines()[0].split("\t")
+    assert first[:4] == ["C-0001", "東雲精機株式会社", "Shinonome Seiki Co., Ltd.", "9010401071234"]
+    assert "\x1b[" not in out and "┃" not in out
+
+
+def test_user_text_is_never_read_as_markup(sosa, enrolled):
+    sosa("company", "update", "C-0001", "--products", "[urgent] servo valves [/urgent] [bold]x[/bold]")
+    out = sosa("company", "show", "C-0001").stdout
+    assert "Products\t[urgent] servo valves [/urgent] [bold]x[/bold]" in out
+
+
+def test_usage_errors_exit_2(sosa):
+    result = sosa("company", "frobnicate", ok=False)
+    assert result.exit_code == 2
+    result = sosa("company", "list", "--no-such-option", ok=False)
+    assert result.exit_code == 2
+
+
+def run_sosa(*args, env_extra=None, tmp=None):
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "PY_COLORS", "GITHUB_ACTIONS")}
+    env.update(env_extra or {})
+    return subprocess.run([sys.executable, "-m", "sosa_cli", *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_python_dash_m_and_a_real_error_have_no_traceback(enrolled):
+    ok = run_sosa("company", "list", "--json")
+    assert ok.returncode == 0 and len(json.loads(ok.stdout)) == 10
+    bad = run_sosa("company", "show", "C-0999")
+    assert bad.returncode == 1
+    assert bad.stderr.strip() == "sosa: no company C-0999 (`sosa company list` shows the register)"
+    assert bad.stdout == ""
+
+
+def test_debug_shows_the_traceback(enrolled):
+    bad = run_sosa("company", "show", "C-0999", env_extra={"SOSA_DEBUG": "1"})
+    assert "Traceback" in bad.stderr
+
+
+def test_version(sosa):
+    assert sosa("--version").stdout.startswith("sosa ")
