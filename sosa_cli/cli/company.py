@@ -1,7 +1,5 @@
 """`sosa enroll` and `sosa company …`: the participant register."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated, Any, Optional

@@ -1,7 +1,5 @@
 """`sosa demo`: run the desk's workflow on sample data and show the result."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Optional
 

@@ -1,7 +1,5 @@
 """The `sosa` command: the top-level app, error handling, and the database commands."""
 
-from __future__ import annotations
-
 import os
 import sqlite3
 import sys

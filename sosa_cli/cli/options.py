@@ -1,7 +1,5 @@
 """Options every command shares, and the one way a command opens the desk database."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Optional
 

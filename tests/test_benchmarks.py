@@ -1,0 +1,14 @@
+"""The benchmarks run (short mode); their full figures go in the issue notes, not in tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks import bench_enroll, bench_startup
+
+
+@pytest.mark.parametrize("bench", [bench_startup, bench_enroll], ids=lambda m: m.__name__)
+def test_benchmark_runs_in_short_mode(bench, capsys):
+    assert bench.main(quick=True) == 0
+    out = capsys.readouterr().out
+    assert "×" in out
