@@ -37,7 +37,8 @@ def prepare(folder: str | Path | None) -> DemoRun:
 
 
 def enroll_samples(run: DemoRun) -> list[str]:
-    from .enrollment import Invalid, enroll, validate_company
+    from .enrollment import enroll, validate_company
+    from .fields import Invalid
     from .importing import read_records
 
     source = SAMPLE_COMPANIES

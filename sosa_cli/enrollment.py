@@ -1,96 +1,18 @@
-"""Enrollment: validating a company's record and adding it to the participant register.
-
-One set of field rules serves `sosa enroll` options, YAML files and `company update`,
-so a value refused in one place is refused in all of them.
-"""
+"""Enrollment: validating a company's record and adding it to the participant register."""
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import audit, identifiers
-from .calendar import parse_date
 from .clock import now_utc
-from .errors import SosaError
+from .fields import Invalid, Problem, Rules, apply_rules, flag, fsc_list, iso_date, language, text
 from .keys import format_key
 
-MAX_TEXT = 2000
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_TRUE = {"true", "yes", "y", "1", "on", "はい"}
-_FALSE = {"false", "no", "n", "0", "off", "いいえ"}
-LANGUAGES = ("ja", "en")
-
-
-@dataclass
-class Problem:
-    """One thing wrong with one field, for reporting as `file:line: field: message`."""
-
-    field: str
-    message: str
-    line: int | None = None
-
-    def render(self, source: str | None = None) -> str:
-        where = ":".join(str(p) for p in (source, self.line) if p is not None)
-        return f"{where + ': ' if where else ''}{self.field}: {self.message}"
-
-
-class Invalid(SosaError):
-    """Several problems at once: every one of them is reported, not just the first."""
-
-    def __init__(self, problems: list[Problem], source: str | None = None):
-        self.problems = problems
-        self.source = source
-        lines = [p.render(source) for p in problems]
-        super().__init__(lines[0] if len(lines) == 1 else f"{len(lines)} problems:\n" + "\n".join(lines))
-
-
-# --- field rules -----------------------------------------------------------------
-
-
-def text(value: Any, *, multiline: bool = False) -> str:
-    if isinstance(value, (list, tuple)):
-        value = "; ".join(text(v) for v in value)
-    if not isinstance(value, str):
-        raise SosaError("must be text")
-    value = value.strip()
-    if len(value) > MAX_TEXT:
-        raise SosaError(f"is {len(value)} characters long; at most {MAX_TEXT}")
-    if _CONTROL.search(value) or (not multiline and ("\n" in value or "\r" in value)):
-        raise SosaError("contains control characters")
-    return value
-
-
-def flag(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
-        return value.strip().lower() in _TRUE
-    raise SosaError(f"{value!r} is not yes or no")
-
-
-def iso_date(value: Any) -> str:
-    return parse_date(value).isoformat()
-
-
-def fsc_list(value: Any) -> list[str]:
-    items = value if isinstance(value, (list, tuple)) else re.split(r"[,\s]+", str(value))
-    codes = [identifiers.fsc(str(v)) for v in items if str(v).strip()]
-    return sorted(set(codes))
-
-
-def language(value: Any) -> str:
-    value = text(value).lower()
-    if value not in LANGUAGES:
-        raise SosaError(f"{value!r} is not a letter language; use ja or en")
-    return value
-
-
-# field name → (rule, required)
-COMPANY_FIELDS: dict[str, tuple[Callable[[Any], Any], bool]] = {
+COMPANY_FIELDS: Rules = {
     "name_ja": (text, True),
     "name_en": (text, True),
     "corporate_number": (identifiers.corporate_number, True),
@@ -106,7 +28,7 @@ COMPANY_FIELDS: dict[str, tuple[Callable[[Any], Any], bool]] = {
     "share_usg": (flag, False),
     "share_primes": (flag, False),
 }
-CONTACT_FIELDS: dict[str, tuple[Callable[[Any], Any], bool]] = {
+CONTACT_FIELDS: Rules = {
     "name": (text, True),
     "title": (text, False),
     "email": (identifiers.email, False),
@@ -115,40 +37,6 @@ CONTACT_FIELDS: dict[str, tuple[Callable[[Any], Any], bool]] = {
     "language": (language, False),
 }
 COMPANY_COLUMNS = [f for f in COMPANY_FIELDS if f != "fsc"]
-
-
-def apply_rules(
-    raw: Mapping[str, Any],
-    rules: Mapping[str, tuple[Callable[[Any], Any], bool]],
-    prefix: str,
-    lines: Mapping[str, int],
-    problems: list[Problem],
-    *,
-    partial: bool = False,
-) -> dict[str, Any]:
-    clean: dict[str, Any] = {}
-    for name, value in raw.items():
-        path = prefix + name
-        if name not in rules:
-            known = ", ".join(rules)
-            problems.append(Problem(path, f"unknown field (known fields: {known})", lines.get(path)))
-            continue
-        rule, required = rules[name]
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                problems.append(Problem(path, "is required", lines.get(path)))
-            else:
-                clean[name] = None
-            continue
-        try:
-            clean[name] = rule(value)
-        except SosaError as exc:
-            problems.append(Problem(path, exc.message, lines.get(path)))
-    if not partial:
-        for name, (_, required) in rules.items():
-            if required and name not in raw:
-                problems.append(Problem(prefix + name, "is required", lines.get(prefix.rstrip(".")) or lines.get("")))
-    return clean
 
 
 @dataclass

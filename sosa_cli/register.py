@@ -135,7 +135,8 @@ def list_companies(
 
 def change(conn: sqlite3.Connection, ref: str, raw: Mapping[str, Any]) -> Company:
     """Correct fields of a company, validated like enrollment; one audit entry with before and after."""
-    from .enrollment import COMPANY_FIELDS, CONTACT_FIELDS, Invalid, apply_rules, snapshot, store_contacts, store_fsc
+    from .enrollment import COMPANY_FIELDS, CONTACT_FIELDS, snapshot, store_contacts, store_fsc
+    from .fields import Invalid, apply_rules
     from .clock import now_utc
     from .store import transaction
 

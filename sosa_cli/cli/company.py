@@ -90,7 +90,8 @@ def enroll(
 
     Example: sosa enroll --name-ja 株式会社東雲精機 --name-en "Shinonome Seiki Co., Ltd." --corporate-number 4010001000003 --coc-accepted-on 2026-11-01 --share-usg
     """
-    from ..enrollment import Invalid, enroll as enroll_records, validate_company
+    from ..enrollment import enroll as enroll_records, validate_company
+    from ..fields import Invalid
 
     if from_file is not None:
         fields = _given(name_ja=name_ja, name_en=name_en, corporate_number=corporate_number, ncage=ncage, contact_name=contact_name)
@@ -137,7 +138,7 @@ def enroll(
 
 
 def _read_file(name: str):
-    from ..enrollment import Invalid, Problem, validate_company
+    from ..enrollment import Invalid, validate_company
     from ..importing import read_records
 
     if name == "-":

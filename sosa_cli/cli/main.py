@@ -171,12 +171,17 @@ def audit_verify(db: DbOption = None) -> None:
 LOG_COLUMNS = [("id", "#"), ("at", "When (UTC)"), ("user", "Who"), ("action", "Action"), ("record", "Record"), ("change", "Change")]
 
 
+# What a one-line summary of a new record shows first, when it has these fields.
+SUMMARY_KEYS = ("status", "name_ja", "kind", "doc_number", "to", "destination", "reason")
+
+
 def describe_change(before, after) -> str:
     """A one-line summary of what an audit entry changed, for tables."""
     if isinstance(before, dict) and isinstance(after, dict):
         return "; ".join(f"{k}: {before.get(k)!r} → {after.get(k)!r}" for k in after)
     if isinstance(after, dict):
-        return ", ".join(f"{k}={v}" for k, v in after.items() if v not in (None, [], "") and k != "contacts")[:160]
+        shown = [k for k in SUMMARY_KEYS if after.get(k)] or [k for k, v in after.items() if v not in (None, [], "")][:3]
+        return ", ".join(f"{k}={after[k]}" for k in shown)
     return ""
 
 
@@ -209,10 +214,12 @@ def log(
 
 
 def _register_commands() -> None:
-    from . import company, demo
+    from . import company, config, demo, letter
 
     company.register(app)
     demo.register(app)
+    letter.register(app)
+    config.register(app)
 
 
 _register_commands()
