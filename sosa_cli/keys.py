@@ -31,3 +31,11 @@ def parse_key(value: str, prefix: str) -> int:
 def looks_like_key(value: str, prefix: str) -> bool:
     match = _KEY.match(value or "")
     return bool(match) and match.group(1).upper() == prefix
+
+
+def normalise_key(value: str) -> str | None:
+    """`d-1` → `D-0001` for any kind of key; None when it is not a key at all."""
+    match = _KEY.match(value or "")
+    if not match or match.group(1).upper() not in KINDS or int(match.group(2)) == 0:
+        return None
+    return format_key(match.group(1).upper(), int(match.group(2)))

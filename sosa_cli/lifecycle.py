@@ -47,3 +47,42 @@ COMPANY = LifeCycle(
         "withdrawn": (),
     },
 )
+
+LETTER = LifeCycle(
+    "letter",
+    {
+        # DOMAIN.md §7: a 文書番号 is issued once and never reused, so a cancelled
+        # letter stays in the register with its number, and cancelling is final.
+        "draft": ("issued", "cancelled"),
+        "issued": ("cancelled",),
+        "cancelled": (),
+    },
+)
+
+DELAY = LifeCycle(
+    "delay",
+    {
+        "open": ("escalated", "closed"),
+        # A request that is withdrawn hands its delays back as open, so they can be
+        # asked for again or closed (DOMAIN.md §6 names no way back; the desk needs one).
+        "escalated": ("resolved", "unresolved", "open"),
+        "resolved": (),
+        "unresolved": (),
+        "closed": (),
+    },
+)
+
+REQUEST = LifeCycle(
+    "request",
+    {
+        "draft": ("sent", "withdrawn"),
+        "sent": ("acknowledged", "declined", "withdrawn"),
+        "acknowledged": ("rated", "declined", "withdrawn"),
+        # A supplier may reject a rated order (15 CFR 700.13): the request then closes unresolved.
+        "rated": ("supplier-accepted", "closed", "withdrawn"),
+        "supplier-accepted": ("closed", "withdrawn"),
+        "declined": ("closed",),
+        "closed": (),
+        "withdrawn": (),
+    },
+)

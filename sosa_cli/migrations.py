@@ -116,10 +116,62 @@ def _audit_trail(db: Database) -> None:
     )
 
 
+def _letters(db: Database) -> None:
+    # Statement by statement, not executescript(): sqlite3's executescript() COMMITs
+    # first, which would end upgrade()'s BEGIN IMMEDIATE halfway through the step.
+    statements = [
+        """
+        CREATE TABLE letters (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            language TEXT NOT NULL CHECK (language IN ('ja', 'en')),
+            record TEXT NOT NULL,
+            company_id INTEGER REFERENCES companies (id),
+            addressee TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            doc_number TEXT,
+            fiscal_year INTEGER,
+            serial INTEGER,
+            letter_date TEXT,
+            status TEXT NOT NULL CHECK (status IN ('draft', 'issued', 'cancelled')),
+            cancel_reason TEXT,
+            cancelled_at TEXT,
+            files TEXT NOT NULL DEFAULT '[]',
+            context TEXT,
+            created_at TEXT NOT NULL,
+            -- Serials restart each 年度 (DOMAIN.md §4) and are never given twice.
+            UNIQUE (fiscal_year, serial),
+            CHECK (status = 'draft' OR (doc_number IS NOT NULL AND fiscal_year IS NOT NULL
+                                        AND serial IS NOT NULL AND letter_date IS NOT NULL))
+        )
+        """,
+        "CREATE INDEX letters_record ON letters (record, kind)",
+        "CREATE INDEX letters_company ON letters (company_id)",
+        "CREATE INDEX letters_status ON letters (status, kind)",
+        # The next serial is MAX(serial) + 1 of its 年度: deleting the newest letter
+        # would hand its number out again, so letters are cancelled, never deleted.
+        """
+        CREATE TRIGGER letters_no_delete BEFORE DELETE ON letters
+        BEGIN SELECT RAISE(ABORT, 'letters are never deleted; cancel one instead'); END
+        """,
+        # Once issued, a letter's number, date and text are what was sent.
+        """
+        CREATE TRIGGER letters_issued_fixed
+        BEFORE UPDATE OF doc_number, fiscal_year, serial, letter_date, context, kind, record ON letters
+        WHEN OLD.status <> 'draft'
+        BEGIN SELECT RAISE(ABORT, 'an issued letter keeps its number, date and text'); END
+        """,
+    ]
+    for statement in statements:
+        db.execute(statement)
+
+
 # In order; never edit or reorder one that has shipped: add a new one.
 STEPS = [
     ("0001_company_register", _company_register),
     ("0002_audit_trail", _audit_trail),
+    ("0003_letters", _letters),
 ]
 LATEST = len(STEPS)
 

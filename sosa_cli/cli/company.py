@@ -23,7 +23,6 @@ LIST_COLUMNS = [
     ("share_primes", "Primes"),
 ]
 CONTACT_COLUMNS = [("name", "Name"), ("title", "Title"), ("email", "E-mail"), ("phone", "Phone"), ("role", "Role"), ("language", "Lang")]
-HISTORY_COLUMNS = [("at", "When (UTC)"), ("user", "Who"), ("action", "Action"), ("change", "Change")]
 
 # Options shared by `sosa enroll` and `sosa company update` (CLI.md fixes these names).
 NameJa = Annotated[Optional[str], typer.Option("--name-ja", help="Company name in Japanese.")]
@@ -191,14 +190,12 @@ def list_(
 
 
 def company_card(conn, ref: str, as_json: bool) -> None:
-    from ..audit import history
     from ..register import get_company
-    from .main import describe_change
+    from .history import record_history
 
     company = get_company(conn, ref)
-    entries = history(conn, company.key)
     data = company.as_dict()
-    data["history"] = [e.as_dict() for e in entries]
+    data["history"], history_section = record_history(conn, company.key)
     fields = [
         ("Key", company.key),
         ("Status", company.status + (f" ({company.status_reason})" if company.status_reason else "")),
@@ -215,13 +212,12 @@ def company_card(conn, ref: str, as_json: bool) -> None:
         ("Share with USG", company.share_usg),
         ("Share with primes", company.share_primes),
     ]
-    history_rows = [{**e.as_dict(), "change": describe_change(e.before, e.after)} for e in entries]
     print_card(
         f"{company.key} {company.name_ja}",
         fields,
         data=data,
         as_json=as_json,
-        sections=[("Contacts", data["contacts"], CONTACT_COLUMNS), ("History", history_rows, HISTORY_COLUMNS)],
+        sections=[("Contacts", data["contacts"], CONTACT_COLUMNS), history_section],
     )
 
 

@@ -171,20 +171,6 @@ def audit_verify(db: DbOption = None) -> None:
 LOG_COLUMNS = [("id", "#"), ("at", "When (UTC)"), ("user", "Who"), ("action", "Action"), ("record", "Record"), ("change", "Change")]
 
 
-# What a one-line summary of a new record shows first, when it has these fields.
-SUMMARY_KEYS = ("status", "name_ja", "kind", "doc_number", "to", "destination", "reason")
-
-
-def describe_change(before, after) -> str:
-    """A one-line summary of what an audit entry changed, for tables."""
-    if isinstance(before, dict) and isinstance(after, dict):
-        return "; ".join(f"{k}: {before.get(k)!r} → {after.get(k)!r}" for k in after)
-    if isinstance(after, dict):
-        shown = [k for k in SUMMARY_KEYS if after.get(k)] or [k for k, v in after.items() if v not in (None, [], "")][:3]
-        return ", ".join(f"{k}={after[k]}" for k in shown)
-    return ""
-
-
 @app.command()
 def log(
     record: Annotated[Optional[str], typer.Argument(help="A record key (C-0001, L-0003, …); all records if omitted.")] = None,
@@ -197,20 +183,19 @@ def log(
     Example: sosa log C-0001
     """
     from ..audit import history
+    from ..keys import normalise_key
     from ..register import get_company
+    from .history import rows as history_rows
 
     conn = open_desk(db, create=False)
-    key = record
-    if record:
-        key = record.strip().upper()
-        if key.startswith("C") or key.replace("-", "").isdigit():
-            key = get_company(conn, record).key
+    key = record and normalise_key(record)
+    if key and key[0] == "C" or (record and not key):
+        key = get_company(conn, record).key
     entries = history(conn, key, limit=limit)
-    rows = [{**e.as_dict(), "change": describe_change(e.before, e.after)} for e in entries]
     if as_json:
         print_json([e.as_dict() for e in entries])
         return
-    print_table(rows, LOG_COLUMNS, title=f"History of {key}" if key else "Latest audit entries", empty="no entries")
+    print_table(history_rows(entries), LOG_COLUMNS, title=f"History of {key}" if key else "Latest audit entries", empty="no entries")
 
 
 def _register_commands() -> None:

@@ -1,0 +1,29 @@
+"""How the audit trail shows in `sosa log` and in the History part of every `show`."""
+
+from typing import Any
+
+# What a one-line summary of a new record shows first, when it has these fields.
+SUMMARY_KEYS = ("status", "name_ja", "kind", "doc_number", "to", "destination", "reason")
+HISTORY_COLUMNS = [("at", "When (UTC)"), ("user", "Who"), ("action", "Action"), ("change", "Change")]
+
+
+def describe_change(before: Any, after: Any) -> str:
+    """A one-line summary of what an audit entry changed, for tables."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        return "; ".join(f"{k}: {before.get(k)!r} → {after.get(k)!r}" for k in after)
+    if isinstance(after, dict):
+        shown = [k for k in SUMMARY_KEYS if after.get(k)] or [k for k, v in after.items() if v not in (None, [], "")][:3]
+        return ", ".join(f"{k}={after[k]}" for k in shown)
+    return ""
+
+
+def rows(entries) -> list[dict[str, Any]]:
+    return [{**e.as_dict(), "change": describe_change(e.before, e.after)} for e in entries]
+
+
+def record_history(conn, key: str) -> tuple[list[dict[str, Any]], tuple]:
+    """A record's entries for `--json`, and the History section for its card."""
+    from ..audit import history
+
+    entries = history(conn, key)
+    return [e.as_dict() for e in entries], ("History", rows(entries), HISTORY_COLUMNS)

@@ -1,0 +1,174 @@
+"""`sosa letter …`: render and issue letters, and keep the register of 文書番号."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+
+from .options import DbOption, JsonOption, open_desk
+from .output import message, print_card, print_table
+
+app = typer.Typer(help="Letters: render and issue them (文書番号), list, show, cancel; the templates in use.", no_args_is_help=True)
+
+
+class LetterFormat(str, Enum):
+    # docx and pdf (CLI.md) come with their renderers; until then the option offers
+    # only what this version can write.
+    md = "md"
+    html = "html"
+
+
+LIST_COLUMNS = [
+    ("key", "Key"),
+    ("doc_number", "文書番号"),
+    ("letter_date", "Date"),
+    ("kind", "Kind"),
+    ("record", "Record"),
+    ("addressee", "Addressee"),
+    ("status", "Status"),
+]
+FILE_COLUMNS = [("format", "Format"), ("path", "File"), ("sha256", "SHA-256")]
+TEMPLATE_COLUMNS = [("kind", "Kind"), ("language", "Lang"), ("format", "Format"), ("source", "Source"), ("path", "File used")]
+
+
+@app.command()
+def render(
+    kind: Annotated[str, typer.Argument(help="Kind of letter: enrollment (more to come: request, relay, reminder, reply, outcome).")],
+    record: Annotated[str, typer.Argument(help="The record it belongs to: a company (C-0001 or 法人番号) for enrollment.")],
+    company: Annotated[Optional[str], typer.Option("--company", help="The company a relay or reminder goes to.")] = None,
+    fmt: Annotated[LetterFormat, typer.Option("--format", help="md (Markdown) or html (print-ready, A4).")] = LetterFormat.md,
+    out: Annotated[Optional[str], typer.Option("--out", help="File or folder to write; - prints the letter (default: the letters folder).")] = None,
+    draft: Annotated[bool, typer.Option("--draft", help="Render with a blank number; nothing is recorded.")] = False,
+    on: Annotated[Optional[str], typer.Option("--date", help="The letter's date, ISO or 和暦 (default: today).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Render a letter and issue it the next 文書番号 of its 年度; --draft issues nothing.
+
+    Rendering a letter that was already issued gives it again, with the same number,
+    date and text.
+
+    Example: sosa letter render enrollment C-0001 --format html
+    """
+    from ..calendar import format_wareki
+    from ..letters import issue
+
+    conn = open_desk(db)
+    result = issue(conn, kind, record, company=company, fmt=fmt.value, out=out, draft=draft, on=on)
+    if result.path is None:
+        sys.stdout.write(result.content)
+        sys.stdout.flush()
+    else:
+        typer.echo(str(result.path))
+    letter = result.letter
+    if letter is None:
+        message("Draft rendered with a blank number; nothing was recorded." + (f" Written to {result.path}." if result.path else ""))
+        return
+    when = format_wareki(date.fromisoformat(letter.letter_date))
+    if result.issued_now:
+        message(f"Issued {letter.key} {letter.doc_number} dated {when} to {letter.addressee}.")
+    else:
+        message(f"{letter.key} {letter.doc_number} was issued dated {when}; rendered again from its record, unchanged.")
+
+
+@app.command("list")
+def list_(
+    kind: Annotated[Optional[str], typer.Option(help="Only this kind (enrollment, …).")] = None,
+    status: Annotated[Optional[str], typer.Option(help="Only this status: issued or cancelled.")] = None,
+    record: Annotated[Optional[str], typer.Option(help="Only letters belonging to this record (C-0001, R-0002, …).")] = None,
+    company: Annotated[Optional[str], typer.Option(help="Only letters to this company (key or 法人番号).")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List the letter register: number, date, kind, record, addressee, status.
+
+    Example: sosa letter list --kind enrollment --status issued
+    """
+    from ..letters import list_letters
+
+    conn = open_desk(db)
+    rows = [letter.as_dict() for letter in list_letters(conn, kind=kind, status=status, record=record, company=company)]
+    print_table(rows, LIST_COLUMNS, as_json=as_json, title=f"{len(rows)} letters", empty="no letters match")
+
+
+@app.command()
+def show(
+    letter: Annotated[str, typer.Argument(help="Letter key, e.g. L-0001.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show one letter: number, date, addressee, files and their hashes, history.
+
+    Example: sosa letter show L-0001
+    """
+    from ..letters import get_letter
+    from .history import record_history
+
+    conn = open_desk(db)
+    found = get_letter(conn, letter)
+    data = found.as_dict()
+    data["history"], history_section = record_history(conn, found.key)
+    fields = [
+        ("Key", found.key),
+        ("文書番号", found.doc_number),
+        ("Date", found.letter_date),
+        ("Status", found.status + (f" ({found.cancel_reason})" if found.cancel_reason else "")),
+        ("Kind", f"{found.kind} ({found.language})"),
+        ("Record", found.record),
+        ("Company", found.company),
+        ("Addressee", found.addressee),
+        ("Subject", found.subject),
+    ]
+    files = [{**f, "path": f.get("path") or "(printed)"} for f in found.files]
+    print_card(
+        f"{found.key} {found.doc_number or ''}".strip(),
+        fields,
+        data=data,
+        as_json=as_json,
+        sections=[("Files", files, FILE_COLUMNS), history_section],
+    )
+
+
+@app.command()
+def cancel(
+    letter: Annotated[str, typer.Argument(help="Letter key, e.g. L-0001.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why; kept in the register and the audit trail.")],
+    db: DbOption = None,
+) -> None:
+    """Cancel an issued letter; its 文書番号 stays used and is never given again.
+
+    Example: sosa letter cancel L-0003 --reason "addressed to the wrong contact"
+    """
+    from ..letters import cancel as cancel_letter
+
+    conn = open_desk(db)
+    cancelled = cancel_letter(conn, letter, reason)
+    message(f"Cancelled {cancelled.key} {cancelled.doc_number}; the number stays used.")
+
+
+@app.command()
+def templates(as_json: JsonOption = False) -> None:
+    """List the template used for each kind, language and format, and which are your own.
+
+    Your own folder (`sosa config set templates_dir …` or SOSA_TEMPLATES) is searched
+    first; a file of the same name there replaces the shipped one.
+
+    Example: sosa letter templates
+    """
+    from ..letters import templates as templates_in_use
+
+    rows = [t.as_dict() for t in templates_in_use()]
+    for row in rows:
+        row["source"] = "yours" if row["overridden"] else ("shipped" if row["path"] else "missing")
+    if as_json:
+        for row in rows:
+            del row["source"]
+    print_table(rows, TEMPLATE_COLUMNS, as_json=as_json, title="Letter templates", empty="no templates")
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="letter")
+

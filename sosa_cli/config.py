@@ -1,0 +1,261 @@
+"""The office profile: who signs the desk's letters, how they are numbered, where they go.
+
+One small YAML file per officer (`SOSA_CONFIG`, else `config.yaml` in the user's config
+folder). It is read with the C base loader, so every value stays the text the officer
+typed (`NO` stays `NO`, `0120` keeps its zero), and a key this version does not know is
+refused rather than ignored: a misspelt `doc_prefx` must not silently leave letters
+without their prefix.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import SosaError
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    description: str
+    default: str | None = None
+    example: str = "…"
+    multiline: bool = False
+
+
+def _doc_prefix(value: str) -> str:
+    # Numbers print as `<prefix>第<n>号` (装官総第3号). Officers naturally type the prefix
+    # with its 第 ("装備政策第"); keep one 第, not two.
+    value = value.strip()
+    while value.endswith("第"):
+        value = value[:-1].rstrip()
+    if not value:
+        raise SosaError("doc_prefix needs the characters before 第, e.g. 装備政策")
+    if re.search(r"\s", value):
+        raise SosaError(f"doc_prefix {value!r} contains a space; a 文書番号 has none")
+    return value
+
+
+def _email(value: str) -> str:
+    from .identifiers import email
+
+    return email(value)
+
+
+def _phone(value: str) -> str:
+    from .identifiers import phone
+
+    return phone(value)
+
+
+# The order here is the order `sosa config show` prints.
+SETTINGS: dict[str, Setting] = {
+    s.key: s
+    for s in (
+        Setting("division", "the desk's division (課), Japanese", "防衛装備庁装備政策部装備政策課"),
+        Setting("sender_title", "sender of Japanese letters (差出人)", "防衛装備庁装備政策部装備政策課長"),
+        Setting("division_en", "the desk's office, English letterhead", "Equipment Policy Division, Acquisition, Technology and Logistics Agency (ATLA), Ministry of Defense, Japan"),
+        Setting("sender_name_en", "signatory of English letters (printed in capitals)", None, '"Taro Yamada"'),
+        Setting("sender_title_en", "signatory's title in English letters", "Director, Equipment Policy Division"),
+        Setting("contact_section", "担当 section in the contact block", "装備政策課SoSA担当"),
+        Setting("contact_name", "担当 officer's name in the contact block", None, '"山田 太郎"'),
+        Setting("contact_phone", "担当 phone in the contact block", None, "03-3268-3111"),
+        Setting("contact_email", "担当 e-mail in the contact block", None, "sosa@example.go.jp"),
+        # DOMAIN.md §7: the desk's own prefix is unconfirmed, so there is no default.
+        Setting("doc_prefix", "文書番号 prefix: numbers print as <prefix>第<n>号", None, "装備政策"),
+        Setting(
+            "dod_addressee",
+            "inside address of English letters to DoD",
+            "Office of the Assistant Secretary of Defense for Industrial Base Policy\n"
+            "U.S. Department of Defense\n"
+            "Washington, DC 20301\n"
+            "United States of America",
+            multiline=True,
+        ),
+        Setting("dod_salutation", "salutation of English letters to DoD", "Dear Sir or Madam:"),
+        Setting("letters_dir", "folder rendered letters are written to (default: letters/ beside the database)", None, "~/sosa/letters"),
+        Setting("templates_dir", "the officer's own templates, searched before the shipped ones (SOSA_TEMPLATES wins)", None, "~/sosa/templates"),
+    )
+}
+
+_CHECKS: dict[str, Callable[[str], str]] = {
+    "doc_prefix": _doc_prefix,
+    "contact_email": _email,
+    "contact_phone": _phone,
+}
+
+
+def config_path() -> Path:
+    """`SOSA_CONFIG`, else `config.yaml` in the user's config folder."""
+    env = os.environ.get("SOSA_CONFIG")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_config_path
+
+    return user_config_path("sosa", appauthor=False) / "config.yaml"
+
+
+def set_hint(key: str) -> str:
+    """The command that fixes a missing setting, for error messages."""
+    return f"sosa config set {key} {SETTINGS[key].example}"
+
+
+class MissingSetting(SosaError):
+    """A letter needs a setting the officer has not made."""
+
+    def __init__(self, keys: list[str], what: str = "this letter"):
+        self.keys = keys
+        if len(keys) == 1:
+            message, hint = f"{what} needs the setting {keys[0]}, which is not set", f"set it with `{set_hint(keys[0])}`"
+        else:
+            commands = "; ".join(f"`{set_hint(k)}`" for k in keys)
+            message, hint = f"{what} needs settings that are not set: {', '.join(keys)}", f"set them with {commands}"
+        if "doc_prefix" in keys:
+            # DOMAIN.md §7: the desk's prefix is unconfirmed, so it has no default.
+            hint += "; use the prefix your 文書管理 register assigns, or render with --draft for a letter without a number"
+        super().__init__(message, hint=hint)
+
+
+@dataclass
+class Profile:
+    """The settings as read: `values` holds what the file sets; the rest fall back to defaults."""
+
+    path: Path
+    values: dict[str, str]
+
+    def get(self, key: str) -> str | None:
+        if key not in SETTINGS:
+            raise KeyError(key)
+        value = self.values.get(key)
+        return value if value else SETTINGS[key].default
+
+    def require(self, keys: list[str] | tuple[str, ...], what: str = "this letter") -> None:
+        """Refuse, naming every missing setting and the command that sets it."""
+        missing = [k for k in keys if not self.get(k)]
+        if missing:
+            raise MissingSetting(missing, what)
+
+    def effective(self) -> dict[str, str]:
+        """Every setting that has a value, set or default."""
+        return {k: v for k in SETTINGS if (v := self.get(k))}
+
+    def source(self, key: str) -> str:
+        if self.values.get(key):
+            return "set"
+        return "default" if SETTINGS[key].default else "not set"
+
+
+def _check_value(key: str, value: str) -> str:
+    setting = SETTINGS[key]
+    value = value.strip() if not setting.multiline else "\n".join(line.rstrip() for line in value.strip().splitlines())
+    if re.search(r"[\x00-\x08\x0b-\x1f\x7f]", value) or (not setting.multiline and "\n" in value):
+        raise SosaError(f"{key}: the value contains control characters or line breaks")
+    check = _CHECKS.get(key)
+    return check(value) if check and value else value
+
+
+def _unknown(key: str, where: str) -> SosaError:
+    return SosaError(f"{where}{key!r} is not a setting", hint=f"settings are: {', '.join(SETTINGS)}")
+
+
+def load(path: Path | None = None) -> Profile:
+    """Read the settings file; a missing file means every setting is at its default."""
+    path = path or config_path()
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return Profile(path, {})
+    except IsADirectoryError:
+        raise SosaError(f"{path} is a folder, not a settings file", hint="point SOSA_CONFIG at a file") from None
+    except OSError as exc:
+        raise SosaError(f"cannot read the settings file {path}: {exc.strerror}") from None
+    import yaml
+
+    from .importing import compose, read_records, read_text
+
+    source = str(path)
+    root = compose(read_text(data, source), source)
+    if root is None:  # empty, or only comments
+        return Profile(path, {})
+    if not isinstance(root, yaml.MappingNode):
+        raise SosaError(f"{source}: expected `key: value` lines", hint="`sosa config set KEY VALUE` writes the file for you")
+    # read_records refuses duplicate keys, aliases and tags, and keeps each key's line.
+    document = read_records(data, source)[0]
+    raw, lines = document.values, document.lines
+    values: dict[str, str] = {}
+    for key, value in raw.items():
+        if key not in SETTINGS:
+            raise _unknown(key, f"{source}:{lines.get(key)}: ")
+        if not isinstance(value, str):
+            raise SosaError(f"{source}:{lines.get(key)}: {key} must be plain text")
+        try:
+            values[key] = _check_value(key, value)
+        except SosaError as exc:
+            raise SosaError(f"{source}:{lines.get(key)}: {exc.message}", hint=exc.hint) from None
+    return Profile(path, values)
+
+
+def _write(profile: Profile) -> None:
+    import yaml
+
+    path = profile.path
+    ordered = {k: profile.values[k] for k in SETTINGS if profile.values.get(k)}
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def text_block(dumper, value: str):
+        # An address keeps its lines as a readable `|` block rather than "…\n…".
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
+
+    Dumper.add_representer(str, text_block)
+    text = "# sosa office profile; change it with `sosa config set KEY VALUE`.\n"
+    if ordered:
+        text += yaml.dump(ordered, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=1000)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Write aside and rename, so a crash never leaves half a settings file.
+        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temp.write_text(text, encoding="utf-8")
+        os.replace(temp, path)
+    except OSError as exc:
+        raise SosaError(f"cannot write the settings file {path}: {exc.strerror}") from None
+
+
+def set_value(key: str, value: str, path: Path | None = None) -> Profile:
+    """Check and store one setting; refuses keys this version does not know."""
+    if key not in SETTINGS:
+        raise _unknown(key, "")
+    profile = load(path)
+    clean = _check_value(key, value)
+    if not clean:
+        raise SosaError(f"no value given for {key}", hint=f"`sosa config unset {key}` returns it to its default")
+    profile.values[key] = clean
+    _write(profile)
+    return profile
+
+
+def unset(key: str, path: Path | None = None) -> Profile:
+    """Remove a setting from the file, so its default (if any) applies again."""
+    if key not in SETTINGS:
+        raise _unknown(key, "")
+    profile = load(path)
+    profile.values.pop(key, None)
+    _write(profile)
+    return profile
+
+
+def folder(profile: Profile, key: str) -> Path | None:
+    value = profile.get(key)
+    return Path(value).expanduser() if value else None
+
+
+def templates_dir(profile: Profile | None = None) -> Path | None:
+    """The officer's own templates: `SOSA_TEMPLATES`, else the `templates_dir` setting."""
+    env = os.environ.get("SOSA_TEMPLATES")
+    if env:
+        return Path(env).expanduser()
+    return folder(profile or load(), "templates_dir")

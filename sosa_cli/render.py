@@ -1,0 +1,335 @@
+"""Letter templates: where they are found, and how a letter's fields fill them.
+
+Two folders are searched, the officer's own first (`SOSA_TEMPLATES` or the
+`templates_dir` setting), then the shipped `templates/`. A file of the same name in the
+officer's folder replaces the shipped one; a replacement still reaches the shipped
+letterhead by its plain name (`{% extends "ja/letterhead.md.j2" %}`) unless the officer
+replaced the letterhead too, and always by `shipped:ja/letterhead.md.j2`.
+
+Jinja runs sandboxed, with `StrictUndefined`: a field the letter does not have stops
+the render with the template's name and the field, instead of printing a blank into an
+official letter (NOTES.md). jinja2 costs ~60 ms at import, so it is imported here, inside
+the functions, and only commands that render pay for it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from .errors import SosaError
+
+SHIPPED_PREFIX = "shipped"
+# Line width of a Japanese A4 letter in full-width characters (公用文: 40 字 × 30 行 is
+# the customary page); Markdown letters right-align and centre against it.
+LINE_WIDTH = 40
+
+
+def shipped_root() -> Path:
+    from .shipped import templates_root
+
+    # A regular package on disk (checkout, editable or plain install): a real folder.
+    return Path(str(templates_root()))
+
+
+def template_name(language: str, kind: str, fmt: str) -> str:
+    return f"{language}/{kind}.{fmt}.j2"
+
+
+# --- the template folders -------------------------------------------------------------
+
+
+def _check_name(name: str) -> tuple[str, ...]:
+    """Refuse names that leave the folder: `..`, absolute paths, drive letters, backslashes."""
+    if not name or "\\" in name or "\x00" in name or name.startswith("/") or (len(name) > 1 and name[1] == ":"):
+        raise SosaError(f"template name {name!r} is refused: give a path inside the templates folder, such as ja/enrollment.md.j2")
+    if any(p in ("..", ".") for p in name.split("/")):
+        raise SosaError(f"template name {name!r} is refused: '..' would leave the templates folder")
+    return PurePosixPath(name).parts
+
+
+def _inside(root: Path, name: str) -> Path | None:
+    """`name` in `root`, or None; a symlink leading out of the folder is refused.
+
+    Jinja's FileSystemLoader refuses `..` but follows a symlink wherever it points
+    (NOTES.md); an officer's folder on a shared drive must not become a way to read
+    other files into a letter.
+    """
+    path = root.joinpath(*_check_name(name))
+    if not path.is_file():
+        return None
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        raise SosaError(
+            f"template {name} in {root} is a link to a file outside that folder, which is refused",
+            hint="copy the file into the templates folder instead of linking to it",
+        ) from None
+    return path
+
+
+def _find(name: str, officer: Path | None, shipped: Path) -> tuple[Path, bool] | None:
+    """The file a template name means: the officer's first, then the shipped one.
+
+    `shipped:ja/letterhead.md.j2` always means the shipped file, so an officer's own
+    letterhead can extend the one it replaces.
+    """
+    if name.startswith(SHIPPED_PREFIX + ":"):
+        found = _inside(shipped, name[len(SHIPPED_PREFIX) + 1 :])
+        return (found, False) if found else None
+    if officer is not None:
+        found = _inside(officer, name)
+        if found is not None:
+            return found, True
+    found = _inside(shipped, name)
+    return (found, False) if found else None
+
+
+def _loader(officer: Path | None, shipped: Path):
+    from jinja2 import BaseLoader, TemplateNotFound
+
+    class LetterLoader(BaseLoader):
+        """The officer's folder over the shipped one, as `_find` resolves names."""
+
+        def get_source(self, environment, template):
+            found = _find(template, officer, shipped)
+            if found is None:
+                raise TemplateNotFound(template)
+            path = found[0]
+            try:
+                source = path.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                raise SosaError(f"template {path} is not UTF-8 text", hint="save it as UTF-8") from None
+            mtime = path.stat().st_mtime
+
+            def uptodate() -> bool:
+                # Stale when the file changed, or when a file the officer added now
+                # shadows the one cached (the environment lives as long as the process).
+                try:
+                    again = _find(template, officer, shipped)
+                    return again is not None and again[0] == path and path.stat().st_mtime == mtime
+                except (OSError, SosaError):
+                    return False
+
+            return source, str(path), uptodate
+
+    return LetterLoader()
+
+
+def _officer_root(officer: Path | None) -> Path | None:
+    if officer is None:
+        return None
+    if not officer.is_dir():
+        raise SosaError(f"the templates folder {officer} does not exist", hint="create it, or change `sosa config set templates_dir …` / SOSA_TEMPLATES")
+    return officer
+
+
+# --- filters: dates and plain-text layout ---------------------------------------------
+
+
+def _as_date(value: Any) -> date:
+    from .calendar import parse_date
+
+    return parse_date(value)
+
+
+def wareki(value: Any) -> str:
+    """`2026-11-26` → 令和8年11月26日."""
+    from .calendar import format_wareki
+
+    return format_wareki(_as_date(value))
+
+
+def english_date(value: Any) -> str:
+    """`2026-11-26` → 26 November 2026."""
+    from .calendar import format_english
+
+    return format_english(_as_date(value))
+
+
+def text_width(line: str) -> int:
+    """Width in half-width columns: a kanji or full-width space counts two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+
+
+def _pad(columns: int) -> str:
+    columns = max(columns, 0)
+    return "\u3000" * (columns // 2) + " " * (columns % 2)
+
+
+def flush_right(text: str, width: int = LINE_WIDTH) -> str:
+    """Each line pushed to the right margin with full-width spaces (番号, 日付, 差出人)."""
+    return "\n".join(_pad(width * 2 - text_width(line)) + line if line else line for line in str(text).split("\n"))
+
+
+def block_right(text: str, width: int = LINE_WIDTH) -> str:
+    """The lines kept aligned with each other, the block set against the right margin (担当)."""
+    lines = str(text).split("\n")
+    pad = _pad(width * 2 - max((text_width(line) for line in lines), default=0))
+    return "\n".join(pad + line if line else line for line in lines)
+
+
+def centre(text: str, width: int = LINE_WIDTH) -> str:
+    """A line centred on the page (件名, 記)."""
+    return "\n".join(_pad((width * 2 - text_width(line)) // 2) + line if line else line for line in str(text).split("\n"))
+
+
+# --- fields the templates see ----------------------------------------------------------
+
+
+class Fields(dict):
+    """A record's fields, remembering where they sit (`company.contact`) for error messages.
+
+    The path lives in an underscore attribute: the sandbox hides those from templates,
+    so a field named `path` or `name` still reads as the field.
+    """
+
+    _sosa_path: str = ""
+
+
+class OfficeFields(Fields):
+    """The office profile: a setting the officer has not made names the command that sets it."""
+
+    def __missing__(self, key: str):
+        from .config import SETTINGS, MissingSetting
+
+        if key in SETTINGS:
+            raise MissingSetting([key], "the letter")
+        raise KeyError(key)
+
+
+def wrap(value: Any, path: str = "", cls: type[Fields] = Fields) -> Any:
+    if isinstance(value, dict):
+        fields = cls({k: wrap(v, f"{path}.{k}" if path else k) for k, v in value.items()})
+        fields._sosa_path = path
+        return fields
+    if isinstance(value, list):
+        return [wrap(v, f"{path}[{i}]") for i, v in enumerate(value)]
+    return value
+
+
+@lru_cache(maxsize=8)
+def _environment(officer: Path | None, shipped: Path):
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+    from jinja2.utils import select_autoescape
+
+    class LetterUndefined(StrictUndefined):
+        """Names the missing field with its place in the record: `company.fax`, not `'fax'`."""
+
+        @property
+        def _undefined_message(self) -> str:
+            if self._undefined_hint:
+                return self._undefined_hint
+            owner = getattr(self._undefined_obj, "_sosa_path", None)
+            name = self._undefined_name
+            if owner:
+                return f"{owner}.{name}"
+            return str(name)
+
+    env = SandboxedEnvironment(
+        loader=_loader(officer, shipped),
+        undefined=LetterUndefined,
+        # select_autoescape() leaves `*.html.j2` unescaped by default (NOTES.md): list it.
+        autoescape=select_autoescape(enabled_extensions=("html.j2", "html"), default_for_string=False, default=False),
+        # Without these, every `{% if %}` and `{% for %}` leaves a blank line in Markdown.
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        wareki=wareki,
+        english_date=english_date,
+        flush_right=flush_right,
+        block_right=block_right,
+        centre=centre,
+    )
+    return env
+
+
+def environment(officer: Path | None = None):
+    """The sandboxed Jinja environment over the officer's folder (if any) and the shipped one."""
+    return _environment(_officer_root(officer), shipped_root())
+
+
+def _failing_template(exc: BaseException, officer: Path | None) -> str | None:
+    """The template (and line) where rendering failed, from Jinja's rewritten traceback.
+
+    Shipped templates are named as in `sosa letter templates`; an officer's own file by
+    its full path, since that is the file they will open to correct it.
+    """
+    import traceback
+
+    shipped = shipped_root()
+    found = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if not frame.filename.endswith(".j2"):
+            continue
+        path = Path(frame.filename)
+        try:
+            name = path.relative_to(shipped).as_posix()
+        except ValueError:
+            name = str(path)
+        found = f"{name} line {frame.lineno}"
+    return found
+
+
+def render(name: str, context: dict[str, Any], *, officer: Path | None = None) -> str:
+    """Fill template `name` with `context`; every failure is a SosaError naming the template."""
+    from jinja2 import (
+        TemplateError,
+        TemplateNotFound,
+        TemplateSyntaxError,
+        UndefinedError,
+    )
+    from jinja2.exceptions import SecurityError
+
+    _check_name(name)
+    env = environment(officer)
+    fields = {k: wrap(v, k, OfficeFields if k == "office" else Fields) for k, v in context.items()}
+    try:
+        template = env.get_template(name)
+        text = template.render(fields)
+    except TemplateNotFound as exc:
+        missing = exc.name or name
+        where = " or ".join(str(r) for r in (officer, shipped_root()) if r is not None)
+        raise SosaError(f"no template {missing} (looked in {where})", hint="`sosa letter templates` lists the templates in use") from None
+    except TemplateSyntaxError as exc:
+        raise SosaError(f"template {exc.filename or exc.name or name} line {exc.lineno}: {exc.message}") from None
+    except UndefinedError as exc:
+        where = _failing_template(exc, officer) or name
+        raise SosaError(
+            f"template {where} uses the field {exc.message}, which this letter does not have",
+            hint="correct the template, or guard an optional field with `{% if … is defined %}`",
+        ) from None
+    except SecurityError as exc:
+        where = _failing_template(exc, officer) or name
+        raise SosaError(f"template {where} was stopped by the sandbox: {exc}") from None
+    except SosaError as exc:  # a missing setting, a refused include
+        where = _failing_template(exc, officer) or name
+        # Keep the error's type (MissingSetting names its keys); add where it happened.
+        exc.message = f"template {where}: {exc.message}"
+        exc.args = (exc.message,)
+        raise exc.with_traceback(None) from None
+    except TemplateError as exc:
+        where = _failing_template(exc, officer) or name
+        raise SosaError(f"template {where}: {exc}") from None
+    # One newline at the end, whatever the template's last line did.
+    return text.rstrip("\n") + "\n"
+
+
+@dataclass
+class TemplateFile:
+    name: str
+    path: Path
+    overridden: bool
+
+
+def locate(name: str, *, officer: Path | None = None) -> TemplateFile | None:
+    """The file that `name` will be read from, and whether the officer's folder supplies it."""
+    found = _find(name, _officer_root(officer), shipped_root())
+    return TemplateFile(name, found[0], found[1]) if found else None
