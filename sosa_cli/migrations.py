@@ -117,8 +117,8 @@ def _audit_trail(db: Database) -> None:
 
 
 def _letters(db: Database) -> None:
-    # Statement by statement, not executescript(): sqlite3's executescript() COMMITs
-    # first, which would end upgrade()'s BEGIN IMMEDIATE halfway through the step.
+    # Statement by statement. (sqlite-utils' own executescript() also does this inside
+    # a transaction; sqlite3's executescript() would COMMIT upgrade()'s BEGIN IMMEDIATE.)
     statements = [
         """
         CREATE TABLE letters (
@@ -167,11 +167,19 @@ def _letters(db: Database) -> None:
         db.execute(statement)
 
 
+def _delays_requests(db: Database) -> None:
+    from . import delays, requests
+
+    delays.schema(db)
+    requests.schema(db)
+
+
 # In order; never edit or reorder one that has shipped: add a new one.
 STEPS = [
     ("0001_company_register", _company_register),
     ("0002_audit_trail", _audit_trail),
     ("0003_letters", _letters),
+    ("0004_delays_requests", _delays_requests),
 ]
 LATEST = len(STEPS)
 

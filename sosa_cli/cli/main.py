@@ -199,12 +199,14 @@ def log(
 
 
 def _register_commands() -> None:
-    from . import company, config, demo, letter
+    from . import company, config, delay, demo, letter, request
 
     company.register(app)
-    demo.register(app)
+    delay.register(app)
+    request.register(app)
     letter.register(app)
     config.register(app)
+    demo.register(app)
 
 
 _register_commands()

@@ -1,0 +1,202 @@
+"""`sosa delay …`: delays of US-made parts reported by participants."""
+
+from typing import Annotated, Any, Optional
+
+import typer
+
+from .options import DbOption, JsonOption, open_desk
+from .output import message, print_card, print_table
+
+app = typer.Typer(help="Delays of US-made parts: add, list, show, update, close.", no_args_is_help=True)
+
+LIST_COLUMNS = [
+    ("key", "Key"),
+    ("company_key", "Company"),
+    ("status", "Status"),
+    ("supplier", "US supplier"),
+    ("part_number", "Part number"),
+    ("quantity", "Qty"),
+    ("need_date", "Need"),
+    ("promised_date", "Promised"),
+    ("days_late", "Days late"),
+    ("request_key", "Request"),
+]
+SLIP_COLUMNS = [("promised_date", "Promised date"), ("recorded_at", "Recorded (UTC)"), ("source", "Source"), ("note", "Note")]
+
+Company = Annotated[Optional[str], typer.Option("--company", help="Reporting company: key or 法人番号.")]
+Program = Annotated[Optional[str], typer.Option("--program", help="JSDF program or end item.")]
+Supplier = Annotated[Optional[str], typer.Option("--supplier", help="US supplier's name.")]
+SupplierCage = Annotated[Optional[str], typer.Option("--supplier-cage", help="US supplier's CAGE code.")]
+Po = Annotated[Optional[str], typer.Option("--po", help="Purchase order number.")]
+PartNumber = Annotated[Optional[str], typer.Option("--part-number", help="Part number.")]
+Nsn = Annotated[Optional[str], typer.Option("--nsn", help="NSN, with or without hyphens.")]
+Description = Annotated[Optional[str], typer.Option("--description", help="What the part is.")]
+Quantity = Annotated[Optional[str], typer.Option("--quantity", help="Quantity late (a positive whole number).")]
+NeedDate = Annotated[Optional[str], typer.Option("--need-date", help="Date the part is needed (ISO or 和暦; no ASAP).")]
+PromisedDate = Annotated[Optional[str], typer.Option("--promised-date", help="Date the supplier now promises.")]
+Impact = Annotated[Optional[str], typer.Option("--impact", help="Impact on operations if late.")]
+Efforts = Annotated[Optional[str], typer.Option("--efforts", help="What the company has already done.")]
+
+
+def lateness(days: int) -> str:
+    return f"{days} days late" if days > 0 else "now meets the need date"
+
+
+def _given(**values: Any) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v is not None}
+
+
+@app.command()
+def add(
+    company: Company = None,
+    program: Program = None,
+    supplier: Supplier = None,
+    supplier_cage: SupplierCage = None,
+    po: Po = None,
+    part_number: PartNumber = None,
+    nsn: Nsn = None,
+    description: Description = None,
+    quantity: Quantity = None,
+    need_date: NeedDate = None,
+    promised_date: PromisedDate = None,
+    impact: Impact = None,
+    efforts: Efforts = None,
+    db: DbOption = None,
+) -> None:
+    """Record a delay reported by an enrolled company; prints its key.
+
+    The promised date must be later than the need date (otherwise nothing is late).
+
+    Example: sosa delay add --company C-0001 --supplier "Acme Hydraulics" --supplier-cage 1ABC2 --part-number 123-456 --quantity 4 --need-date 2027-01-15 --promised-date 2027-04-30
+    """
+    from ..delays import add as add_delay
+
+    raw = _given(
+        company=company, program=program, supplier=supplier, supplier_cage=supplier_cage, po=po,
+        part_number=part_number, nsn=nsn, description=description, quantity=quantity,
+        need_date=need_date, promised_date=promised_date, impact=impact, efforts=efforts,
+    )
+    for name, option in (("company", "--company"), ("supplier", "--supplier"), ("part_number", "--part-number"),
+                         ("quantity", "--quantity"), ("need_date", "--need-date"), ("promised_date", "--promised-date")):
+        if name not in raw:
+            from ..errors import SosaError
+
+            raise SosaError(f"missing {option}", hint="see `sosa delay add --help`")
+    delay = add_delay(open_desk(db), raw)
+    typer.echo(delay.key)
+    message(f"Recorded {delay.key} for {delay.company_key}: {delay.part_number} ×{delay.quantity}, {lateness(delay.days_late)}.")
+
+
+@app.command("list")
+def list_(
+    company: Company = None,
+    status: Annotated[Optional[str], typer.Option(help="open, escalated, resolved, unresolved, closed.")] = None,
+    supplier: Annotated[Optional[str], typer.Option(help="US supplier name (part of it) or CAGE.")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only open or escalated delays past their need date.")] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List delays, filtered by company, status, supplier or overdue.
+
+    Example: sosa delay list --company C-0001 --overdue
+    """
+    from ..delays import list_delays
+
+    delays = list_delays(open_desk(db), company=company, status=status, supplier=supplier, overdue=overdue)
+    rows = [d.as_dict() for d in delays]
+    if as_json:
+        for row in rows:
+            row.pop("slips")
+    print_table(rows, LIST_COLUMNS, as_json=as_json, title=f"{len(rows)} delays", empty="no delays match")
+
+
+@app.command()
+def show(delay: Annotated[str, typer.Argument(help="Delay key, e.g. D-0001.")], db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Show a delay with every slip of the promised date and its history.
+
+    Example: sosa delay show D-0001
+    """
+    from ..delays import get_delay
+    from .history import record_history
+
+    conn = open_desk(db)
+    found = get_delay(conn, delay)
+    data = found.as_dict()
+    data["history"], history_section = record_history(conn, found.key)
+    fields = [
+        ("Key", found.key),
+        ("Status", found.status + (f" ({found.close_reason})" if found.close_reason else "")),
+        ("Company", f"{found.company_key} {found.company_name}"),
+        ("Program", found.program),
+        ("US supplier", " ".join(filter(None, [found.supplier, found.supplier_cage and f"(CAGE {found.supplier_cage})"]))),
+        ("PO", found.po),
+        ("Part number", found.part_number),
+        ("NSN", found.nsn),
+        ("Description", found.description),
+        ("Quantity", found.quantity),
+        ("Need date", found.need_date),
+        ("Promised date", f"{found.promised_date} (originally {found.original_promised_date}; {lateness(found.days_late)})"),
+        ("Impact", found.impact),
+        ("Efforts", found.efforts),
+        ("Request", found.request_key),
+    ]
+    print_card(
+        f"{found.key} {found.part_number}",
+        fields,
+        data=data,
+        as_json=as_json,
+        sections=[("Slips", data["slips"], SLIP_COLUMNS), history_section],
+    )
+
+
+@app.command()
+def update(
+    delay: Annotated[str, typer.Argument(help="Delay key, e.g. D-0001.")],
+    program: Program = None,
+    supplier: Supplier = None,
+    supplier_cage: SupplierCage = None,
+    po: Po = None,
+    part_number: PartNumber = None,
+    nsn: Nsn = None,
+    description: Description = None,
+    quantity: Quantity = None,
+    need_date: NeedDate = None,
+    promised_date: PromisedDate = None,
+    impact: Impact = None,
+    efforts: Efforts = None,
+    note: Annotated[Optional[str], typer.Option(help="Why the date moved; kept with the slip.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Correct a delay; a new promised date is kept as a slip, not an overwrite.
+
+    Example: sosa delay update D-0001 --promised-date 2027-05-31 --note "supplier letter of 2026-12-01"
+    """
+    from ..delays import update as update_delay
+
+    raw = _given(
+        program=program, supplier=supplier, supplier_cage=supplier_cage, po=po, part_number=part_number,
+        nsn=nsn, description=description, quantity=quantity, need_date=need_date,
+        promised_date=promised_date, impact=impact, efforts=efforts,
+    )
+    found = update_delay(open_desk(db), delay, raw, note=note)
+    message(f"Updated {found.key}: promised {found.promised_date}, {lateness(found.days_late)} ({len(found.slips)} slips kept).")
+
+
+@app.command()
+def close(
+    delay: Annotated[str, typer.Argument(help="Delay key, e.g. D-0001.")],
+    reason: Annotated[str, typer.Option(help="recovered, withdrawn or not-eligible.")],
+    db: DbOption = None,
+) -> None:
+    """Close an open delay that needs no request: recovered, withdrawn or not eligible.
+
+    Example: sosa delay close D-0002 --reason recovered
+    """
+    from ..delays import close as close_delay
+
+    found = close_delay(open_desk(db), delay, reason)
+    message(f"Closed {found.key} ({reason}).")
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="delay")

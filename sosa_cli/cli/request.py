@@ -1,0 +1,199 @@
+"""`sosa request …`: JP→US requests for priority support on delayed US parts."""
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .options import DbOption, JsonOption, open_desk
+from .output import message, print_card, print_table
+
+app = typer.Typer(help="JP→US requests to DoD: open, send, update, close, list, show.", no_args_is_help=True)
+
+LIST_COLUMNS = [
+    ("key", "Key"),
+    ("company_key", "Company"),
+    ("status", "Status"),
+    ("action", "Action"),
+    ("urgency", "Urgency"),
+    ("delay_keys", "Delays"),
+    ("sent_on", "Sent"),
+    ("follow_up_on", "Follow up"),
+    ("rating", "Rating"),
+    ("supplier_deadline", "Supplier must answer by"),
+    ("outcome", "Outcome"),
+]
+DELAY_COLUMNS = [
+    ("key", "Delay"),
+    ("part_number", "Part number"),
+    ("supplier", "US supplier"),
+    ("quantity", "Qty"),
+    ("need_date", "Need"),
+    ("promised_date", "Promised"),
+    ("status", "Status"),
+]
+LETTER_COLUMNS = [("key", "Letter"), ("kind", "Kind"), ("doc_number", "文書番号"), ("letter_date", "Date"), ("status", "Status")]
+
+RequestKey = Annotated[str, typer.Argument(help="Request key, e.g. R-0001.")]
+Format = Annotated[str, typer.Option("--format", help="Letter format: md or html.")]
+Out = Annotated[Optional[Path], typer.Option("--out", help="File or folder for the letter (default: the letters folder); - for stdout.")]
+
+
+def _row(request) -> dict:
+    data = request.as_dict()
+    data["delay_keys"] = [d["key"] for d in data["delays"]]
+    return data
+
+
+@app.command("open")
+def open_(
+    delays: Annotated[list[str], typer.Argument(help="Delay keys (D-0001 …), all of one company.")],
+    action: Annotated[str, typer.Option(help="rating (DPAS priority rating), spa (special priorities assistance) or expedite.")] = "rating",
+    urgency: Annotated[str, typer.Option(help="routine, urgent or critical.")] = "urgent",
+    db: DbOption = None,
+) -> None:
+    """Open a draft request to DoD covering one or more open delays; prints its key.
+
+    Example: sosa request open D-0001 D-0002 --action rating --urgency critical
+    """
+    from ..requests import open_request
+
+    request = open_request(open_desk(db), delays, action=action, urgency=urgency)
+    typer.echo(request.key)
+    message(f"Opened {request.key} (draft) for {request.company_key}, covering {', '.join(d.key for d in request.delays)}.")
+
+
+@app.command()
+def send(
+    request: RequestKey,
+    fmt: Format = "md",
+    out: Out = None,
+    db: DbOption = None,
+) -> None:
+    """Issue the English request letter to DoD and mark the request sent.
+
+    The follow-up date is set a number of US working days ahead (setting
+    request_follow_up_days, default 10).
+
+    Example: sosa request send R-0001 --format html
+    """
+    from ..requests import send as send_request
+
+    sent, letter = send_request(open_desk(db), request, fmt=fmt, out=None if out is None else str(out))
+    if letter.path is None:
+        typer.echo(letter.content, nl=False)
+    message(
+        f"Sent {sent.key}: letter {letter.letter.key} {letter.letter.doc_number}"
+        + (f" written to {letter.path}" if letter.path else "")
+        + f"; follow up on {sent.follow_up_on}."
+    )
+
+
+@app.command()
+def update(
+    request: RequestKey,
+    status: Annotated[Optional[str], typer.Option(help="acknowledged, rated, supplier-accepted, declined, … (see the life cycle).")] = None,
+    dod_ref: Annotated[Optional[str], typer.Option("--dod-ref", help="DoD's reference for the request.")] = None,
+    rating: Annotated[Optional[str], typer.Option(help="DPAS rating granted, e.g. DO-A1 or DX-A7.")] = None,
+    committed_date: Annotated[Optional[str], typer.Option("--committed-date", help="Supplier's new committed delivery date.")] = None,
+    follow_up: Annotated[Optional[str], typer.Option("--follow-up", help="Next follow-up date.")] = None,
+    note: Annotated[Optional[str], typer.Option(help="A note for the record.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Record DoD's and the supplier's answers and move the request along its life cycle.
+
+    A rating starts the supplier's accept-or-reject deadline: 15 US working days for DO,
+    10 for DX (15 CFR 700.13).
+
+    Example: sosa request update R-0001 --status rated --rating DO-A1 --dod-ref "DoD-IBP-2026-0142"
+    """
+    from ..requests import update as update_request
+
+    found = update_request(
+        open_desk(db), request, status=status, dod_ref=dod_ref, rating=rating,
+        committed_date=committed_date, follow_up_on=follow_up, note=note,
+    )
+    extra = f"; supplier must accept or reject by {found.supplier_deadline}" if found.supplier_deadline and rating else ""
+    message(f"Updated {found.key}: {found.status}{extra}.")
+
+
+@app.command()
+def close(
+    request: RequestKey,
+    outcome: Annotated[str, typer.Option(help="resolved, partial, unresolved or withdrawn.")],
+    note: Annotated[Optional[str], typer.Option(help="A note for the record.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Close a request and settle its delays (withdrawn hands them back as open).
+
+    Then issue the outcome notice with `sosa letter render outcome R-…`.
+
+    Example: sosa request close R-0001 --outcome resolved
+    """
+    from ..requests import close as close_request
+
+    found = close_request(open_desk(db), request, outcome, note=note)
+    settled = ", ".join(f"{d.key} {d.status}" for d in found.delays)
+    message(f"{found.key} is {found.status} ({found.outcome}); delays: {settled}.")
+
+
+@app.command("list")
+def list_(
+    status: Annotated[Optional[str], typer.Option(help="Only this status.")] = None,
+    company: Annotated[Optional[str], typer.Option(help="Only this company's requests.")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only requests past their follow-up date.")] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List requests, filtered by status, company or an overdue follow-up.
+
+    Example: sosa request list --overdue
+    """
+    from ..requests import list_requests
+
+    rows = [_row(r) for r in list_requests(open_desk(db), status=status, company=company, overdue=overdue)]
+    print_table(rows, LIST_COLUMNS, as_json=as_json, title=f"{len(rows)} requests", empty="no requests match")
+
+
+@app.command()
+def show(request: RequestKey, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Show a request: its delays, state, deadlines, letters and history.
+
+    Example: sosa request show R-0001
+    """
+    from ..letters import list_letters
+    from ..requests import ACTIONS, get_request
+    from .history import record_history
+
+    conn = open_desk(db)
+    found = get_request(conn, request)
+    data = _row(found)
+    letters = [letter.as_dict() for letter in list_letters(conn, record=found.key)]
+    data["letters"] = letters
+    data["history"], history_section = record_history(conn, found.key)
+    fields = [
+        ("Key", found.key),
+        ("Status", found.status + (f" ({found.outcome})" if found.outcome else "")),
+        ("Company", f"{found.company_key} {found.company_name}"),
+        ("Action", ACTIONS[found.action]),
+        ("Urgency", found.urgency),
+        ("DoD reference", found.dod_ref),
+        ("Sent", found.sent_on),
+        ("Follow up", (found.follow_up_on or "") + (" (overdue)" if found.follow_up_overdue else "")),
+        ("Rating", found.rating and f"{found.rating} recorded {found.rated_on}"),
+        ("Supplier must accept or reject by", found.supplier_deadline),
+        ("Supplier committed date", found.committed_date),
+        ("Closed", found.closed_on),
+        ("Note", found.note),
+    ]
+    print_card(
+        f"{found.key} request to DoD",
+        fields,
+        data=data,
+        as_json=as_json,
+        sections=[("Delays", data["delays"], DELAY_COLUMNS), ("Letters", letters, LETTER_COLUMNS), history_section],
+    )
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="request")

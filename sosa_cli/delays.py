@@ -1,0 +1,327 @@
+"""Delays: a participant's report that a US-made part for a JSDF product is late.
+
+Every change of the supplier's promised date is kept as a slip, never overwritten: the
+history of slips is what ATLA shows DoD as the efforts already made (15 CFR 700.53).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from . import audit, identifiers, lifecycle
+from .clock import now_utc, today
+from .errors import NotFound, SosaError
+from .fields import Invalid, Problem, Rules, apply_rules, iso_date, text
+from .keys import format_key, parse_key
+from .store import transaction
+
+
+def quantity(value: Any) -> int:
+    raw = str(value).strip().replace(",", "")
+    if not raw.isdigit() or int(raw) <= 0:
+        raise SosaError(f"{value!r} is not a positive whole number")
+    return int(raw)
+
+
+DELAY_FIELDS: Rules = {
+    "company": (text, True),
+    "program": (text, False),
+    "supplier": (text, True),
+    "supplier_cage": (identifiers.ncage, False),
+    "po": (text, False),
+    "part_number": (text, True),
+    "nsn": (identifiers.nsn, False),
+    "description": (text, False),
+    "quantity": (quantity, True),
+    "need_date": (iso_date, True),
+    "promised_date": (iso_date, True),
+    "impact": (lambda v: text(v, multiline=True), False),
+    "efforts": (lambda v: text(v, multiline=True), False),
+}
+COLUMNS = [f for f in DELAY_FIELDS if f not in ("company", "promised_date")]
+CLOSE_REASONS = ("recovered", "withdrawn", "not-eligible")
+
+
+@dataclass
+class Slip:
+    promised_date: str
+    recorded_at: str
+    source: str
+    note: str | None = None
+
+
+@dataclass
+class Delay:
+    id: int
+    key: str
+    company_key: str
+    company_name: str
+    status: str
+    supplier: str
+    part_number: str
+    quantity: int
+    need_date: str
+    original_promised_date: str
+    promised_date: str
+    program: str | None = None
+    supplier_cage: str | None = None
+    po: str | None = None
+    nsn: str | None = None
+    description: str | None = None
+    impact: str | None = None
+    efforts: str | None = None
+    close_reason: str | None = None
+    request_key: str | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+    slips: list[Slip] = field(default_factory=list)
+
+    @property
+    def days_late(self) -> int:
+        """How far the current promise lies beyond the need date."""
+        return (date.fromisoformat(self.promised_date) - date.fromisoformat(self.need_date)).days
+
+    def as_dict(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.__dict__.items() if k not in ("id", "slips")}
+        data["days_late"] = self.days_late
+        data["slips"] = [s.__dict__.copy() for s in self.slips]
+        return data
+
+
+def _check_dates(need: str, promised: str, problems: list[Problem]) -> None:
+    if promised <= need:
+        problems.append(
+            Problem(
+                "promised_date",
+                f"{promised} is not later than the need date {need}: nothing is late, so there is no delay to record",
+            )
+        )
+
+
+def validate(raw: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    problems: list[Problem] = []
+    clean = apply_rules(raw, DELAY_FIELDS, "", {}, problems, partial=partial)
+    if not partial and "need_date" in clean and "promised_date" in clean:
+        _check_dates(clean["need_date"], clean["promised_date"], problems)
+    if problems:
+        raise Invalid(problems)
+    return clean
+
+
+_SELECT = """
+    SELECT d.*, c.key AS company_key, c.name_ja AS company_name,
+           (SELECT r.key FROM request_delays rd JOIN requests r ON r.id = rd.request_id
+             WHERE rd.delay_id = d.id ORDER BY r.id DESC LIMIT 1) AS request_key
+    FROM delays d JOIN companies c ON c.id = d.company_id
+"""
+
+
+def _delay(row: sqlite3.Row, slips: list[Slip] | None = None) -> Delay:
+    data = {k: row[k] for k in row.keys() if k not in ("company_id",)}
+    return Delay(**data, slips=slips or [])
+
+
+def get_delay(conn: sqlite3.Connection, ref: str) -> Delay:
+    number = parse_key(ref, "D")
+    row = conn.execute(_SELECT + " WHERE d.id = ?", (number,)).fetchone()
+    if row is None:
+        raise NotFound(f"no delay {format_key('D', number)}", hint="`sosa delay list` shows the delays")
+    slips = [
+        Slip(r["promised_date"], r["recorded_at"], r["source"], r["note"])
+        for r in conn.execute(
+            "SELECT promised_date, recorded_at, source, note FROM delay_slips WHERE delay_id = ? ORDER BY id", (number,)
+        )
+    ]
+    return _delay(row, slips)
+
+
+def list_delays(
+    conn: sqlite3.Connection,
+    *,
+    company: str | None = None,
+    status: str | None = None,
+    supplier: str | None = None,
+    overdue: bool = False,
+) -> list[Delay]:
+    """Delays in key order; `overdue`: still open or escalated and past the need date."""
+    where, args = [], []
+    if company:
+        from .register import get_company
+
+        where.append("d.company_id = ?")
+        args.append(get_company(conn, company).id)
+    if status:
+        if status not in lifecycle.DELAY.states:
+            raise SosaError(f"{status!r} is not a delay status", hint=f"use one of {', '.join(lifecycle.DELAY.states)}")
+        where.append("d.status = ?")
+        args.append(status)
+    if supplier:
+        where.append("(d.supplier LIKE ? ESCAPE '\\' OR d.supplier_cage = ?)")
+        args.extend([f"%{_like(supplier)}%", supplier.strip().upper()])
+    if overdue:
+        where.append("d.status IN ('open', 'escalated') AND d.need_date < ?")
+        args.append(today().isoformat())
+    sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY d.id"
+    return [_delay(row) for row in conn.execute(sql, args)]
+
+
+def _like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def add(conn: sqlite3.Connection, raw: Mapping[str, Any]) -> Delay:
+    """Record a delay reported by an enrolled company."""
+    from .register import get_company
+
+    values = validate(raw)
+    with transaction(conn):
+        company = get_company(conn, values.pop("company"))
+        if company.status != "enrolled":
+            raise SosaError(
+                f"{company.key} {company.name_ja} is {company.status}: only enrolled companies can report delays",
+            )
+        promised = values.pop("promised_date")
+        number = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM delays").fetchone()[0]
+        key = format_key("D", number)
+        stamp = now_utc()
+        row = {c: values.get(c) for c in COLUMNS}
+        row.update(
+            id=number,
+            key=key,
+            company_id=company.id,
+            status="open",
+            original_promised_date=promised,
+            promised_date=promised,
+            created_at=stamp,
+            updated_at=stamp,
+        )
+        conn.execute(f"INSERT INTO delays ({', '.join(row)}) VALUES ({', '.join(':' + c for c in row)})", row)
+        conn.execute(
+            "INSERT INTO delay_slips (delay_id, promised_date, recorded_at, source, note) VALUES (?, ?, ?, 'reported', NULL)",
+            (number, promised, stamp),
+        )
+        audit.record(conn, "add", key, after={**row, "company": company.key})
+        return get_delay(conn, key)
+
+
+def record_slip(conn: sqlite3.Connection, delay: Delay, promised: str, *, source: str, note: str | None = None) -> None:
+    """Keep a new promised date as a slip (inside the caller's transaction)."""
+    stamp = now_utc()
+    conn.execute(
+        "INSERT INTO delay_slips (delay_id, promised_date, recorded_at, source, note) VALUES (?, ?, ?, ?, ?)",
+        (delay.id, promised, stamp, source, note),
+    )
+    conn.execute("UPDATE delays SET promised_date = ?, updated_at = ? WHERE id = ?", (promised, stamp, delay.id))
+
+
+def update(conn: sqlite3.Connection, ref: str, raw: Mapping[str, Any], *, note: str | None = None) -> Delay:
+    """Correct a delay; a new promised date is kept as a slip."""
+    if "company" in raw:
+        raise SosaError("a delay cannot move to another company", hint="close it as withdrawn and add a new one")
+    values = validate(raw, partial=True)
+    if not values:
+        raise SosaError("nothing to change", hint="give at least one option, e.g. --promised-date")
+    with transaction(conn):
+        delay = get_delay(conn, ref)
+        if delay.status not in ("open", "escalated"):
+            raise SosaError(f"{delay.key} is {delay.status}: a finished delay cannot be changed")
+        need = values.get("need_date", delay.need_date)
+        promised = values.pop("promised_date", None)
+        if promised is not None or "need_date" in values:
+            problems: list[Problem] = []
+            _check_dates(need, promised or delay.promised_date, problems)
+            if problems:
+                raise Invalid(problems)
+        before = {k: getattr(delay, k) for k in values}
+        if promised is not None and promised != delay.promised_date:
+            before["promised_date"] = delay.promised_date
+            record_slip(conn, delay, promised, source="reported", note=note)
+        if values:
+            values["updated_at"] = now_utc()
+            conn.execute(
+                f"UPDATE delays SET {', '.join(f'{c} = :{c}' for c in values)} WHERE id = :id", {**values, "id": delay.id}
+            )
+        after = {k: v for k, v in values.items() if k != "updated_at"}
+        if promised is not None:
+            after["promised_date"] = promised
+        audit.record(conn, "update", delay.key, before=before, after={**after, **({"note": note} if note else {})})
+        return get_delay(conn, delay.key)
+
+
+def set_status(
+    conn: sqlite3.Connection, delay: Delay, target: str, *, action: str, reason: str | None = None, close_reason: str | None = None
+) -> None:
+    """Move a delay along its life cycle (inside the caller's transaction).
+
+    `reason` is kept in the audit trail; `close_reason` on the delay itself.
+    """
+    lifecycle.DELAY.check(delay.key, delay.status, target)
+    conn.execute(
+        "UPDATE delays SET status = ?, close_reason = ?, updated_at = ? WHERE id = ?",
+        (target, close_reason, now_utc(), delay.id),
+    )
+    audit.record(conn, action, delay.key, before={"status": delay.status}, after={"status": target, "reason": reason or close_reason})
+
+
+def close(conn: sqlite3.Connection, ref: str, reason: str) -> Delay:
+    """Close an open delay that needs no request: recovered, withdrawn or not eligible."""
+    if reason not in CLOSE_REASONS:
+        raise SosaError(f"{reason!r} is not a reason to close a delay", hint=f"use one of {', '.join(CLOSE_REASONS)}")
+    with transaction(conn):
+        delay = get_delay(conn, ref)
+        if delay.status == "escalated":
+            raise SosaError(
+                f"{delay.key} is in request {delay.request_key}",
+                hint=f"close or withdraw {delay.request_key} with `sosa request close`",
+            )
+        set_status(conn, delay, "closed", close_reason=reason, action="close")
+        return get_delay(conn, delay.key)
+
+
+def schema(db) -> None:
+    """Migration 0004 (with requests): the delay tables.
+
+    Through sqlite-utils' `executescript`, which runs the statements one by one inside
+    the migration's transaction; `sqlite3.executescript` would COMMIT it first.
+    """
+    db.executescript(
+        """
+        CREATE TABLE delays (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            company_id INTEGER NOT NULL REFERENCES companies(id),
+            status TEXT NOT NULL,
+            program TEXT,
+            supplier TEXT NOT NULL,
+            supplier_cage TEXT,
+            po TEXT,
+            part_number TEXT NOT NULL,
+            nsn TEXT,
+            description TEXT,
+            quantity INTEGER NOT NULL CHECK (quantity > 0),
+            need_date TEXT NOT NULL,
+            original_promised_date TEXT NOT NULL,
+            promised_date TEXT NOT NULL,
+            impact TEXT,
+            efforts TEXT,
+            close_reason TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX delays_company ON delays (company_id, id);
+        CREATE INDEX delays_status ON delays (status, need_date);
+        CREATE TABLE delay_slips (
+            id INTEGER PRIMARY KEY,
+            delay_id INTEGER NOT NULL REFERENCES delays(id),
+            promised_date TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            source TEXT NOT NULL,
+            note TEXT
+        );
+        CREATE INDEX delay_slips_delay ON delay_slips (delay_id, id);
+        """
+    )

@@ -1,0 +1,321 @@
+"""JP→US requests: ATLA asking DoD for priority (DPAS) support on delayed US parts.
+
+ATLA's request letter is the foreign government's sponsorship of the request
+(15 CFR 700.57). Once DoD has the Department of Commerce rate the order, the US
+supplier must accept or reject it within 15 working days (DO) or 10 (DX)
+(15 CFR 700.13(d)); the request keeps that deadline.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import audit, identifiers, lifecycle
+from .calendar import add_us_working_days
+from .clock import now_utc, today
+from .delays import Delay, get_delay, record_slip, set_status as set_delay_status
+from .errors import NotFound, SosaError
+from .fields import iso_date, text
+from .keys import format_key, parse_key
+from .store import transaction
+
+ACTIONS = {
+    "rating": "priority rating (DPAS) of the order",
+    "spa": "special priorities assistance",
+    "expedite": "expediting of delivery",
+}
+URGENCIES = ("routine", "urgent", "critical")
+OUTCOMES = ("resolved", "partial", "unresolved", "withdrawn")
+# Statuses a request may be moved to with `request update --status`; closing and
+# withdrawing go through `request close`, which also settles the delays.
+SETTLED_BY_CLOSE = ("closed", "withdrawn")
+OPEN_STATES = tuple(s for s in lifecycle.REQUEST.states if s not in SETTLED_BY_CLOSE)
+DEFAULT_FOLLOW_UP_DAYS = 10
+
+
+@dataclass
+class Request:
+    id: int
+    key: str
+    status: str
+    action: str
+    urgency: str
+    company_key: str
+    company_name: str
+    dod_ref: str | None = None
+    rating: str | None = None
+    rated_on: str | None = None
+    supplier_deadline: str | None = None
+    committed_date: str | None = None
+    sent_on: str | None = None
+    follow_up_on: str | None = None
+    outcome: str | None = None
+    note: str | None = None
+    closed_on: str | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+    delays: list[Delay] = field(default_factory=list)
+
+    @property
+    def follow_up_overdue(self) -> bool:
+        return bool(self.follow_up_on) and self.status in ("sent", "acknowledged") and self.follow_up_on < today().isoformat()
+
+    def as_dict(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.__dict__.items() if k not in ("id", "delays")}
+        data["follow_up_overdue"] = self.follow_up_overdue
+        data["delays"] = [d.as_dict() for d in self.delays]
+        return data
+
+
+_SELECT = """
+    SELECT r.*, c.key AS company_key, c.name_ja AS company_name
+    FROM requests r JOIN companies c ON c.id = r.company_id
+"""
+
+
+def _request(conn: sqlite3.Connection, row: sqlite3.Row, *, with_delays: bool = True) -> Request:
+    data = {k: row[k] for k in row.keys() if k != "company_id"}
+    delays = []
+    if with_delays:
+        delays = [
+            get_delay(conn, d["key"])
+            for d in conn.execute(
+                "SELECT d.key FROM request_delays rd JOIN delays d ON d.id = rd.delay_id WHERE rd.request_id = ? ORDER BY d.id",
+                (row["id"],),
+            )
+        ]
+    return Request(**data, delays=delays)
+
+
+def get_request(conn: sqlite3.Connection, ref: str) -> Request:
+    number = parse_key(ref, "R")
+    row = conn.execute(_SELECT + " WHERE r.id = ?", (number,)).fetchone()
+    if row is None:
+        raise NotFound(f"no request {format_key('R', number)}", hint="`sosa request list` shows the requests")
+    return _request(conn, row)
+
+
+def list_requests(
+    conn: sqlite3.Connection, *, status: str | None = None, company: str | None = None, overdue: bool = False
+) -> list[Request]:
+    """Requests in key order; `overdue`: sent or acknowledged and past the follow-up date."""
+    where, args = [], []
+    if status:
+        if status not in lifecycle.REQUEST.states:
+            raise SosaError(f"{status!r} is not a request status", hint=f"use one of {', '.join(lifecycle.REQUEST.states)}")
+        where.append("r.status = ?")
+        args.append(status)
+    if company:
+        from .register import get_company
+
+        where.append("r.company_id = ?")
+        args.append(get_company(conn, company).id)
+    if overdue:
+        where.append("r.status IN ('sent', 'acknowledged') AND r.follow_up_on < ?")
+        args.append(today().isoformat())
+    sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY r.id"
+    return [_request(conn, row) for row in conn.execute(sql, args)]
+
+
+def _choice(value: str, allowed, what: str) -> str:
+    value = (value or "").strip().lower()
+    if value not in allowed:
+        raise SosaError(f"{value!r} is not a {what}", hint=f"use one of {', '.join(allowed)}")
+    return value
+
+
+def open_request(conn: sqlite3.Connection, delay_refs: list[str], *, action: str = "rating", urgency: str = "urgent") -> Request:
+    """Open a draft request covering open delays of one company."""
+    action = _choice(action, ACTIONS, "requested action")
+    urgency = _choice(urgency, URGENCIES, "urgency")
+    if not delay_refs:
+        raise SosaError("a request needs at least one delay", hint="e.g. sosa request open D-0001")
+    with transaction(conn):
+        delays = [get_delay(conn, ref) for ref in dict.fromkeys(r.strip().upper() for r in delay_refs)]
+        for delay in delays:
+            if delay.status == "escalated":
+                raise SosaError(f"{delay.key} is already in request {delay.request_key}", hint="a delay sits in one open request at a time")
+            if delay.status != "open":
+                raise SosaError(f"{delay.key} is {delay.status}: only open delays can be put in a request")
+        companies = {d.company_key for d in delays}
+        if len(companies) > 1:
+            raise SosaError(
+                f"these delays come from {len(companies)} companies ({', '.join(sorted(companies))})",
+                hint="open one request per company, so each outcome notice has one addressee",
+            )
+        company_id = conn.execute("SELECT company_id FROM delays WHERE key = ?", (delays[0].key,)).fetchone()[0]
+        number = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM requests").fetchone()[0]
+        key = format_key("R", number)
+        stamp = now_utc()
+        conn.execute(
+            "INSERT INTO requests (id, key, company_id, status, action, urgency, created_at, updated_at)"
+            " VALUES (?, ?, ?, 'draft', ?, ?, ?, ?)",
+            (number, key, company_id, action, urgency, stamp, stamp),
+        )
+        for delay in delays:
+            conn.execute("INSERT INTO request_delays (request_id, delay_id) VALUES (?, ?)", (number, delay.id))
+            set_delay_status(conn, delay, "escalated", action="escalate", reason=key)
+        audit.record(conn, "open", key, after={"status": "draft", "action": action, "urgency": urgency, "delays": [d.key for d in delays]})
+        return get_request(conn, key)
+
+
+def _move(request: Request, target: str, changes: dict[str, Any]) -> None:
+    lifecycle.REQUEST.check(request.key, request.status, target)
+    changes["status"] = target
+
+
+def mark_sent(conn: sqlite3.Connection, ref: str, *, follow_up_days: int = DEFAULT_FOLLOW_UP_DAYS) -> Request:
+    """Mark a draft request sent and set its follow-up date (US working days ahead).
+
+    Call it inside the transaction that issues the request letter.
+    """
+    with transaction(conn):
+        request = get_request(conn, ref)
+        changes: dict[str, Any] = {}
+        _move(request, "sent", changes)
+        sent_on = today()
+        changes["sent_on"] = sent_on.isoformat()
+        changes["follow_up_on"] = add_us_working_days(sent_on, follow_up_days).isoformat()
+        _save(conn, request, changes, action="send")
+        return get_request(conn, request.key)
+
+
+def send(conn: sqlite3.Connection, ref: str, *, fmt: str = "md", out: str | None = None):
+    """Issue the English request letter to DoD and mark the request sent, as one change.
+
+    Returns the request and the letter (`letters.LetterResult`).
+    """
+    from . import config, letters
+
+    profile = config.load()
+    days = int(profile.get("request_follow_up_days") or DEFAULT_FOLLOW_UP_DAYS)
+    with transaction(conn):
+        request = mark_sent(conn, ref, follow_up_days=days)
+        result = letters.issue(conn, "request", request.key, fmt=fmt, out=out, profile=profile)
+    return request, result
+
+
+def _save(conn: sqlite3.Connection, request: Request, changes: dict[str, Any], *, action: str) -> None:
+    before = {k: getattr(request, k) for k in changes}
+    conn.execute(
+        f"UPDATE requests SET {', '.join(f'{c} = :{c}' for c in changes)}, updated_at = :updated_at WHERE id = :id",
+        {**changes, "updated_at": now_utc(), "id": request.id},
+    )
+    audit.record(conn, action, request.key, before=before, after=changes)
+
+
+def update(
+    conn: sqlite3.Connection,
+    ref: str,
+    *,
+    status: str | None = None,
+    dod_ref: str | None = None,
+    rating: str | None = None,
+    committed_date: str | None = None,
+    follow_up_on: str | None = None,
+    note: str | None = None,
+) -> Request:
+    """Record what DoD and the supplier answered, and move the request along its life cycle."""
+    changes: dict[str, Any] = {}
+    if dod_ref is not None:
+        changes["dod_ref"] = text(dod_ref)
+    if rating is not None:
+        changes["rating"] = identifiers.dpas_rating(rating)
+    if committed_date is not None:
+        changes["committed_date"] = iso_date(committed_date)
+    if follow_up_on is not None:
+        changes["follow_up_on"] = iso_date(follow_up_on)
+    if note is not None:
+        changes["note"] = text(note, multiline=True)
+    if status is not None:
+        status = status.strip().lower()
+        if status in SETTLED_BY_CLOSE:
+            raise SosaError(f"a request is {status} with `sosa request close`", hint=f"sosa request close {ref} --outcome …")
+    if not changes and status is None:
+        raise SosaError("nothing to change", hint="give --status, --dod-ref, --rating, --committed-date or --note")
+    with transaction(conn):
+        request = get_request(conn, ref)
+        if request.status in SETTLED_BY_CLOSE:
+            raise SosaError(f"{request.key} is {request.status}: a finished request cannot be changed")
+        if status is not None and status != request.status:
+            _move(request, status, changes)
+        if changes.get("status") == "rated" and not (changes.get("rating") or request.rating):
+            raise SosaError(f"{request.key} cannot be rated without the rating", hint="add --rating DO-A1 (or the rating DoD gave)")
+        if "rating" in changes and changes["rating"] != request.rating:
+            # The supplier's clock starts when the rated order reaches it; the desk
+            # learns of the rating the day it records it.
+            rated_on = today()
+            days = identifiers.ACCEPTANCE_WORKING_DAYS[identifiers.rating_symbol(changes["rating"])]
+            changes["rated_on"] = rated_on.isoformat()
+            changes["supplier_deadline"] = add_us_working_days(rated_on, days).isoformat()
+        if "committed_date" in changes:
+            for delay in request.delays:
+                if delay.promised_date != changes["committed_date"]:
+                    record_slip(conn, delay, changes["committed_date"], source="supplier", note=f"committed under {request.key}")
+        _save(conn, request, changes, action="update")
+        return get_request(conn, request.key)
+
+
+def close(conn: sqlite3.Connection, ref: str, outcome: str, *, note: str | None = None) -> Request:
+    """Close a request and settle its delays.
+
+    resolved → every delay resolved; unresolved → every delay unresolved; partial →
+    each delay by its current promise: resolved when it now meets the need date;
+    withdrawn → the request is withdrawn and its delays are open again.
+    """
+    outcome = _choice(outcome, OUTCOMES, "request outcome")
+    with transaction(conn):
+        request = get_request(conn, ref)
+        target = "withdrawn" if outcome == "withdrawn" else "closed"
+        changes: dict[str, Any] = {"outcome": outcome, "closed_on": today().isoformat()}
+        if note is not None:
+            changes["note"] = text(note, multiline=True)
+        _move(request, target, changes)
+        for delay in request.delays:
+            if outcome == "withdrawn":
+                settled = "open"
+            elif outcome == "partial":
+                settled = "resolved" if delay.promised_date <= delay.need_date else "unresolved"
+            else:
+                settled = outcome
+            set_delay_status(conn, delay, settled, action="settle", reason=f"{request.key} {outcome}")
+        _save(conn, request, changes, action="close" if target == "closed" else "withdraw")
+        return get_request(conn, request.key)
+
+
+def schema(db) -> None:
+    """Migration 0004 (with delays): the request tables. See delays.schema on executescript."""
+    db.executescript(
+        """
+        CREATE TABLE requests (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            company_id INTEGER NOT NULL REFERENCES companies(id),
+            status TEXT NOT NULL,
+            action TEXT NOT NULL,
+            urgency TEXT NOT NULL,
+            dod_ref TEXT,
+            rating TEXT,
+            rated_on TEXT,
+            supplier_deadline TEXT,
+            committed_date TEXT,
+            sent_on TEXT,
+            follow_up_on TEXT,
+            outcome TEXT,
+            note TEXT,
+            closed_on TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX requests_status ON requests (status, follow_up_on);
+        CREATE INDEX requests_company ON requests (company_id, id);
+        CREATE TABLE request_delays (
+            request_id INTEGER NOT NULL REFERENCES requests(id),
+            delay_id INTEGER NOT NULL REFERENCES delays(id),
+            PRIMARY KEY (request_id, delay_id)
+        );
+        CREATE INDEX request_delays_delay ON request_delays (delay_id);
+        """
+    )
