@@ -77,12 +77,20 @@ SETTINGS: dict[str, Setting] = {
             multiline=True,
         ),
         Setting("dod_salutation", "salutation of English letters to DoD", "Dear Sir or Madam:"),
+        Setting("request_follow_up_days", "US working days from sending a request to DoD to its follow-up", "10"),
         Setting("letters_dir", "folder rendered letters are written to (default: letters/ beside the database)", None, "~/sosa/letters"),
         Setting("templates_dir", "the officer's own templates, searched before the shipped ones (SOSA_TEMPLATES wins)", None, "~/sosa/templates"),
     )
 }
 
+def _days(value: str) -> str:
+    if not value.strip().isdigit() or not 0 < int(value) <= 365:
+        raise SosaError(f"{value!r} is not a number of working days (1 to 365)")
+    return str(int(value))
+
+
 _CHECKS: dict[str, Callable[[str], str]] = {
+    "request_follow_up_days": _days,
     "doc_prefix": _doc_prefix,
     "contact_email": _email,
     "contact_phone": _phone,

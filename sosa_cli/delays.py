@@ -219,7 +219,7 @@ def record_slip(conn: sqlite3.Connection, delay: Delay, promised: str, *, source
 
 
 def update(conn: sqlite3.Connection, ref: str, raw: Mapping[str, Any], *, note: str | None = None) -> Delay:
-    """Correct a delay; a new promised date is kept as a slip."""
+    """Correct a delay; a new promised date is kept as a slip, whichever way it moved."""
     if "company" in raw:
         raise SosaError("a delay cannot move to another company", hint="close it as withdrawn and add a new one")
     values = validate(raw, partial=True)
@@ -229,13 +229,9 @@ def update(conn: sqlite3.Connection, ref: str, raw: Mapping[str, Any], *, note: 
         delay = get_delay(conn, ref)
         if delay.status not in ("open", "escalated"):
             raise SosaError(f"{delay.key} is {delay.status}: a finished delay cannot be changed")
-        need = values.get("need_date", delay.need_date)
+        # Unlike at `add`, a promise that now meets the need date is accepted: that is
+        # what a recovery looks like, and the officer then closes the delay or request.
         promised = values.pop("promised_date", None)
-        if promised is not None or "need_date" in values:
-            problems: list[Problem] = []
-            _check_dates(need, promised or delay.promised_date, problems)
-            if problems:
-                raise Invalid(problems)
         before = {k: getattr(delay, k) for k in values}
         if promised is not None and promised != delay.promised_date:
             before["promised_date"] = delay.promised_date

@@ -158,3 +158,27 @@ def enroll(
             if progress:
                 progress(done)
     return keys
+
+
+def enroll_and_notify(
+    conn: sqlite3.Connection,
+    records: list[CompanyInput],
+    *,
+    fmt: str = "md",
+    source: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[list[str], list]:
+    """Enroll and issue each enrolled company's notice (通知) in the same transaction.
+
+    If a notice cannot be issued (an office setting is missing, say), nobody is enrolled.
+    Applicants (no Code of Conduct date yet) get no notice. Returns the keys and the
+    `letters.LetterResult` of each notice.
+    """
+    from .letters import issue
+    from .store import transaction
+
+    with transaction(conn):
+        keys = enroll(conn, records, source=source, progress=progress)
+        enrolled = [k for k, rec in zip(keys, records) if initial_status(rec.values) == "enrolled"]
+        notices = [issue(conn, "enrollment", key, fmt=fmt) for key in enrolled]
+    return keys, notices

@@ -606,3 +606,7 @@ def templates(profile: config.Profile | None = None) -> list[TemplateUse]:
             found = locate(name, officer=officer)
             result.append(TemplateUse(kind, language, fmt, name, str(found.path) if found else None, bool(found and found.overridden)))
     return result
+
+
+# The other flows register their kinds (and record resolvers) from their own modules.
+from . import request_letters  # noqa: E402,F401

@@ -139,6 +139,12 @@ def open_request(conn: sqlite3.Connection, delay_refs: list[str], *, action: str
                 raise SosaError(f"{delay.key} is already in request {delay.request_key}", hint="a delay sits in one open request at a time")
             if delay.status != "open":
                 raise SosaError(f"{delay.key} is {delay.status}: only open delays can be put in a request")
+            if delay.days_late <= 0:
+                # 15 CFR 700.53: no assistance for delivery earlier than needed.
+                raise SosaError(
+                    f"{delay.key} is now promised for {delay.promised_date}, by its need date {delay.need_date}: there is nothing to ask DoD for",
+                    hint=f"close it with `sosa delay close {delay.key} --reason recovered`",
+                )
         companies = {d.company_key for d in delays}
         if len(companies) > 1:
             raise SosaError(

@@ -61,3 +61,22 @@ def sample_copy(tmp_path) -> Path:
     target = tmp_path / "companies.yaml"
     shutil.copy(SAMPLE_COMPANIES, target)
     return target
+
+
+OFFICE = {
+    "contact_name": "山田 太郎",
+    "contact_phone": "03-3268-3111",
+    "contact_email": "sosa@example.go.jp",
+    "doc_prefix": "装備政策",
+    "sender_name_en": "Taro Yamada",
+}
+
+
+@pytest.fixture
+def configured(enrolled):
+    """The sample register and an office profile complete enough for every letter."""
+    from sosa_cli import config
+
+    for key, value in OFFICE.items():
+        config.set_value(key, value)
+    return enrolled

@@ -151,3 +151,23 @@ def test_the_same_company_twice_in_one_file_is_refused(sosa, tmp_path, db_path):
 def test_a_missing_file_is_one_line(sosa, tmp_path):
     result = sosa("enroll", "--from", str(tmp_path / "nope.yaml"), ok=False)
     assert result.exit_code == 1 and "no such file" in result.stderr
+
+
+def test_enroll_with_letter_issues_each_enrolled_companys_notice(sosa, db_path, desk_env):
+    from sosa_cli import config
+
+    for key, value in {"contact_name": "山田 太郎", "contact_phone": "03-3268-3111", "contact_email": "sosa@example.go.jp"}.items():
+        config.set_value(key, value)
+    before_missing = sosa("enroll", "--from", str(SAMPLE_COMPANIES), "--letter", ok=False)
+    assert "doc_prefix" in before_missing.stderr
+    assert count(db_path) == 0, "a notice that cannot be issued leaves nobody enrolled"
+    config.set_value("doc_prefix", "装備政策")
+    result = sosa("enroll", "--from", str(SAMPLE_COMPANIES), "--letter", "--letter-format", "html")
+    assert len(result.stdout.split()) == 10
+    letters = json.loads(sosa("letter", "list", "--json").stdout)
+    # C-0008 has not accepted the Code of Conduct: an applicant gets no notice.
+    assert [entry["record"] for entry in letters] == [f"C-{n:04d}" for n in range(1, 11) if n != 8]
+    assert letters[0]["doc_number"] == "装備政策第1号" and letters[-1]["doc_number"] == "装備政策第9号"
+    assert "Issued L-0001 装備政策第1号 to 東雲精機株式会社" in result.stderr
+    html = (desk_env / "letters").glob("L-0001-*.html")
+    assert "登録について（通知）" in next(html).read_text(encoding="utf-8")

@@ -61,6 +61,8 @@ def _contact(name, title, email, phone) -> dict[str, Any] | None:
 def enroll(
     from_file: Annotated[Optional[str], typer.Option("--from", help="YAML file of one company or a list; - for stdin.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the input and show what would be enrolled; write nothing.")] = False,
+    letter: Annotated[bool, typer.Option("--letter", help="Also issue each enrolled company's notice (通知) at once.")] = False,
+    letter_format: Annotated[str, typer.Option("--letter-format", help="Format of the notices: md or html.")] = "md",
     name_ja: NameJa = None,
     name_en: NameEn = None,
     corporate_number: CorporateNumber = None,
@@ -87,9 +89,11 @@ def enroll(
     recorded as applied. Consent to share with the US government and with US primes
     is off unless given.
 
-    Example: sosa enroll --name-ja 株式会社東雲精機 --name-en "Shinonome Seiki Co., Ltd." --corporate-number 4010001000003 --coc-accepted-on 2026-11-01 --share-usg
+    With --letter, each enrolled company's notice (通知) is issued in the same step.
+
+    Example: sosa enroll --name-ja 株式会社有明電装 --name-en "Ariake Denso Co., Ltd." --corporate-number 8010401135790 --coc-accepted-on 2026-11-02 --share-usg --letter
     """
-    from ..enrollment import enroll as enroll_records, validate_company
+    from ..enrollment import enroll as enroll_records, enroll_and_notify, validate_company
     from ..fields import Invalid
 
     if from_file is not None:
@@ -129,10 +133,16 @@ def enroll(
         print_table(rows, [("name_ja", "Name (ja)"), ("name_en", "Name (en)"), ("corporate_number", "法人番号"), ("status", "Would be")], title="Dry run: nothing written")
         message(f"Dry run: {len(records)} compan{'y' if len(records) == 1 else 'ies'} would be enrolled; nothing was written.")
         return
+    notices = []
     with progress("Enrolling", len(records)) as tick:
-        keys = enroll_records(conn, records, source=source, progress=tick)
+        if letter:
+            keys, notices = enroll_and_notify(conn, records, fmt=letter_format, source=source, progress=tick)
+        else:
+            keys = enroll_records(conn, records, source=source, progress=tick)
     for key in keys:
         typer.echo(key)
+    for notice in notices:
+        message(f"Issued {notice.letter.key} {notice.letter.doc_number} to {notice.letter.addressee}: {notice.path}")
     message(f"Enrolled {len(keys)} compan{'y' if len(keys) == 1 else 'ies'}: {keys[0]}{'…' + keys[-1] if len(keys) > 1 else ''}.")
 
 

@@ -1,0 +1,203 @@
+"""`sosa request …`: a delay followed from its report to the outcome notice."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from sosa_cli import lifecycle
+from tests.test_delays import DELAY, with_option
+
+
+def dump(db) -> str:
+    return "\n".join(sqlite3.connect(db).iterdump())
+
+
+@pytest.fixture
+def two_delays(sosa, configured):
+    sosa("delay", "add", *DELAY)
+    sosa("delay", "add", *with_option("--part-number", "987-654"))
+    return configured
+
+
+def show(sosa, key="R-0001") -> dict:
+    return json.loads(sosa("request", "show", key, "--json").stdout)
+
+
+def test_from_delay_report_to_outcome_notice(sosa, two_delays, desk_env):
+    opened = sosa("request", "open", "D-0001", "d-2", "--action", "rating", "--urgency", "critical")
+    assert opened.stdout.strip() == "R-0001"
+    data = show(sosa)
+    assert data["status"] == "draft" and [d["status"] for d in data["delays"]] == ["escalated", "escalated"]
+
+    sent = sosa("request", "send", "R-0001")
+    # 2026-11-26 is Thanksgiving: 10 US working days on is 10 December.
+    assert "follow up on 2026-12-10" in sent.stderr
+    data = show(sosa)
+    assert data["status"] == "sent" and data["sent_on"] == "2026-11-26" and data["follow_up_on"] == "2026-12-10"
+    [letter] = data["letters"]
+    assert letter["kind"] == "request" and letter["doc_number"] == "装備政策第1号"
+    text = open(letter["files"][0]["path"], encoding="utf-8").read()
+    for expected in [
+        "Reference: 装備政策第1号",
+        "26 November 2026",
+        "Office of the Assistant Secretary of Defense for Industrial Base Policy",
+        "SUBJECT: Request for Priority Delivery Support under the Japan–U.S. Security of Supply Arrangement",
+        "sponsors the following request under the Security of Supply Arrangement",
+        "Applicant: Shinonome Seiki Co., Ltd. (東雲精機株式会社), NCAGE SZ101",
+        "U.S. supplier: Acme Hydraulics Inc., CAGE 1ABC2",
+        "Purchase order: PO-2026-0042",
+        "Part number / NSN: 123-456-789 / 1650-01-234-5678 (Servo valve)",
+        "Part number / NSN: 987-654 / 1650-01-234-5678",
+        "Quantity: 4",
+        "Required delivery date: 15 January 2027",
+        "Current promised delivery date: 30 April 2027",
+        "End use and impact: F-15J 近代化改修; Two aircraft grounded",
+        "Critical:",
+        "Efforts made: Weekly calls with the supplier since October",
+        "business confidential and commercially sensitive",
+        "Sincerely,",
+        "TARO YAMADA",
+        "Enclosure:",
+        "cc: Shinonome Seiki Co., Ltd.",
+    ]:
+        assert expected in text, expected
+    assert text.index("Reference:") < text.index("SUBJECT:") < text.index("1. The Acquisition") < text.index("Sincerely,") < text.index("Enclosure:")
+
+    sosa("request", "update", "R-0001", "--status", "acknowledged", "--dod-ref", "IBP-2026-117")
+    rated = sosa("request", "update", "R-0001", "--status", "rated", "--rating", "do-a1")
+    # DO: 15 US working days (15 CFR 700.13) from 26 Nov 2026 (Thanksgiving) → 17 Dec 2026.
+    assert "supplier must accept or reject by 2026-12-17" in rated.stderr
+    sosa("request", "update", "R-0001", "--committed-date", "2027-01-10")
+    sosa("request", "update", "R-0001", "--status", "supplier-accepted")
+    data = show(sosa)
+    assert data["rating"] == "DO-A1" and data["supplier_deadline"] == "2026-12-17"
+    assert [d["promised_date"] for d in data["delays"]] == ["2027-01-10", "2027-01-10"]
+    assert data["delays"][0]["slips"][-1]["source"] == "supplier"
+
+    closed = sosa("request", "close", "R-0001", "--outcome", "resolved")
+    assert "D-0001 resolved, D-0002 resolved" in closed.stderr
+    notice = sosa("letter", "render", "outcome", "R-0001", "--out", "-").stdout
+    for expected in ["装備政策第2号", "令和8年11月26日", "東雲精機株式会社", "佐藤 花子　殿", "（公印省略）",
+                     "要請結果について（通知）", "標記について、", "記", "R-0001（米国国防省の整理番号　IBP-2026-117）",
+                     "DO-A1", "令和9年1月15日", "以上"]:
+        assert expected in notice, expected
+    history = [e["action"] for e in show(sosa)["history"]]
+    assert history == ["open", "send", "update", "update", "update", "update", "close"]
+
+
+def test_a_delay_sits_in_one_open_request(sosa, two_delays):
+    sosa("request", "open", "D-0001")
+    again = sosa("request", "open", "D-0001", "D-0002", ok=False)
+    assert "D-0001 is already in request R-0001" in again.stderr
+    assert json.loads(sosa("delay", "show", "D-0002", "--json").stdout)["status"] == "open"
+    closing = sosa("delay", "close", "D-0001", "--reason", "recovered", ok=False)
+    assert "D-0001 is in request R-0001" in closing.stderr
+
+
+def test_one_company_per_request(sosa, configured):
+    sosa("delay", "add", *DELAY)
+    sosa("delay", "add", *with_option("--company", "C-0003"))
+    result = sosa("request", "open", "D-0001", "D-0002", ok=False)
+    assert "from 2 companies (C-0001, C-0003)" in result.stderr
+
+
+def test_withdrawing_hands_the_delays_back(sosa, two_delays):
+    sosa("request", "open", "D-0001", "D-0002")
+    sosa("request", "close", "R-0001", "--outcome", "withdrawn")
+    data = show(sosa)
+    assert data["status"] == "withdrawn" and [d["status"] for d in data["delays"]] == ["open", "open"]
+    assert sosa("request", "open", "D-0001").stdout.strip() == "R-0002"
+
+
+def test_partial_settles_each_delay_by_its_promise(sosa, two_delays):
+    sosa("request", "open", "D-0001", "D-0002")
+    sosa("request", "send", "R-0001")
+    sosa("request", "update", "R-0001", "--status", "acknowledged")
+    sosa("request", "update", "R-0001", "--status", "rated", "--rating", "DX-A7")
+    sosa("delay", "update", "D-0001", "--promised-date", "2027-01-12")
+    sosa("request", "close", "R-0001", "--outcome", "partial")
+    data = show(sosa)
+    assert [d["status"] for d in data["delays"]] == ["resolved", "unresolved"]
+    # DX: 10 US working days from 26 Nov 2026.
+    assert data["supplier_deadline"] == "2026-12-10"
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["request", "update", "R-0001", "--status", "rated"], "R-0001 is draft and cannot become rated: from draft it can move to sent, withdrawn"),
+        (["request", "update", "R-0001", "--rating", "DO-Z9"], "DO-Z9"),
+        (["request", "update", "R-0001", "--rating", "AA-A1"], "AA-A1"),
+        (["request", "update", "R-0001", "--committed-date", "ASAP"], "ASAP"),
+        (["request", "update", "R-0001", "--status", "closed"], "request close"),
+        (["request", "update", "R-0001", "--status", "finished"], "'finished' is not a request state"),
+        (["request", "update", "R-0001"], "nothing to change"),
+        (["request", "close", "R-0001", "--outcome", "resolved"], "R-0001 is draft and cannot become closed"),
+        (["request", "close", "R-0001", "--outcome", "great"], "'great' is not a request outcome"),
+        (["request", "open", "D-0001", "--action", "beg"], "'beg' is not a requested action"),
+        (["request", "open", "D-0001", "--urgency", "asap"], "'asap' is not a urgency"),
+        (["request", "open", "D-0099"], "no delay D-0099"),
+        (["request", "show", "R-0099"], "no request R-0099"),
+        (["letter", "render", "outcome", "R-0001"], "the outcome notice follows the close"),
+    ],
+)
+def test_refused_requests_change_nothing(sosa, two_delays, args, message):
+    if args[1] != "open" or "D-0099" in args or "--action" in args or "--urgency" in args:
+        sosa("request", "open", "D-0002")
+    before = dump(two_delays)
+    result = sosa(*args, ok=False)
+    assert result.exit_code == 1, result.output
+    assert message in result.stderr
+    assert dump(two_delays) == before
+
+
+def test_a_delay_that_no_longer_is_late_is_not_requested(sosa, two_delays):
+    sosa("delay", "update", "D-0001", "--promised-date", "2027-01-10")
+    result = sosa("request", "open", "D-0001", ok=False)
+    assert "D-0001 is now promised for 2027-01-10, by its need date 2027-01-15: there is nothing to ask DoD for" in result.stderr
+    assert "sosa delay close D-0001 --reason recovered" in result.stderr
+
+
+def test_send_without_the_office_profile_writes_nothing(sosa, enrolled):
+    sosa("delay", "add", *DELAY)
+    sosa("request", "open", "D-0001")
+    before = dump(enrolled)
+    result = sosa("request", "send", "R-0001", ok=False)
+    assert result.exit_code == 1 and "sosa config set" in result.stderr
+    assert dump(enrolled) == before
+
+
+def test_list_filters_and_overdue_follow_up(sosa, two_delays, monkeypatch):
+    sosa("request", "open", "D-0001")
+    sosa("request", "send", "R-0001")
+    sosa("request", "open", "D-0002")
+    keys = lambda result: [line.split("\t")[0] for line in result.stdout.splitlines()]  # noqa: E731
+    assert keys(sosa("request", "list")) == ["R-0001", "R-0002"]
+    assert keys(sosa("request", "list", "--status", "draft")) == ["R-0002"]
+    assert keys(sosa("request", "list", "--overdue")) == []
+    monkeypatch.setenv("SOSA_TODAY", "2026-12-11")
+    assert keys(sosa("request", "list", "--overdue")) == ["R-0001"]
+    rows = json.loads(sosa("request", "list", "--json").stdout)
+    assert rows[0]["follow_up_overdue"] is True and rows[0]["delay_keys"] == ["D-0001"]
+
+
+ALLOWED = {
+    ("draft", "sent"), ("draft", "withdrawn"),
+    ("sent", "acknowledged"), ("sent", "declined"), ("sent", "withdrawn"),
+    ("acknowledged", "rated"), ("acknowledged", "declined"), ("acknowledged", "withdrawn"),
+    ("rated", "supplier-accepted"), ("rated", "closed"), ("rated", "withdrawn"),
+    ("supplier-accepted", "closed"), ("supplier-accepted", "withdrawn"),
+    ("declined", "closed"),
+}
+
+
+@pytest.mark.parametrize("state, target", [(a, b) for a in lifecycle.REQUEST.states for b in lifecycle.REQUEST.states])
+def test_request_life_cycle_table(state, target):
+    if (state, target) in ALLOWED:
+        lifecycle.REQUEST.check("R-0001", state, target)
+    else:
+        with pytest.raises(Exception, match="cannot become"):
+            lifecycle.REQUEST.check("R-0001", state, target)
