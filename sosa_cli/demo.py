@@ -1,9 +1,16 @@
-"""`sosa demo`: the desk's workflow on sample data, in a fresh database."""
+"""`sosa demo`: the desk's workflow on sample data, in a fresh database.
+
+Everything the demo writes stays in its own folder: the database, a demo office profile
+(config.yaml) and the letters. The officer's own database and settings are not touched.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +29,48 @@ class DemoRun:
     conn: sqlite3.Connection | None = None
 
 
+# A fictional office profile: what an officer sets once with `sosa config set`.
+DEMO_OFFICE = {
+    "contact_name": "山田 太郎",
+    "contact_phone": "03-5555-0100",
+    "contact_email": "sosa-demo@example.go.jp",
+    "doc_prefix": "装備政策",
+    "sender_name_en": "Taro Yamada",
+}
+# The demo's delays: (company, supplier, CAGE, PO, part number, NSN, description,
+# quantity, need date, promised date, program, impact, efforts).
+DEMO_DELAYS = [
+    ("C-0001", "Acme Hydraulics Inc.", "1ABC2", "PO-2026-0042", "HV-2210-7", "1650-01-234-5678", "Servo valve, flight control",
+     "4", "2027-01-15", "2027-04-30", "F-15J 近代化改修", "Two aircraft held for want of the valve from February 2027.",
+     "Weekly calls with the supplier since October 2026; alternate sources checked, none qualified."),
+    ("C-0001", "Acme Hydraulics Inc.", "1ABC2", "PO-2026-0042", "HV-2210-9", "1650-01-234-5690", "Actuator seal kit",
+     "20", "2027-01-15", "2027-03-31", "F-15J 近代化改修", "Scheduled maintenance would slip by six weeks.",
+     "Supplier asked to split the delivery; no answer yet."),
+    ("C-0003", "Pacific Turbine Components LLC", "4XY78", "PO-CA-2026-311", "TB-88120", "2840-01-555-0199", "Turbine blade set",
+     "12", "2027-02-28", "2027-06-15", "F110 engine overhaul line", "Engine overhaul line stops in March 2027.",
+     "Expedite fee offered; the supplier cites a forging shortage."),
+]
+
+
+@contextlib.contextmanager
+def demo_office(run: DemoRun) -> Iterator[Path]:
+    """Point sosa at the demo's own office profile for the length of the demo."""
+    from . import config
+
+    path = run.folder / "config.yaml"
+    previous = os.environ.get("SOSA_CONFIG")
+    os.environ["SOSA_CONFIG"] = str(path)
+    try:
+        for key, value in DEMO_OFFICE.items():
+            config.set_value(key, value)
+        yield path
+    finally:
+        if previous is None:
+            os.environ.pop("SOSA_CONFIG", None)
+        else:
+            os.environ["SOSA_CONFIG"] = previous
+
+
 def prepare(folder: str | Path | None) -> DemoRun:
     """A new demo database in `folder` (created if needed) or in a new temporary folder."""
     if folder is None:
@@ -37,8 +86,9 @@ def prepare(folder: str | Path | None) -> DemoRun:
 
 
 def enroll_samples(run: DemoRun) -> list[str]:
-    from .enrollment import enroll, validate_company
+    from .enrollment import enroll_and_notify, validate_company
     from .fields import Invalid
+    from .letters import issue
     from .importing import read_records
 
     source = SAMPLE_COMPANIES
@@ -48,6 +98,44 @@ def enroll_samples(run: DemoRun) -> list[str]:
         if problems:  # the shipped sample is tested; this guards an officer's edited copy
             raise Invalid(problems, source)
         records.append(record)
-    keys = enroll(run.conn, records, source=source)
-    run.steps.append(f"Enrolled {len(keys)} sample companies from data/{source} ({keys[0]}…{keys[-1]}).")
+    keys, notices = enroll_and_notify(run.conn, records, source=source)
+    for notice in notices:
+        issue(run.conn, "enrollment", notice.letter.record, fmt="html")
+    run.steps.append(
+        f"Enrolled {len(keys)} sample companies from data/{source} ({keys[0]}…{keys[-1]}) and issued "
+        f"{len(notices)} enrollment notices ({notices[0].letter.doc_number}…{notices[-1].letter.doc_number}); "
+        "the applicant without a Code of Conduct date gets none."
+    )
     return keys
+
+
+def request_priority_support(run: DemoRun) -> None:
+    """The JP→US flow: delays reported, one request followed to its outcome, one left open."""
+    from . import delays, requests
+    from .letters import issue
+
+    conn = run.conn
+    fields = ("company", "supplier", "supplier_cage", "po", "part_number", "nsn", "description",
+              "quantity", "need_date", "promised_date", "program", "impact", "efforts")
+    keys = [delays.add(conn, dict(zip(fields, row))).key for row in DEMO_DELAYS]
+    delays.update(conn, keys[0], {"promised_date": "2027-05-31"}, note="supplier's letter: forging rework")
+    run.steps.append(f"Recorded delays {', '.join(keys)}; {keys[0]} slipped again (kept as a slip).")
+
+    first = requests.open_request(conn, keys[:2], action="rating", urgency="critical")
+    _, letter = requests.send(conn, first.key)
+    issue(conn, "request", first.key, fmt="html")
+    requests.update(conn, first.key, status="acknowledged", dod_ref="IBP-SoSA-2026-0117")
+    rated = requests.update(conn, first.key, status="rated", rating="DO-A1")
+    requests.update(conn, first.key, committed_date="2027-01-12", status="supplier-accepted",
+                    note="Supplier accepted the rated order.")
+    requests.close(conn, first.key, "resolved")
+    outcome = issue(conn, "outcome", first.key)
+    issue(conn, "outcome", first.key, fmt="html")
+    run.steps.append(
+        f"Opened {first.key} for {', '.join(keys[:2])}, sent the request letter {letter.letter.doc_number}, "
+        f"recorded DoD's rating DO-A1 (supplier to answer by {rated.supplier_deadline}), the supplier's new date, "
+        f"closed it resolved and issued the outcome notice {outcome.letter.doc_number}."
+    )
+    second = requests.open_request(conn, keys[2:], action="expedite", urgency="urgent")
+    requests.send(conn, second.key)
+    run.steps.append(f"Opened and sent {second.key} for {keys[2]}; it awaits DoD's answer.")

@@ -23,11 +23,15 @@ def demo(
 
     run = scenario.prepare(folder)
     message(f"Demo database: {run.database}")
-    scenario.enroll_samples(run)
+    with scenario.demo_office(run) as profile:
+        scenario.enroll_samples(run)
+        scenario.request_priority_support(run)
     for step in run.steps:
         message(f"• {step}")
     print_table([c.as_dict() for c in list_companies(run.conn)], LIST_COLUMNS, title="The participant register")
-    message(f"Explore it with: sosa --db {run.database} company list   (or export SOSA_DB={run.database})")
+    letters = sorted(p.name for p in (run.folder / "letters").iterdir())
+    message(f"Letters written to {run.folder / 'letters'}: {len(letters)} files")
+    message(f"Explore it with: SOSA_DB={run.database} SOSA_CONFIG={profile} sosa request show R-0001")
 
 
 def register(root: typer.Typer) -> None:
