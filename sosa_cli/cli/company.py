@@ -7,7 +7,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from ..errors import SosaError
-from .options import DbOption, JsonOption, YesOption, open_desk
+from .options import DbOption, JsonOption, YesOption, given, open_desk, option_name
 from .output import message, print_card, print_json, print_table, progress, stdin_is_terminal
 
 app = typer.Typer(help="The participant register: list, show, correct, suspend, withdraw, export.", no_args_is_help=True)
@@ -44,15 +44,11 @@ ContactTitle = Annotated[Optional[str], typer.Option("--contact-title", help="Co
 ContactEmail = Annotated[Optional[str], typer.Option("--contact-email", help="Contact's e-mail.")]
 ContactPhone = Annotated[Optional[str], typer.Option("--contact-phone", help="Contact's phone.")]
 
-REQUIRED_OPTIONS = {"name_ja": "--name-ja", "name_en": "--name-en", "corporate_number": "--corporate-number"}
-
-
-def _given(**values: Any) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if v is not None and v != []}
+REQUIRED_FIELDS = ("name_ja", "name_en", "corporate_number")
 
 
 def _contact(name, title, email, phone) -> dict[str, Any] | None:
-    contact = _given(name=name, title=title, email=email, phone=phone)
+    contact = given({"name": name, "title": title, "email": email, "phone": phone}, ("name", "title", "email", "phone"))
     if contact and "name" not in contact:
         raise SosaError("a contact needs a name", hint="add --contact-name")
     return contact or None
@@ -93,26 +89,20 @@ def enroll(
 
     Example: sosa enroll --name-ja 株式会社有明電装 --name-en "Ariake Denso Co., Ltd." --corporate-number 8010401135790 --coc-accepted-on 2026-11-02 --share-usg --letter
     """
-    from ..enrollment import enroll as enroll_records, enroll_and_notify, validate_company
+    from ..enrollment import COMPANY_FIELDS, enroll as enroll_records, enroll_and_notify, validate_company
     from ..fields import Invalid
 
     if from_file is not None:
-        fields = _given(name_ja=name_ja, name_en=name_en, corporate_number=corporate_number, ncage=ncage, contact_name=contact_name)
-        if fields:
+        if given(locals(), COMPANY_FIELDS) or contact_name:
             raise SosaError("--from reads every field from the file", hint="drop the other options or drop --from")
         records, source = _read_file(from_file)
     else:
-        raw = _given(
-            name_ja=name_ja, name_en=name_en, corporate_number=corporate_number, ncage=ncage,
-            address_ja=address_ja, address_en=address_en, products=products, us_programs=us_programs,
-            fsc=fsc, coc_accepted_on=coc_accepted_on, coc_version=coc_version, coc_signatory=coc_signatory,
-            share_usg=share_usg, share_primes=share_primes,
-        )
-        for field, option in REQUIRED_OPTIONS.items():
+        raw = given(locals(), COMPANY_FIELDS)
+        for field in REQUIRED_FIELDS:
             if field not in raw:
                 if not stdin_is_terminal():
-                    raise SosaError(f"missing {option}", hint="give it as an option, or use --from FILE")
-                raw[field] = typer.prompt(option.lstrip("-").replace("-", " ").capitalize())
+                    raise SosaError(f"missing {option_name(field)}", hint="give it as an option, or use --from FILE")
+                raw[field] = typer.prompt(field.replace("_", " ").capitalize())
         contact = _contact(contact_name, contact_title, contact_email, contact_phone)
         if contact:
             raw["contacts"] = [contact]
@@ -276,12 +266,9 @@ def update(
     """
     from ..register import change
 
-    raw = _given(
-        name_ja=name_ja, name_en=name_en, corporate_number=corporate_number, ncage=ncage,
-        address_ja=address_ja, address_en=address_en, products=products, us_programs=us_programs,
-        fsc=fsc, coc_accepted_on=coc_accepted_on, coc_version=coc_version, coc_signatory=coc_signatory,
-        share_usg=share_usg, share_primes=share_primes,
-    )
+    from ..enrollment import COMPANY_FIELDS
+
+    raw = given(locals(), COMPANY_FIELDS)
     conn = open_desk(db)
     contact = _contact(contact_name, contact_title, contact_email, contact_phone)
     if contact:

@@ -1,10 +1,10 @@
 """`sosa delay …`: delays of US-made parts reported by participants."""
 
-from typing import Annotated, Any, Optional
+from typing import Annotated, Optional
 
 import typer
 
-from .options import DbOption, JsonOption, open_desk
+from .options import DbOption, JsonOption, given, open_desk, option_name
 from .output import message, print_card, print_table
 
 app = typer.Typer(help="Delays of US-made parts: add, list, show, update, close.", no_args_is_help=True)
@@ -42,10 +42,6 @@ def lateness(days: int) -> str:
     return f"{days} days late" if days > 0 else "now meets the need date"
 
 
-def _given(**values: Any) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if v is not None}
-
-
 @app.command()
 def add(
     company: Company = None,
@@ -69,19 +65,13 @@ def add(
 
     Example: sosa delay add --company C-0001 --supplier "Acme Hydraulics" --supplier-cage 1ABC2 --part-number 123-456 --quantity 4 --need-date 2027-01-15 --promised-date 2027-04-30
     """
-    from ..delays import add as add_delay
+    from ..delays import DELAY_FIELDS, add as add_delay
+    from ..errors import SosaError
 
-    raw = _given(
-        company=company, program=program, supplier=supplier, supplier_cage=supplier_cage, po=po,
-        part_number=part_number, nsn=nsn, description=description, quantity=quantity,
-        need_date=need_date, promised_date=promised_date, impact=impact, efforts=efforts,
-    )
-    for name, option in (("company", "--company"), ("supplier", "--supplier"), ("part_number", "--part-number"),
-                         ("quantity", "--quantity"), ("need_date", "--need-date"), ("promised_date", "--promised-date")):
-        if name not in raw:
-            from ..errors import SosaError
-
-            raise SosaError(f"missing {option}", hint="see `sosa delay add --help`")
+    raw = given(locals(), DELAY_FIELDS)
+    for name, (_, required) in DELAY_FIELDS.items():
+        if required and name not in raw:
+            raise SosaError(f"missing {option_name(name)}", hint="see `sosa delay add --help`")
     delay = add_delay(open_desk(db), raw)
     typer.echo(delay.key)
     message(f"Recorded {delay.key} for {delay.company_key}: {delay.part_number} ×{delay.quantity}, {lateness(delay.days_late)}.")
@@ -171,13 +161,9 @@ def update(
 
     Example: sosa delay update D-0001 --promised-date 2027-05-31 --note "supplier letter of 2026-12-01"
     """
-    from ..delays import update as update_delay
+    from ..delays import DELAY_FIELDS, update as update_delay
 
-    raw = _given(
-        program=program, supplier=supplier, supplier_cage=supplier_cage, po=po, part_number=part_number,
-        nsn=nsn, description=description, quantity=quantity, need_date=need_date,
-        promised_date=promised_date, impact=impact, efforts=efforts,
-    )
+    raw = given(locals(), DELAY_FIELDS)
     found = update_delay(open_desk(db), delay, raw, note=note)
     message(f"Updated {found.key}: promised {found.promised_date}, {lateness(found.days_late)} ({len(found.slips)} slips kept).")
 

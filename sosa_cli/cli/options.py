@@ -32,3 +32,15 @@ def open_desk(db: Path | None, *, create: bool = True):
     if db is None and root is not None and root.obj:
         db = root.obj.get("db")
     return open_db(db, command=command_path(), create=create)
+
+
+def given(values: dict, fields) -> dict:
+    """The options the officer gave among a record's `fields` (None or [] means not given).
+
+    Commands call it with `locals()`: their parameters are named after the fields.
+    """
+    return {k: values[k] for k in fields if values.get(k) is not None and values[k] != []}
+
+
+def option_name(field: str) -> str:
+    return "--" + field.replace("_", "-")
