@@ -80,6 +80,10 @@ SETTINGS: dict[str, Setting] = {
         Setting("request_follow_up_days", "US working days from sending a request to DoD to its follow-up", "10"),
         Setting("letters_dir", "folder rendered letters are written to (default: letters/ beside the database)", None, "~/sosa/letters"),
         Setting("templates_dir", "the officer's own templates, searched before the shipped ones (SOSA_TEMPLATES wins)", None, "~/sosa/templates"),
+        # US asks (asks.py): how long companies get to answer, and when `sosa status` warns.
+        Setting("relay_answer_days", "開庁日 a company is given to answer a relayed US ask", "10", "10"),
+        Setting("reminder_answer_days", "開庁日 a reminder (再依頼) gives for the new answer-by date", "5", "5"),
+        Setting("ask_reply_warning_days", "開庁日 before DoD's reply-by date that `sosa status` lists an ask", "5", "5"),
     )
 }
 
@@ -90,6 +94,9 @@ def _days(value: str) -> str:
 
 
 _CHECKS: dict[str, Callable[[str], str]] = {
+    "relay_answer_days": _days,
+    "reminder_answer_days": _days,
+    "ask_reply_warning_days": _days,
     "request_follow_up_days": _days,
     "doc_prefix": _doc_prefix,
     "contact_email": _email,

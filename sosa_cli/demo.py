@@ -136,6 +136,90 @@ def request_priority_support(run: DemoRun) -> None:
         f"recorded DoD's rating DO-A1 (supplier to answer by {rated.supplier_deadline}), the supplier's new date, "
         f"closed it resolved and issued the outcome notice {outcome.letter.doc_number}."
     )
-    second = requests.open_request(conn, keys[2:], action="expedite", urgency="urgent")
+    second = requests.open_request(conn, keys[2:], action="rating", urgency="urgent")
     requests.send(conn, second.key)
-    run.steps.append(f"Opened and sent {second.key} for {keys[2]}; it awaits DoD's answer.")
+    requests.update(conn, second.key, status="acknowledged", dod_ref="IBP-SoSA-2026-0121")
+    rated = requests.update(conn, second.key, status="rated", rating="DX-A1")
+    run.steps.append(
+        f"Opened and sent {second.key} for {keys[2]}; DoD rated it DX-A1, so the supplier must accept or "
+        f"reject the rated order by {rated.supplier_deadline} (10 US working days, 15 CFR 700.13)."
+    )
+
+
+def relay_an_ask(run: DemoRun) -> None:
+    """The US→JP flow: a DoD ask relayed to four participants, three answers, a reminder, the reply.
+
+    The relay is dated eight 開庁日 back with five to answer, so the fourth company's
+    answer is overdue today and the demo can remind it. Runs inside `demo_office`.
+    """
+    from datetime import timedelta
+
+    from . import asks
+    from .calendar import add_jp_working_days, is_jp_working_day
+    from .clock import today
+
+    conn = run.conn
+    day = today()
+    relayed_on, back = day, 0
+    while back < 8:
+        relayed_on -= timedelta(days=1)
+        back += is_jp_working_day(relayed_on)
+    ask = asks.record_ask(
+        conn,
+        {
+            "dod_ref": "IBP-SoSA-2026-0230",
+            "received_on": (relayed_on - timedelta(days=1)).isoformat(),
+            "program": "AN/TPY-2 radar sustainment",
+            "part_number": "MC-4410-2",
+            "nsn": "5962-01-456-7890",
+            "description": "Microcircuit, hybrid, radar receiver",
+            "quantity": "12",
+            "current_date": "2027-09-30",
+            "requested_date": "2027-05-31",
+            "reason": "Radar units returning to service for an exercise in June 2027.",
+            "reply_by": add_jp_working_days(day, 4).isoformat(),
+        },
+    )
+    matched = [row["key"] for row in asks.matching_companies(conn, ask.key)]
+    companies = [*matched, *(c for c in ("C-0005", "C-0010", "C-0003") if c not in matched)]
+    relayed = asks.relay(conn, ask.key, companies, within=5, on=relayed_on)
+    run.steps.append(
+        f"Recorded DoD's ask {ask.key} (NSN class 5962: {', '.join(matched)} matches; the applicant C-0008 is not proposed) "
+        f"and relayed it on {relayed_on.isoformat()} to {', '.join(companies)} with letters "
+        f"{relayed.letters[0].letter.doc_number}…{relayed.letters[-1].letter.doc_number}, answers due {relayed.relays[0].answer_by}."
+    )
+    asks.respond(conn, ask.key, companies[0], "accept", committed_date="2027-05-31")
+    asks.respond(conn, ask.key, companies[1], "partial", committed_date="2027-06-30", quantity="6", note="残り6個は当初納期")
+    asks.respond(conn, ask.key, companies[2], "decline", note="生産ラインに余力なし")
+    reminded = asks.remind(conn, ask.key)
+    run.steps.append(
+        f"Recorded the answers: {companies[0]} accepts, {companies[1]} brings 6 of 12 forward, {companies[2]} declines "
+        f"(a normal answer: cooperation is voluntary); reminded {companies[3]}, whose answer was overdue "
+        f"({reminded.letters[0].letter.doc_number})."
+    )
+    replied = asks.reply(conn, ask.key, unanswered_ok=True)
+    run.steps.append(
+        f"Replied to DoD with the consolidated answers ({replied.letters[0].letter.doc_number}); "
+        f"{companies[3]}, still silent, is reported as no response."
+    )
+    second = asks.record_ask(
+        conn,
+        {
+            "dod_ref": "IBP-SoSA-2026-0244",
+            "received_on": day.isoformat(),
+            "program": "MQ-9 sustainment",
+            "part_number": "OPT-7781",
+            "nsn": "6650-01-222-3344",
+            "description": "Infrared lens assembly",
+            "quantity": "8",
+            "current_date": "2027-08-31",
+            "requested_date": "2027-04-30",
+            "reason": "Attrition replacement ahead of schedule.",
+            "reply_by": add_jp_working_days(day, 3).isoformat(),
+        },
+    )
+    relayed = asks.relay(conn, second.key, ["C-0006"], within=2)
+    run.steps.append(
+        f"Recorded a second ask {second.key} (reply to DoD due {second.reply_by}) and relayed it to C-0006 "
+        f"({relayed.letters[0].letter.doc_number}); its answer is awaited."
+    )

@@ -610,3 +610,4 @@ def templates(profile: config.Profile | None = None) -> list[TemplateUse]:
 
 # The other flows register their kinds (and record resolvers) from their own modules.
 from . import request_letters  # noqa: E402,F401
+from . import ask_letters  # noqa: E402,F401

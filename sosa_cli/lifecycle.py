@@ -86,3 +86,33 @@ REQUEST = LifeCycle(
         "withdrawn": (),
     },
 )
+
+ASK = LifeCycle(
+    "ask",
+    {
+        # DOMAIN.md §6; DoD may withdraw an ask at any time before it is closed.
+        "received": ("relayed", "cancelled"),
+        "relayed": ("replied", "cancelled"),
+        "replied": ("closed", "cancelled"),
+        "closed": (),
+        "cancelled": (),
+    },
+)
+
+RELAY = LifeCycle(
+    "relay",
+    {
+        # `overdue` is never stored: a relay is overdue while its answer-by date has
+        # passed without an answer (asks.relay_state), so sent → overdue and
+        # reminded → overdue happen with the calendar. A reminder sets a new answer-by
+        # date; passing that one makes the relay overdue (and remindable) again.
+        # Cooperation is voluntary: decline is an answer like accept (DOMAIN.md §1).
+        "sent": ("overdue", "answered", "no-response"),
+        "overdue": ("reminded", "answered", "no-response"),
+        "reminded": ("overdue", "answered", "no-response"),
+        # An answer can be corrected (the audit trail keeps both versions), and a late
+        # answer replaces "no response".
+        "answered": ("answered", "no-response"),
+        "no-response": ("answered",),
+    },
+)

@@ -174,12 +174,19 @@ def _delays_requests(db: Database) -> None:
     requests.schema(db)
 
 
+def _asks(db: Database) -> None:
+    from . import asks
+
+    asks.schema(db)
+
+
 # In order; never edit or reorder one that has shipped: add a new one.
 STEPS = [
     ("0001_company_register", _company_register),
     ("0002_audit_trail", _audit_trail),
     ("0003_letters", _letters),
     ("0004_delays_requests", _delays_requests),
+    ("0005_asks", _asks),
 ]
 LATEST = len(STEPS)
 

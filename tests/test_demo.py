@@ -17,9 +17,9 @@ def test_demo_runs_the_desk_in_its_own_folder(sosa, tmp_path, db_path, desk_env)
     assert result.stdout.splitlines()[0].startswith("C-0001\t東雲精機株式会社")
     conn = sqlite3.connect(demo_db)
     assert conn.execute("SELECT count(*) FROM companies").fetchone()[0] == 10
-    assert conn.execute("SELECT status, outcome FROM requests ORDER BY id").fetchall() == [("closed", "resolved"), ("sent", None)]
+    assert conn.execute("SELECT status, outcome FROM requests ORDER BY id").fetchall() == [("closed", "resolved"), ("rated", None)]
     kinds = [k for (k,) in conn.execute("SELECT kind FROM letters ORDER BY id")]
-    assert kinds == ["enrollment"] * 9 + ["request", "outcome", "request"]
+    assert kinds == ["enrollment"] * 9 + ["request", "outcome", "request"] + ["relay"] * 4 + ["reminder", "reply", "relay"]
     letters = {p.name for p in (folder / "letters").iterdir()}
     assert "L-0010-request-R-0001.md" in letters and "L-0011-outcome-R-0001.html" in letters
     # The demo's office profile lives in its folder; the officer's is untouched.

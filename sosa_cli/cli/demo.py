@@ -26,12 +26,17 @@ def demo(
     with scenario.demo_office(run) as profile:
         scenario.enroll_samples(run)
         scenario.request_priority_support(run)
+        scenario.relay_an_ask(run)
     for step in run.steps:
         message(f"• {step}")
     print_table([c.as_dict() for c in list_companies(run.conn)], LIST_COLUMNS, title="The participant register")
     letters = sorted(p.name for p in (run.folder / "letters").iterdir())
     message(f"Letters written to {run.folder / 'letters'}: {len(letters)} files")
     message(f"Explore it with: SOSA_DB={run.database} SOSA_CONFIG={profile} sosa request show R-0001")
+    from ..status import attention
+    from .status import print_status
+
+    print_status(attention(run.conn))
 
 
 def register(root: typer.Typer) -> None:

@@ -199,11 +199,13 @@ def log(
 
 
 def _register_commands() -> None:
-    from . import company, config, delay, demo, letter, request
+    from . import ask, company, config, delay, demo, letter, request, status
 
     company.register(app)
     delay.register(app)
     request.register(app)
+    ask.register(app)
+    status.register(app)
     letter.register(app)
     config.register(app)
     demo.register(app)

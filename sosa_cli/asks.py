@@ -1,0 +1,849 @@
+"""US asks: DoD asking Japan for priority support, relayed to participants (DOMAIN.md §1, flow 2).
+
+A US priority rating has no legal force in Japan (15 CFR Part 700 binds US persons
+only), so an ask relayed to a company is a request for *voluntary* help: the company may
+bring a delivery forward, do part of it, or decline, and a decline is a normal answer,
+recorded and reported to DoD like any other (the flyer's Q3: 「あくまでも、可能な範囲での
+任意の協力」).
+
+Life cycles (lifecycle.ASK, lifecycle.RELAY): an ask is received → relayed → replied →
+closed, or cancelled by DoD. A relay is sent → answered, or sent → overdue → reminded →
+answered | no-response. *Overdue* is not stored: a relay is overdue while its ask is
+relayed, it has no answer and its answer-by date has passed, so it becomes overdue
+with the calendar, never by a command; `reminded` (with the count and date of the
+reminders) is stored. A reminder gives the company a new answer-by date, and a reminded
+relay that passes that one is overdue again and may be reminded again.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from . import audit, identifiers, lifecycle
+from .clock import now_utc, today
+from .delays import quantity as positive_quantity
+from .errors import NotFound, SosaError
+from .fields import Invalid, Problem, Rules, apply_rules, iso_date, text
+from .keys import format_key, parse_key
+from .store import transaction
+
+DECISIONS = ("accept", "partial", "decline", "no-response")
+# Relay states in which the company has not answered yet.
+WAITING = ("sent", "overdue", "reminded")
+DEFAULT_RELAY_ANSWER_DAYS = 10
+DEFAULT_REMINDER_ANSWER_DAYS = 5
+
+
+def _multiline(value: Any) -> str:
+    return text(value, multiline=True)
+
+
+ASK_FIELDS: Rules = {
+    "dod_ref": (text, True),
+    "received_on": (iso_date, False),  # default: today
+    "program": (text, False),
+    "reason": (_multiline, False),
+    "reply_by": (iso_date, True),
+}
+ITEM_FIELDS: Rules = {
+    "part_number": (text, False),
+    "nsn": (identifiers.nsn, False),
+    "description": (text, False),
+    "quantity": (positive_quantity, True),
+    "current_date": (iso_date, True),
+    "requested_date": (iso_date, True),
+}
+
+
+# --- the records ---------------------------------------------------------------------
+
+
+@dataclass
+class Item:
+    position: int
+    quantity: int
+    current_date: str
+    requested_date: str
+    part_number: str | None = None
+    nsn: str | None = None
+    description: str | None = None
+
+    @property
+    def fsc(self) -> str | None:
+        return identifiers.nsn_class(self.nsn) if self.nsn else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.__dict__, "fsc": self.fsc}
+
+
+@dataclass
+class Relay:
+    """One company's copy of an ask and its answer. `status` is the state today (overdue computed)."""
+
+    id: int
+    ask_key: str
+    company_key: str
+    company_name: str
+    status: str
+    sent_on: str
+    answer_by: str
+    original_answer_by: str
+    reminders: int = 0
+    last_reminded_on: str | None = None
+    decision: str | None = None
+    committed_date: str | None = None
+    quantity: int | None = None
+    note: str | None = None
+    answered_on: str | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+
+    @property
+    def overdue(self) -> bool:
+        return self.status == "overdue"
+
+    @property
+    def label(self) -> str:
+        return f"the relay of {self.ask_key} to {self.company_key}"
+
+    def as_dict(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.__dict__.items() if k != "id"}
+        data["overdue"] = self.overdue
+        return data
+
+
+@dataclass
+class Ask:
+    id: int
+    key: str
+    status: str
+    dod_ref: str
+    received_on: str
+    reply_by: str
+    program: str | None = None
+    reason: str | None = None
+    replied_on: str | None = None
+    closed_on: str | None = None
+    cancel_reason: str | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+    items: list[Item] = field(default_factory=list)
+    relays: list[Relay] = field(default_factory=list)
+
+    @property
+    def reply_overdue(self) -> bool:
+        return self.status in ("received", "relayed") and self.reply_by < today().isoformat()
+
+    @property
+    def waiting(self) -> list[Relay]:
+        """Relays with no answer yet (sent, overdue or reminded)."""
+        return [r for r in self.relays if r.status in WAITING]
+
+    @property
+    def overdue_relays(self) -> list[Relay]:
+        return [r for r in self.relays if r.overdue]
+
+    @property
+    def asked_quantity(self) -> int:
+        return sum(i.quantity for i in self.items)
+
+    @property
+    def latest_current_date(self) -> str:
+        return max(i.current_date for i in self.items)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.__dict__.items() if k not in ("id", "items", "relays")}
+        data["reply_overdue"] = self.reply_overdue
+        data["items"] = [i.as_dict() for i in self.items]
+        data["relays"] = [r.as_dict() for r in self.relays]
+        data["answered"] = sum(1 for r in self.relays if r.status == "answered")
+        data["overdue"] = len(self.overdue_relays)
+        return data
+
+
+def relay_state(stored: str, answer_by: str, ask_status: str, on: date | None = None) -> str:
+    """The relay's state on a day: the stored one, or `overdue` once its answer-by date has passed.
+
+    Only a relay of an ask still being relayed is chased: after the reply to DoD or a
+    cancellation, nothing is overdue any more.
+    """
+    if stored in ("sent", "reminded") and ask_status == "relayed" and answer_by < (on or today()).isoformat():
+        return "overdue"
+    return stored
+
+
+_RELAY_SELECT = """
+    SELECT r.*, a.key AS ask_key, a.status AS ask_status, c.key AS company_key, c.name_ja AS company_name
+    FROM relays r JOIN asks a ON a.id = r.ask_id JOIN companies c ON c.id = r.company_id
+"""
+
+
+def _relay(row: sqlite3.Row, on: date | None = None) -> Relay:
+    data = {k: v for k, v in dict(row).items() if k not in ("ask_id", "company_id", "ask_status")}
+    data["status"] = relay_state(row["status"], row["answer_by"], row["ask_status"], on)
+    return Relay(**data)
+
+
+def _item(row: sqlite3.Row) -> Item:
+    return Item(
+        position=row["position"],
+        quantity=row["quantity"],
+        current_date=row["current_delivery"],
+        requested_date=row["requested_delivery"],
+        part_number=row["part_number"],
+        nsn=row["nsn"],
+        description=row["description"],
+    )
+
+
+def _asks(conn: sqlite3.Connection, where: str = "", args: Sequence[Any] = ()) -> list[Ask]:
+    """Asks with their items and relays, in three queries whatever their number."""
+    rows = conn.execute(f"SELECT * FROM asks {where} ORDER BY id", args).fetchall()
+    if not rows:
+        return []
+    found = {row["id"]: Ask(**dict(row)) for row in rows}
+    marks = ", ".join("?" * len(found))
+    ids = list(found)
+    for row in conn.execute(f"SELECT * FROM ask_items WHERE ask_id IN ({marks}) ORDER BY ask_id, position", ids):
+        found[row["ask_id"]].items.append(_item(row))
+    for row in conn.execute(f"{_RELAY_SELECT} WHERE r.ask_id IN ({marks}) ORDER BY r.ask_id, c.id", ids):
+        found[row["ask_id"]].relays.append(_relay(row))
+    return list(found.values())
+
+
+def get_ask(conn: sqlite3.Connection, ref: str) -> Ask:
+    number = parse_key(ref, "A")
+    found = _asks(conn, "WHERE id = ?", (number,))
+    if not found:
+        raise NotFound(f"no ask {format_key('A', number)}", hint="`sosa ask list` shows the asks")
+    return found[0]
+
+
+def list_asks(conn: sqlite3.Connection, *, status: str | None = None, overdue: bool = False) -> list[Ask]:
+    """Asks in key order; `overdue`: a relay is overdue, or DoD's reply-by date has passed unanswered."""
+    where, args = "", []
+    if status:
+        status = status.strip().lower()
+        if status not in lifecycle.ASK.states:
+            raise SosaError(f"{status!r} is not an ask status", hint=f"use one of {', '.join(lifecycle.ASK.states)}")
+        where, args = "WHERE status = ?", [status]
+    asks = _asks(conn, where, args)
+    if overdue:
+        asks = [a for a in asks if a.reply_overdue or a.overdue_relays]
+    return asks
+
+
+def get_relay(ask: Ask, company_key: str) -> Relay:
+    for relay in ask.relays:
+        if relay.company_key == company_key:
+            return relay
+    raise NotFound(
+        f"{ask.key} was not relayed to {company_key}",
+        hint=f"relay it with `sosa relay {ask.key} --to {company_key}`; `sosa ask show {ask.key}` lists the relays",
+    )
+
+
+# --- recording an ask ------------------------------------------------------------------
+
+
+def validate(raw: Mapping[str, Any], lines: Mapping[str, int] | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Check an ask as given by options or a YAML mapping; every problem at once.
+
+    One item may be given flat (part_number, nsn, … beside dod_ref), several as `items:`.
+    """
+    lines = lines or {}
+    problems: list[Problem] = []
+    raw = dict(raw)
+    flat = {k: raw.pop(k) for k in list(raw) if k in ITEM_FIELDS}
+    raw_items = raw.pop("items", None)
+    if flat and raw_items:
+        problems.append(Problem("items", "give the item either as fields of the ask or as a list under items:, not both", lines.get("items")))
+    if raw_items is None:
+        raw_items = [flat] if flat else []
+    if not isinstance(raw_items, list) or not raw_items:
+        problems.append(Problem("items", "an ask needs at least one item (part number or NSN, quantity, current and requested dates)", lines.get("items")))
+        raw_items = []
+    values = apply_rules(raw, ASK_FIELDS, "", lines, problems)
+    items: list[dict[str, Any]] = []
+    for index, item in enumerate(raw_items, start=1):
+        prefix = "" if flat else f"items.{index}."
+        if not isinstance(item, Mapping):
+            problems.append(Problem(f"items.{index}", "must be a mapping with part_number, quantity, current_date, …", lines.get(f"items.{index}")))
+            continue
+        clean = apply_rules(item, ITEM_FIELDS, prefix, lines, problems)
+        where = prefix.rstrip(".") or None
+        if not clean.get("part_number") and not clean.get("nsn") and not any(p.field.startswith(prefix + "nsn") for p in problems):
+            problems.append(Problem(prefix + "part_number", "give the part number or the NSN (or both)", lines.get(where or "")))
+        current, requested = clean.get("current_date"), clean.get("requested_date")
+        if current and requested and requested >= current:
+            # DOMAIN.md §1: the ask is to bring deliveries forward; 15 CFR 700.53 refuses
+            # delivery earlier than needed, and a later date needs no help at all.
+            problems.append(
+                Problem(
+                    prefix + "requested_date",
+                    f"{requested} is not earlier than the current delivery date {current}: nothing would be brought forward",
+                    lines.get(prefix + "requested_date"),
+                )
+            )
+        items.append(clean)
+    received = values.get("received_on") or today().isoformat()
+    values["received_on"] = received
+    if values.get("reply_by") and values["reply_by"] < received:
+        problems.append(Problem("reply_by", f"{values['reply_by']} is before the ask was received ({received})", lines.get("reply_by")))
+    if problems:
+        raise Invalid(problems)
+    return values, items
+
+
+def _insert(conn: sqlite3.Connection, values: dict[str, Any], items: list[dict[str, Any]], *, source: str | None = None) -> str:
+    number = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM asks").fetchone()[0]
+    key = format_key("A", number)
+    stamp = now_utc()
+    row = {
+        "id": number,
+        "key": key,
+        "status": "received",
+        "dod_ref": values["dod_ref"],
+        "received_on": values["received_on"],
+        "program": values.get("program"),
+        "reason": values.get("reason"),
+        "reply_by": values["reply_by"],
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
+    conn.execute(f"INSERT INTO asks ({', '.join(row)}) VALUES ({', '.join(':' + c for c in row)})", row)
+    for position, item in enumerate(items, start=1):
+        conn.execute(
+            "INSERT INTO ask_items (ask_id, position, part_number, nsn, description, quantity, current_delivery, requested_delivery)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (number, position, item.get("part_number"), item.get("nsn"), item.get("description"), item["quantity"], item["current_date"], item["requested_date"]),
+        )
+    after = {k: v for k, v in row.items() if k not in ("id", "key", "created_at", "updated_at")}
+    audit.record(conn, "record", key, after={**after, "items": items, **({"source": source} if source else {})})
+    return key
+
+
+def record_ask(conn: sqlite3.Connection, raw: Mapping[str, Any]) -> Ask:
+    """Record an ask received from DoD; its items must each ask for an earlier delivery."""
+    values, items = validate(raw)
+    with transaction(conn):
+        return get_ask(conn, _insert(conn, values, items))
+
+
+def record_asks(conn: sqlite3.Connection, documents: Sequence[Any], *, source: str) -> list[str]:
+    """Record every ask of a YAML file (importing.Document), or none if any is wrong."""
+    problems: list[Problem] = []
+    checked = []
+    for doc in documents:
+        try:
+            checked.append(validate(doc.values, doc.lines))
+        except Invalid as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise Invalid(problems, source)
+    with transaction(conn):
+        return [_insert(conn, values, items, source=source) for values, items in checked]
+
+
+# --- moving an ask -------------------------------------------------------------------
+
+
+def _save(conn: sqlite3.Connection, ask: Ask, changes: dict[str, Any], *, action: str) -> None:
+    if "status" in changes:
+        lifecycle.ASK.check(ask.key, ask.status, changes["status"])
+    before = {k: getattr(ask, k) for k in changes}
+    conn.execute(
+        f"UPDATE asks SET {', '.join(f'{c} = :{c}' for c in changes)}, updated_at = :updated_at WHERE id = :id",
+        {**changes, "updated_at": now_utc(), "id": ask.id},
+    )
+    audit.record(conn, action, ask.key, before=before, after=changes)
+
+
+def close(conn: sqlite3.Connection, ref: str) -> Ask:
+    """Close an ask once DoD has had ATLA's reply."""
+    with transaction(conn):
+        ask = get_ask(conn, ref)
+        _save(conn, ask, {"status": "closed", "closed_on": today().isoformat()}, action="close")
+        return get_ask(conn, ask.key)
+
+
+def cancel(conn: sqlite3.Connection, ref: str, reason: str) -> Ask:
+    """Record that DoD withdrew the ask; the reason is kept on the ask."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise SosaError("a cancellation needs a reason", hint='add --reason "…" (e.g. "DoD withdrew the ask by e-mail of 2026-12-01")')
+    reason = text(reason, multiline=True)
+    with transaction(conn):
+        ask = get_ask(conn, ref)
+        _save(conn, ask, {"status": "cancelled", "cancel_reason": reason, "closed_on": today().isoformat()}, action="cancel")
+        return get_ask(conn, ask.key)
+
+
+# --- relaying to participants -----------------------------------------------------------
+
+
+def _whole_days(profile, key: str, default: int) -> int:
+    value = profile.get(key) if profile is not None else None
+    return int(value) if value else default
+
+
+def matching_companies(conn: sqlite3.Connection, ref: str) -> list[dict[str, Any]]:
+    """Enrolled companies whose supply classes (FSC) include an item's NSN class, not yet relayed this ask."""
+    ask = get_ask(conn, ref)
+    classes = sorted({i.fsc for i in ask.items if i.fsc})
+    if not classes:
+        raise SosaError(f"{ask.key} has no NSN, so its supply class is unknown", hint="name the companies with --to")
+    marks = ", ".join("?" * len(classes))
+    rows = conn.execute(
+        f"""
+        SELECT c.key, c.name_ja, group_concat(f.fsc, ', ') AS matched
+        FROM companies c JOIN company_fsc f ON f.company_id = c.id
+        WHERE c.status = 'enrolled' AND f.fsc IN ({marks})
+          AND c.id NOT IN (SELECT company_id FROM relays WHERE ask_id = ?)
+        GROUP BY c.id ORDER BY c.id
+        """,
+        [*classes, ask.id],
+    ).fetchall()
+    return [{"key": r["key"], "name_ja": r["name_ja"], "fsc": r["matched"]} for r in rows]
+
+
+def answer_by_date(on: date, *, due: str | date | None = None, within: int | None = None, profile=None) -> date:
+    """The date a company must answer by: `due`, else `within` (or the setting) 開庁日 after `on`."""
+    from .calendar import add_jp_working_days, parse_date
+
+    if due is not None and within is not None:
+        raise SosaError("give --due or --within, not both")
+    if due is not None:
+        answer_by = parse_date(due)
+    else:
+        days = within if within is not None else _whole_days(profile, "relay_answer_days", DEFAULT_RELAY_ANSWER_DAYS)
+        if days < 1:
+            raise SosaError(f"--within {days}: a company needs at least 1 開庁日 to answer")
+        answer_by = add_jp_working_days(on, days)
+    if answer_by <= on:
+        raise SosaError(f"the answer-by date {answer_by.isoformat()} is not after the relay date {on.isoformat()}", hint="give a later --due")
+    return answer_by
+
+
+@dataclass
+class Issued:
+    """What a relay, reminder or reply command did: the ask, the relays it touched, the letters."""
+
+    ask: Ask
+    relays: list[Relay]
+    letters: list[Any]  # letters.LetterResult, in the order of `relays` (one for a reply)
+
+
+def _remove_files(results: list[Any]) -> None:
+    for result in results:
+        if result.path is not None:
+            Path(result.path).unlink(missing_ok=True)
+
+
+def _issue_all(
+    conn: sqlite3.Connection,
+    kind: str,
+    ask: Ask,
+    companies: list[str | None],
+    *,
+    fmt: str,
+    out: str | Path | None,
+    on: date,
+    profile,
+    progress: Callable[[int], None] | None,
+) -> list[Any]:
+    """Issue one letter per company inside the caller's transaction.
+
+    `letters.issue` removes its own file when it fails; the files of the letters issued
+    before it are removed here, so a refused batch leaves no letter behind.
+    """
+    from . import letters
+
+    results: list[Any] = []
+    try:
+        for done, company in enumerate(companies, start=1):
+            results.append(letters.issue(conn, kind, ask.key, company=company, fmt=fmt, out=out, on=on, profile=profile))
+            if progress is not None:
+                progress(done)
+    except BaseException:
+        _remove_files(results)
+        raise
+    return results
+
+
+def _out_folder(out: str | Path | None, count: int) -> str | Path | None:
+    """Several letters need a folder: create it, so each letter keeps its own file name."""
+    if out is None or str(out) == "-" or count < 2:
+        return out
+    path = Path(out).expanduser()
+    if path.exists() and not path.is_dir():
+        raise SosaError(f"--out {out} is a file; {count} letters need a folder", hint="give a folder with --out")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SosaError(f"cannot create the folder {path}: {exc.strerror}") from None
+    return path
+
+
+def relay(
+    conn: sqlite3.Connection,
+    ref: str,
+    companies: Sequence[str],
+    *,
+    due: str | date | None = None,
+    within: int | None = None,
+    on: str | date | None = None,
+    fmt: str = "md",
+    out: str | Path | None = None,
+    profile=None,
+    progress: Callable[[int], None] | None = None,
+) -> Issued:
+    """Relay an ask to enrolled companies: one relay and one Japanese relay letter each.
+
+    All or nothing: a company that is not enrolled, or was already relayed this ask,
+    refuses the whole batch, and so does any letter that cannot be issued. `on` is the
+    relay date (default today): the letters' date and the start of the answer period.
+    """
+    from . import config
+    from .calendar import parse_date
+    from .register import get_company
+
+    if not companies:
+        raise SosaError("name at least one company", hint="add --to C-0001, or --match to find companies by supply class")
+    profile = profile or config.load()
+    sent_on = parse_date(on) if on is not None else today()
+    answer_by = answer_by_date(sent_on, due=due, within=within, profile=profile)
+    out = _out_folder(out, len(companies))
+    committed = False
+    results: list[Any] = []
+    try:
+        with transaction(conn):
+            ask = get_ask(conn, ref)
+            if ask.status not in ("received", "relayed"):
+                raise SosaError(f"{ask.key} is {ask.status}: only an ask received or being relayed can be relayed")
+            if answer_by.isoformat() > ask.reply_by:
+                raise SosaError(
+                    f"the answer-by date {answer_by.isoformat()} is after DoD's reply-by date {ask.reply_by}: ATLA could not reply in time",
+                    hint=f"give --due {ask.reply_by} or earlier (or --within fewer 開庁日)",
+                )
+            found, refused, seen = [], [], set()
+            relayed = {r.company_key for r in ask.relays}
+            for name in companies:
+                try:
+                    company = get_company(conn, name)
+                except SosaError as exc:
+                    refused.append(exc.message)
+                    continue
+                if company.key in seen:
+                    continue
+                seen.add(company.key)
+                if company.status != "enrolled":
+                    refused.append(f"{company.key} {company.name_ja} is {company.status}; only enrolled companies receive relays")
+                elif company.key in relayed:
+                    refused.append(f"{company.key} {company.name_ja} was already relayed {ask.key}")
+                else:
+                    found.append(company)
+            if refused:
+                raise SosaError(
+                    "nothing was relayed: " + "; ".join(refused),
+                    hint="drop those companies from --to; a reminder for a company already relayed is `sosa ask remind`",
+                )
+            stamp = now_utc()
+            for company in found:
+                conn.execute(
+                    "INSERT INTO relays (ask_id, company_id, status, sent_on, answer_by, original_answer_by, reminders, created_at, updated_at)"
+                    " VALUES (?, ?, 'sent', ?, ?, ?, 0, ?, ?)",
+                    (ask.id, company.id, sent_on.isoformat(), answer_by.isoformat(), answer_by.isoformat(), stamp, stamp),
+                )
+                audit.record(conn, f"relay {company.key}", ask.key, after={"status": "sent", "sent_on": sent_on.isoformat(), "answer_by": answer_by.isoformat()})
+            if ask.status == "received":
+                _save(conn, ask, {"status": "relayed"}, action="relay")
+            results = _issue_all(conn, "relay", ask, [c.key for c in found], fmt=fmt, out=out, on=sent_on, profile=profile, progress=progress)
+            ask = get_ask(conn, ask.key)
+            keys = {c.key for c in found}
+        committed = True
+    finally:
+        if not committed:
+            _remove_files(results)
+    return Issued(ask, [r for r in ask.relays if r.company_key in keys], results)
+
+
+# --- answers ---------------------------------------------------------------------------
+
+
+def _check_answer(ask: Ask, decision: str, committed_date: str | None, qty: int | None) -> list[Problem]:
+    problems: list[Problem] = []
+    asked = ask.asked_quantity
+    if decision in ("accept", "partial"):
+        if committed_date is None:
+            problems.append(Problem("committed_date", f"an answer of {decision} needs the date the company commits to (--committed-date)"))
+        elif committed_date >= ask.latest_current_date:
+            problems.append(
+                Problem(
+                    "committed_date",
+                    f"{committed_date} is not earlier than the current delivery date {ask.latest_current_date}: it brings nothing forward",
+                )
+            )
+    elif committed_date is not None:
+        problems.append(Problem("committed_date", f"an answer of {decision} commits to no date; drop --committed-date"))
+    if decision == "partial":
+        if qty is None:
+            problems.append(Problem("quantity", f"a partial answer needs the quantity the company can bring forward (--quantity, less than {asked})"))
+        elif qty >= asked:
+            problems.append(Problem("quantity", f"{qty} is not less than the {asked} asked; the whole quantity is an answer of accept"))
+    elif decision == "accept":
+        if qty is not None and qty != asked:
+            problems.append(Problem("quantity", f"accept covers the whole {asked} asked; for {qty} record --decision partial"))
+    elif qty is not None:
+        problems.append(Problem("quantity", f"an answer of {decision} commits to no quantity; drop --quantity"))
+    return problems
+
+
+def respond(
+    conn: sqlite3.Connection,
+    ref: str,
+    company: str,
+    decision: str,
+    *,
+    committed_date: str | None = None,
+    quantity: str | int | None = None,
+    note: str | None = None,
+) -> Relay:
+    """Record a company's answer: accept, partial or decline, or that it gave none.
+
+    A decline is a normal answer. An answer may be corrected later; the audit trail keeps
+    every version.
+    """
+    from .register import get_company
+
+    decision = (decision or "").strip().lower()
+    if decision not in DECISIONS:
+        raise SosaError(f"{decision!r} is not an answer", hint=f"use one of {', '.join(DECISIONS)}")
+    problems: list[Problem] = []
+    clean = apply_rules(
+        {"committed_date": committed_date, "quantity": quantity, "note": note},
+        {"committed_date": (iso_date, False), "quantity": (positive_quantity, False), "note": (_multiline, False)},
+        "",
+        {},
+        problems,
+    )
+    if problems:
+        raise Invalid(problems)
+    with transaction(conn):
+        ask = get_ask(conn, ref)
+        if ask.status not in ("relayed", "replied"):
+            raise SosaError(f"{ask.key} is {ask.status}: answers are recorded while it is relayed or replied")
+        found = get_company(conn, company)
+        current = get_relay(ask, found.key)
+        problems = _check_answer(ask, decision, clean["committed_date"], clean["quantity"])
+        if problems:
+            raise Invalid(problems)
+        target = "no-response" if decision == "no-response" else "answered"
+        lifecycle.RELAY.check(current.label, current.status, target)
+        changes = {
+            "status": target,
+            "decision": decision,
+            "committed_date": clean["committed_date"],
+            "quantity": ask.asked_quantity if decision == "accept" else clean["quantity"],
+            "note": clean["note"],
+            "answered_on": today().isoformat(),
+        }
+        _save_relay(conn, current, changes, action="correct answer of" if current.decision else "answer")
+        return get_relay(get_ask(conn, ask.key), found.key)
+
+
+def _save_relay(conn: sqlite3.Connection, relay_: Relay, changes: dict[str, Any], *, action: str) -> None:
+    """Write a relay's changes and one audit entry on its ask, the action naming the company."""
+    before = {k: getattr(relay_, k) for k in changes}
+    conn.execute(
+        f"UPDATE relays SET {', '.join(f'{c} = :{c}' for c in changes)}, updated_at = :updated_at WHERE id = :id",
+        {**changes, "updated_at": now_utc(), "id": relay_.id},
+    )
+    changed = [k for k in changes if changes[k] != before[k]]
+    audit.record(
+        conn,
+        f"{action} {relay_.company_key}",
+        relay_.ask_key,
+        before={k: before[k] for k in changed},
+        after={k: changes[k] for k in changed},
+    )
+
+
+# --- chasing ---------------------------------------------------------------------------
+
+
+def remind(
+    conn: sqlite3.Connection,
+    ref: str,
+    *,
+    within: int | None = None,
+    on: str | date | None = None,
+    fmt: str = "md",
+    out: str | Path | None = None,
+    profile=None,
+    progress: Callable[[int], None] | None = None,
+) -> Issued:
+    """Send a reminder (再依頼) to every company whose answer is overdue, with a new answer-by date.
+
+    Returns an empty `Issued` when no relay is overdue; nothing is written then.
+    """
+    from . import config
+    from .calendar import add_jp_working_days, parse_date
+
+    profile = profile or config.load()
+    reminded_on = parse_date(on) if on is not None else today()
+    days = within if within is not None else _whole_days(profile, "reminder_answer_days", DEFAULT_REMINDER_ANSWER_DAYS)
+    if days < 1:
+        raise SosaError(f"--within {days}: a company needs at least 1 開庁日 to answer")
+    new_answer_by = add_jp_working_days(reminded_on, days).isoformat()
+    committed = False
+    results: list[Any] = []
+    try:
+        with transaction(conn):
+            ask = get_ask(conn, ref)
+            if ask.status != "relayed":
+                raise SosaError(f"{ask.key} is {ask.status}: reminders are sent while an ask is being relayed")
+            overdue = [r for r in ask.relays if relay_state_on(r, ask, reminded_on) == "overdue"]
+            if not overdue:
+                return Issued(ask, [], [])
+            folder = _out_folder(out, len(overdue))
+            # Not past DoD's reply-by date while that is still ahead: the desk must be
+            # able to report the answer.
+            answer_by = min(new_answer_by, ask.reply_by) if ask.reply_by > reminded_on.isoformat() else new_answer_by
+            for r in overdue:
+                lifecycle.RELAY.check(r.label, "overdue", "reminded")
+                changes = {"status": "reminded", "reminders": r.reminders + 1, "last_reminded_on": reminded_on.isoformat(), "answer_by": answer_by}
+                _save_relay(conn, r, changes, action="remind")
+            results = _issue_all(conn, "reminder", ask, [r.company_key for r in overdue], fmt=fmt, out=folder, on=reminded_on, profile=profile, progress=progress)
+            ask = get_ask(conn, ask.key)
+            keys = {r.company_key for r in overdue}
+        committed = True
+    finally:
+        if not committed:
+            _remove_files(results)
+    return Issued(ask, [r for r in ask.relays if r.company_key in keys], results)
+
+
+def relay_state_on(relay_: Relay, ask: Ask, on: date) -> str:
+    """A loaded relay's state on another day (the desk may date a reminder)."""
+    if relay_.status not in ("sent", "reminded", "overdue"):
+        return relay_.status
+    stored = "reminded" if relay_.reminders else "sent"
+    return relay_state(stored, relay_.answer_by, ask.status, on)
+
+
+# --- the reply to DoD -------------------------------------------------------------------
+
+
+def reply(
+    conn: sqlite3.Connection,
+    ref: str,
+    *,
+    unanswered_ok: bool = False,
+    on: str | date | None = None,
+    fmt: str = "md",
+    out: str | Path | None = None,
+    profile=None,
+) -> Issued:
+    """Issue the consolidated English reply to DoD and mark the ask replied.
+
+    Companies that have not answered are reported as no response (and recorded so);
+    that needs `unanswered_ok`, which the CLI sets from the officer's confirmation.
+    Returns the relays recorded as no response now, and the letter.
+    """
+    from . import config
+    from .calendar import parse_date
+
+    profile = profile or config.load()
+    replied_on = parse_date(on) if on is not None else today()
+    committed = False
+    results: list[Any] = []
+    try:
+        with transaction(conn):
+            ask = get_ask(conn, ref)
+            lifecycle.ASK.check(ask.key, ask.status, "replied")
+            waiting = ask.waiting
+            if waiting and not unanswered_ok:
+                names = ", ".join(r.company_key for r in waiting)
+                raise SosaError(
+                    f"{len(waiting)} of {len(ask.relays)} companies have not answered {ask.key} ({names})",
+                    hint="confirm, or add --yes, to reply with them as no response",
+                )
+            for r in waiting:
+                lifecycle.RELAY.check(r.label, r.status, "no-response")
+                _save_relay(conn, r, {"status": "no-response", "decision": "no-response", "answered_on": replied_on.isoformat()}, action="no response")
+            _save(conn, ask, {"status": "replied", "replied_on": replied_on.isoformat()}, action="reply")
+            results = _issue_all(conn, "reply", ask, [None], fmt=fmt, out=out, on=replied_on, profile=profile, progress=None)
+            ask = get_ask(conn, ask.key)
+            keys = {r.company_key for r in waiting}
+        committed = True
+    finally:
+        if not committed:
+            _remove_files(results)
+    return Issued(ask, [r for r in ask.relays if r.company_key in keys], results)
+
+
+# --- the schema ------------------------------------------------------------------------
+
+
+def schema(db) -> None:
+    """Migration 0005: asks, their items and relays. See delays.schema on executescript."""
+    db.executescript(
+        """
+        CREATE TABLE asks (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            status TEXT NOT NULL,
+            dod_ref TEXT NOT NULL,
+            received_on TEXT NOT NULL,
+            program TEXT,
+            reason TEXT,
+            reply_by TEXT NOT NULL,
+            replied_on TEXT,
+            closed_on TEXT,
+            cancel_reason TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX asks_status ON asks (status, reply_by);
+        -- current_date is an SQL keyword: the columns say what the dates are of.
+        CREATE TABLE ask_items (
+            ask_id INTEGER NOT NULL REFERENCES asks(id),
+            position INTEGER NOT NULL,
+            part_number TEXT,
+            nsn TEXT,
+            description TEXT,
+            quantity INTEGER NOT NULL CHECK (quantity > 0),
+            current_delivery TEXT NOT NULL,
+            requested_delivery TEXT NOT NULL CHECK (requested_delivery < current_delivery),
+            PRIMARY KEY (ask_id, position)
+        );
+        CREATE TABLE relays (
+            id INTEGER PRIMARY KEY,
+            ask_id INTEGER NOT NULL REFERENCES asks(id),
+            company_id INTEGER NOT NULL REFERENCES companies(id),
+            -- stored: sent, reminded, answered, no-response; overdue is computed (asks.relay_state)
+            status TEXT NOT NULL CHECK (status IN ('sent', 'reminded', 'answered', 'no-response')),
+            sent_on TEXT NOT NULL,
+            answer_by TEXT NOT NULL,
+            original_answer_by TEXT NOT NULL,
+            reminders INTEGER NOT NULL DEFAULT 0,
+            last_reminded_on TEXT,
+            decision TEXT CHECK (decision IN ('accept', 'partial', 'decline', 'no-response')),
+            committed_date TEXT,
+            quantity INTEGER,
+            note TEXT,
+            answered_on TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (ask_id, company_id)
+        );
+        CREATE INDEX relays_company ON relays (company_id);
+        CREATE INDEX relays_waiting ON relays (status, answer_by);
+        """
+    )

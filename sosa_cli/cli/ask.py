@@ -1,0 +1,380 @@
+"""`sosa ask …` and `sosa relay`: DoD's asks, relayed to participants, answered, replied to."""
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from .options import DbOption, JsonOption, YesOption, open_desk
+from .output import message, print_card, print_table, progress, stdin_is_terminal
+
+app = typer.Typer(help="US asks from DoD: record, list, show, respond, remind, reply, close, cancel.", no_args_is_help=True)
+
+LIST_COLUMNS = [
+    ("key", "Key"),
+    ("dod_ref", "DoD ref"),
+    ("status", "Status"),
+    ("received_on", "Received"),
+    ("reply_by", "Reply by"),
+    ("part", "Item"),
+    ("relay_count", "Relayed"),
+    ("answered", "Answered"),
+    ("overdue", "Overdue"),
+]
+ITEM_COLUMNS = [
+    ("position", "#"),
+    ("part_number", "Part number"),
+    ("nsn", "NSN"),
+    ("description", "Description"),
+    ("quantity", "Qty"),
+    ("current_date", "Current date"),
+    ("requested_date", "Requested date"),
+]
+RELAY_COLUMNS = [
+    ("company_key", "Company"),
+    ("company_name", "Name"),
+    ("status", "State"),
+    ("sent_on", "Sent"),
+    ("answer_by", "Answer by"),
+    ("reminders", "Reminders"),
+    ("decision", "Answer"),
+    ("committed_date", "Committed"),
+    ("quantity", "Qty"),
+    ("note", "Note"),
+]
+LETTER_COLUMNS = [("key", "Letter"), ("kind", "Kind"), ("company", "Company"), ("doc_number", "文書番号"), ("letter_date", "Date"), ("status", "Status")]
+MATCH_COLUMNS = [("key", "Company"), ("name_ja", "Name"), ("fsc", "Matching FSC")]
+
+AskKey = Annotated[str, typer.Argument(help="Ask key, e.g. A-0001.")]
+Format = Annotated[str, typer.Option("--format", help="Letter format: md or html.")]
+Out = Annotated[Path | None, typer.Option("--out", help="Folder for the letters (default: the letters folder); - prints them.")]
+
+
+def _confirm(question: str, yes: bool, *, refusal: str, hint: str) -> None:
+    """Ask on a terminal; `--yes` answers; without a terminal, refuse naming --yes."""
+    from ..errors import SosaError
+
+    if yes:
+        return
+    if not stdin_is_terminal():
+        raise SosaError(f"{refusal}, and there is no terminal to confirm on", hint=hint)
+    if not typer.confirm(question, default=False, err=True):
+        message("Nothing was done.")
+        raise typer.Exit(1)
+
+
+def _show_letters(results: list) -> None:
+    for result in results:
+        if result.path is None:
+            sys.stdout.write(result.content)
+        else:
+            typer.echo(str(result.path))
+
+
+def _summary(ask) -> dict[str, Any]:
+    data = ask.as_dict()
+    first = ask.items[0] if ask.items else None
+    data["part"] = first and (first.part_number or first.nsn)
+    data["relay_count"] = len(ask.relays)
+    return data
+
+
+# --- record ------------------------------------------------------------------------------
+
+
+@app.command()
+def record(
+    dod_ref: Annotated[str | None, typer.Option("--dod-ref", help="DoD's reference for the ask.")] = None,
+    received_on: Annotated[str | None, typer.Option("--received-on", help="Date the ask came in (default: today).")] = None,
+    program: Annotated[str | None, typer.Option("--program", help="US program or end item.")] = None,
+    part_number: Annotated[str | None, typer.Option("--part-number", help="Part number.")] = None,
+    nsn: Annotated[str | None, typer.Option("--nsn", help="NSN, with or without hyphens.")] = None,
+    description: Annotated[str | None, typer.Option("--description", help="What the part is.")] = None,
+    quantity: Annotated[str | None, typer.Option("--quantity", help="Quantity asked (a positive whole number).")] = None,
+    current_date: Annotated[str | None, typer.Option("--current-date", help="Current delivery date (ISO or 和暦).")] = None,
+    requested_date: Annotated[str | None, typer.Option("--requested-date", help="Date DoD asks for: earlier than the current date; no ASAP.")] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why DoD needs it earlier.")] = None,
+    reply_by: Annotated[str | None, typer.Option("--reply-by", help="Date DoD wants ATLA's reply by.")] = None,
+    from_file: Annotated[Path | None, typer.Option("--from", help="YAML file of asks (a mapping or a list; items: for several items).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Record an ask received from DoD; prints its key.
+
+    The requested date must be earlier than the current delivery date: otherwise nothing
+    would be brought forward.
+
+    Example: sosa ask record --dod-ref IBP-2026-0311 --nsn 5962-01-456-7890 --part-number MC-4410 --quantity 12 --current-date 2027-06-30 --requested-date 2027-03-31 --reply-by 2026-12-18
+    """
+    from .. import asks
+    from ..errors import SosaError
+
+    given = {
+        "dod_ref": dod_ref, "received_on": received_on, "program": program, "part_number": part_number, "nsn": nsn,
+        "description": description, "quantity": quantity, "current_date": current_date,
+        "requested_date": requested_date, "reason": reason, "reply_by": reply_by,
+    }
+    raw = {k: v for k, v in given.items() if v is not None}
+    conn = open_desk(db)
+    if from_file is not None:
+        if raw:
+            raise SosaError("give the ask either in a file (--from) or as options, not both")
+        from ..importing import read_records
+
+        source = str(from_file)
+        try:
+            data = sys.stdin.buffer.read() if source == "-" else from_file.read_bytes()
+        except OSError as exc:
+            raise SosaError(f"cannot read {source}: {exc.strerror}") from None
+        keys = asks.record_asks(conn, read_records(data, source), source=source)
+        for key in keys:
+            typer.echo(key)
+        message(f"Recorded {len(keys)} asks from {source}.")
+        return
+    for name, option in (("dod_ref", "--dod-ref"), ("quantity", "--quantity"), ("current_date", "--current-date"),
+                         ("requested_date", "--requested-date"), ("reply_by", "--reply-by")):
+        if name not in raw:
+            raise SosaError(f"missing {option}", hint="see `sosa ask record --help`")
+    ask = asks.record_ask(conn, raw)
+    typer.echo(ask.key)
+    item = ask.items[0]
+    message(f"Recorded {ask.key} ({ask.dod_ref}): {item.part_number or item.nsn} ×{item.quantity}, {item.current_date} → {item.requested_date}; reply to DoD by {ask.reply_by}.")
+
+
+# --- list, show ------------------------------------------------------------------------
+
+
+@app.command("list")
+def list_(
+    status: Annotated[str | None, typer.Option(help="received, relayed, replied, closed or cancelled.")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only asks with an overdue relay or past DoD's reply-by date.")] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List the asks, filtered by status or overdue.
+
+    Example: sosa ask list --overdue
+    """
+    from ..asks import list_asks
+
+    rows = [_summary(a) for a in list_asks(open_desk(db), status=status, overdue=overdue)]
+    print_table(rows, LIST_COLUMNS, as_json=as_json, title=f"{len(rows)} asks", empty="no asks match")
+
+
+@app.command()
+def show(ask: AskKey, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Show an ask: its items, every relay with its state, answer and due date, the letters, the history.
+
+    Example: sosa ask show A-0001
+    """
+    from ..asks import get_ask
+    from ..letters import list_letters
+    from .history import record_history
+
+    conn = open_desk(db)
+    found = get_ask(conn, ask)
+    data = found.as_dict()
+    letters = [letter.as_dict() for letter in list_letters(conn, record=found.key)]
+    data["letters"] = letters
+    data["history"], history_section = record_history(conn, found.key)
+    waiting = found.waiting
+    fields = [
+        ("Key", found.key),
+        ("Status", found.status + (f" ({found.cancel_reason})" if found.cancel_reason else "")),
+        ("DoD reference", found.dod_ref),
+        ("Received", found.received_on),
+        ("Reply to DoD by", found.reply_by + (" (past)" if found.reply_overdue else "")),
+        ("Program", found.program),
+        ("Reason", found.reason),
+        ("Relayed to", f"{len(found.relays)} companies; {len(found.relays) - len(waiting)} answered, {len(found.overdue_relays)} overdue"),
+        ("Replied", found.replied_on),
+        ("Closed", found.closed_on),
+    ]
+    print_card(
+        f"{found.key} ask from DoD",
+        fields,
+        data=data,
+        as_json=as_json,
+        sections=[("Items", data["items"], ITEM_COLUMNS), ("Relays", data["relays"], RELAY_COLUMNS), ("Letters", letters, LETTER_COLUMNS), history_section],
+    )
+
+
+# --- answers, reminders, the reply ----------------------------------------------------------
+
+
+@app.command()
+def respond(
+    ask: AskKey,
+    company: Annotated[str, typer.Argument(help="The company that answered: key or 法人番号.")],
+    decision: Annotated[str, typer.Option("--decision", help="accept, partial, decline or no-response.")],
+    committed_date: Annotated[str | None, typer.Option("--committed-date", help="Date the company commits to (accept, partial).")] = None,
+    quantity: Annotated[str | None, typer.Option("--quantity", help="Quantity it can bring forward (partial).")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="Conditions or a note from the company.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Record a company's answer to a relay; run it again to correct an answer.
+
+    Declining is a normal answer: cooperation is voluntary.
+
+    Example: sosa ask respond A-0001 C-0002 --decision accept --committed-date 2027-03-31
+    """
+    from ..ask_letters import DECISION_EN
+    from ..asks import respond as record_answer
+
+    relay = record_answer(open_desk(db), ask, company, decision, committed_date=committed_date, quantity=quantity, note=note)
+    detail = ""
+    if relay.decision in ("accept", "partial"):
+        detail = f": {relay.quantity} by {relay.committed_date}"
+    message(f"Recorded {relay.company_key}'s answer to {relay.ask_key}: {DECISION_EN[relay.decision]}{detail}.")
+
+
+@app.command()
+def remind(
+    ask: AskKey,
+    within: Annotated[int | None, typer.Option("--within", help="開庁日 for the new answer-by date (default: setting reminder_answer_days, 5).")] = None,
+    fmt: Format = "md",
+    out: Out = None,
+    db: DbOption = None,
+) -> None:
+    """Send a reminder (再依頼) to every company whose answer is overdue.
+
+    Example: sosa ask remind A-0001 --format html
+    """
+    from ..asks import get_ask
+    from ..asks import remind as send_reminders
+
+    conn = open_desk(db)
+    with progress("Reminders", len(get_ask(conn, ask).overdue_relays)) as step:
+        result = send_reminders(conn, ask, within=within, fmt=fmt, out=None if out is None else str(out), progress=step)
+    if not result.relays:
+        message(f"No answer to {result.ask.key} is overdue; no reminder sent.")
+        return
+    _show_letters(result.letters)
+    for relay, letter in zip(result.relays, result.letters):
+        message(f"Reminded {relay.company_key} ({letter.letter.key} {letter.letter.doc_number}); new answer-by date {relay.answer_by}.")
+
+
+@app.command()
+def reply(
+    ask: AskKey,
+    yes: YesOption = False,
+    fmt: Format = "md",
+    out: Annotated[Path | None, typer.Option("--out", help="File or folder for the letter (default: the letters folder); - prints it.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Issue the English reply to DoD with every company's answer; the ask becomes replied.
+
+    Companies that have not answered are reported as no response, after a confirmation.
+
+    Example: sosa ask reply A-0001 --format html
+    """
+    from ..asks import get_ask
+    from ..asks import reply as send_reply
+
+    conn = open_desk(db)
+    found = get_ask(conn, ask)
+    waiting = found.waiting
+    if waiting:
+        names = ", ".join(f"{r.company_key} {r.company_name}" for r in waiting)
+        message(f"{len(waiting)} of {len(found.relays)} companies have not answered {found.key}: {names}.")
+        _confirm(
+            f"Reply to DoD with {'it' if len(waiting) == 1 else 'them'} as no response?", yes,
+            refusal=f"{len(waiting)} of {len(found.relays)} companies have not answered {found.key}",
+            hint="add --yes to reply with them as no response, or record their answers first with `sosa ask respond`",
+        )
+    result = send_reply(conn, found.key, unanswered_ok=bool(waiting), fmt=fmt, out=None if out is None else str(out))
+    _show_letters(result.letters)
+    letter = result.letters[0].letter
+    extra = f"; recorded {', '.join(r.company_key for r in result.relays)} as no response" if result.relays else ""
+    message(f"Replied to DoD on {result.ask.key}: {letter.key} {letter.doc_number}{extra}.")
+
+
+@app.command()
+def close(ask: AskKey, db: DbOption = None) -> None:
+    """Close an ask once DoD has ATLA's reply.
+
+    Example: sosa ask close A-0001
+    """
+    from ..asks import close as close_ask
+
+    found = close_ask(open_desk(db), ask)
+    message(f"Closed {found.key}.")
+
+
+@app.command()
+def cancel(
+    ask: AskKey,
+    reason: Annotated[str, typer.Option("--reason", help="Why: e.g. DoD withdrew the ask by e-mail of a date.")],
+    db: DbOption = None,
+) -> None:
+    """Record that DoD withdrew an ask.
+
+    Example: sosa ask cancel A-0001 --reason "DoD withdrew the ask on 2026-12-02"
+    """
+    from ..asks import cancel as cancel_ask
+
+    found = cancel_ask(open_desk(db), ask, reason)
+    message(f"Cancelled {found.key}: {found.cancel_reason}.")
+
+
+# --- relay (a top-level command) ------------------------------------------------------------
+
+
+def relay(
+    ask: AskKey,
+    to: Annotated[list[str] | None, typer.Option("--to", help="A company to relay to (repeatable): key or 法人番号.")] = None,
+    due: Annotated[str | None, typer.Option("--due", help="Answer-by date (ISO or 和暦).")] = None,
+    within: Annotated[int | None, typer.Option("--within", help="Answer within N 開庁日 (default: setting relay_answer_days, 10).")] = None,
+    match: Annotated[bool, typer.Option("--match", help="Propose the enrolled companies whose supply classes include the NSN's class.")] = False,
+    yes: YesOption = False,
+    fmt: Format = "md",
+    out: Out = None,
+    db: DbOption = None,
+) -> None:
+    """Relay a US ask to participants: one relay and one Japanese relay letter per company.
+
+    All or nothing: a company that is not enrolled or was already relayed refuses the
+    whole command. The letter says cooperation is voluntary and asks for an answer
+    even from a company that cannot help.
+
+    Example: sosa relay A-0001 --to C-0002 --to C-0005 --within 10
+    """
+    from ..asks import matching_companies
+    from ..asks import relay as relay_ask
+    from ..errors import SosaError
+
+    conn = open_desk(db)
+    companies = list(to or [])
+    if match:
+        proposed = matching_companies(conn, ask)
+        if not proposed:
+            if not companies:
+                raise SosaError(f"no enrolled company not yet relayed makes the supply class of {ask.upper()}", hint="name companies with --to")
+            message("No further enrolled company matches the supply class.")
+        else:
+            message(f"Enrolled companies whose supply classes match {ask.upper()}:")
+            for row in proposed:
+                message(f"  {row['key']}  {row['name_ja']}  (FSC {row['fsc']})")
+            _confirm(
+                f"Relay to these {len(proposed)} companies?", yes,
+                refusal=f"--match proposes {len(proposed)} companies for {ask.upper()}",
+                hint="add --yes to relay to them, or name the companies with --to",
+            )
+            companies += [row["key"] for row in proposed if row["key"] not in companies]
+    if not companies:
+        raise SosaError("name at least one company", hint="add --to C-0001, or --match to propose companies by supply class")
+    with progress("Relay letters", len(companies)) as step:
+        result = relay_ask(conn, ask, companies, due=due, within=within, fmt=fmt, out=None if out is None else str(out), progress=step)
+    _show_letters(result.letters)
+    numbers = [r.letter.doc_number for r in result.letters]
+    count = f"{len(result.relays)} {'company' if len(result.relays) == 1 else 'companies'}"
+    message(
+        f"Relayed {result.ask.key} to {count} ({', '.join(r.company_key for r in result.relays)}); "
+        f"{'letter ' + numbers[0] if len(numbers) == 1 else f'letters {numbers[0]}…{numbers[-1]}'}; "
+        f"answers due by {result.relays[0].answer_by}."
+    )
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="ask")
+    root.command("relay")(relay)

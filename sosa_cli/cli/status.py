@@ -1,0 +1,33 @@
+"""`sosa status`: what needs attention today, most urgent first."""
+
+import typer
+
+from .options import DbOption, JsonOption, open_desk
+from .output import print_table
+
+COLUMNS = [("due", "Due"), ("what", "What"), ("record", "Record"), ("company", "Company"), ("detail", "Detail")]
+
+
+def print_status(items, *, as_json: bool = False) -> None:
+    """The attention list as a table (or JSON); shared with `sosa demo`."""
+    rows = [item.as_dict() for item in items]
+    if not as_json:
+        rows = [{**row, "due": row["due"] or "—"} for row in rows]
+    print_table(rows, COLUMNS, as_json=as_json, title="Needs attention, most urgent first", empty="nothing needs attention today")
+
+
+def status(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """What needs attention today, most urgent first.
+
+    Overdue answers to relayed asks, replies due to DoD, request follow-ups, US
+    suppliers' DPAS deadlines and draft requests not yet sent.
+
+    Example: sosa status --json
+    """
+    from ..status import attention
+
+    print_status(attention(open_desk(db)), as_json=as_json)
+
+
+def register(root: typer.Typer) -> None:
+    root.command("status")(status)

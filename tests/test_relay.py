@@ -1,0 +1,323 @@
+"""`sosa relay` and `sosa ask remind|reply`: the letters, all-or-nothing batches, chasing, replying."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.test_asks import ASK, dump, relays_by_company, show, with_option
+
+
+@pytest.fixture
+def recorded(sosa, configured):
+    sosa("ask", "record", *ASK)
+    return configured
+
+
+def letter_files(db: Path) -> list[str]:
+    folder = db.parent / "letters"
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+# --- the relay letter ------------------------------------------------------------------
+
+
+def test_relay_letter_is_a_voluntary_request_in_official_form(sosa, recorded):
+    result = sosa("relay", "A-0001", "--to", "C-0002")
+    path = Path(result.stdout.strip())
+    assert path.name == "L-0001-relay-A-0001-C-0002.md"
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    parts = [
+        "装備政策第1号",
+        "令和8年11月26日",
+        "北斗電子工業株式会社",
+        "品質保証部長　鈴木 健　殿",
+        "防衛装備庁装備政策部装備政策課長",
+        "（公印省略）",
+        "米国国防省からの納期の前倒しに係る協力依頼について（依頼）",
+        "　標記について、",
+        "令和8年12月10日までに下記担当あて御回答願います。",
+        "あくまでも可能な範囲での任意の協力",
+        "協力が困難な場合であっても、その旨を御回答願います。",
+        "記",
+        "1. 依頼元　米国国防省（整理番号　IBP-2026-0311）",
+        "2. 米国の計画・最終品目　AN/TPY-2 radar sustainment",
+        "(1) MC-4410（Microcircuit, hybrid）",
+        "NSN　5962-01-456-7890",
+        "数量　12",
+        "現在の納期　令和9年6月30日",
+        "米国が希望する納期　令和9年3月31日",
+        "5. 回答期限　令和8年12月10日",
+        "ウ　協力困難",
+        "7. 整理番号　A-0001",
+        "以上",
+        "（担当）装備政策課SoSA担当",
+        "E-mail　sosa@example.go.jp",
+    ]
+
+    def holds(line: str, part: str) -> bool:
+        return line.strip("\u3000 ") == part if len(part) <= 2 else part in line
+
+    found = []
+    for part in parts:
+        index = next(i for i, line in enumerate(lines) if holds(line, part) and i >= (found[-1] if found else 0))
+        found.append(index)
+    assert found == sorted(found)
+    for right in ("装備政策第1号", "令和8年11月26日", "（公印省略）", "以上"):
+        line = next(line for line in lines if line.endswith(right))
+        assert line.startswith("\u3000\u3000\u3000"), f"{right} is not pushed to the right"
+    subject = next(line for line in lines if line.endswith("（依頼）"))
+    assert subject.startswith("\u3000") and not subject.startswith("\u3000" * 20), "件名 is centred"
+
+
+def test_relay_letter_in_html(sosa, recorded):
+    result = sosa("relay", "A-0001", "--to", "C-0002", "--format", "html")
+    text = Path(result.stdout.strip()).read_text(encoding="utf-8")
+    assert '<h1 class="subject">米国国防省からの納期の前倒しに係る協力依頼について（依頼）</h1>' in text
+    assert "あくまでも可能な範囲での任意の協力" in text and "その旨を御回答願います" in text
+    assert "回答期限　令和8年12月10日" in text
+
+
+def test_answer_by_date_from_due_within_or_setting(sosa, recorded):
+    sosa("relay", "A-0001", "--to", "C-0002", "--due", "令和8年12月4日")
+    sosa("relay", "A-0001", "--to", "C-0003", "--within", "3")
+    sosa("config", "set", "relay_answer_days", "5")
+    sosa("relay", "A-0001", "--to", "C-0005")
+    due = {k: r["answer_by"] for k, r in relays_by_company(show(sosa)).items()}
+    # 3 開庁日 after Thursday 2026-11-26 is Tuesday 12-01; 5 is Thursday 12-03.
+    assert due == {"C-0002": "2026-12-04", "C-0003": "2026-12-01", "C-0005": "2026-12-03"}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--due", "ASAP"], '"ASAP" is not a date'),
+        (["--due", "2026-11-26"], "is not after the relay date 2026-11-26"),
+        (["--due", "2026-12-28"], "is after DoD's reply-by date 2026-12-25"),
+        (["--due", "2026-12-10", "--within", "5"], "give --due or --within, not both"),
+        (["--within", "0"], "at least 1 開庁日"),
+    ],
+)
+def test_relay_refuses_answer_by_dates(sosa, recorded, db_path, args, message):
+    before = dump(db_path)
+    result = sosa("relay", "A-0001", "--to", "C-0002", *args, ok=False)
+    assert result.exit_code == 1 and message in result.stderr, result.stderr
+    assert dump(db_path) == before and letter_files(db_path) == []
+
+
+# --- all or nothing ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def mixed_register(sosa, recorded):
+    sosa("company", "suspend", "C-0004", "--reason", "audit pending", "--yes")
+    sosa("company", "withdraw", "C-0006", "--reason", "company request", "--yes")
+    sosa("relay", "A-0001", "--to", "C-0002")
+    return recorded
+
+
+@pytest.mark.parametrize(
+    ("company", "message"),
+    [
+        ("C-0004", "C-0004 浪速特殊鋼株式会社 is suspended; only enrolled companies receive relays"),
+        ("C-0006", "C-0006 株式会社丸の内光学 is withdrawn"),
+        ("C-0008", "C-0008 東都通信機株式会社 is applied"),
+        ("C-0002", "C-0002 北斗電子工業株式会社 was already relayed A-0001"),
+        ("C-0099", "C-0099"),
+    ],
+)
+def test_one_refused_company_refuses_the_whole_relay(sosa, mixed_register, db_path, company, message):
+    before = dump(db_path)
+    files = letter_files(db_path)
+    result = sosa("relay", "A-0001", "--to", "C-0003", "--to", company, "--to", "C-0005", ok=False)
+    assert result.exit_code == 1
+    assert "nothing was relayed" in result.stderr and message in result.stderr
+    assert "Traceback" not in result.output
+    assert dump(db_path) == before
+    assert letter_files(db_path) == files
+
+
+def test_every_refused_company_is_named_at_once(sosa, mixed_register):
+    result = sosa("relay", "A-0001", "--to", "C-0004", "--to", "C-0006", "--to", "C-0008", ok=False)
+    assert all(key in result.stderr for key in ("C-0004", "C-0006", "C-0008"))
+
+
+def test_a_letter_that_fails_leaves_no_relay_and_no_file(sosa, recorded, db_path, tmp_path, monkeypatch):
+    # An officer's template that cannot be filled for the second company only.
+    own = tmp_path / "own-templates" / "ja"
+    own.mkdir(parents=True)
+    shipped = Path(__file__).resolve().parent.parent / "templates" / "ja" / "relay.md.j2"
+    source = shipped.read_text(encoding="utf-8").replace("{% block body %}", '{% block body %}{% if company.key == "C-0005" %}{{ company.fax }}{% endif %}', 1)
+    (own / "relay.md.j2").write_text(source, encoding="utf-8")
+    monkeypatch.setenv("SOSA_TEMPLATES", str(own.parent))
+    before = dump(db_path)
+    result = sosa("relay", "A-0001", "--to", "C-0002", "--to", "C-0005", "--to", "C-0010", ok=False)
+    assert result.exit_code == 1 and "company.fax" in result.stderr
+    assert dump(db_path) == before
+    assert letter_files(db_path) == []
+
+
+def test_a_missing_setting_leaves_nothing(sosa, recorded, db_path):
+    sosa("config", "unset", "doc_prefix")
+    before = dump(db_path)
+    result = sosa("relay", "A-0001", "--to", "C-0002", "--to", "C-0005", ok=False)
+    assert result.exit_code == 1 and "doc_prefix" in result.stderr
+    assert dump(db_path) == before and letter_files(db_path) == []
+
+
+def test_several_letters_to_an_out_folder(sosa, recorded, tmp_path):
+    out = tmp_path / "batch"
+    result = sosa("relay", "A-0001", "--to", "C-0002", "--to", "C-0002", "--to", "C-0005", "--out", str(out))
+    assert sorted(p.name for p in out.iterdir()) == ["L-0001-relay-A-0001-C-0002.md", "L-0002-relay-A-0001-C-0005.md"]
+    assert "Relayed A-0001 to 2 companies (C-0002, C-0005)" in result.stderr
+
+
+# --- --match -----------------------------------------------------------------------------
+
+
+def test_match_proposes_enrolled_companies_by_supply_class(sosa, recorded, db_path):
+    # FSC 5962 is made by C-0002 (enrolled) and C-0008 (only applied); add one more maker.
+    sosa("enroll", "--name-ja", "試験半導体株式会社", "--name-en", "Test Semiconductor K.K.", "--corporate-number", "1000000000016",
+         "--coc-accepted-on", "2026-10-01", "--fsc", "5962")
+    before = dump(db_path)
+    refused = sosa("relay", "A-0001", "--match", ok=False)
+    assert refused.exit_code == 1 and "--yes" in refused.stderr
+    assert "C-0002  北斗電子工業株式会社  (FSC 5962)" in refused.stderr and "C-0011" in refused.stderr
+    assert "C-0008" not in refused.stderr
+    assert dump(db_path) == before
+    result = sosa("relay", "A-0001", "--match", "--yes")
+    assert "Relayed A-0001 to 2 companies (C-0002, C-0011)" in result.stderr
+    # Already relayed companies are not proposed again.
+    again = sosa("relay", "A-0001", "--match", "--yes", ok=False)
+    assert "no enrolled company not yet relayed makes the supply class" in again.stderr
+
+
+def test_match_without_an_nsn_asks_for_to(sosa, configured):
+    args = with_option("--nsn", None)
+    sosa("ask", "record", *args)
+    result = sosa("relay", "A-0001", "--match", "--yes", ok=False)
+    assert "has no NSN" in result.stderr and "--to" in result.stderr
+
+
+# --- reminders ---------------------------------------------------------------------------
+
+
+def test_remind_only_the_overdue(sosa, recorded, db_path, monkeypatch):
+    sosa("relay", "A-0001", "--to", "C-0002", "--to", "C-0003", "--to", "C-0005")
+    none = sosa("ask", "remind", "A-0001")
+    assert "No answer to A-0001 is overdue; no reminder sent." in none.stderr and none.stdout == ""
+    sosa("ask", "respond", "A-0001", "C-0002", "--decision", "decline")
+
+    monkeypatch.setenv("SOSA_TODAY", "2026-12-11")
+    result = sosa("ask", "remind", "A-0001")
+    assert [Path(p).name for p in result.stdout.split()] == ["L-0004-reminder-A-0001-C-0003.md", "L-0005-reminder-A-0001-C-0005.md"]
+    relays = relays_by_company(show(sosa))
+    assert relays["C-0002"]["reminders"] == 0
+    assert [(relays[k]["status"], relays[k]["reminders"], relays[k]["answer_by"]) for k in ("C-0003", "C-0005")] == [("reminded", 1, "2026-12-18")] * 2
+    text = Path(result.stdout.split()[0]).read_text(encoding="utf-8")
+    for expected in [
+        "米国国防省からの納期の前倒しに係る協力依頼への回答について（再依頼）",
+        "　標記について、令和8年11月26日付け装備政策第2号により依頼した",
+        "令和8年12月10日までの御回答をお願いしていたところですが",
+        "令和8年12月18日までに下記担当あて御回答願います。",
+        "あくまでも可能な範囲での任意の協力",
+        "協力が困難な場合であっても、その旨を御回答いただければ結構です。",
+        "4. 当初の回答期限　令和8年12月10日",
+        "5. 新たな回答期限　令和8年12月18日",
+    ]:
+        assert expected in text, expected
+
+    # The same day again: nobody is overdue any more, nothing is written.
+    before = dump(db_path)
+    assert "no reminder sent" in sosa("ask", "remind", "A-0001").stderr
+    assert dump(db_path) == before
+
+    # Past the new date, a second reminder goes to the one still silent.
+    sosa("ask", "respond", "A-0001", "C-0005", "--decision", "partial", "--committed-date", "2027-05-31", "--quantity", "4")
+    monkeypatch.setenv("SOSA_TODAY", "2026-12-21")
+    second = sosa("ask", "remind", "A-0001")
+    assert [Path(p).name for p in second.stdout.split()] == ["L-0006-reminder-A-0001-C-0003.md"]
+    c3 = relays_by_company(show(sosa))["C-0003"]
+    # Capped at DoD's reply-by date, so the desk can still report the answer.
+    assert (c3["reminders"], c3["last_reminded_on"], c3["answer_by"]) == (2, "2026-12-21", "2026-12-25")
+
+
+def test_a_reminder_letter_needs_sosa_ask_remind(sosa, recorded, monkeypatch):
+    sosa("relay", "A-0001", "--to", "C-0002")
+    monkeypatch.setenv("SOSA_TODAY", "2026-12-11")
+    result = sosa("letter", "render", "reminder", "A-0001", "--company", "C-0002", ok=False)
+    assert "a reminder is sent by `sosa ask remind`" in result.stderr
+
+
+# --- the reply -----------------------------------------------------------------------------
+
+
+def test_reply_with_unanswered_relays_needs_yes(sosa, recorded, db_path):
+    sosa("relay", "A-0001", "--to", "C-0002", "--to", "C-0005")
+    sosa("ask", "respond", "A-0001", "C-0002", "--decision", "decline")
+    before = dump(db_path)
+    refused = sosa("ask", "reply", "A-0001", ok=False)
+    assert refused.exit_code == 1
+    assert "1 of 2 companies have not answered A-0001: C-0005 神戸船舶電機株式会社" in refused.stderr
+    assert "--yes" in refused.stderr
+    assert dump(db_path) == before
+    result = sosa("ask", "reply", "A-0001", "--yes", "--format", "html")
+    text = Path(result.stdout.strip()).read_text(encoding="utf-8")
+    assert "<td>Hokuto Denshi Kogyo K.K. (NCAGE SZ102)</td><td>declined</td>" in text
+    assert "<td>Kobe Marine Electric Co., Ltd. (NCAGE SZ105)</td><td>no response</td>" in text
+    assert "Cooperation by Japanese companies under the Code of Conduct of the Arrangement is voluntary." in text
+    relays = relays_by_company(show(sosa))
+    assert relays["C-0005"]["status"] == "no-response" and relays["C-0005"]["decision"] == "no-response"
+
+
+def test_reply_when_all_answered_needs_no_confirmation(sosa, recorded):
+    sosa("relay", "A-0001", "--to", "C-0002")
+    sosa("ask", "respond", "A-0001", "C-0002", "--decision", "decline")
+    result = sosa("ask", "reply", "A-0001", "--out", "-")
+    assert "Hokuto Denshi Kogyo K.K. (NCAGE SZ102): declined." in result.stdout
+    assert "(0 accepted, 0 partially accepted, 1 declined, 0 no response)" in result.stdout
+    # Rendering it again gives the same letter; it cannot be issued twice.
+    again = sosa("letter", "render", "reply", "A-0001", "--out", "-")
+    assert again.stdout == result.stdout and "rendered again" in again.stderr
+    twice = sosa("ask", "reply", "A-0001", "--yes", ok=False)
+    assert "A-0001 is replied and cannot become replied" in twice.stderr
+
+
+def test_letters_through_letter_render(sosa, recorded):
+    premature = sosa("letter", "render", "reply", "A-0001", ok=False)
+    assert "A-0001 is received: the reply records every company's answer" in premature.stderr
+    not_relayed = sosa("letter", "render", "relay", "A-0001", "--company", "C-0002", ok=False)
+    assert "A-0001 was not relayed to C-0002" in not_relayed.stderr
+    first = sosa("relay", "A-0001", "--to", "C-0002", "--out", "-")
+    again = sosa("letter", "render", "relay", "A-0001", "--company", "C-0002", "--out", "-")
+    assert again.stdout == first.stdout
+    no_company = sosa("letter", "render", "relay", "A-0001", ok=False)
+    assert "goes to one company" in no_company.stderr
+    kinds = {row["kind"]: row["language"] for row in json.loads(sosa("letter", "templates", "--json").stdout)}
+    assert kinds["relay"] == "ja" and kinds["reminder"] == "ja" and kinds["reply"] == "en"
+
+
+# --- the demo ------------------------------------------------------------------------------
+
+
+def test_demo_relays_an_ask_and_ends_with_the_status_table(sosa, tmp_path):
+    folder = tmp_path / "demo"
+    result = sosa("demo", "--dir", str(folder))
+    assert "relayed it on" in result.stderr and "reminded C-0003, whose answer was overdue" in result.stderr
+    assert "C-0003, still silent, is reported as no response" in result.stderr
+    data = json.loads(sosa("ask", "show", "A-0001", "--json", "--db", str(folder / "sosa.db")).stdout)
+    assert data["status"] == "replied"
+    decisions = {r["company_key"]: (r["status"], r["decision"]) for r in data["relays"]}
+    assert decisions == {
+        "C-0002": ("answered", "accept"),
+        "C-0005": ("answered", "partial"),
+        "C-0010": ("answered", "decline"),
+        "C-0003": ("no-response", "no-response"),
+    }
+    assert "C-0008" not in decisions  # FSC 5962 matches it, but it is only applied
+    assert [letter["kind"] for letter in data["letters"]] == ["relay"] * 4 + ["reminder", "reply"]
+    status = [line.split("\t") for line in result.stdout.splitlines()[-2:]]
+    assert [row[1:3] for row in status] == [["reply to DoD due", "A-0002"], ["supplier's deadline to accept or reject", "R-0002"]]
