@@ -13,8 +13,9 @@ Adding a kind (issues 4–6) means writing one builder and its templates::
                  settings=JA_SETTINGS)
     def _outcome(conn, target): -> LetterFacts(addressee=…, to={…}, fields={…})
 
-plus `templates/ja/outcome.md.j2` and `.html.j2` extending the letterhead, and (for a
-new record type) a resolver in `RECORDS`.
+plus `templates/ja/outcome.md.j2` and `.html.j2` extending the letterhead, an entry in
+`docx_templates.LETTERS` for its Word template, and (for a new record type) a resolver
+in `RECORDS`. A PDF letter is the HTML one printed (documents.py).
 """
 
 from __future__ import annotations
@@ -33,7 +34,10 @@ from . import audit, config, lifecycle
 from .errors import NotFound, SosaError
 from .keys import format_key, parse_key
 
-FORMATS = ("md", "html")
+FORMATS = ("md", "html", "docx", "pdf")
+BINARY_FORMATS = ("docx", "pdf")
+# The formats with a template of their own; a PDF is printed from the HTML letter.
+TEMPLATE_FORMATS = ("md", "html", "docx")
 LANGUAGES = ("ja", "en")
 # Settings every Japanese letter prints: sender, 担当 block.
 JA_SETTINGS = ("sender_title", "division", "contact_section", "contact_name", "contact_phone", "contact_email")
@@ -320,9 +324,12 @@ def cancel(conn: sqlite3.Connection, ref: str, reason: str) -> Letter:
 
 @dataclass
 class LetterResult:
-    """A rendered letter: the register entry (None for a draft), its text and where it went."""
+    """A rendered letter: the register entry (None for a draft), its text and where it went.
 
-    content: str
+    `content` is text for md and html, bytes for docx and pdf.
+    """
+
+    content: str | bytes
     format: str
     path: Path | None  # None when printed to stdout
     letter: Letter | None = None
@@ -397,10 +404,44 @@ def _context(kind: Kind, target: Target, facts: LetterFacts, profile: config.Pro
     }
 
 
-def _render(kind: Kind, fmt: str, context: dict[str, Any], profile: config.Profile) -> str:
-    from .render import render, template_name
+@dataclass(frozen=True)
+class Rendered:
+    """A letter in one format: what is returned, the bytes written, and the file's register entry."""
 
-    return render(template_name(kind.language, kind.name, fmt), context, officer=config.templates_dir(profile))
+    content: str | bytes
+    data: bytes
+    # What the letter says, for binary formats (documents.py): compared when it is rendered again.
+    source_sha256: str | None = None
+
+    def entry(self, path: Path | None, fmt: str) -> dict[str, Any]:
+        entry = {"path": str(path.resolve()) if path else None, "format": fmt, "sha256": _sha256(self.data)}
+        if self.source_sha256 is not None:
+            entry["source_sha256"] = self.source_sha256
+        return entry
+
+
+def _render(kind: Kind, fmt: str, context: dict[str, Any], profile: config.Profile) -> Rendered:
+    from .render import locate, render, template_name
+
+    officer = config.templates_dir(profile)
+    letter = context["letter"]
+    if fmt == "docx":
+        from .documents import fill_word
+
+        name = template_name(kind.language, kind.name, fmt)
+        found = locate(name, officer=officer)
+        if found is None:
+            raise SosaError(f"no Word template {name} for the {kind.name} letter", hint="`python -m sosa_cli.docx_templates` writes the shipped ones")
+        title = f"{letter['number']} {letter['subject']}"
+        document = fill_word(found.path, context, dated=date.fromisoformat(letter["date"]), title=title)
+        return Rendered(document.data, document.data, document.source_sha256)
+    text = render(template_name(kind.language, kind.name, "html" if fmt == "pdf" else fmt), context, officer=officer)
+    if fmt == "pdf":
+        from .documents import print_pdf
+
+        document = print_pdf(text, identifier=letter["key"] or "draft")
+        return Rendered(document.data, document.data, document.source_sha256)
+    return Rendered(text, text.encode("utf-8"))
 
 
 def _check_format(fmt: str) -> str:
@@ -462,11 +503,11 @@ def issue(
         profile.require(spec.settings, f"the {spec.name} letter")
         prefix = profile.get("doc_prefix") or ""
         context = _context(spec, target, facts, profile, letter_date, key=None, number=prefix + DRAFT_NUMBER, serial=None)
-        content = _render(spec, fmt, context, profile)
+        rendered = _render(spec, fmt, context, profile)
         path = _destination(out, folder, _file_name(spec, target, fmt, None))
         if path is not None:
-            path = _write(path, content.encode("utf-8"))
-        return LetterResult(content, fmt, path)
+            path = _write(path, rendered.data)
+        return LetterResult(rendered.content, fmt, path)
 
     written: Path | None = None
     committed = False
@@ -494,10 +535,9 @@ def issue(
             # text (and bytes, for the recorded hash). Round-tripping through JSON here
             # makes the first render read exactly what a later one will.
             snapshot = json.dumps(context, ensure_ascii=False)
-            content = _render(spec, fmt, json.loads(snapshot), profile)
-            data = content.encode("utf-8")
+            rendered = _render(spec, fmt, json.loads(snapshot), profile)
             path = _destination(out, folder, _file_name(spec, target, fmt, key))
-            files = [{"path": str(path.resolve()) if path else None, "format": fmt, "sha256": _sha256(data)}]
+            files = [rendered.entry(path, fmt)]
             row = {
                 "id": letter_id,
                 "key": key,
@@ -525,14 +565,14 @@ def issue(
             )
             letter = get_letter(conn, key)
             if path is not None:
-                written = _write(path, data)
+                written = _write(path, rendered.data)
         committed = True
     except BaseException:
         # The number was not issued (the transaction rolled back): no file may claim it.
         if not committed and written is not None:
             written.unlink(missing_ok=True)
         raise
-    return LetterResult(content, fmt, written, letter, issued_now=True)
+    return LetterResult(rendered.content, fmt, written, letter, issued_now=True)
 
 
 def _again(
@@ -555,26 +595,28 @@ def _again(
         )
     if letter.context is None:
         raise SosaError(f"{letter.key} has no stored text to render again")
-    content = _render(spec, fmt, letter.context, profile)
-    data = content.encode("utf-8")
-    digest = _sha256(data)
+    rendered = _render(spec, fmt, letter.context, profile)
+    path = _destination(out, folder, _file_name(spec, target, fmt, letter.key))
+    entry = rendered.entry(path, fmt)
     recorded = [f for f in letter.files if f.get("format") == fmt]
-    if recorded and recorded[0]["sha256"] != digest:
+    # A Word or PDF file is checked by what it says (`source_sha256`): its bytes also
+    # depend on zlib, WeasyPrint and the fonts installed, and an upgrade of those is not
+    # a changed letter (documents.py). Text formats are checked byte for byte.
+    check = "source_sha256" if "source_sha256" in entry else "sha256"
+    if recorded and recorded[0].get(check, recorded[0]["sha256"]) != entry[check]:
         where = recorded[0].get("path") or "the register"
         raise SosaError(
             f"{letter.key} ({letter.doc_number}) would now render differently from the {fmt} letter issued ({where}): its template has changed since",
             hint=f"the issued file stands as sent; to change the text, `sosa letter cancel {letter.key} --reason …` and issue a new letter",
         )
-    path = _destination(out, folder, _file_name(spec, target, fmt, letter.key))
-    entry = {"path": str(path.resolve()) if path else None, "format": fmt, "sha256": digest}
     if path is not None:
-        path = _write(path, data)
+        path = _write(path, rendered.data)
     if entry not in letter.files:
         files = [*letter.files, entry]
         conn.execute("UPDATE letters SET files = ? WHERE id = ?", (json.dumps(files, ensure_ascii=False), letter.id))
         audit.record(conn, "render", letter.key, before={"files": letter.files}, after={"files": files})
         letter = get_letter(conn, letter.key)
-    return LetterResult(content, fmt, path, letter, issued_now=False)
+    return LetterResult(rendered.content, fmt, path, letter, issued_now=False)
 
 
 # --- templates in use ------------------------------------------------------------------
@@ -601,7 +643,8 @@ def templates(profile: config.Profile | None = None) -> list[TemplateUse]:
     wanted = [("letterhead", lang) for lang in LANGUAGES] + [(k.name, k.language) for k in KINDS.values()]
     result = []
     for kind, language in wanted:
-        for fmt in FORMATS:
+        # The Word templates are whole letters, generated with their letterhead inside.
+        for fmt in TEMPLATE_FORMATS if kind != "letterhead" else ("md", "html"):
             name = template_name(language, kind, fmt)
             found = locate(name, officer=officer)
             result.append(TemplateUse(kind, language, fmt, name, str(found.path) if found else None, bool(found and found.overridden)))
@@ -610,4 +653,4 @@ def templates(profile: config.Profile | None = None) -> list[TemplateUse]:
 
 # The other flows register their kinds (and record resolvers) from their own modules.
 from . import request_letters  # noqa: E402,F401
-from . import ask_letters  # noqa: E402,F401
+from . import ask_letters  # noqa: E402,F401  registers its kinds

@@ -37,7 +37,8 @@ def shipped_root() -> Path:
 
 
 def template_name(language: str, kind: str, fmt: str) -> str:
-    return f"{language}/{kind}.{fmt}.j2"
+    # A Word template is a .docx with Jinja tags inside (docx_templates.py), not a .j2.
+    return f"{language}/{kind}.docx" if fmt == "docx" else f"{language}/{kind}.{fmt}.j2"
 
 
 # --- the template folders -------------------------------------------------------------
@@ -212,11 +213,9 @@ def wrap(value: Any, path: str = "", cls: type[Fields] = Fields) -> Any:
     return value
 
 
-@lru_cache(maxsize=8)
-def _environment(officer: Path | None, shipped: Path):
+def _letter_environment(loader, autoescape, *, plain_text: bool = True):
     from jinja2 import StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
-    from jinja2.utils import select_autoescape
 
     class LetterUndefined(StrictUndefined):
         """Names the missing field with its place in the record: `company.fax`, not `'fax'`."""
@@ -232,14 +231,14 @@ def _environment(officer: Path | None, shipped: Path):
             return str(name)
 
     env = SandboxedEnvironment(
-        loader=_loader(officer, shipped),
+        loader=loader,
         undefined=LetterUndefined,
-        # select_autoescape() leaves `*.html.j2` unescaped by default (NOTES.md): list it.
-        autoescape=select_autoescape(enabled_extensions=("html.j2", "html"), default_for_string=False, default=False),
-        # Without these, every `{% if %}` and `{% for %}` leaves a blank line in Markdown.
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
+        autoescape=autoescape,
+        # Without these, every `{% if %}` and `{% for %}` leaves a blank line in Markdown;
+        # in a Word template's XML, lines mean nothing and docxtpl expects Jinja's defaults.
+        trim_blocks=plain_text,
+        lstrip_blocks=plain_text,
+        keep_trailing_newline=plain_text,
     )
     env.filters.update(
         wareki=wareki,
@@ -249,6 +248,26 @@ def _environment(officer: Path | None, shipped: Path):
         centre=centre,
     )
     return env
+
+
+@lru_cache(maxsize=8)
+def _environment(officer: Path | None, shipped: Path):
+    from jinja2.utils import select_autoescape
+
+    # select_autoescape() leaves `*.html.j2` unescaped by default (NOTES.md): list it.
+    autoescape = select_autoescape(enabled_extensions=("html.j2", "html"), default_for_string=False, default=False)
+    return _letter_environment(_loader(officer, shipped), autoescape)
+
+
+@lru_cache(maxsize=1)
+def word_environment():
+    """The sandboxed environment a Word template's XML is filled in, escaping every value.
+
+    A separate one: docxtpl sets `autoescape` on the environment it is given (NOTES.md),
+    which would escape the Markdown letters rendered later in the same process. Word
+    templates are whole documents, so it needs no loader.
+    """
+    return _letter_environment(None, True, plain_text=False)
 
 
 def environment(officer: Path | None = None):

@@ -159,7 +159,7 @@ def test_html_notice_is_print_ready_with_the_same_parts(sosa, desk, letters_dir)
     ]
     positions = [html.index(part) for part in order]
     assert positions == sorted(positions)
-    for css in (".number-date, .sender, .closing { text-align: right; }", "h1.subject {", ".contact { width: max-content; margin: 3em 0 0 auto; }"):
+    for css in (".number-date, .sender, .closing { text-align: right; }", "h1.subject {", ".contact { display: table; margin: 3em 0 0 auto; }"):
         assert css in html
 
 
@@ -357,10 +357,12 @@ def test_an_applied_company_gets_no_enrollment_notice(sosa, desk, db_path):
 
 
 def test_unknown_kind_and_format(sosa, desk):
-    unknown = render(sosa, "relay", "A-0001", ok=False)
-    assert unknown.exit_code == 1 and "'relay' is not a kind of letter this version writes" in unknown.stderr
-    docx = render(sosa, "enrollment", "C-0001", "--format", "docx", ok=False)
-    assert docx.exit_code == 2
+    unknown = render(sosa, "memo", "C-0001", ok=False)
+    assert unknown.exit_code == 1 and "'memo' is not a kind of letter this version writes" in unknown.stderr
+    rtf = render(sosa, "enrollment", "C-0001", "--format", "rtf", ok=False)
+    assert rtf.exit_code == 2
+    with pytest.raises(SosaError, match="'rtf' is not a letter format"):
+        letters.issue(open_db(desk), "enrollment", "C-0001", fmt="rtf")
 
 
 def test_an_enrollment_notice_goes_to_its_own_company(sosa, desk, db_path):

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from .options import DbOption, JsonOption, YesOption, open_desk
-from .output import message, print_card, print_table, progress, stdin_is_terminal
+from .output import check_letter_destination, message, print_card, print_letter, print_table, progress, stdin_is_terminal
 
 app = typer.Typer(help="US asks from DoD: record, list, show, respond, remind, reply, close, cancel.", no_args_is_help=True)
 
@@ -47,7 +47,7 @@ LETTER_COLUMNS = [("key", "Letter"), ("kind", "Kind"), ("company", "Company"), (
 MATCH_COLUMNS = [("key", "Company"), ("name_ja", "Name"), ("fsc", "Matching FSC")]
 
 AskKey = Annotated[str, typer.Argument(help="Ask key, e.g. A-0001.")]
-Format = Annotated[str, typer.Option("--format", help="Letter format: md or html.")]
+Format = Annotated[str, typer.Option("--format", help="Letter format: md, html, docx or pdf.")]
 Out = Annotated[Path | None, typer.Option("--out", help="Folder for the letters (default: the letters folder); - prints them.")]
 
 
@@ -67,7 +67,7 @@ def _confirm(question: str, yes: bool, *, refusal: str, hint: str) -> None:
 def _show_letters(results: list) -> None:
     for result in results:
         if result.path is None:
-            sys.stdout.write(result.content)
+            print_letter(result.content)
         else:
             typer.echo(str(result.path))
 
@@ -243,6 +243,7 @@ def remind(
     from ..asks import get_ask
     from ..asks import remind as send_reminders
 
+    check_letter_destination(fmt, out, several=True)
     conn = open_desk(db)
     with progress("Reminders", len(get_ask(conn, ask).overdue_relays)) as step:
         result = send_reminders(conn, ask, within=within, fmt=fmt, out=None if out is None else str(out), progress=step)
@@ -271,6 +272,7 @@ def reply(
     from ..asks import get_ask
     from ..asks import reply as send_reply
 
+    check_letter_destination(fmt, out)
     conn = open_desk(db)
     found = get_ask(conn, ask)
     waiting = found.waiting
@@ -343,6 +345,7 @@ def relay(
     from ..asks import relay as relay_ask
     from ..errors import SosaError
 
+    check_letter_destination(fmt, out, several=True)
     conn = open_desk(db)
     companies = list(to or [])
     if match:

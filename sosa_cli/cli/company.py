@@ -58,7 +58,7 @@ def enroll(
     from_file: Annotated[Optional[str], typer.Option("--from", help="YAML file of one company or a list; - for stdin.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the input and show what would be enrolled; write nothing.")] = False,
     letter: Annotated[bool, typer.Option("--letter", help="Also issue each enrolled company's notice (通知) at once.")] = False,
-    letter_format: Annotated[str, typer.Option("--letter-format", help="Format of the notices: md or html.")] = "md",
+    letter_format: Annotated[str, typer.Option("--letter-format", help="Format of the notices: md, html, docx (Word) or pdf (needs the pdf extra).")] = "md",
     name_ja: NameJa = None,
     name_en: NameEn = None,
     corporate_number: CorporateNumber = None,

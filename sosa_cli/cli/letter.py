@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from enum import Enum
 from typing import Annotated, Optional
@@ -10,16 +9,19 @@ from typing import Annotated, Optional
 import typer
 
 from .options import DbOption, JsonOption, open_desk
-from .output import message, print_card, print_table
+from .output import check_letter_destination, message, print_card, print_letter, print_table
 
 app = typer.Typer(help="Letters: render and issue them (文書番号), list, show, cancel; the templates in use.", no_args_is_help=True)
 
 
 class LetterFormat(str, Enum):
-    # docx and pdf (CLI.md) come with their renderers; until then the option offers
-    # only what this version can write.
     md = "md"
     html = "html"
+    docx = "docx"
+    pdf = "pdf"
+
+
+FORMAT_HELP = "md (Markdown), html (print-ready, A4), docx (Word) or pdf (A4; needs the pdf extra)."
 
 
 LIST_COLUMNS = [
@@ -40,8 +42,8 @@ def render(
     kind: Annotated[str, typer.Argument(help="Kind of letter: enrollment (more to come: request, relay, reminder, reply, outcome).")],
     record: Annotated[str, typer.Argument(help="The record it belongs to: a company (C-0001 or 法人番号) for enrollment.")],
     company: Annotated[Optional[str], typer.Option("--company", help="The company a relay or reminder goes to.")] = None,
-    fmt: Annotated[LetterFormat, typer.Option("--format", help="md (Markdown) or html (print-ready, A4).")] = LetterFormat.md,
-    out: Annotated[Optional[str], typer.Option("--out", help="File or folder to write; - prints the letter (default: the letters folder).")] = None,
+    fmt: Annotated[LetterFormat, typer.Option("--format", help=FORMAT_HELP)] = LetterFormat.md,
+    out: Annotated[Optional[str], typer.Option("--out", help="File or folder to write; - prints the letter (docx and pdf only into a pipe; default: the letters folder).")] = None,
     draft: Annotated[bool, typer.Option("--draft", help="Render with a blank number; nothing is recorded.")] = False,
     on: Annotated[Optional[str], typer.Option("--date", help="The letter's date, ISO or 和暦 (default: today).")] = None,
     db: DbOption = None,
@@ -51,16 +53,16 @@ def render(
     Rendering a letter that was already issued gives it again, with the same number,
     date and text.
 
-    Example: sosa letter render enrollment C-0001 --format html
+    Example: sosa letter render enrollment C-0001 --format pdf
     """
     from ..calendar import format_wareki
     from ..letters import issue
 
+    check_letter_destination(fmt.value, out)
     conn = open_desk(db)
     result = issue(conn, kind, record, company=company, fmt=fmt.value, out=out, draft=draft, on=on)
     if result.path is None:
-        sys.stdout.write(result.content)
-        sys.stdout.flush()
+        print_letter(result.content)
     else:
         typer.echo(str(result.path))
     letter = result.letter

@@ -25,6 +25,37 @@ def stdin_is_terminal() -> bool:
     return sys.stdin.isatty()
 
 
+def check_letter_destination(fmt: str, out: object, *, several: bool = False) -> None:
+    """Refuse, before a number is issued, to print a Word or PDF letter on a terminal.
+
+    Its bytes would scramble the terminal and the letter would be lost; piped
+    (`--out - > letter.pdf`) they are written as they are. Several such letters (a
+    relay batch) cannot share one stream at all.
+    """
+    from ..errors import SosaError
+
+    if out is None or str(out) != "-" or fmt not in ("docx", "pdf"):
+        return
+    if several:
+        raise SosaError(f"several {fmt} letters cannot go to one stream", hint="give --out FOLDER, or leave --out out for the letters folder")
+    if stdout_is_terminal():
+        raise SosaError(
+            f"a {fmt} letter is a binary file and is not printed on a terminal",
+            hint=f"give --out FILE or a folder, or redirect: --out - > letter.{fmt}",
+        )
+
+
+def print_letter(content: str | bytes) -> None:
+    """A letter given with `--out -`: text as text, a Word or PDF file as its bytes."""
+    if isinstance(content, bytes):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
+    else:
+        sys.stdout.write(content)
+        sys.stdout.flush()
+
+
 def _console(stderr: bool = False):
     from rich.console import Console
 

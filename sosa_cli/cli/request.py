@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 import typer
 
 from .options import DbOption, JsonOption, open_desk
-from .output import message, print_card, print_table
+from .output import check_letter_destination, message, print_card, print_letter, print_table
 
 app = typer.Typer(help="JP→US requests to DoD: open, send, update, close, list, show.", no_args_is_help=True)
 
@@ -35,7 +35,7 @@ DELAY_COLUMNS = [
 LETTER_COLUMNS = [("key", "Letter"), ("kind", "Kind"), ("doc_number", "文書番号"), ("letter_date", "Date"), ("status", "Status")]
 
 RequestKey = Annotated[str, typer.Argument(help="Request key, e.g. R-0001.")]
-Format = Annotated[str, typer.Option("--format", help="Letter format: md or html.")]
+Format = Annotated[str, typer.Option("--format", help="Letter format: md, html, docx (Word) or pdf (needs the pdf extra).")]
 Out = Annotated[Optional[Path], typer.Option("--out", help="File or folder for the letter (default: the letters folder); - for stdout.")]
 
 
@@ -79,9 +79,10 @@ def send(
     """
     from ..requests import send as send_request
 
+    check_letter_destination(fmt, out)
     sent, letter = send_request(open_desk(db), request, fmt=fmt, out=None if out is None else str(out))
     if letter.path is None:
-        typer.echo(letter.content, nl=False)
+        print_letter(letter.content)
     message(
         f"Sent {sent.key}: letter {letter.letter.key} {letter.letter.doc_number}"
         + (f" written to {letter.path}" if letter.path else "")
