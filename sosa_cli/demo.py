@@ -88,7 +88,6 @@ def prepare(folder: str | Path | None) -> DemoRun:
 def enroll_samples(run: DemoRun) -> list[str]:
     from .enrollment import enroll_and_notify, validate_company
     from .fields import Invalid
-    from .letters import issue
     from .importing import read_records
 
     source = SAMPLE_COMPANIES
@@ -99,8 +98,6 @@ def enroll_samples(run: DemoRun) -> list[str]:
             raise Invalid(problems, source)
         records.append(record)
     keys, notices = enroll_and_notify(run.conn, records, source=source)
-    for notice in notices:
-        issue(run.conn, "enrollment", notice.letter.record, fmt="html")
     run.steps.append(
         f"Enrolled {len(keys)} sample companies from data/{source} ({keys[0]}…{keys[-1]}) and issued "
         f"{len(notices)} enrollment notices ({notices[0].letter.doc_number}…{notices[-1].letter.doc_number}); "
@@ -123,14 +120,12 @@ def request_priority_support(run: DemoRun) -> None:
 
     first = requests.open_request(conn, keys[:2], action="rating", urgency="critical")
     _, letter = requests.send(conn, first.key)
-    issue(conn, "request", first.key, fmt="html")
     requests.update(conn, first.key, status="acknowledged", dod_ref="IBP-SoSA-2026-0117")
     rated = requests.update(conn, first.key, status="rated", rating="DO-A1")
     requests.update(conn, first.key, committed_date="2027-01-12", status="supplier-accepted",
                     note="Supplier accepted the rated order.")
     requests.close(conn, first.key, "resolved")
     outcome = issue(conn, "outcome", first.key)
-    issue(conn, "outcome", first.key, fmt="html")
     run.steps.append(
         f"Opened {first.key} for {', '.join(keys[:2])}, sent the request letter {letter.letter.doc_number}, "
         f"recorded DoD's rating DO-A1 (supplier to answer by {rated.supplier_deadline}), the supplier's new date, "
@@ -146,62 +141,96 @@ def request_priority_support(run: DemoRun) -> None:
     )
 
 
-def relay_an_ask(run: DemoRun) -> None:
-    """The US→JP flow: a DoD ask relayed to four participants, three answers, a reminder, the reply.
+def working_days_back(count: int):
+    """The date `count` 開庁日 before today."""
+    from datetime import timedelta
 
-    The relay is dated eight 開庁日 back with five to answer, so the fourth company's
-    answer is overdue today and the demo can remind it. Runs inside `demo_office`.
+    from .calendar import is_jp_working_day
+    from .clock import today
+
+    day, back = today(), 0
+    while back < count:
+        day -= timedelta(days=1)
+        back += is_jp_working_day(day)
+    return day
+
+
+@contextlib.contextmanager
+def as_of(day) -> Iterator[None]:
+    """Let the desk's "today" be `day` (SOSA_TODAY), so earlier work carries its own dates."""
+    previous = os.environ.get("SOSA_TODAY")
+    os.environ["SOSA_TODAY"] = day.isoformat()
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("SOSA_TODAY", None)
+        else:
+            os.environ["SOSA_TODAY"] = previous
+
+
+# The demo's first ask, relayed on the demo's first day.
+FIRST_ASK = {
+    "dod_ref": "IBP-SoSA-2026-0230",
+    "program": "AN/TPY-2 radar sustainment",
+    "part_number": "MC-4410-2",
+    "nsn": "5962-01-456-7890",
+    "description": "Microcircuit, hybrid, radar receiver",
+    "quantity": "12",
+    "current_date": "2027-09-30",
+    "requested_date": "2027-05-31",
+    "reason": "Radar units returning to service for an exercise in June 2027.",
+}
+
+
+def relay_an_ask(run: DemoRun, reply_by) -> list[str]:
+    """The US→JP flow, first day: DoD's ask recorded and relayed to four participants.
+
+    Run `as_of` a day eight 開庁日 back with five to answer, so that by today one
+    company's answer is overdue and can be reminded. Returns the companies relayed to.
     """
     from datetime import timedelta
 
     from . import asks
-    from .calendar import add_jp_working_days, is_jp_working_day
     from .clock import today
 
     conn = run.conn
     day = today()
-    relayed_on, back = day, 0
-    while back < 8:
-        relayed_on -= timedelta(days=1)
-        back += is_jp_working_day(relayed_on)
-    ask = asks.record_ask(
-        conn,
-        {
-            "dod_ref": "IBP-SoSA-2026-0230",
-            "received_on": (relayed_on - timedelta(days=1)).isoformat(),
-            "program": "AN/TPY-2 radar sustainment",
-            "part_number": "MC-4410-2",
-            "nsn": "5962-01-456-7890",
-            "description": "Microcircuit, hybrid, radar receiver",
-            "quantity": "12",
-            "current_date": "2027-09-30",
-            "requested_date": "2027-05-31",
-            "reason": "Radar units returning to service for an exercise in June 2027.",
-            "reply_by": add_jp_working_days(day, 4).isoformat(),
-        },
-    )
+    ask = asks.record_ask(conn, {**FIRST_ASK, "received_on": (day - timedelta(days=1)).isoformat(), "reply_by": reply_by.isoformat()})
     matched = [row["key"] for row in asks.matching_companies(conn, ask.key)]
     companies = [*matched, *(c for c in ("C-0005", "C-0010", "C-0003") if c not in matched)]
-    relayed = asks.relay(conn, ask.key, companies, within=5, on=relayed_on)
+    relayed = asks.relay(conn, ask.key, companies, within=5)
     run.steps.append(
-        f"Recorded DoD's ask {ask.key} (NSN class 5962: {', '.join(matched)} matches; the applicant C-0008 is not proposed) "
-        f"and relayed it on {relayed_on.isoformat()} to {', '.join(companies)} with letters "
+        f"On {day.isoformat()}: recorded DoD's ask {ask.key} (NSN class 5962: {', '.join(matched)} matches; the applicant "
+        f"C-0008 is not proposed) and relayed it to {', '.join(companies)} with letters "
         f"{relayed.letters[0].letter.doc_number}…{relayed.letters[-1].letter.doc_number}, answers due {relayed.relays[0].answer_by}."
     )
-    asks.respond(conn, ask.key, companies[0], "accept", committed_date="2027-05-31")
-    asks.respond(conn, ask.key, companies[1], "partial", committed_date="2027-06-30", quantity="6", note="残り6個は当初納期")
-    asks.respond(conn, ask.key, companies[2], "decline", note="生産ラインに余力なし")
-    reminded = asks.remind(conn, ask.key)
+    return companies
+
+
+def collect_answers(run: DemoRun, companies: list[str]) -> None:
+    """The US→JP flow, today: three answers, a reminder to the silent company, the reply to DoD."""
+    from . import asks
+    from .calendar import add_jp_working_days
+    from .clock import today
+
+    conn = run.conn
+    ask_key = "A-0001"
+    asks.respond(conn, ask_key, companies[0], "accept", committed_date="2027-05-31")
+    asks.respond(conn, ask_key, companies[1], "partial", committed_date="2027-06-30", quantity="6", note="残り6個は当初納期")
+    asks.respond(conn, ask_key, companies[2], "decline", note="生産ラインに余力なし")
+    reminded = asks.remind(conn, ask_key)
     run.steps.append(
-        f"Recorded the answers: {companies[0]} accepts, {companies[1]} brings 6 of 12 forward, {companies[2]} declines "
+        f"Today: recorded the answers: {companies[0]} accepts, {companies[1]} brings 6 of 12 forward, {companies[2]} declines "
         f"(a normal answer: cooperation is voluntary); reminded {companies[3]}, whose answer was overdue "
         f"({reminded.letters[0].letter.doc_number})."
     )
-    replied = asks.reply(conn, ask.key, unanswered_ok=True)
+    replied = asks.reply(conn, ask_key, unanswered_ok=True)
     run.steps.append(
         f"Replied to DoD with the consolidated answers ({replied.letters[0].letter.doc_number}); "
         f"{companies[3]}, still silent, is reported as no response."
     )
+    day = today()
     second = asks.record_ask(
         conn,
         {
@@ -223,3 +252,48 @@ def relay_an_ask(run: DemoRun) -> None:
         f"Recorded a second ask {second.key} (reply to DoD due {second.reply_by}) and relayed it to C-0006 "
         f"({relayed.letters[0].letter.doc_number}); its answer is awaited."
     )
+
+
+def run_the_desk(run: DemoRun) -> None:
+    """The whole workflow: enrollment and the first ask eight 開庁日 ago, the rest today."""
+    from .calendar import add_jp_working_days
+    from .clock import today
+
+    first_day = working_days_back(8)
+    reply_by = add_jp_working_days(today(), 4)
+    with as_of(first_day):
+        enroll_samples(run)
+        companies = relay_an_ask(run, reply_by)
+    request_priority_support(run)
+    collect_answers(run, companies)
+
+
+def formats_available() -> tuple[list[str], str | None]:
+    """The letter formats this machine can produce, and why PDF is missing if it is."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError) as exc:  # OSError: WeasyPrint without pango
+        return ["md", "html", "docx"], f"PDF left out: {exc.__class__.__name__} ({exc}); pip install 'sosa-cli[pdf]'"
+    return ["md", "html", "docx", "pdf"], None
+
+
+def write_every_format(run: DemoRun, progress=None) -> list[Path]:
+    """Every issued letter written in every format this machine can produce, into one folder."""
+    from .letters import list_letters, render_issued
+
+    formats, missing = formats_available()
+    issued = list_letters(run.conn, status="issued")
+    written: set[Path] = set()
+    done = 0
+    for letter in issued:
+        for fmt in formats:
+            result = render_issued(run.conn, letter.key, fmt=fmt)
+            written.add(result.path)
+            done += 1
+            if progress:
+                progress(done)
+    run.steps.append(
+        f"Wrote each of the {len(issued)} letters as {', '.join(formats)} into {run.folder / 'letters'}"
+        + (f" ({missing})." if missing else ".")
+    )
+    return sorted(written)

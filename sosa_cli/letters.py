@@ -619,6 +619,28 @@ def _again(
     return LetterResult(rendered.content, fmt, path, letter, issued_now=False)
 
 
+def render_issued(
+    conn: sqlite3.Connection, ref: str, *, fmt: str = "md", out: str | Path | None = None, profile: config.Profile | None = None
+) -> LetterResult:
+    """An issued letter, named by its key, written again in any format from its record.
+
+    This reaches every issued letter, also the kinds a record may have several of
+    (reminders), which `issue()` cannot name by kind and record.
+    """
+    from .store import transaction
+
+    fmt = _check_format(fmt)
+    profile = profile or config.load()
+    with transaction(conn):
+        letter = get_letter(conn, ref)
+        if letter.status != "issued":
+            raise SosaError(f"{letter.key} is {letter.status}: only an issued letter is written again")
+        spec = get_kind(letter.kind)
+        company_id = conn.execute("SELECT company_id FROM letters WHERE id = ?", (letter.id,)).fetchone()[0]
+        target = Target(letter.record, company_id, letter.company)
+        return _again(conn, spec, target, letter, fmt, out, letters_dir(conn, profile), profile, on=None)
+
+
 # --- templates in use ------------------------------------------------------------------
 
 

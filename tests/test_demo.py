@@ -7,6 +7,12 @@ import os
 import sqlite3
 
 
+def _pdf_available() -> bool:
+    from sosa_cli.demo import formats_available
+
+    return "pdf" in formats_available()[0]
+
+
 def test_demo_runs_the_desk_in_its_own_folder(sosa, tmp_path, db_path, desk_env):
     folder = tmp_path / "demo"
     result = sosa("demo", "--dir", str(folder))
@@ -19,9 +25,16 @@ def test_demo_runs_the_desk_in_its_own_folder(sosa, tmp_path, db_path, desk_env)
     assert conn.execute("SELECT count(*) FROM companies").fetchone()[0] == 10
     assert conn.execute("SELECT status, outcome FROM requests ORDER BY id").fetchall() == [("closed", "resolved"), ("rated", None)]
     kinds = [k for (k,) in conn.execute("SELECT kind FROM letters ORDER BY id")]
-    assert kinds == ["enrollment"] * 9 + ["request", "outcome", "request"] + ["relay"] * 4 + ["reminder", "reply", "relay"]
+    assert kinds == ["enrollment"] * 9 + ["relay"] * 4 + ["request", "outcome", "request", "reminder", "reply", "relay"]
+    # Numbers follow the dates: the first day's letters come first.
+    dates = [d for (d,) in conn.execute("SELECT letter_date FROM letters ORDER BY serial")]
+    assert dates == sorted(dates)
     letters = {p.name for p in (folder / "letters").iterdir()}
-    assert "L-0010-request-R-0001.md" in letters and "L-0011-outcome-R-0001.html" in letters
+    formats = ["md", "html", "docx", "pdf"] if _pdf_available() else ["md", "html", "docx"]
+    assert len(letters) == len(kinds) * len(formats)
+    assert {f"L-0014-request-R-0001.{fmt}" for fmt in formats} <= letters
+    assert {f"L-0017-reminder-A-0001-C-0003.{fmt}" for fmt in formats} <= letters
+    assert result.stdout.splitlines()[-1] == str(folder / "letters" / f"L-0019-relay-A-0002-C-0006.{formats[-1]}")
     # The demo's office profile lives in its folder; the officer's is untouched.
     assert (folder / "config.yaml").exists()
     assert os.environ["SOSA_CONFIG"] == str(desk_env / "config.yaml")

@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .output import message, print_table
+from .output import message, print_table, progress
 
 
 def demo(
@@ -19,24 +19,25 @@ def demo(
     """
     from .. import demo as scenario
     from ..register import list_companies
+    from ..status import attention
     from .company import LIST_COLUMNS
+    from .status import print_status
 
     run = scenario.prepare(folder)
     message(f"Demo database: {run.database}")
     with scenario.demo_office(run) as profile:
-        scenario.enroll_samples(run)
-        scenario.request_priority_support(run)
-        scenario.relay_an_ask(run)
-    for step in run.steps:
-        message(f"• {step}")
+        scenario.run_the_desk(run)
+        count = run.conn.execute("SELECT count(*) FROM letters WHERE status = 'issued'").fetchone()[0]
+        with progress("Writing every letter in every format", count * len(scenario.formats_available()[0]), threshold=1) as step:
+            files = scenario.write_every_format(run, progress=step)
+    for step_done in run.steps:
+        message(f"• {step_done}")
     print_table([c.as_dict() for c in list_companies(run.conn)], LIST_COLUMNS, title="The participant register")
-    letters = sorted(p.name for p in (run.folder / "letters").iterdir())
-    message(f"Letters written to {run.folder / 'letters'}: {len(letters)} files")
-    message(f"Explore it with: SOSA_DB={run.database} SOSA_CONFIG={profile} sosa request show R-0001")
-    from ..status import attention
-    from .status import print_status
-
     print_status(attention(run.conn))
+    message(f"The {len(files)} files written:")
+    for path in files:
+        typer.echo(str(path))
+    message(f"Explore it with: SOSA_DB={run.database} SOSA_CONFIG={profile} sosa status")
 
 
 def register(root: typer.Typer) -> None:

@@ -1,7 +1,5 @@
 """`sosa letter …`: render and issue letters, and keep the register of 文書番号."""
 
-from __future__ import annotations
-
 from datetime import date
 from enum import Enum
 from typing import Annotated, Optional
@@ -39,8 +37,8 @@ TEMPLATE_COLUMNS = [("kind", "Kind"), ("language", "Lang"), ("format", "Format")
 
 @app.command()
 def render(
-    kind: Annotated[str, typer.Argument(help="Kind of letter: enrollment (more to come: request, relay, reminder, reply, outcome).")],
-    record: Annotated[str, typer.Argument(help="The record it belongs to: a company (C-0001 or 法人番号) for enrollment.")],
+    kind: Annotated[str, typer.Argument(help="Kind of letter: enrollment, request, outcome, relay, reminder or reply.")],
+    record: Annotated[str, typer.Argument(help="The record it belongs to: a company (C-0001 or 法人番号) for enrollment, a request (R-0001) for request and outcome, an ask (A-0001) for relay, reminder and reply.")],
     company: Annotated[Optional[str], typer.Option("--company", help="The company a relay or reminder goes to.")] = None,
     fmt: Annotated[LetterFormat, typer.Option("--format", help=FORMAT_HELP)] = LetterFormat.md,
     out: Annotated[Optional[str], typer.Option("--out", help="File or folder to write; - prints the letter (docx and pdf only into a pipe; default: the letters folder).")] = None,
@@ -74,6 +72,28 @@ def render(
         message(f"Issued {letter.key} {letter.doc_number} dated {when} to {letter.addressee}.")
     else:
         message(f"{letter.key} {letter.doc_number} was issued dated {when}; rendered again from its record, unchanged.")
+
+
+@app.command("export")
+def export(
+    letter: Annotated[str, typer.Argument(help="Letter key, e.g. L-0001.")],
+    fmt: Annotated[LetterFormat, typer.Option("--format", help=FORMAT_HELP)] = LetterFormat.pdf,
+    out: Annotated[Optional[str], typer.Option("--out", help="File or folder to write; - prints it (docx and pdf only into a pipe; default: the letters folder).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Write an issued letter again, in any format, from its record: same number, date and text.
+
+    Example: sosa letter export L-0017 --format pdf
+    """
+    from ..letters import render_issued
+
+    check_letter_destination(fmt.value, out)
+    result = render_issued(open_desk(db), letter, fmt=fmt.value, out=out)
+    if result.path is None:
+        print_letter(result.content)
+    else:
+        typer.echo(str(result.path))
+    message(f"{result.letter.key} {result.letter.doc_number} written as {fmt.value}" + (f" to {result.path}." if result.path else "."))
 
 
 @app.command("list")
