@@ -170,7 +170,14 @@ def _check_value(key: str, value: str) -> str:
     if re.search(r"[\x00-\x08\x0b-\x1f\x7f]", value) or (not setting.multiline and "\n" in value):
         raise SosaError(f"{key}: the value contains control characters or line breaks")
     check = _CHECKS.get(key)
-    return check(value) if check and value else value
+    if not (check and value):
+        return value
+    try:
+        return check(value)
+    except SosaError as exc:
+        if exc.message.startswith(f"{key}:"):
+            raise
+        raise SosaError(f"{key}: {exc.message}", hint=exc.hint) from None
 
 
 def _unknown(key: str, where: str) -> SosaError:

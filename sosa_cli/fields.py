@@ -20,6 +20,8 @@ Rules = Mapping[str, tuple[Rule, bool]]  # field name → (rule, required)
 
 MAX_TEXT = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Bytes that are not UTF-8 reach Python from the command line as lone surrogates.
+_NOT_UTF8 = re.compile(r"[\ud800-\udfff]")
 _TRUE = {"true", "yes", "y", "1", "on", "はい"}
 _FALSE = {"false", "no", "n", "0", "off", "いいえ"}
 LANGUAGES = ("ja", "en")
@@ -56,6 +58,8 @@ def text(value: Any, *, multiline: bool = False) -> str:
     value = value.strip()
     if len(value) > MAX_TEXT:
         raise SosaError(f"is {len(value)} characters long; at most {MAX_TEXT}")
+    if _NOT_UTF8.search(value):
+        raise SosaError("is not valid UTF-8 text (check the terminal's or the file's encoding)")
     if _CONTROL.search(value) or (not multiline and ("\n" in value or "\r" in value)):
         raise SosaError("contains control characters")
     return value

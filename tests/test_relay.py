@@ -261,7 +261,7 @@ def test_reply_with_unanswered_relays_needs_yes(sosa, recorded, db_path):
     before = dump(db_path)
     refused = sosa("ask", "reply", "A-0001", ok=False)
     assert refused.exit_code == 1
-    assert "1 of 2 companies have not answered A-0001: C-0005 神戸船舶電機株式会社" in refused.stderr
+    assert "1 of 2 companies have not answered A-0001 (C-0005 神戸船舶電機株式会社)" in refused.stderr
     assert "--yes" in refused.stderr
     assert dump(db_path) == before
     result = sosa("ask", "reply", "A-0001", "--yes", "--format", "html")

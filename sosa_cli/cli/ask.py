@@ -278,10 +278,11 @@ def reply(
     waiting = found.waiting
     if waiting:
         names = ", ".join(f"{r.company_key} {r.company_name}" for r in waiting)
-        message(f"{len(waiting)} of {len(found.relays)} companies have not answered {found.key}: {names}.")
+        if stdin_is_terminal() and not yes:
+            message(f"{len(waiting)} of {len(found.relays)} companies have not answered {found.key}: {names}.")
         _confirm(
             f"Reply to DoD with {'it' if len(waiting) == 1 else 'them'} as no response?", yes,
-            refusal=f"{len(waiting)} of {len(found.relays)} companies have not answered {found.key}",
+            refusal=f"{len(waiting)} of {len(found.relays)} companies have not answered {found.key} ({names})",
             hint="add --yes to reply with them as no response, or record their answers first with `sosa ask respond`",
         )
     result = send_reply(conn, found.key, unanswered_ok=bool(waiting), fmt=fmt, out=None if out is None else str(out))

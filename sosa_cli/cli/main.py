@@ -11,12 +11,21 @@ from typer.core import TyperGroup
 
 from .. import __version__
 from ..errors import SosaError
-from .options import ClickException, DbOption, JsonOption, get_current_context, open_desk
+from .options import ClickException, DbOption, JsonOption, NoArgsIsHelpError, UsageError, get_current_context, open_desk
 from .output import message, print_card, print_json, print_table
 
 
 def _fail(text: str) -> None:
     typer.echo(f"sosa: {text}", err=True)
+
+
+def _usage(exc: UsageError):
+    """A usage error in one line, like every other error: what was wrong, and where help is."""
+    if isinstance(exc, NoArgsIsHelpError):  # `sosa company` alone: the help is the answer
+        raise exc
+    where = exc.ctx.command_path if exc.ctx else "sosa"
+    _fail(f"{exc.format_message().rstrip('.')} (see `{where} --help`)")
+    raise typer.Exit(exc.exit_code) from None
 
 
 class SosaGroup(TyperGroup):
@@ -25,9 +34,17 @@ class SosaGroup(TyperGroup):
     `SOSA_DEBUG=1` lets the traceback through for developers.
     """
 
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except UsageError as exc:
+            _usage(exc)
+
     def invoke(self, ctx: typer.Context):
         try:
             return super().invoke(ctx)
+        except UsageError as exc:
+            _usage(exc)
         except (typer.Exit, ClickException, typer.Abort):
             raise
         except SosaError as exc:

@@ -7,7 +7,7 @@ import typer
 
 # Typer ≥ 0.27 ships its own copy of click: contexts and click's exceptions come from
 # there, not from the `click` package.
-from typer._click import ClickException  # noqa: F401  (re-exported for main)
+from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError  # noqa: F401  (re-exported for main)
 from typer._click.globals import get_current_context
 
 DbOption = Annotated[
