@@ -439,12 +439,6 @@ class Issued:
     letters: list[Any]  # letters.LetterResult, in the order of `relays` (one for a reply)
 
 
-def _remove_files(results: list[Any]) -> None:
-    for result in results:
-        if result.path is not None:
-            Path(result.path).unlink(missing_ok=True)
-
-
 def _issue_all(
     conn: sqlite3.Connection,
     kind: str,
@@ -459,20 +453,16 @@ def _issue_all(
 ) -> list[Any]:
     """Issue one letter per company inside the caller's transaction.
 
-    `letters.issue` removes its own file when it fails; the files of the letters issued
-    before it are removed here, so a refused batch leaves no letter behind.
+    Each letter's file is removed if that transaction rolls back (store.on_rollback), so
+    a refused batch leaves no letter behind.
     """
     from . import letters
 
     results: list[Any] = []
-    try:
-        for done, company in enumerate(companies, start=1):
-            results.append(letters.issue(conn, kind, ask.key, company=company, fmt=fmt, out=out, on=on, profile=profile))
-            if progress is not None:
-                progress(done)
-    except BaseException:
-        _remove_files(results)
-        raise
+    for done, company in enumerate(companies, start=1):
+        results.append(letters.issue(conn, kind, ask.key, company=company, fmt=fmt, out=out, on=on, profile=profile))
+        if progress is not None:
+            progress(done)
     return results
 
 
@@ -519,57 +509,50 @@ def relay(
     sent_on = parse_date(on) if on is not None else today()
     answer_by = answer_by_date(sent_on, due=due, within=within, profile=profile)
     out = _out_folder(out, len(companies))
-    committed = False
-    results: list[Any] = []
-    try:
-        with transaction(conn):
-            ask = get_ask(conn, ref)
-            if ask.status not in ("received", "relayed"):
-                raise SosaError(f"{ask.key} is {ask.status}: only an ask received or being relayed can be relayed")
-            if answer_by.isoformat() > ask.reply_by:
-                raise SosaError(
-                    f"the answer-by date {answer_by.isoformat()} is after DoD's reply-by date {ask.reply_by}: ATLA could not reply in time",
-                    hint=f"give --due {ask.reply_by} or earlier (or --within fewer 開庁日)",
-                )
-            found, refused, seen = [], [], set()
-            relayed = {r.company_key for r in ask.relays}
-            for name in companies:
-                try:
-                    company = get_company(conn, name)
-                except SosaError as exc:
-                    refused.append(exc.message)
-                    continue
-                if company.key in seen:
-                    continue
-                seen.add(company.key)
-                if company.status != "enrolled":
-                    refused.append(f"{company.key} {company.name_ja} is {company.status}; only enrolled companies receive relays")
-                elif company.key in relayed:
-                    refused.append(f"{company.key} {company.name_ja} was already relayed {ask.key}")
-                else:
-                    found.append(company)
-            if refused:
-                raise SosaError(
-                    "nothing was relayed: " + "; ".join(refused),
-                    hint="drop those companies from --to; a reminder for a company already relayed is `sosa ask remind`",
-                )
-            stamp = now_utc()
-            for company in found:
-                conn.execute(
-                    "INSERT INTO relays (ask_id, company_id, status, sent_on, answer_by, original_answer_by, reminders, created_at, updated_at)"
-                    " VALUES (?, ?, 'sent', ?, ?, ?, 0, ?, ?)",
-                    (ask.id, company.id, sent_on.isoformat(), answer_by.isoformat(), answer_by.isoformat(), stamp, stamp),
-                )
-                audit.record(conn, f"relay {company.key}", ask.key, after={"status": "sent", "sent_on": sent_on.isoformat(), "answer_by": answer_by.isoformat()})
-            if ask.status == "received":
-                _save(conn, ask, {"status": "relayed"}, action="relay")
-            results = _issue_all(conn, "relay", ask, [c.key for c in found], fmt=fmt, out=out, on=sent_on, profile=profile, progress=progress)
-            ask = get_ask(conn, ask.key)
-            keys = {c.key for c in found}
-        committed = True
-    finally:
-        if not committed:
-            _remove_files(results)
+    with transaction(conn):
+        ask = get_ask(conn, ref)
+        if ask.status not in ("received", "relayed"):
+            raise SosaError(f"{ask.key} is {ask.status}: only an ask received or being relayed can be relayed")
+        if answer_by.isoformat() > ask.reply_by:
+            raise SosaError(
+                f"the answer-by date {answer_by.isoformat()} is after DoD's reply-by date {ask.reply_by}: ATLA could not reply in time",
+                hint=f"give --due {ask.reply_by} or earlier (or --within fewer 開庁日)",
+            )
+        found, refused, seen = [], [], set()
+        relayed = {r.company_key for r in ask.relays}
+        for name in companies:
+            try:
+                company = get_company(conn, name)
+            except SosaError as exc:
+                refused.append(exc.message)
+                continue
+            if company.key in seen:
+                continue
+            seen.add(company.key)
+            if company.status != "enrolled":
+                refused.append(f"{company.key} {company.name_ja} is {company.status}; only enrolled companies receive relays")
+            elif company.key in relayed:
+                refused.append(f"{company.key} {company.name_ja} was already relayed {ask.key}")
+            else:
+                found.append(company)
+        if refused:
+            raise SosaError(
+                "nothing was relayed: " + "; ".join(refused),
+                hint="drop those companies from --to; a reminder for a company already relayed is `sosa ask remind`",
+            )
+        stamp = now_utc()
+        for company in found:
+            conn.execute(
+                "INSERT INTO relays (ask_id, company_id, status, sent_on, answer_by, original_answer_by, reminders, created_at, updated_at)"
+                " VALUES (?, ?, 'sent', ?, ?, ?, 0, ?, ?)",
+                (ask.id, company.id, sent_on.isoformat(), answer_by.isoformat(), answer_by.isoformat(), stamp, stamp),
+            )
+            audit.record(conn, f"relay {company.key}", ask.key, after={"status": "sent", "sent_on": sent_on.isoformat(), "answer_by": answer_by.isoformat()})
+        if ask.status == "received":
+            _save(conn, ask, {"status": "relayed"}, action="relay")
+        results = _issue_all(conn, "relay", ask, [c.key for c in found], fmt=fmt, out=out, on=sent_on, profile=profile, progress=progress)
+        ask = get_ask(conn, ask.key)
+        keys = {c.key for c in found}
     return Issued(ask, [r for r in ask.relays if r.company_key in keys], results)
 
 
@@ -701,31 +684,24 @@ def remind(
     if days < 1:
         raise SosaError(f"--within {days}: a company needs at least 1 開庁日 to answer")
     new_answer_by = add_jp_working_days(reminded_on, days).isoformat()
-    committed = False
-    results: list[Any] = []
-    try:
-        with transaction(conn):
-            ask = get_ask(conn, ref)
-            if ask.status != "relayed":
-                raise SosaError(f"{ask.key} is {ask.status}: reminders are sent while an ask is being relayed")
-            overdue = [r for r in ask.relays if relay_state_on(r, ask, reminded_on) == "overdue"]
-            if not overdue:
-                return Issued(ask, [], [])
-            folder = _out_folder(out, len(overdue))
-            # Not past DoD's reply-by date while that is still ahead: the desk must be
-            # able to report the answer.
-            answer_by = min(new_answer_by, ask.reply_by) if ask.reply_by > reminded_on.isoformat() else new_answer_by
-            for r in overdue:
-                lifecycle.RELAY.check(r.label, "overdue", "reminded")
-                changes = {"status": "reminded", "reminders": r.reminders + 1, "last_reminded_on": reminded_on.isoformat(), "answer_by": answer_by}
-                _save_relay(conn, r, changes, action="remind")
-            results = _issue_all(conn, "reminder", ask, [r.company_key for r in overdue], fmt=fmt, out=folder, on=reminded_on, profile=profile, progress=progress)
-            ask = get_ask(conn, ask.key)
-            keys = {r.company_key for r in overdue}
-        committed = True
-    finally:
-        if not committed:
-            _remove_files(results)
+    with transaction(conn):
+        ask = get_ask(conn, ref)
+        if ask.status != "relayed":
+            raise SosaError(f"{ask.key} is {ask.status}: reminders are sent while an ask is being relayed")
+        overdue = [r for r in ask.relays if relay_state_on(r, ask, reminded_on) == "overdue"]
+        if not overdue:
+            return Issued(ask, [], [])
+        folder = _out_folder(out, len(overdue))
+        # Not past DoD's reply-by date while that is still ahead: the desk must be
+        # able to report the answer.
+        answer_by = min(new_answer_by, ask.reply_by) if ask.reply_by > reminded_on.isoformat() else new_answer_by
+        for r in overdue:
+            lifecycle.RELAY.check(r.label, "overdue", "reminded")
+            changes = {"status": "reminded", "reminders": r.reminders + 1, "last_reminded_on": reminded_on.isoformat(), "answer_by": answer_by}
+            _save_relay(conn, r, changes, action="remind")
+        results = _issue_all(conn, "reminder", ask, [r.company_key for r in overdue], fmt=fmt, out=folder, on=reminded_on, profile=profile, progress=progress)
+        ask = get_ask(conn, ask.key)
+        keys = {r.company_key for r in overdue}
     return Issued(ask, [r for r in ask.relays if r.company_key in keys], results)
 
 
@@ -761,30 +737,23 @@ def reply(
 
     profile = profile or config.load()
     replied_on = parse_date(on) if on is not None else today()
-    committed = False
-    results: list[Any] = []
-    try:
-        with transaction(conn):
-            ask = get_ask(conn, ref)
-            lifecycle.ASK.check(ask.key, ask.status, "replied")
-            waiting = ask.waiting
-            if waiting and not unanswered_ok:
-                names = ", ".join(r.company_key for r in waiting)
-                raise SosaError(
-                    f"{len(waiting)} of {len(ask.relays)} companies have not answered {ask.key} ({names})",
-                    hint="confirm, or add --yes, to reply with them as no response",
-                )
-            for r in waiting:
-                lifecycle.RELAY.check(r.label, r.status, "no-response")
-                _save_relay(conn, r, {"status": "no-response", "decision": "no-response", "answered_on": replied_on.isoformat()}, action="no response")
-            _save(conn, ask, {"status": "replied", "replied_on": replied_on.isoformat()}, action="reply")
-            results = _issue_all(conn, "reply", ask, [None], fmt=fmt, out=out, on=replied_on, profile=profile, progress=None)
-            ask = get_ask(conn, ask.key)
-            keys = {r.company_key for r in waiting}
-        committed = True
-    finally:
-        if not committed:
-            _remove_files(results)
+    with transaction(conn):
+        ask = get_ask(conn, ref)
+        lifecycle.ASK.check(ask.key, ask.status, "replied")
+        waiting = ask.waiting
+        if waiting and not unanswered_ok:
+            names = ", ".join(r.company_key for r in waiting)
+            raise SosaError(
+                f"{len(waiting)} of {len(ask.relays)} companies have not answered {ask.key} ({names})",
+                hint="confirm, or add --yes, to reply with them as no response",
+            )
+        for r in waiting:
+            lifecycle.RELAY.check(r.label, r.status, "no-response")
+            _save_relay(conn, r, {"status": "no-response", "decision": "no-response", "answered_on": replied_on.isoformat()}, action="no response")
+        _save(conn, ask, {"status": "replied", "replied_on": replied_on.isoformat()}, action="reply")
+        results = _issue_all(conn, "reply", ask, [None], fmt=fmt, out=out, on=replied_on, profile=profile, progress=None)
+        ask = get_ask(conn, ask.key)
+        keys = {r.company_key for r in waiting}
     return Issued(ask, [r for r in ask.relays if r.company_key in keys], results)
 
 

@@ -484,7 +484,7 @@ def issue(
     """
     from .calendar import fiscal_year, parse_date
     from .clock import now_utc, today
-    from .store import transaction
+    from .store import on_rollback, remove_file, transaction
 
     spec = get_kind(kind)
     fmt = _check_format(fmt)
@@ -509,69 +509,63 @@ def issue(
             path = _write(path, rendered.data)
         return LetterResult(rendered.content, fmt, path)
 
-    written: Path | None = None
-    committed = False
-    try:
-        with transaction(conn):
-            target = resolve(conn, record, company)
-            existing = _issued(conn, spec, target) if spec.once else None
-            if existing is not None:
-                return _again(conn, spec, target, existing, fmt, out, folder, profile, on=parse_date(on) if on is not None else None)
-            missing = [k for k in (*spec.settings, "doc_prefix") if not profile.get(k)]
-            if missing:
-                raise config.MissingSetting(missing, f"issuing the {spec.name} letter")
-            facts = spec.build(conn, target)
-            fy = fiscal_year(letter_date)
-            # Inside BEGIN IMMEDIATE: no other writer can take the same serial between
-            # this read and the insert. Cancelled letters count, so no number returns.
-            serial = conn.execute("SELECT COALESCE(MAX(serial), 0) + 1 FROM letters WHERE fiscal_year = ?", (fy,)).fetchone()[0]
-            letter_id = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM letters").fetchone()[0]
-            key = format_key("L", letter_id)
-            number = f"{profile.get('doc_prefix')}第{serial}号"
-            context = _context(spec, target, facts, profile, letter_date, key=key, number=number, serial=serial)
-            # The letter is rendered from its stored snapshot, never from the live
-            # records: an issued letter is what was sent, so rendering it again after
-            # the company changes its name or the office its 担当 must give the same
-            # text (and bytes, for the recorded hash). Round-tripping through JSON here
-            # makes the first render read exactly what a later one will.
-            snapshot = json.dumps(context, ensure_ascii=False)
-            rendered = _render(spec, fmt, json.loads(snapshot), profile)
-            path = _destination(out, folder, _file_name(spec, target, fmt, key))
-            files = [rendered.entry(path, fmt)]
-            row = {
-                "id": letter_id,
-                "key": key,
-                "kind": spec.name,
-                "language": spec.language,
-                "record": target.record,
-                "company_id": target.company_id,
-                "addressee": facts.addressee,
-                "subject": spec.subject,
-                "doc_number": number,
-                "fiscal_year": fy,
-                "serial": serial,
-                "letter_date": letter_date.isoformat(),
-                "status": "issued",
-                "files": json.dumps(files, ensure_ascii=False),
-                "context": snapshot,
-                "created_at": now_utc(),
-            }
-            conn.execute(f"INSERT INTO letters ({', '.join(row)}) VALUES ({', '.join(':' + c for c in row)})", row)
-            audit.record(
-                conn,
-                "issue",
-                key,
-                after={k: row[k] for k in ("kind", "record", "addressee", "doc_number", "letter_date")} | {"company": target.company_key, "files": files},
-            )
-            letter = get_letter(conn, key)
-            if path is not None:
-                written = _write(path, rendered.data)
-        committed = True
-    except BaseException:
-        # The number was not issued (the transaction rolled back): no file may claim it.
-        if not committed and written is not None:
-            written.unlink(missing_ok=True)
-        raise
+    with transaction(conn):
+        target = resolve(conn, record, company)
+        existing = _issued(conn, spec, target) if spec.once else None
+        if existing is not None:
+            return _again(conn, spec, target, existing, fmt, out, folder, profile, on=parse_date(on) if on is not None else None)
+        missing = [k for k in (*spec.settings, "doc_prefix") if not profile.get(k)]
+        if missing:
+            raise config.MissingSetting(missing, f"issuing the {spec.name} letter")
+        facts = spec.build(conn, target)
+        fy = fiscal_year(letter_date)
+        # Inside BEGIN IMMEDIATE: no other writer can take the same serial between
+        # this read and the insert. Cancelled letters count, so no number returns.
+        serial = conn.execute("SELECT COALESCE(MAX(serial), 0) + 1 FROM letters WHERE fiscal_year = ?", (fy,)).fetchone()[0]
+        letter_id = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM letters").fetchone()[0]
+        key = format_key("L", letter_id)
+        number = f"{profile.get('doc_prefix')}第{serial}号"
+        context = _context(spec, target, facts, profile, letter_date, key=key, number=number, serial=serial)
+        # The letter is rendered from its stored snapshot, never from the live
+        # records: an issued letter is what was sent, so rendering it again after
+        # the company changes its name or the office its 担当 must give the same
+        # text (and bytes, for the recorded hash). Round-tripping through JSON here
+        # makes the first render read exactly what a later one will.
+        snapshot = json.dumps(context, ensure_ascii=False)
+        rendered = _render(spec, fmt, json.loads(snapshot), profile)
+        path = _destination(out, folder, _file_name(spec, target, fmt, key))
+        files = [rendered.entry(path, fmt)]
+        row = {
+            "id": letter_id,
+            "key": key,
+            "kind": spec.name,
+            "language": spec.language,
+            "record": target.record,
+            "company_id": target.company_id,
+            "addressee": facts.addressee,
+            "subject": spec.subject,
+            "doc_number": number,
+            "fiscal_year": fy,
+            "serial": serial,
+            "letter_date": letter_date.isoformat(),
+            "status": "issued",
+            "files": json.dumps(files, ensure_ascii=False),
+            "context": snapshot,
+            "created_at": now_utc(),
+        }
+        conn.execute(f"INSERT INTO letters ({', '.join(row)}) VALUES ({', '.join(':' + c for c in row)})", row)
+        audit.record(
+            conn,
+            "issue",
+            key,
+            after={k: row[k] for k in ("kind", "record", "addressee", "doc_number", "letter_date")} | {"company": target.company_key, "files": files},
+        )
+        letter = get_letter(conn, key)
+        written = None
+        if path is not None:
+            written = _write(path, rendered.data)
+            # The number is issued only if the transaction commits: no file may claim it otherwise.
+            on_rollback(conn, remove_file(written))
     return LetterResult(rendered.content, fmt, written, letter, issued_now=True)
 
 

@@ -12,7 +12,7 @@ import contextlib
 import getpass
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .errors import SosaError
@@ -27,6 +27,9 @@ class DeskConnection(sqlite3.Connection):
     user: str = ""
     command: str = ""
     path: Path
+    # Undo steps for what a transaction did outside the database (files written),
+    # run if the outermost transaction rolls back.
+    undo: list[Callable[[], None]]
 
 
 def default_path() -> Path:
@@ -96,6 +99,7 @@ def open_db(
         assert isinstance(conn, DeskConnection)
         conn.row_factory = sqlite3.Row
         conn.path = db_path
+        conn.undo = []
         conn.user = current_user()
         conn.command = command
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -119,20 +123,40 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """One command, one transaction: all of its writes and its audit entries, or nothing.
 
     `BEGIN IMMEDIATE` takes the write lock at the start, so a read-then-write command
-    never finds its read stale when it comes to write.
+    never finds its read stale when it comes to write. Nested calls join the outer
+    transaction; files registered with `on_rollback` are removed if it rolls back.
     """
     if conn.in_transaction:  # a domain function called from inside another one
         yield conn
         return
+    undo = getattr(conn, "undo", None)
+    if undo is not None:
+        undo.clear()
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn
+        conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
+        for step in reversed(undo or []):
+            step()
         raise
-    else:
-        conn.execute("COMMIT")
+    finally:
+        if undo is not None:
+            undo.clear()
+
+
+def on_rollback(conn: sqlite3.Connection, step: Callable[[], None]) -> None:
+    """Run `step` if the transaction in progress rolls back (e.g. remove a letter's file:
+    a number that was not issued must not be claimed by a file on disk)."""
+    undo = getattr(conn, "undo", None)
+    if conn.in_transaction and undo is not None:
+        undo.append(step)
+
+
+def remove_file(path: Path) -> Callable[[], None]:
+    return lambda: Path(path).unlink(missing_ok=True)
 
 
 def backup(conn: sqlite3.Connection, target: str | Path) -> Path:

@@ -106,3 +106,25 @@ def test_db_path_follows_option_and_environment(sosa, db_path, tmp_path):
 def test_db_check_passes_on_a_healthy_database(sosa, enrolled):
     result = sosa("db", "check")
     assert "integrity ok" in result.stderr and "10 entries" in result.stderr
+
+
+def test_files_written_in_a_transaction_that_rolls_back_are_removed(db_path, tmp_path):
+    from sosa_cli.store import on_rollback, remove_file
+
+    conn = open_db(db_path)
+    letter = tmp_path / "L-0001.md"
+    with pytest.raises(RuntimeError):
+        with transaction(conn):
+            letter.write_text("装備政策第1号")
+            on_rollback(conn, remove_file(letter))
+            with transaction(conn):  # a nested call joins the outer transaction
+                inner = tmp_path / "L-0002.md"
+                inner.write_text("装備政策第2号")
+                on_rollback(conn, remove_file(inner))
+            raise RuntimeError("refused after both letters were written")
+    assert not letter.exists() and not inner.exists()
+    with transaction(conn):
+        letter.write_text("装備政策第1号")
+        on_rollback(conn, remove_file(letter))
+    assert letter.exists(), "a committed transaction keeps its files"
+    assert conn.undo == []
