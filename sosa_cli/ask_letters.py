@@ -25,6 +25,7 @@ from .letters import (
     LetterFacts,
     Target,
     company_addressee,
+    company_fields,
     letter_kind,
 )
 
@@ -105,7 +106,7 @@ def _company_facts(conn: sqlite3.Connection, target: Target, kind: str):
         "ask": _ask_fields(ask),
         "items": _items(ask),
         "relay": _relay_fields(relay),
-        "company": {"key": company.key, "name_ja": company.name_ja, "name_en": company.name_en},
+        "company": company_fields(company),
     }
     return ask, relay, addressee, to, fields
 

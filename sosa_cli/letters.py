@@ -159,6 +159,23 @@ def company_addressee(company) -> tuple[str, dict[str, Any]]:
     return " ".join(p for p in (company.name_ja, contact.title, contact.name, "殿") if p), to
 
 
+def company_fields(company) -> dict[str, Any]:
+    """What any letter may print of a company (the same keys in every kind's context)."""
+    return {
+        "key": company.key,
+        "name_ja": company.name_ja,
+        "name_en": company.name_en,
+        "corporate_number": company.corporate_number,
+        "ncage": company.ncage,
+        "address_ja": company.address_ja,
+        "address_en": company.address_en,
+        "coc_version": company.coc_version,
+        "coc_accepted_on": company.coc_accepted_on,
+        "share_usg": company.share_usg,
+        "share_primes": company.share_primes,
+    }
+
+
 ENROLLMENT_SUBJECT = "日米間の防衛装備品等の供給の安定化に係る取決めに基づく参加企業の登録について（通知）"
 
 
@@ -177,18 +194,7 @@ def _enrollment(conn: sqlite3.Connection, target: Target) -> LetterFacts:
         addressee=addressee,
         to=to,
         fields={
-            "company": {
-                "key": company.key,
-                "name_ja": company.name_ja,
-                "name_en": company.name_en,
-                "corporate_number": company.corporate_number,
-                "ncage": company.ncage,
-                "address_ja": company.address_ja,
-                "coc_version": company.coc_version,
-                "coc_accepted_on": company.coc_accepted_on,
-                "share_usg": company.share_usg,
-                "share_primes": company.share_primes,
-            },
+            "company": company_fields(company),
             "contact": None if contact is None else {"name": contact.name, "title": contact.title, "email": contact.email, "phone": contact.phone},
         },
     )

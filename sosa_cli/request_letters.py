@@ -12,7 +12,7 @@ from typing import Any
 
 from . import config
 from .errors import SosaError
-from .letters import EN_SETTINGS, JA_SETTINGS, RECORDS, LetterFacts, Target, company_addressee, letter_kind
+from .letters import EN_SETTINGS, JA_SETTINGS, RECORDS, LetterFacts, Target, company_addressee, company_fields, letter_kind
 
 REQUEST_SUBJECT = "Request for Priority Delivery Support under the Japan–U.S. Security of Supply Arrangement"
 OUTCOME_SUBJECT = "米国製品の納入遅延に係る優先支援の要請結果について（通知）"
@@ -86,14 +86,7 @@ def _facts(conn: sqlite3.Connection, target: Target) -> tuple[Any, Any, dict[str
             "outcome": request.outcome,
             "closed_on": request.closed_on,
         },
-        "company": {
-            "key": company.key,
-            "name_ja": company.name_ja,
-            "name_en": company.name_en,
-            "corporate_number": company.corporate_number,
-            "ncage": company.ncage,
-            "address_en": company.address_en,
-        },
+        "company": company_fields(company),
         "items": [_delay_item(d) for d in request.delays],
     }
     return request, company, fields
