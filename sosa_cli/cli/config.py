@@ -1,7 +1,5 @@
 """`sosa config …`: the office profile that letters print (sender, 担当, 文書番号 prefix)."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
