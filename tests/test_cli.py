@@ -77,3 +77,19 @@ def test_debug_shows_the_traceback(enrolled):
 
 def test_version(sosa):
     assert sosa("--version").stdout.startswith("sosa ")
+
+
+@pytest.mark.parametrize(
+    "path, command",
+    [(p, c) for p, c in all_commands() if p[-1] in ("list", "show")],
+    ids=lambda v: " ".join(v) if isinstance(v, list) else "",
+)
+def test_every_list_and_show_takes_json(path, command):
+    assert any("--json" in param.opts for param in command.params), f"sosa {' '.join(path)} has no --json"
+
+
+def test_every_command_takes_db(sosa):
+    missing = [" ".join(p) for p, c in all_commands() if not hasattr(c, "commands") and p[-1] not in ("demo",)
+               and p[:2] not in (["config", "show"], ["config", "set"], ["config", "unset"], ["config", "path"], ["letter", "templates"])
+               and not any("--db" in param.opts for param in c.params)]
+    assert missing == []
