@@ -56,40 +56,47 @@ def compose(text: str, source: str):
         raise SosaError(f"{source}: malformed YAML: {str(exc).splitlines()[0]}") from None
 
 
-def _to_python(node: Any, path: str, lines: dict[str, int], seen: set[int], source: str) -> Any:
-    import yaml
+class _Walker:
+    """Turns the node tree into text, lists and mappings, keeping each value's line."""
 
-    # A mapping's value is reported at its key's line, set by the caller.
-    line = lines.setdefault(path, node.start_mark.line + 1)
-    if id(node) in seen:
-        # The composer hands back the same node for every alias of an anchor.
-        raise SosaError(f"{source}:{line}: anchors and aliases (&, *) are not accepted; write the values out")
-    seen.add(id(node))
-    if node.tag not in PLAIN_TAGS:
-        raise SosaError(f"{source}:{line}: {path or 'value'}: YAML tags such as {node.tag} are not accepted")
-    if isinstance(node, yaml.ScalarNode):
-        return node.value
-    if isinstance(node, yaml.SequenceNode):
-        return [
-            _to_python(item, f"{path}.{i}" if path else str(i), lines, seen, source)
-            for i, item in enumerate(node.value, start=1)
-        ]
-    if isinstance(node, yaml.MappingNode):
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise SosaError(f"{source}:{key_node.start_mark.line + 1}: a key must be plain text")
-            key = key_node.value
-            if key in result:
-                first = lines.get(f"{path}.{key}" if path else key)
-                raise SosaError(
-                    f"{source}:{key_node.start_mark.line + 1}: {key}: duplicate key (first given at line {first})"
-                )
-            child = f"{path}.{key}" if path else key
-            lines[child] = key_node.start_mark.line + 1
-            result[key] = _to_python(value_node, child, lines, seen, source)
-        return result
-    raise SosaError(f"{source}:{line}: unsupported YAML node")
+    def __init__(self, source: str):
+        import yaml
+
+        self.source = source
+        self.seen: set[int] = set()
+        self.scalar, self.sequence, self.mapping = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
+
+    def value(self, node: Any, path: str, lines: dict[str, int]) -> Any:
+        source = self.source
+        # A mapping's value is reported at its key's line, set by the caller.
+        line = lines.setdefault(path, node.start_mark.line + 1)
+        if id(node) in self.seen:
+            # The composer hands back the same node for every alias of an anchor.
+            raise SosaError(f"{source}:{line}: anchors and aliases (&, *) are not accepted; write the values out")
+        self.seen.add(id(node))
+        if node.tag not in PLAIN_TAGS:
+            raise SosaError(f"{source}:{line}: {path or 'value'}: YAML tags such as {node.tag} are not accepted")
+        kind = node.__class__
+        if kind is self.scalar:
+            return node.value
+        prefix = f"{path}." if path else ""
+        if kind is self.sequence:
+            return [self.value(item, f"{prefix}{i}", lines) for i, item in enumerate(node.value, start=1)]
+        if kind is self.mapping:
+            result: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if key_node.__class__ is not self.scalar:
+                    raise SosaError(f"{source}:{key_node.start_mark.line + 1}: a key must be plain text")
+                key = key_node.value
+                child = prefix + key
+                if key in result:
+                    raise SosaError(
+                        f"{source}:{key_node.start_mark.line + 1}: {key}: duplicate key (first given at line {lines.get(child)})"
+                    )
+                lines[child] = key_node.start_mark.line + 1
+                result[key] = self.value(value_node, child, lines)
+            return result
+        raise SosaError(f"{source}:{line}: unsupported YAML node")
 
 
 def read_records(data: bytes, source: str) -> list[Document]:
@@ -99,12 +106,12 @@ def read_records(data: bytes, source: str) -> list[Document]:
         raise SosaError(f"{source}: the file holds no records")
     import yaml
 
-    seen: set[int] = set()
+    walker = _Walker(source)
     items = root.value if isinstance(root, yaml.SequenceNode) else [root]
     documents = []
-    for i, node in enumerate(items, start=1):
+    for node in items:
         lines: dict[str, int] = {}
-        values = _to_python(node, "", lines, seen, source)
+        values = walker.value(node, "", lines)
         if not isinstance(values, dict):
             got = "a list" if isinstance(values, list) else "plain text"
             raise SosaError(f"{source}:{lines['']}: expected a record (a mapping such as `name_ja: …`), found {got}")
