@@ -66,8 +66,26 @@ def print_pdf(html: str, *, identifier: str, base_url: str | None = None) -> Doc
     says nothing (NOTES.md), and an officer would post a letter of blank squares.
     """
     weasyprint = _weasyprint()
-    document = weasyprint.HTML(string=html, base_url=base_url).render()
-    data = document.write_pdf(pdf_identifier=identifier.encode("ascii", "replace"))
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+    class SelfContained(URLFetcher):
+        # A letter is self-contained (its CSS is inline, its fonts are the system's).
+        # An officer's template must not pull a local file or a web page into a
+        # letter: a PDF would carry it along, past the template folder's own guard.
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            raise FatalURLFetchingError(url)
+
+    try:
+        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=SelfContained()).render()
+        # Attachments are fetched only now, when the file is written.
+        data = document.write_pdf(pdf_identifier=identifier.encode("ascii", "replace"))
+    except FatalURLFetchingError as exc:
+        raise SosaError(
+            f"the letter's template asks to load {exc}: a letter may not include files or web pages",
+            hint="put the content in the template itself, or an image as a data: URL",
+        ) from None
     # `Font.missing` (WeasyPrint ≥ 53) holds the code points a font had no glyph for.
     fonts = getattr(document, "fonts", {}).values()
     missing = sorted({chr(c) for font in fonts for c in getattr(font, "missing", {})})

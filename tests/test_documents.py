@@ -407,3 +407,22 @@ def test_a_relay_batch_writes_one_pdf_per_company(sosa, configured, tmp_path):
     assert len(written) == 3 and all(name.endswith(".pdf") for name in written)
     assert all(p.read_bytes().startswith(b"%PDF") for p in folder.iterdir())
     assert [line for line in result.stdout.splitlines()] == [str(folder / name) for name in written]
+
+
+@needs_pdf
+@pytest.mark.parametrize("tag", ['<link rel="attachment" href="file://{secret}">', '<img src="file://{secret}">', '<img src="http://127.0.0.1:9/x.png">'])
+def test_an_officers_template_cannot_pull_files_into_a_pdf(sosa, configured, tmp_path, monkeypatch, tag):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("another desk's file")
+    own = tmp_path / "own" / "ja"
+    own.mkdir(parents=True)
+    (own / "enrollment.html.j2").write_text(
+        '{% extends "shipped:ja/enrollment.html.j2" %}{% block style %}' + "{% endblock %}{% block body %}" + tag.format(secret=secret) + "{% endblock %}",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("SOSA_TEMPLATES", str(tmp_path / "own"))
+    result = sosa("letter", "render", "enrollment", "C-0002", "--format", "pdf", "--out", str(tmp_path / "x.pdf"), ok=False)
+    assert result.exit_code == 1
+    assert "a letter may not include files or web pages" in result.stderr
+    assert not (tmp_path / "x.pdf").exists()
+    assert json.loads(sosa("letter", "list", "--json").stdout) == []
