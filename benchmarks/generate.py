@@ -96,8 +96,10 @@ def generate(db: Path, companies: int, delays: int, *, seed: int = 7, config: Pa
                 requests.update(conn, request.key, status="acknowledged", dod_ref=f"IBP-{n:06d}")
                 if n % 4 != 3:
                     requests.update(conn, request.key, status="rated", rating=rng.choice(["DO-A1", "DO-G2", "DX-A7"]))
-                    requests.update(conn, request.key, status="supplier-accepted")
-                    requests.close(conn, request.key, rng.choice(["resolved", "partial", "unresolved"]))
+                    # Half the suppliers commit to a date that meets the need, half do not.
+                    committed = "2026-12-31" if n % 2 else None
+                    requests.update(conn, request.key, status="supplier-accepted", committed_date=committed)
+                    requests.close(conn, request.key, "resolved" if committed else rng.choice(["partial", "unresolved"]))
             if n % BATCH == 0:
                 conn.execute("COMMIT")
                 conn.execute("BEGIN IMMEDIATE")

@@ -91,6 +91,9 @@ class Kind:
     # it again reproduces that letter instead of issuing another number.
     once: bool = True
     description: str = ""
+    # Checked before a number is issued (not for drafts): a kind that only one command
+    # may issue says so here.
+    guard: Callable[[sqlite3.Connection, Target], None] | None = None
 
 
 KINDS: dict[str, Kind] = {}
@@ -106,6 +109,7 @@ def letter_kind(
     takes_company: bool = False,
     once: bool = True,
     description: str = "",
+    guard: Callable[[sqlite3.Connection, Target], None] | None = None,
 ) -> Callable[[Builder], Builder]:
     """Register a kind of letter: its language, the record type it takes, its builder."""
 
@@ -114,7 +118,7 @@ def letter_kind(
             raise ValueError(f"letter language {language!r}")
         if record not in RECORDS:
             raise ValueError(f"no resolver for {record}- records")
-        KINDS[name] = Kind(name, language, record, subject, build, settings, takes_company, once, description or build.__doc__ or "")
+        KINDS[name] = Kind(name, language, record, subject, build, settings, takes_company, once, description or build.__doc__ or "", guard)
         return build
 
     return register
@@ -520,6 +524,8 @@ def issue(
         existing = _issued(conn, spec, target) if spec.once else None
         if existing is not None:
             return _again(conn, spec, target, existing, fmt, out, folder, profile, on=parse_date(on) if on is not None else None)
+        if spec.guard is not None:
+            spec.guard(conn, target)
         missing = [k for k in (*spec.settings, "doc_prefix") if not profile.get(k)]
         if missing:
             raise config.MissingSetting(missing, f"issuing the {spec.name} letter")

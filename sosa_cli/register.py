@@ -53,9 +53,6 @@ class Company:
         return data
 
 
-SUMMARY_COLUMNS = "id, key, name_ja, name_en, corporate_number, ncage, status, share_usg, share_primes, coc_accepted_on"
-
-
 def _company(row: sqlite3.Row, *, fsc: list[str] | None = None, contacts: list[Contact] | None = None) -> Company:
     data = dict(row)
     data["share_usg"] = bool(data.get("share_usg"))
@@ -126,15 +123,19 @@ def list_companies(
             # 2-character Japanese words (電子, 航空) are below the trigram size: scan.
             where.append("(" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in SEARCH_COLUMNS) + ")")
             args.extend([f"%{_like_escape(term)}%"] * len(SEARCH_COLUMNS))
-    sql = f"SELECT {SUMMARY_COLUMNS} FROM companies"
+    sql = "SELECT * FROM companies"
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY id"
     return [_company(row) for row in conn.execute(sql, args)]
 
 
-def change(conn: sqlite3.Connection, ref: str, raw: Mapping[str, Any]) -> Company:
-    """Correct fields of a company, validated like enrollment; one audit entry with before and after."""
+def change(conn: sqlite3.Connection, ref: str, raw: Mapping[str, Any], *, main_contact: Mapping[str, Any] | None = None) -> Company:
+    """Correct fields of a company, validated like enrollment; one audit entry with before and after.
+
+    `contacts` in `raw` replaces every contact; `main_contact` corrects the fields it
+    gives of the main (first) contact and keeps its others.
+    """
     from .enrollment import COMPANY_FIELDS, CONTACT_FIELDS, snapshot, store_contacts, store_fsc
     from .fields import Invalid, apply_rules
     from .clock import now_utc
@@ -149,11 +150,21 @@ def change(conn: sqlite3.Connection, ref: str, raw: Mapping[str, Any]) -> Compan
         contacts = [apply_rules(c, CONTACT_FIELDS, f"contacts.{i}.", {}, problems) for i, c in enumerate(raw_contacts, 1)]
     if problems:
         raise Invalid(problems)
-    if not clean and contacts is None:
+    if not clean and contacts is None and not main_contact:
         raise SosaError("nothing to change", hint="give at least one option, e.g. --name-en or --ncage")
     with transaction(conn):
         company = get_company(conn, ref)
         before = snapshot(company.as_dict(), company.as_dict()["contacts"], company.fsc)
+        if main_contact:
+            # Read and merged inside the transaction, so a correction made meanwhile by
+            # another officer is not overwritten with what this one read earlier.
+            current = [c.__dict__.copy() for c in company.contacts]
+            merged = {**(current[0] if current else {}), **main_contact}
+            if not merged.get("name"):
+                raise SosaError(f"{company.key} has no contact yet: a new contact needs a name", hint="add --contact-name")
+            contacts = [apply_rules(merged, CONTACT_FIELDS, "contacts.1.", {}, problems), *current[1:]]
+            if problems:
+                raise Invalid(problems)
         if "corporate_number" in clean and clean["corporate_number"] != company.corporate_number:
             other = conn.execute("SELECT key FROM companies WHERE corporate_number = ?", (clean["corporate_number"],)).fetchone()
             if other:

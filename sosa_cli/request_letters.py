@@ -92,7 +92,21 @@ def _facts(conn: sqlite3.Connection, target: Target) -> tuple[Any, Any, dict[str
     return request, company, fields
 
 
-@letter_kind("request", language="en", record="R", subject=REQUEST_SUBJECT, settings=EN_SETTINGS)
+def _sent_by_send(conn: sqlite3.Connection, target: Target) -> None:
+    """The request letter is issued by `sosa request send`, which marks the request sent
+    in the same step: issued on its own, it would be a letter DoD has that the register
+    says was never sent (and a draft's letter would go stale as its delays change)."""
+    from .requests import get_request
+
+    request = get_request(conn, target.record)
+    if request.status == "draft":
+        raise SosaError(
+            f"{request.key} is a draft: its letter is issued when it is sent",
+            hint=f"sosa request send {request.key} (or --draft to preview the letter)",
+        )
+
+
+@letter_kind("request", language="en", record="R", subject=REQUEST_SUBJECT, settings=EN_SETTINGS, guard=_sent_by_send)
 def _request(conn: sqlite3.Connection, target: Target) -> LetterFacts:
     """Request to DoD for priority support (ATLA's sponsorship under the SoSA)."""
     request, company, fields = _facts(conn, target)
@@ -113,6 +127,8 @@ def _outcome(conn: sqlite3.Connection, target: Target) -> LetterFacts:
             f"{request.key} is {request.status}: the outcome notice follows the close",
             hint=f"sosa request close {request.key} --outcome …",
         )
+    if request.sent_on is None:
+        raise SosaError(f"{request.key} was withdrawn before it was sent: DoD was never asked, so there is no outcome to notify")
     fields["request"]["outcome_ja"] = OUTCOME_JA[request.outcome]
     fields["request"]["action_ja"] = ACTION_JA[request.action]
     addressee, to = company_addressee(company)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import audit, identifiers, lifecycle
-from .calendar import add_us_working_days
+from .calendar import add_us_working_days, parse_date
 from .clock import now_utc, today
 from .delays import Delay, get_delay, record_slip, set_status as set_delay_status
 from .errors import NotFound, SosaError
@@ -28,6 +28,14 @@ ACTIONS = {
 }
 URGENCIES = ("routine", "urgent", "critical")
 OUTCOMES = ("resolved", "partial", "unresolved", "withdrawn")
+# The outcomes a request may close with, from the state it is in. A request DoD
+# declined, or whose rated order the supplier has not accepted, resolved nothing by
+# DoD's help; the outcome notice must not tell the company otherwise.
+CLOSE_OUTCOMES = {
+    "declined": ("unresolved",),
+    "rated": ("partial", "unresolved"),
+    "supplier-accepted": ("resolved", "partial", "unresolved"),
+}
 # Statuses a request may be moved to with `request update --status`; closing and
 # withdrawing go through `request close`, which also settles the delays.
 SETTLED_BY_CLOSE = ("closed", "withdrawn")
@@ -133,7 +141,8 @@ def open_request(conn: sqlite3.Connection, delay_refs: list[str], *, action: str
     if not delay_refs:
         raise SosaError("a request needs at least one delay", hint="e.g. sosa request open D-0001")
     with transaction(conn):
-        delays = [get_delay(conn, ref) for ref in dict.fromkeys(r.strip().upper() for r in delay_refs)]
+        # The same delay named twice (D-0001, d-1) is one delay.
+        delays = list({d.id: d for d in (get_delay(conn, ref) for ref in delay_refs)}.values())
         for delay in delays:
             if delay.status == "escalated":
                 raise SosaError(f"{delay.key} is already in request {delay.request_key}", hint="a delay sits in one open request at a time")
@@ -145,6 +154,14 @@ def open_request(conn: sqlite3.Connection, delay_refs: list[str], *, action: str
                     f"{delay.key} is now promised for {delay.promised_date}, by its need date {delay.need_date}: there is nothing to ask DoD for",
                     hint=f"close it with `sosa delay close {delay.key} --reason recovered`",
                 )
+            missing = [name for name in ("impact", "efforts") if not getattr(delay, name)]
+            if missing:
+                # 15 CFR 700.53: DoD assists only where the urgent need and the efforts
+                # already made are shown; the letter must not claim what is not recorded.
+                raise SosaError(
+                    f"{delay.key} records no {' and no '.join(missing)}: a request must show the impact and the efforts already made",
+                    hint=f"sosa delay update {delay.key} " + " ".join(f'--{name} "…"' for name in missing),
+                )
         companies = {d.company_key for d in delays}
         if len(companies) > 1:
             raise SosaError(
@@ -152,6 +169,7 @@ def open_request(conn: sqlite3.Connection, delay_refs: list[str], *, action: str
                 hint="open one request per company, so each outcome notice has one addressee",
             )
         company_id = conn.execute("SELECT company_id FROM delays WHERE key = ?", (delays[0].key,)).fetchone()[0]
+        _require_enrolled(conn, company_id, "a request is opened")
         number = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM requests").fetchone()[0]
         key = format_key("R", number)
         stamp = now_utc()
@@ -165,6 +183,13 @@ def open_request(conn: sqlite3.Connection, delay_refs: list[str], *, action: str
             set_delay_status(conn, delay, "escalated", action="escalate", reason=key)
         audit.record(conn, "open", key, after={"status": "draft", "action": action, "urgency": urgency, "delays": [d.key for d in delays]})
         return get_request(conn, key)
+
+
+def _require_enrolled(conn: sqlite3.Connection, company_id: int, when: str) -> None:
+    # A company that withdrew or is suspended has its data sent to DoD no more.
+    row = conn.execute("SELECT key, name_ja, status FROM companies WHERE id = ?", (company_id,)).fetchone()
+    if row["status"] != "enrolled":
+        raise SosaError(f"{row['key']} {row['name_ja']} is {row['status']}: {when} only for an enrolled company")
 
 
 def _move(request: Request, target: str, changes: dict[str, Any]) -> None:
@@ -181,6 +206,7 @@ def mark_sent(conn: sqlite3.Connection, ref: str, *, follow_up_days: int = DEFAU
         request = get_request(conn, ref)
         changes: dict[str, Any] = {}
         _move(request, "sent", changes)
+        _require_enrolled(conn, conn.execute("SELECT company_id FROM requests WHERE id = ?", (request.id,)).fetchone()[0], "a request is sent")
         sent_on = today()
         changes["sent_on"] = sent_on.isoformat()
         changes["follow_up_on"] = add_us_working_days(sent_on, follow_up_days).isoformat()
@@ -204,6 +230,8 @@ def send(conn: sqlite3.Connection, ref: str, *, fmt: str = "md", out: str | None
 
 
 def _save(conn: sqlite3.Connection, request: Request, changes: dict[str, Any], *, action: str) -> None:
+    if not changes:
+        raise SosaError(f"nothing to change: {request.key} is already {request.status}")
     before = {k: getattr(request, k) for k in changes}
     conn.execute(
         f"UPDATE requests SET {', '.join(f'{c} = :{c}' for c in changes)}, updated_at = :updated_at WHERE id = :id",
@@ -222,8 +250,13 @@ def update(
     committed_date: str | None = None,
     follow_up_on: str | None = None,
     note: str | None = None,
+    rated_on: str | None = None,
 ) -> Request:
-    """Record what DoD and the supplier answered, and move the request along its life cycle."""
+    """Record what DoD and the supplier answered, and move the request along its life cycle.
+
+    `rated_on` is the day the rated order reached the supplier, which starts its
+    accept-or-reject clock; by default, the day the desk records the rating.
+    """
     changes: dict[str, Any] = {}
     if dod_ref is not None:
         changes["dod_ref"] = text(dod_ref)
@@ -239,7 +272,7 @@ def update(
         status = status.strip().lower()
         if status in SETTLED_BY_CLOSE:
             raise SosaError(f"a request is {status} with `sosa request close`", hint=f"sosa request close {ref} --outcome …")
-    if not changes and status is None:
+    if not changes and status is None and rated_on is None:
         raise SosaError("nothing to change", hint="give --status, --dod-ref, --rating, --committed-date or --note")
     with transaction(conn):
         request = get_request(conn, ref)
@@ -249,13 +282,16 @@ def update(
             _move(request, status, changes)
         if changes.get("status") == "rated" and not (changes.get("rating") or request.rating):
             raise SosaError(f"{request.key} cannot be rated without the rating", hint="add --rating DO-A1 (or the rating DoD gave)")
-        if "rating" in changes and changes["rating"] != request.rating:
-            # The supplier's clock starts when the rated order reaches it; the desk
-            # learns of the rating the day it records it.
-            rated_on = today()
-            days = identifiers.ACCEPTANCE_WORKING_DAYS[identifiers.rating_symbol(changes["rating"])]
-            changes["rated_on"] = rated_on.isoformat()
-            changes["supplier_deadline"] = add_us_working_days(rated_on, days).isoformat()
+        rating = changes.get("rating") or request.rating
+        if rated_on is not None and not rating:
+            raise SosaError("--rated-on needs the rating", hint="add --rating DO-A1 (or the rating DoD gave)")
+        if ("rating" in changes and changes["rating"] != request.rating) or rated_on is not None:
+            # 15 CFR 700.13(d): the supplier's clock starts when the rated order reaches
+            # it; unless told that day, the desk takes the day it records the rating.
+            start = parse_date(rated_on) if rated_on is not None else today()
+            days = identifiers.ACCEPTANCE_WORKING_DAYS[identifiers.rating_symbol(rating)]
+            changes["rated_on"] = start.isoformat()
+            changes["supplier_deadline"] = add_us_working_days(start, days).isoformat()
         if "committed_date" in changes:
             for delay in request.delays:
                 if delay.promised_date != changes["committed_date"]:
@@ -279,6 +315,20 @@ def close(conn: sqlite3.Connection, ref: str, outcome: str, *, note: str | None 
         if note is not None:
             changes["note"] = text(note, multiline=True)
         _move(request, target, changes)
+        if target == "closed":
+            allowed = CLOSE_OUTCOMES[request.status]
+            if outcome not in allowed:
+                raise SosaError(
+                    f"{request.key} is {request.status}: it can close {' or '.join(allowed)}, not {outcome}",
+                    hint=f"sosa request close {request.key} --outcome {allowed[0]}",
+                )
+            late = [d for d in request.delays if d.promised_date > d.need_date]
+            if outcome == "resolved" and late:
+                first = late[0]
+                raise SosaError(
+                    f"{first.key} is still promised for {first.promised_date}, after its need date {first.need_date}: {request.key} did not resolve it",
+                    hint=f"close with --outcome partial, or record the supplier's date first: sosa request update {request.key} --committed-date …",
+                )
         for delay in request.delays:
             if outcome == "withdrawn":
                 settled = "open"

@@ -82,7 +82,7 @@ def open_db(
         raise SosaError(f"{db_path} is a folder, not a database file", hint="give a file path with --db")
     if not db_path.exists():
         if not create:
-            raise SosaError(f"no database at {db_path}", hint="run `sosa init` first or pass --db")
+            raise SosaError(f"no database at {db_path}", hint="check --db or SOSA_DB; `sosa init` creates a new one")
         try:
             _create_private(db_path)
         except FileExistsError:

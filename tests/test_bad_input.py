@@ -18,7 +18,8 @@ import pytest
 from tests.conftest import OFFICE, SAMPLE_COMPANIES, Sosa
 
 DELAY = ["delay", "add", "--company", "C-0001", "--supplier", "Acme Hydraulics Inc.", "--part-number", "HV-1",
-         "--quantity", "4", "--need-date", "2027-01-15", "--promised-date", "2027-04-30"]
+         "--quantity", "4", "--need-date", "2027-01-15", "--promised-date", "2027-04-30",
+         "--impact", "two aircraft held", "--efforts", "weekly calls"]
 ASK = ["ask", "record", "--dod-ref", "IBP-1", "--received-on", "2026-11-25", "--part-number", "MC-4410",
        "--nsn", "5962-01-456-7890", "--quantity", "12", "--current-date", "2027-06-30",
        "--requested-date", "2027-03-31", "--reply-by", "2026-12-25"]

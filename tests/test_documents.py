@@ -41,6 +41,7 @@ DELAY = [
     "delay", "add", "--company", "C-0001", "--supplier", "Acme Hydraulics Inc.", "--supplier-cage", "1ABC2",
     "--po", "PO-2026-0042", "--part-number", "HV-2210-7", "--nsn", "1650-01-234-5678", "--quantity", "4",
     "--need-date", "2027-01-15", "--promised-date", "2027-04-30", "--impact", "two aircraft held",
+    "--efforts", "weekly calls with the supplier",
 ]
 ASK = [
     "ask", "record", "--dod-ref", "IBP-2026-0311", "--received-on", "2026-11-25", "--program", "AN/TPY-2 radar sustainment",
@@ -66,6 +67,7 @@ def _outcome(sosa, fmt, monkeypatch):
     _request(sosa, "md", monkeypatch)
     sosa("request", "update", "R-0001", "--status", "acknowledged", "--dod-ref", "IBP-2026-117")
     sosa("request", "update", "R-0001", "--status", "rated", "--rating", "DO-A1")
+    sosa("request", "update", "R-0001", "--status", "supplier-accepted", "--committed-date", "2027-01-12")
     sosa("request", "close", "R-0001", "--outcome", "resolved")
     sosa("letter", "render", "outcome", "R-0001", "--format", fmt)
 

@@ -126,3 +126,29 @@ def test_company_life_cycle_table(state, target):
     else:
         with pytest.raises(Exception, match="cannot become"):
             lifecycle.COMPANY.check("C-0001", state, target)
+
+
+def test_a_contact_correction_keeps_the_contacts_other_fields(sosa, enrolled):
+    sosa("company", "update", "C-0001", "--contact-phone", "03-1111-2222")
+    data = json.loads(sosa("company", "show", "C-0001", "--json").stdout)
+    main = data["contacts"][0]
+    assert main["phone"] == "03-1111-2222"
+    assert (main["name"], main["title"], main["email"], main["role"]) == ("佐藤 花子", "防衛事業部 営業課長", "h.sato@shinonome-seiki.example.jp", "primary")
+    assert [c["name"] for c in data["contacts"]] == ["佐藤 花子", "Kenji Ito"]
+    assert data["history"][-1]["after"]["contacts"][0]["phone"] == "03-1111-2222"
+    bad = sosa("company", "update", "C-0001", "--contact-email", "nope", ok=False)
+    assert "contacts.1.email" in bad.stderr
+
+
+def test_list_json_carries_every_field_it_names(sosa, enrolled):
+    listed = json.loads(sosa("company", "list", "--json").stdout)[0]
+    shown = json.loads(sosa("company", "show", "C-0001", "--json").stdout)
+    assert {k: v for k, v in listed.items()} == {k: shown[k] for k in listed}
+
+
+def test_read_commands_do_not_create_a_database(sosa, tmp_path):
+    typo = tmp_path / "typo.db"
+    for args in (["company", "list"], ["status"], ["delay", "list"], ["log"]):
+        result = sosa(*args, "--db", str(typo), ok=False)
+        assert result.exit_code == 1 and f"no database at {typo}" in result.stderr
+    assert not typo.exists()

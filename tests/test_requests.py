@@ -201,3 +201,89 @@ def test_request_life_cycle_table(state, target):
     else:
         with pytest.raises(Exception, match="cannot become"):
             lifecycle.REQUEST.check("R-0001", state, target)
+
+
+def _sent_and(sosa, *statuses):
+    sosa("request", "open", "D-0001")
+    sosa("request", "send", "R-0001")
+    for status in statuses:
+        extra = ["--rating", "DO-A1"] if status == "rated" else []
+        sosa("request", "update", "R-0001", "--status", status, *extra)
+
+
+@pytest.mark.parametrize(
+    "statuses, outcome, message",
+    [
+        (["declined"], "resolved", "R-0001 is declined: it can close unresolved, not resolved"),
+        (["declined"], "partial", "it can close unresolved, not partial"),
+        (["acknowledged", "rated"], "resolved", "R-0001 is rated: it can close partial or unresolved, not resolved"),
+        (["acknowledged", "rated", "supplier-accepted"], "resolved", "D-0001 is still promised for 2027-04-30, after its need date 2027-01-15"),
+    ],
+)
+def test_an_outcome_the_facts_do_not_support_is_refused(sosa, two_delays, statuses, outcome, message):
+    _sent_and(sosa, *statuses)
+    before = dump(two_delays)
+    result = sosa("request", "close", "R-0001", "--outcome", outcome, ok=False)
+    assert result.exit_code == 1 and message in result.stderr
+    assert dump(two_delays) == before
+
+
+def test_a_declined_request_closes_unresolved_and_says_so(sosa, two_delays):
+    _sent_and(sosa, "declined")
+    sosa("request", "close", "R-0001", "--outcome", "unresolved")
+    notice = sosa("letter", "render", "outcome", "R-0001", "--out", "-").stdout
+    assert "納期の改善には至りませんでした" in notice and "間に合う見込み" not in notice
+
+
+def test_the_request_letter_is_issued_by_send_alone(sosa, two_delays):
+    sosa("request", "open", "D-0001")
+    refused = sosa("letter", "render", "request", "R-0001", ok=False)
+    assert "R-0001 is a draft: its letter is issued when it is sent" in refused.stderr
+    preview = sosa("letter", "render", "request", "R-0001", "--draft", "--out", "-")
+    assert "Reference: 装備政策第　　号" in preview.stdout
+    assert json.loads(sosa("letter", "list", "--json").stdout) == []
+    sosa("request", "send", "R-0001")
+    assert [entry["kind"] for entry in json.loads(sosa("letter", "list", "--json").stdout)] == ["request"]
+
+
+def test_no_outcome_notice_for_a_request_never_sent(sosa, two_delays):
+    sosa("request", "open", "D-0001")
+    sosa("request", "close", "R-0001", "--outcome", "withdrawn")
+    result = sosa("letter", "render", "outcome", "R-0001", ok=False)
+    assert "was withdrawn before it was sent" in result.stderr
+
+
+def test_a_withdrawn_companys_delay_is_not_sent_to_dod(sosa, two_delays):
+    sosa("request", "open", "D-0001")
+    sosa("company", "withdraw", "C-0001", "--reason", "left the arrangement")
+    before = dump(two_delays)
+    result = sosa("request", "send", "R-0001", ok=False)
+    assert "C-0001 東雲精機株式会社 is withdrawn: a request is sent only for an enrolled company" in result.stderr
+    assert dump(two_delays) == before
+    opened = sosa("request", "open", "D-0002", ok=False)
+    assert "a request is opened only for an enrolled company" in opened.stderr
+
+
+def test_a_request_must_show_impact_and_efforts(sosa, configured):
+    sosa("delay", "add", *[a for a in DELAY if a not in ("--efforts", "Weekly calls with the supplier since October")])
+    result = sosa("request", "open", "D-0001", ok=False)
+    assert "D-0001 records no efforts" in result.stderr and 'sosa delay update D-0001 --efforts "…"' in result.stderr
+
+
+def test_the_same_delay_named_twice_is_one(sosa, two_delays):
+    sosa("request", "open", "D-0001", "d-1")
+    assert [d["key"] for d in show(sosa)["delays"]] == ["D-0001"]
+
+
+def test_the_same_status_again_is_nothing_to_change(sosa, two_delays):
+    _sent_and(sosa)
+    result = sosa("request", "update", "R-0001", "--status", "sent", ok=False)
+    assert result.exit_code == 1 and "nothing to change: R-0001 is already sent" in result.stderr
+
+
+def test_rated_on_starts_the_suppliers_clock(sosa, two_delays):
+    _sent_and(sosa, "acknowledged")
+    # DO: 15 US working days from Friday 20 November 2026 (Thanksgiving on the 26th) → 14 December.
+    sosa("request", "update", "R-0001", "--status", "rated", "--rating", "DO-A1", "--rated-on", "令和8年11月20日")
+    data = show(sosa)
+    assert data["rated_on"] == "2026-11-20" and data["supplier_deadline"] == "2026-12-14"

@@ -111,7 +111,7 @@ def enroll(
             raise Invalid(problems)
         records, source = [record], None
 
-    conn = open_desk(db)
+    conn = open_desk(db, create=True)
     if dry_run:
         from ..enrollment import check_new, initial_status
 
@@ -259,24 +259,17 @@ def update(
 ) -> None:
     """Correct a company's record; every value is checked as at enrollment.
 
-    Contact options replace the main contact. Setting --coc-accepted-on on an applied
-    company enrolls it.
+    Contact options correct the main contact's fields they name. Setting
+    --coc-accepted-on on an applied company enrolls it.
 
     Example: sosa company update C-0001 --ncage 7A123 --no-share-primes
     """
+    from ..enrollment import COMPANY_FIELDS
     from ..register import change
 
-    from ..enrollment import COMPANY_FIELDS
-
     raw = given(locals(), COMPANY_FIELDS)
-    conn = open_desk(db)
-    contact = _contact(contact_name, contact_title, contact_email, contact_phone)
-    if contact:
-        from ..register import get_company
-
-        others = [c.__dict__ for c in get_company(conn, company).contacts[1:]]
-        raw["contacts"] = [contact, *others]
-    updated = change(conn, company, raw)
+    contact = given({"name": contact_name, "title": contact_title, "email": contact_email, "phone": contact_phone}, ("name", "title", "email", "phone"))
+    updated = change(open_desk(db), company, raw, main_contact=contact)
     message(f"Updated {updated.key} {updated.name_ja} (status {updated.status}).")
 
 

@@ -108,7 +108,7 @@ def init(db: DbOption = None) -> None:
     """
     from ..migrations import LATEST
 
-    conn = open_desk(db)
+    conn = open_desk(db, create=True)
     message(f"Database ready at {conn.path} (schema {LATEST}).")
 
 

@@ -23,8 +23,12 @@ def command_path() -> str:
     return ctx.command_path if ctx else "sosa"
 
 
-def open_desk(db: Path | None, *, create: bool = True):
-    """Open the database named by --db / SOSA_DB / the top-level --db / the default."""
+def open_desk(db: Path | None, *, create: bool = False):
+    """Open the database named by --db / SOSA_DB / the top-level --db / the default.
+
+    Only `init` and `enroll` create a missing database: anything else at a mistyped
+    path would otherwise show an empty register and leave a stray file behind.
+    """
     from ..store import open_db
 
     ctx = get_current_context(silent=True)

@@ -96,6 +96,7 @@ def update(
     status: Annotated[Optional[str], typer.Option(help="acknowledged, rated, supplier-accepted, declined, … (see the life cycle).")] = None,
     dod_ref: Annotated[Optional[str], typer.Option("--dod-ref", help="DoD's reference for the request.")] = None,
     rating: Annotated[Optional[str], typer.Option(help="DPAS rating granted, e.g. DO-A1 or DX-A7.")] = None,
+    rated_on: Annotated[Optional[str], typer.Option("--rated-on", help="Day the rated order reached the supplier (default: today); starts its deadline.")] = None,
     committed_date: Annotated[Optional[str], typer.Option("--committed-date", help="Supplier's new committed delivery date.")] = None,
     follow_up: Annotated[Optional[str], typer.Option("--follow-up", help="Next follow-up date.")] = None,
     note: Annotated[Optional[str], typer.Option(help="A note for the record.")] = None,
@@ -112,9 +113,9 @@ def update(
 
     found = update_request(
         open_desk(db), request, status=status, dod_ref=dod_ref, rating=rating,
-        committed_date=committed_date, follow_up_on=follow_up, note=note,
+        committed_date=committed_date, follow_up_on=follow_up, note=note, rated_on=rated_on,
     )
-    extra = f"; supplier must accept or reject by {found.supplier_deadline}" if found.supplier_deadline and rating else ""
+    extra = f"; supplier must accept or reject by {found.supplier_deadline}" if found.supplier_deadline and (rating or rated_on) else ""
     message(f"Updated {found.key}: {found.status}{extra}.")
 
 
