@@ -6,6 +6,12 @@ help should still answer (DOMAIN.md §7; the flyer's Q3: 「あくまでも、�
 every company it asked. The reply to DoD restates that cooperation is voluntary and
 marks the companies' data as business confidential (BIS-999 practice).
 
+The reply goes to the US government, so it names a company only where `sosa company
+export --to usg` would send it (exporting.py): enrolled, with consent to share with
+the US government. Any other company's answer is still reported, without its name or
+NCAGE, so DoD learns the outcome without the company's identity; asks.reply records an
+`export` for each company named.
+
 The builders only read: the commands in asks.py record the relay, the reminder or the
 reply first, then issue the letter in the same transaction, so a letter rendered through
 `sosa letter render` for a record that has not reached that point is refused.
@@ -35,6 +41,15 @@ REPLY_SUBJECT = "Reply to the Department of Defense Request for Priority Deliver
 
 DECISION_JA = {"accept": "協力可能", "partial": "一部協力可能", "decline": "協力困難", "no-response": "回答なし"}
 DECISION_EN = {"accept": "accepted", "partial": "partially accepted", "decline": "declined", "no-response": "no response"}
+# A company that withdrew before answering was not chased (asks.py): it owes no answer
+# any more, so the reply says it left rather than that it stayed silent.
+WITHDRAWN_EN = "withdrew from the Arrangement before answering"
+# Why a company's name is kept out of the reply; the first that applies is printed.
+WITHHELD_EN = {
+    "withdrawn": "A former participating company (name withheld: withdrawn from the Arrangement)",
+    "no-consent": "A participating company (name withheld: no consent to share with the U.S. Government)",
+    "suspended": "A participating company (name withheld: participation suspended)",
+}
 
 
 def _ask_target(conn: sqlite3.Connection, record: str, company: str | None) -> Target:
@@ -143,6 +158,21 @@ def _reminder(conn: sqlite3.Connection, target: Target) -> LetterFacts:
     return LetterFacts(addressee=addressee, to=to, fields=fields)
 
 
+def _withheld(company) -> str | None:
+    """Why the reply may not name a company (a WITHHELD_EN key), or None: it may.
+
+    The rule of `sosa company export --to usg`: enrolled and consenting. Withdrawal ends
+    the participation the consent was given under.
+    """
+    if company["status"] == "withdrawn":
+        return "withdrawn"
+    if not company["share_usg"]:
+        return "no-consent"
+    if company["status"] != "enrolled":
+        return "suspended"
+    return None
+
+
 @letter_kind("reply", language="en", record="A", subject=REPLY_SUBJECT, settings=EN_SETTINGS)
 def _reply(conn: sqlite3.Connection, target: Target) -> LetterFacts:
     """Reply to DoD with every company's answer to a relayed ask."""
@@ -156,31 +186,41 @@ def _reply(conn: sqlite3.Connection, target: Target) -> LetterFacts:
             f"{ask.key} is {ask.status}: the reply records every company's answer",
             hint=f"`sosa ask reply {ask.key}` issues it",
         )
-    names = {
-        r["key"]: (r["name_en"], r["ncage"])
+    companies = {
+        r["key"]: r
         for r in conn.execute(
-            "SELECT c.key, c.name_en, c.ncage FROM relays r JOIN companies c ON c.id = r.company_id WHERE r.ask_id = ?",
+            "SELECT c.key, c.name_en, c.ncage, c.status, c.share_usg FROM relays r JOIN companies c ON c.id = r.company_id WHERE r.ask_id = ?",
             (ask.id,),
         )
     }
     answers = []
     for relay in ask.relays:
+        company = companies[relay.company_key]
         decision = relay.decision or "no-response"
-        name_en, ncage = names[relay.company_key]
+        if decision == "no-response" and company["status"] == "withdrawn":
+            decision, decision_en = "withdrawn", WITHDRAWN_EN
+        else:
+            decision_en = DECISION_EN[decision]
+        withheld = _withheld(company)
+        # The snapshot is what went to DoD: a withheld company's name is not in it at
+        # all, and `name_en` carries the placeholder, so an officer's own template
+        # printing `a.name_en` cannot disclose it either.
         answers.append(
             {
-                "company_key": relay.company_key,
-                "name_en": name_en,
-                "name_ja": relay.company_name,
-                "ncage": ncage,
+                "company_key": relay.company_key,  # the desk's own key: the templates do not print it
+                "named": withheld is None,
+                "withheld": withheld,
+                "name_en": company["name_en"] if withheld is None else WITHHELD_EN[withheld],
+                "name_ja": relay.company_name if withheld is None else None,
+                "ncage": company["ncage"] if withheld is None else None,
                 "decision": decision,
-                "decision_en": DECISION_EN[decision],
+                "decision_en": decision_en,
                 "committed_date": relay.committed_date,
                 "quantity": relay.quantity,
                 "note": relay.note,
             }
         )
-    counts = {d.replace("-", "_"): sum(1 for a in answers if a["decision"] == d) for d in DECISION_EN}
+    counts = {d.replace("-", "_"): sum(1 for a in answers if a["decision"] == d) for d in (*DECISION_EN, "withdrawn")}
     relayed_on = min((r.sent_on for r in ask.relays), default=None)
     addressee = (config.load().get("dod_addressee") or "U.S. Department of Defense").splitlines()[0]
     return LetterFacts(

@@ -13,6 +13,11 @@ relayed, it has no answer and its answer-by date has passed, so it becomes overd
 with the calendar, never by a command; `reminded` (with the count and date of the
 reminders) is stored. A reminder gives the company a new answer-by date, and a reminded
 relay that passes that one is overdue again and may be reminded again.
+
+Only enrolled companies are chased: a company that withdrew (voluntarily, at any time,
+DOMAIN.md §6) or is suspended is no longer a participant the desk may press, so its
+unanswered relay is never overdue, never reminded, and the reply to DoD reports it
+without chasing it (ask_letters._reply).
 """
 
 from __future__ import annotations
@@ -102,6 +107,12 @@ class Relay:
     answered_on: str | None = None
     created_at: str | None = None
     updated_at: str | None = None
+    company_status: str = "enrolled"  # the company's register status today
+
+    @property
+    def chased(self) -> bool:
+        """Whether the desk may press the company for an answer: only while it is enrolled."""
+        return self.company_status == "enrolled"
 
     @property
     def overdue(self) -> bool:
@@ -166,26 +177,33 @@ class Ask:
         return data
 
 
-def relay_state(stored: str, answer_by: str, ask_status: str, on: date | None = None) -> str:
+def relay_state(stored: str, answer_by: str, ask_status: str, on: date | None = None, *, company_status: str = "enrolled") -> str:
     """The relay's state on a day: the stored one, or `overdue` once its answer-by date has passed.
 
-    Only a relay of an ask still being relayed is chased: after the reply to DoD or a
-    cancellation, nothing is overdue any more.
+    Only a relay of an ask still being relayed, to a company still enrolled, is chased:
+    after the reply to DoD or a cancellation nothing is overdue any more, and a company
+    that withdrew or is suspended is not pressed for an answer.
     """
-    if stored in ("sent", "reminded") and ask_status == "relayed" and answer_by < (on or today()).isoformat():
+    if (
+        stored in ("sent", "reminded")
+        and ask_status == "relayed"
+        and company_status == "enrolled"
+        and answer_by < (on or today()).isoformat()
+    ):
         return "overdue"
     return stored
 
 
 _RELAY_SELECT = """
-    SELECT r.*, a.key AS ask_key, a.status AS ask_status, c.key AS company_key, c.name_ja AS company_name
+    SELECT r.*, a.key AS ask_key, a.status AS ask_status, c.key AS company_key, c.name_ja AS company_name,
+           c.status AS company_status
     FROM relays r JOIN asks a ON a.id = r.ask_id JOIN companies c ON c.id = r.company_id
 """
 
 
 def _relay(row: sqlite3.Row, on: date | None = None) -> Relay:
     data = {k: v for k, v in dict(row).items() if k not in ("ask_id", "company_id", "ask_status")}
-    data["status"] = relay_state(row["status"], row["answer_by"], row["ask_status"], on)
+    data["status"] = relay_state(row["status"], row["answer_by"], row["ask_status"], on, company_status=row["company_status"])
     return Relay(**data)
 
 
@@ -354,6 +372,9 @@ def record_asks(conn: sqlite3.Connection, documents: Sequence[Any], *, source: s
 
 
 def _save(conn: sqlite3.Connection, ask: Ask, changes: dict[str, Any], *, action: str) -> None:
+    """Write an ask's changes and one audit entry; no changes write nothing (there is no `SET` to build)."""
+    if not changes:
+        return
     if "status" in changes:
         lifecycle.ASK.check(ask.key, ask.status, changes["status"])
     before = {k: getattr(ask, k) for k in changes}
@@ -414,12 +435,20 @@ def matching_companies(conn: sqlite3.Connection, ref: str) -> list[dict[str, Any
 
 def answer_by_date(on: date, *, due: str | date | None = None, within: int | None = None, profile=None) -> date:
     """The date a company must answer by: `due`, else `within` (or the setting) 開庁日 after `on`."""
-    from .calendar import add_jp_working_days, parse_date
+    from .calendar import add_jp_working_days, is_jp_working_day, parse_date
 
     if due is not None and within is not None:
         raise SosaError("give --due or --within, not both")
     if due is not None:
         answer_by = parse_date(due)
+        # The company answers to the desk: a day the office is closed (weekend, holiday,
+        # 29 Dec – 3 Jan) is a deadline nobody is there to receive.
+        if not is_jp_working_day(answer_by):
+            following = add_jp_working_days(answer_by, 1)
+            raise SosaError(
+                f"--due {answer_by.isoformat()} is not a 開庁日: the office is closed that day",
+                hint=f"give --due {following.isoformat()}, the next 開庁日, or an earlier one",
+            )
     else:
         days = within if within is not None else _whole_days(profile, "relay_answer_days", DEFAULT_RELAY_ANSWER_DAYS)
         if days < 1:
@@ -437,6 +466,9 @@ class Issued:
     ask: Ask
     relays: list[Relay]
     letters: list[Any]  # letters.LetterResult, in the order of `relays` (one for a reply)
+    # Relays the command left alone, one line each saying why (a reminder skips the
+    # companies no longer enrolled: "C-0005 is withdrawn: not reminded").
+    skipped: list[str] = field(default_factory=list)
 
 
 def _issue_all(
@@ -641,7 +673,12 @@ def respond(
 
 
 def _save_relay(conn: sqlite3.Connection, relay_: Relay, changes: dict[str, Any], *, action: str) -> None:
-    """Write a relay's changes and one audit entry on its ask, the action naming the company."""
+    """Write a relay's changes and one audit entry on its ask, the action naming the company.
+
+    No changes write nothing: there is no `SET` to build and nothing to audit.
+    """
+    if not changes:
+        return
     before = {k: getattr(relay_, k) for k in changes}
     conn.execute(
         f"UPDATE relays SET {', '.join(f'{c} = :{c}' for c in changes)}, updated_at = :updated_at WHERE id = :id",
@@ -673,7 +710,9 @@ def remind(
 ) -> Issued:
     """Send a reminder (再依頼) to every company whose answer is overdue, with a new answer-by date.
 
-    Returns an empty `Issued` when no relay is overdue; nothing is written then.
+    A company no longer enrolled is not reminded, however late: `Issued.skipped` names
+    each one past its answer-by date and why. Returns an `Issued` with no relays when no
+    relay is overdue; nothing is written then.
     """
     from . import config
     from .calendar import add_jp_working_days, parse_date
@@ -689,8 +728,13 @@ def remind(
         if ask.status != "relayed":
             raise SosaError(f"{ask.key} is {ask.status}: reminders are sent while an ask is being relayed")
         overdue = [r for r in ask.relays if relay_state_on(r, ask, reminded_on) == "overdue"]
+        skipped = [
+            f"{r.company_key} is {r.company_status}: not reminded"
+            for r in ask.relays
+            if not r.chased and r.status in WAITING and r.answer_by < reminded_on.isoformat()
+        ]
         if not overdue:
-            return Issued(ask, [], [])
+            return Issued(ask, [], [], skipped)
         folder = _out_folder(out, len(overdue))
         # Not past DoD's reply-by date while that is still ahead: the desk must be
         # able to report the answer.
@@ -702,7 +746,7 @@ def remind(
         results = _issue_all(conn, "reminder", ask, [r.company_key for r in overdue], fmt=fmt, out=folder, on=reminded_on, profile=profile, progress=progress)
         ask = get_ask(conn, ask.key)
         keys = {r.company_key for r in overdue}
-    return Issued(ask, [r for r in ask.relays if r.company_key in keys], results)
+    return Issued(ask, [r for r in ask.relays if r.company_key in keys], results, skipped)
 
 
 def relay_state_on(relay_: Relay, ask: Ask, on: date) -> str:
@@ -710,7 +754,7 @@ def relay_state_on(relay_: Relay, ask: Ask, on: date) -> str:
     if relay_.status not in ("sent", "reminded", "overdue"):
         return relay_.status
     stored = "reminded" if relay_.reminders else "sent"
-    return relay_state(stored, relay_.answer_by, ask.status, on)
+    return relay_state(stored, relay_.answer_by, ask.status, on, company_status=relay_.company_status)
 
 
 # --- the reply to DoD -------------------------------------------------------------------
@@ -720,7 +764,7 @@ def reply(
     conn: sqlite3.Connection,
     ref: str,
     *,
-    unanswered_ok: bool = False,
+    silent_ok: frozenset[str] | None = None,
     on: str | date | None = None,
     fmt: str = "md",
     out: str | Path | None = None,
@@ -729,8 +773,16 @@ def reply(
     """Issue the consolidated English reply to DoD and mark the ask replied.
 
     Companies that have not answered are reported as no response (and recorded so);
-    that needs `unanswered_ok`, which the CLI sets from the officer's confirmation.
-    Returns the relays recorded as no response now, and the letter.
+    that needs `silent_ok`, the keys of exactly those companies as the officer
+    confirmed them. The set is compared inside the transaction that records them, so
+    a relay added or answered by another officer after the confirmation refuses the
+    reply instead of being reported unconfirmed: no window is left between the check
+    and the write.
+
+    The letter names only the companies that may be disclosed to the US government
+    (ask_letters._reply); each one named is an export of company data, recorded like
+    `sosa company export` does. Returns the relays recorded as no response now, and
+    the letter.
     """
     from . import config
     from .calendar import parse_date
@@ -741,20 +793,46 @@ def reply(
         ask = get_ask(conn, ref)
         lifecycle.ASK.check(ask.key, ask.status, "replied")
         waiting = ask.waiting
-        if waiting and not unanswered_ok:
-            names = ", ".join(r.company_key for r in waiting)
+        silent = {r.company_key for r in waiting}
+        if silent_ok is None:
+            if waiting:
+                names = ", ".join(r.company_key for r in waiting)
+                raise SosaError(
+                    f"{len(waiting)} of {len(ask.relays)} companies have not answered {ask.key} ({names})",
+                    hint="confirm, or add --yes, to reply with them as no response",
+                )
+        elif silent != set(silent_ok):
+            changes = [f"{k} now unanswered too" for k in sorted(silent - silent_ok)]
+            changes += [f"{k} answered since" for k in sorted(silent_ok - silent)]
             raise SosaError(
-                f"{len(waiting)} of {len(ask.relays)} companies have not answered {ask.key} ({names})",
-                hint="confirm, or add --yes, to reply with them as no response",
+                f"the unanswered companies changed since you confirmed: {'; '.join(changes)}; run the command again",
+                hint=f"`sosa ask show {ask.key}` lists the relays and their answers",
             )
         for r in waiting:
             lifecycle.RELAY.check(r.label, r.status, "no-response")
             _save_relay(conn, r, {"status": "no-response", "decision": "no-response", "answered_on": replied_on.isoformat()}, action="no response")
         _save(conn, ask, {"status": "replied", "replied_on": replied_on.isoformat()}, action="reply")
         results = _issue_all(conn, "reply", ask, [None], fmt=fmt, out=out, on=replied_on, profile=profile, progress=None)
+        _record_disclosures(conn, results[0])
         ask = get_ask(conn, ask.key)
         keys = {r.company_key for r in waiting}
     return Issued(ask, [r for r in ask.relays if r.company_key in keys], results)
+
+
+def _record_disclosures(conn: sqlite3.Connection, result) -> None:
+    """An `export` audit entry on every company the reply names, as exporting.export writes.
+
+    Read from the letter's snapshot, so the trail records what the letter says, not a
+    second guess at who was named.
+    """
+    from .exporting import RECIPIENTS
+
+    label = RECIPIENTS["usg"][1]
+    letter = result.letter
+    for answer in letter.context["answers"]:
+        if answer["named"]:
+            # result.format is the format as letters.issue normalised it ("HTML" → "html").
+            audit.record(conn, "export", answer["company_key"], after={"to": "usg", "recipient": label, "format": result.format, "destination": letter.key})
 
 
 # --- the schema ------------------------------------------------------------------------

@@ -225,7 +225,7 @@ def collect_answers(run: DemoRun, companies: list[str]) -> None:
         f"(a normal answer: cooperation is voluntary); reminded {companies[3]}, whose answer was overdue "
         f"({reminded.letters[0].letter.doc_number})."
     )
-    replied = asks.reply(conn, ask_key, unanswered_ok=True)
+    replied = asks.reply(conn, ask_key, silent_ok=frozenset(r.company_key for r in asks.get_ask(conn, ask_key).waiting))
     run.steps.append(
         f"Replied to DoD with the consolidated answers ({replied.letters[0].letter.doc_number}); "
         f"{companies[3]}, still silent, is reported as no response."

@@ -318,7 +318,7 @@ REPLY = en_letter(
     Line("Item {{ loop.index }}: part number {{ item.part_number or 'not given' }}, NSN {{ item.nsn or 'none' }}{% if item.description %} ({{ item.description }}){% endif %}; quantity {{ item.quantity }}; current delivery date {{ item.current_date | english_date }}; requested delivery date {{ item.requested_date | english_date }}.", left=8),
     Tag("{%p endfor %}"),
     BLANK,
-    Numbered("3.", "The companies answered as follows ({{ counts.accept }} accepted, {{ counts.partial }} partially accepted, {{ counts.decline }} declined, {{ counts.no_response }} no response):"),
+    Numbered("3.", "The companies answered as follows ({{ counts.accept }} accepted, {{ counts.partial }} partially accepted, {{ counts.decline }} declined, {{ counts.no_response }} no response{% if counts.withdrawn is defined and counts.withdrawn %}, {{ counts.withdrawn }} withdrew from the Arrangement before answering{% endif %}):"),
     Grid(
         ["Company", "Answer", "Committed date", "Quantity", "Conditions and notes"],
         [

@@ -4,7 +4,8 @@ Gathered with one query per kind of work, whatever the number of records, and wi
 Jinja, YAML or sqlite-utils, so the command an officer runs every morning starts fast.
 
 - overdue relays: a company's answer to a relayed US ask is past its answer-by date
-  (asks.relay_state; remind with `sosa ask remind`);
+  (asks.relay_state; remind with `sosa ask remind`), for enrolled companies only: one
+  that withdrew or is suspended is not chased;
 - asks whose DoD reply-by date is past, or within `ask_reply_warning_days` 開庁日
   (default 5), and not yet replied;
 - JP→US requests past their follow-up date (sent or acknowledged, as
@@ -77,12 +78,13 @@ def attention(conn: sqlite3.Connection, *, on: date | None = None, reply_days: i
         reply_days = _reply_warning_days(profile)
     found: list[Attention] = []
 
-    # Overdue relays: stored sent/reminded, ask still relayed, answer-by date passed.
+    # Overdue relays: stored sent/reminded, ask still relayed, company still enrolled,
+    # answer-by date passed (the same rule as asks.relay_state).
     for row in conn.execute(
         """
         SELECT a.key AS ask, a.dod_ref, c.key AS company, c.name_ja, r.answer_by, r.reminders, r.last_reminded_on
         FROM relays r JOIN asks a ON a.id = r.ask_id JOIN companies c ON c.id = r.company_id
-        WHERE a.status = 'relayed' AND r.status IN ('sent', 'reminded') AND r.answer_by < ?
+        WHERE a.status = 'relayed' AND c.status = 'enrolled' AND r.status IN ('sent', 'reminded') AND r.answer_by < ?
         """,
         (iso,),
     ):

@@ -356,3 +356,55 @@ def test_overdue_is_computed_not_stored(configured, sosa, monkeypatch):
     assert asks.relay_state("reminded", "2026-12-10", "relayed", date(2026, 12, 11)) == "overdue"
     assert asks.relay_state("sent", "2026-12-10", "cancelled", date(2026, 12, 11)) == "sent"
     assert asks.relay_state("answered", "2026-12-10", "relayed", date(2026, 12, 11)) == "answered"
+
+
+# --- the reply's confirmation is checked where the no-responses are written ------------------
+
+
+def test_reply_refuses_when_the_unanswered_companies_changed(sosa, relayed, db_path):
+    sosa("ask", "respond", "A-0001", "C-0002", "--decision", "decline")
+    sosa("ask", "respond", "A-0001", "C-0003", "--decision", "decline")
+    conn = open_db()
+    before = dump(db_path)
+    # The officer confirmed C-0005 only; C-0010 is silent too.
+    with pytest.raises(SosaError) as fewer:
+        asks.reply(conn, "A-0001", silent_ok=frozenset({"C-0005"}))
+    assert fewer.value.message == "the unanswered companies changed since you confirmed: C-0010 now unanswered too; run the command again"
+    # The officer confirmed C-0002, which has answered meanwhile.
+    with pytest.raises(SosaError) as answered:
+        asks.reply(conn, "A-0001", silent_ok=frozenset({"C-0002", "C-0005", "C-0010"}))
+    assert "C-0002 answered since" in answered.value.message
+    with pytest.raises(SosaError, match="2 of 4 companies have not answered"):
+        asks.reply(conn, "A-0001")
+    assert dump(db_path) == before
+    done = asks.reply(conn, "A-0001", silent_ok=frozenset({"C-0005", "C-0010"}))
+    assert sorted(r.company_key for r in done.relays) == ["C-0005", "C-0010"]
+
+
+def test_a_relay_added_after_the_confirmation_refuses_the_reply(sosa, recorded, monkeypatch):
+    sosa("relay", "A-0001", "--to", "C-0002", "--to", "C-0005")
+    sosa("ask", "respond", "A-0001", "C-0002", "--decision", "decline")
+    original = asks.reply
+
+    def another_officer_relays_first(conn, ref, **options):
+        # Between the CLI's reading of the silent companies and the reply's transaction.
+        asks.relay(conn, ref, ["C-0010"])
+        return original(conn, ref, **options)
+
+    monkeypatch.setattr(asks, "reply", another_officer_relays_first)
+    result = sosa("ask", "reply", "A-0001", "--yes", ok=False)
+    assert result.exit_code == 1
+    assert "the unanswered companies changed since you confirmed: C-0010 now unanswered too; run the command again" in result.stderr
+    data = show(sosa)
+    assert data["status"] == "relayed"
+    assert relays_by_company(data)["C-0010"]["status"] == "sent"  # not recorded as no response unseen
+
+
+def test_saving_no_changes_writes_nothing(sosa, relayed, db_path):
+    conn = open_db()
+    ask = asks.get_ask(conn, "A-0001")
+    before = dump(db_path)
+    asks._save(conn, ask, {}, action="nothing")
+    asks._save_relay(conn, ask.relays[0], {}, action="nothing")
+    conn.commit()
+    assert dump(db_path) == before

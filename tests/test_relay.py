@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -99,6 +100,9 @@ def test_answer_by_date_from_due_within_or_setting(sosa, recorded):
         (["--due", "2026-12-28"], "is after DoD's reply-by date 2026-12-25"),
         (["--due", "2026-12-10", "--within", "5"], "give --due or --within, not both"),
         (["--within", "0"], "at least 1 開庁日"),
+        # The office is closed: a Saturday, and the year-end holidays (29 Dec – 3 Jan).
+        (["--due", "2026-12-05"], "--due 2026-12-05 is not a 開庁日: the office is closed that day (give --due 2026-12-07, the next 開庁日"),
+        (["--due", "2026-12-29"], "--due 2026-12-29 is not a 開庁日: the office is closed that day (give --due 2027-01-04, the next 開庁日"),
     ],
 )
 def test_relay_refuses_answer_by_dates(sosa, recorded, db_path, args, message):
@@ -245,6 +249,26 @@ def test_remind_only_the_overdue(sosa, recorded, db_path, monkeypatch):
     assert (c3["reminders"], c3["last_reminded_on"], c3["answer_by"]) == (2, "2026-12-21", "2026-12-25")
 
 
+def test_remind_skips_companies_no_longer_enrolled(sosa, recorded, db_path, monkeypatch):
+    sosa("relay", "A-0001", "--to", "C-0002", "--to", "C-0003", "--to", "C-0005", "--within", "3")
+    sosa("company", "withdraw", "C-0005", "--reason", "left", "--yes")
+    sosa("company", "suspend", "C-0003", "--reason", "audit pending", "--yes")
+    monkeypatch.setenv("SOSA_TODAY", "2026-12-07")
+    result = sosa("ask", "remind", "A-0001")
+    assert [Path(p).name for p in result.stdout.split()] == ["L-0004-reminder-A-0001-C-0002.md"]
+    assert "C-0003 is suspended: not reminded." in result.stderr
+    assert "C-0005 is withdrawn: not reminded." in result.stderr
+    relays = relays_by_company(show(sosa))
+    assert [relays[k]["reminders"] for k in ("C-0002", "C-0003", "C-0005")] == [1, 0, 0]
+    # Only the skipped are late: nothing is written, and the command says why.
+    sosa("ask", "respond", "A-0001", "C-0002", "--decision", "decline")
+    monkeypatch.setenv("SOSA_TODAY", "2026-12-21")
+    before = dump(db_path)
+    again = sosa("ask", "remind", "A-0001")
+    assert "C-0005 is withdrawn: not reminded." in again.stderr and "no reminder sent" in again.stderr
+    assert again.stdout == "" and dump(db_path) == before
+
+
 def test_a_reminder_letter_needs_sosa_ask_remind(sosa, recorded, monkeypatch):
     sosa("relay", "A-0001", "--to", "C-0002")
     monkeypatch.setenv("SOSA_TODAY", "2026-12-11")
@@ -298,6 +322,50 @@ def test_letters_through_letter_render(sosa, recorded):
     assert "goes to one company" in no_company.stderr
     kinds = {row["kind"]: row["language"] for row in json.loads(sosa("letter", "templates", "--json").stdout)}
     assert kinds["relay"] == "ja" and kinds["reminder"] == "ja" and kinds["reply"] == "en"
+
+
+def exports(db: Path) -> list[tuple[str, dict]]:
+    rows = sqlite3.connect(db).execute("SELECT record, after FROM audit WHERE action = 'export' ORDER BY id")
+    return [(record, json.loads(after)) for record, after in rows]
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "docx"])
+def test_reply_names_only_companies_that_consented_and_records_the_export(sosa, recorded, db_path, tmp_path, fmt):
+    # C-0004 did not consent to sharing with the US government (share_usg: no).
+    sosa("relay", "A-0001", "--to", "C-0002", "--to", "C-0004")
+    sosa("ask", "respond", "A-0001", "C-0004", "--decision", "decline", "--note", "no spare capacity")
+    sosa("ask", "respond", "A-0001", "C-0002", "--decision", "accept", "--committed-date", "2027-03-31")
+    result = sosa("ask", "reply", "A-0001", "--yes", "--format", fmt, "--out", str(tmp_path / f"reply.{fmt}"))
+    path = Path(result.stdout.strip())
+    if fmt == "docx":
+        from docx import Document
+
+        document = Document(str(path))
+        text = "\n".join([p.text for p in document.paragraphs] + [c.text for t in document.tables for row in t.rows for c in row.cells])
+    else:
+        text = path.read_text(encoding="utf-8")
+    assert "Naniwa" not in text and "SZ104" not in text and "浪速" not in text
+    assert "A participating company (name withheld: no consent to share with the U.S. Government)" in text
+    assert "no spare capacity" in text  # its answer is still reported
+    assert "Hokuto Denshi Kogyo K.K. (NCAGE SZ102)" in text
+    letter = json.loads(sosa("letter", "list", "--json").stdout)[-1]
+    assert exports(db_path) == [("C-0002", {"to": "usg", "recipient": "US government", "format": fmt, "destination": letter["key"]})]
+    # Nor is the name in the letter's stored snapshot, which `letter render` reproduces.
+    snapshot = sqlite3.connect(db_path).execute("SELECT context FROM letters WHERE key = ?", (letter["key"],)).fetchone()[0]
+    assert "Naniwa" not in snapshot and "SZ104" not in snapshot
+
+
+def test_reply_reports_a_company_that_withdrew_before_answering(sosa, recorded, db_path):
+    sosa("relay", "A-0001", "--to", "C-0002", "--to", "C-0005")
+    sosa("ask", "respond", "A-0001", "C-0002", "--decision", "decline")
+    sosa("company", "withdraw", "C-0005", "--reason", "left", "--yes")
+    refused = sosa("ask", "reply", "A-0001", ok=False)
+    assert "C-0005 神戸船舶電機株式会社 (withdrawn)" in refused.stderr
+    result = sosa("ask", "reply", "A-0001", "--yes", "--out", "-")
+    assert "A former participating company (name withheld: withdrawn from the Arrangement): withdrew from the Arrangement before answering." in result.stdout
+    assert "(0 accepted, 0 partially accepted, 1 declined, 0 no response, 1 withdrew from the Arrangement before answering)" in result.stdout
+    assert "Kobe" not in result.stdout and "SZ105" not in result.stdout
+    assert [record for record, _ in exports(db_path)] == ["C-0002"]
 
 
 # --- the demo ------------------------------------------------------------------------------

@@ -98,3 +98,17 @@ def test_queries_do_not_grow_with_the_records(sosa, busy_desk, monkeypatch):
     status.attention(conn, reply_days=5)
     assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 3
 
+
+
+@pytest.mark.parametrize("command", ["withdraw", "suspend"])
+def test_a_company_no_longer_enrolled_is_not_chased(sosa, configured, monkeypatch, command):
+    sosa("ask", "record", *with_option("--reply-by", "2026-12-14"))
+    sosa("relay", "A-0001", "--to", "C-0002", "--to", "C-0005", "--within", "3")
+    sosa("company", command, "C-0005", "--reason", "left", "--yes")
+    monkeypatch.setenv("SOSA_TODAY", "2026-12-05")
+    overdue = [(i["record"], i["company"]) for i in attention(sosa) if i["kind"] == "relay-overdue"]
+    assert overdue == [("A-0001", "C-0002")]
+    # The ask's own view agrees: the relay is late, but not overdue.
+    data = json.loads(sosa("ask", "show", "A-0001", "--json").stdout)
+    assert {r["company_key"]: r["status"] for r in data["relays"]} == {"C-0002": "overdue", "C-0005": "sent"}
+    assert data["overdue"] == 1

@@ -190,6 +190,11 @@ def show(ask: AskKey, db: DbOption = None, as_json: JsonOption = False) -> None:
         ("Replied", found.replied_on),
         ("Closed", found.closed_on),
     ]
+    if not as_json:
+        # The table says why a late relay is not overdue: its company is no longer chased.
+        data["relays"] = [
+            {**r, "status": f"{r['status']} (company {r['company_status']})"} if r["company_status"] != "enrolled" else r for r in data["relays"]
+        ]
     print_card(
         f"{found.key} ask from DoD",
         fields,
@@ -238,6 +243,9 @@ def remind(
 ) -> None:
     """Send a reminder (再依頼) to every company whose answer is overdue.
 
+    A company no longer enrolled (withdrawn or suspended) is not reminded; the command
+    says which were skipped.
+
     Example: sosa ask remind A-0001 --format html
     """
     from ..asks import get_ask
@@ -247,6 +255,8 @@ def remind(
     conn = open_desk(db)
     with progress("Reminders", len(get_ask(conn, ask).overdue_relays)) as step:
         result = send_reminders(conn, ask, within=within, fmt=fmt, out=None if out is None else str(out), progress=step)
+    for line in result.skipped:
+        message(f"{line}.")
     if not result.relays:
         message(f"No answer to {result.ask.key} is overdue; no reminder sent.")
         return
@@ -265,7 +275,8 @@ def reply(
 ) -> None:
     """Issue the English reply to DoD with every company's answer; the ask becomes replied.
 
-    Companies that have not answered are reported as no response, after a confirmation.
+    Companies that have not answered are reported as no response, after a confirmation;
+    --yes confirms whichever companies have not answered when the command reads them.
 
     Example: sosa ask reply A-0001 --format html
     """
@@ -277,7 +288,7 @@ def reply(
     found = get_ask(conn, ask)
     waiting = found.waiting
     if waiting:
-        names = ", ".join(f"{r.company_key} {r.company_name}" for r in waiting)
+        names = ", ".join(f"{r.company_key} {r.company_name}" + ("" if r.chased else f" ({r.company_status})") for r in waiting)
         if stdin_is_terminal() and not yes:
             message(f"{len(waiting)} of {len(found.relays)} companies have not answered {found.key}: {names}.")
         _confirm(
@@ -285,7 +296,11 @@ def reply(
             refusal=f"{len(waiting)} of {len(found.relays)} companies have not answered {found.key} ({names})",
             hint="add --yes to reply with them as no response, or record their answers first with `sosa ask respond`",
         )
-    result = send_reply(conn, found.key, unanswered_ok=bool(waiting), fmt=fmt, out=None if out is None else str(out))
+    # The set read and confirmed here is checked again inside the reply's transaction
+    # (asks.reply): a relay added or answered meanwhile refuses the reply, so nothing is
+    # recorded as no response that the officer did not see. With --yes the same holds.
+    silent = frozenset(r.company_key for r in waiting)
+    result = send_reply(conn, found.key, silent_ok=silent, fmt=fmt, out=None if out is None else str(out))
     _show_letters(result.letters)
     letter = result.letters[0].letter
     extra = f"; recorded {', '.join(r.company_key for r in result.relays)} as no response" if result.relays else ""
