@@ -237,16 +237,7 @@ def test_bad_input_is_refused_in_one_line_and_changes_nothing(sosa, desk, monkey
 
 def test_every_command_meets_bad_input():
     """The corpus reaches every command the CLI has."""
-    from typer.main import get_command
-
-    from sosa_cli.cli.main import app
-
-    def commands(group, path):
-        for name, cmd in group.commands.items():
-            if hasattr(cmd, "commands"):
-                yield from commands(cmd, [*path, name])
-            else:
-                yield " ".join([*path, name])
+    from tests.test_cli import all_commands
 
     # Commands whose only inputs are the shared ones (--db, --json) are met by those cases.
     shared_only = {"init", "status", "demo", "db path", "db check", "audit verify", "letter list", "letter templates",
@@ -254,7 +245,8 @@ def test_every_command_meets_bad_input():
                    "delay show", "letter show", "company list", "ask show", "ask remind", "letter export"}
     reached = {" ".join(a for a in args[:2] if not a.startswith("-")) if args[0] in
                ("company", "delay", "request", "ask", "letter", "config", "db", "audit") else args[0] for _, args, _ in CASES}
-    missing = set(commands(get_command(app), [])) - reached - shared_only
+    leaves = {" ".join(path) for path, command in all_commands() if not hasattr(command, "commands")}
+    missing = leaves - reached - shared_only
     assert not missing, f"no bad input for: {sorted(missing)}"
 
 

@@ -8,16 +8,20 @@ import subprocess
 import sys
 
 import pytest
+import typer
 from typer.main import get_command
 
 from sosa_cli.cli.main import app
 
 
 def all_commands():
+    """Every command, each (path, command), the lazily loaded ones included."""
     root = get_command(app)
 
     def walk(group, path):
-        for name, cmd in group.commands.items():
+        ctx = typer.Context(group)
+        for name in group.list_commands(ctx):
+            cmd = group.get_command(ctx, name)
             yield path + [name], cmd
             if hasattr(cmd, "commands"):
                 yield from walk(cmd, path + [name])
@@ -93,3 +97,16 @@ def test_every_command_takes_db(sosa):
                and p[:2] not in (["config", "show"], ["config", "set"], ["config", "unset"], ["config", "path"], ["letter", "templates"])
                and not any("--db" in param.opts for param in c.params)]
     assert missing == []
+
+
+def test_the_top_level_help_lines_are_the_commands_own():
+    from sosa_cli.cli.main import LAZY, load_command
+
+    for name, (_, _, line) in LAZY.items():
+        assert load_command(name).help.strip().splitlines()[0] == line, name
+
+
+def test_help_does_not_load_the_command_modules():
+    code = "import sys; from sosa_cli.cli.main import run; sys.argv = ['sosa', '--help']\ntry:\n    run()\nexcept SystemExit:\n    pass\nprint(sorted(m for m in sys.modules if m.startswith('sosa_cli.cli.')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stdout.splitlines()[-1]
+    assert out == "['sosa_cli.cli.main', 'sosa_cli.cli.options', 'sosa_cli.cli.output']"

@@ -392,8 +392,3 @@ def relay(
         f"{'letter ' + numbers[0] if len(numbers) == 1 else f'letters {numbers[0]}…{numbers[-1]}'}; "
         f"answers due by {result.relays[0].answer_by}."
     )
-
-
-def register(root: typer.Typer) -> None:
-    root.add_typer(app, name="ask")
-    root.command("relay")(relay)

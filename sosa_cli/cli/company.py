@@ -8,7 +8,7 @@ import typer
 
 from ..errors import SosaError
 from .options import DbOption, JsonOption, YesOption, given, open_desk, option_name
-from .output import message, print_card, print_json, print_table, progress, stdin_is_terminal
+from .output import message, print_card, print_table, progress, stdin_is_terminal
 
 app = typer.Typer(help="The participant register: list, show, correct, suspend, withdraw, export.", no_args_is_help=True)
 
@@ -324,11 +324,3 @@ def export(
         sys.stdout.buffer.write(result.content)
         sys.stdout.flush()
     message(f"Exported {len(result.keys)} companies for {to} as {fmt}" + ("" if result.destination == "stdout" else f" to {result.destination}") + "; recorded in the audit trail.")
-
-
-def register(root: typer.Typer) -> None:
-    root.command("enroll")(enroll)
-    root.add_typer(app, name="company")
-
-
-__all__ = ["register", "print_json"]

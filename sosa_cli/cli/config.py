@@ -68,7 +68,3 @@ def path() -> None:
     from ..config import config_path
 
     typer.echo(str(config_path()))
-
-
-def register(root: typer.Typer) -> None:
-    root.add_typer(app, name="config")

@@ -182,7 +182,3 @@ def close(
 
     found = close_delay(open_desk(db), delay, reason)
     message(f"Closed {found.key} ({reason}).")
-
-
-def register(root: typer.Typer) -> None:
-    root.add_typer(app, name="delay")

@@ -38,7 +38,3 @@ def demo(
     for path in files:
         typer.echo(str(path))
     message(f"Explore it with: SOSA_DB={run.database} SOSA_CONFIG={profile} sosa status")
-
-
-def register(root: typer.Typer) -> None:
-    root.command("demo")(demo)

@@ -9,7 +9,7 @@ import typer
 from .options import DbOption, JsonOption, open_desk
 from .output import check_letter_destination, message, print_card, print_letter, print_table
 
-app = typer.Typer(help="Letters: render and issue them (文書番号), list, show, cancel; the templates in use.", no_args_is_help=True)
+app = typer.Typer(help="Letters: render and issue them (文書番号), list, show, export, cancel; the templates in use.", no_args_is_help=True)
 
 
 class LetterFormat(str, Enum):
@@ -189,8 +189,3 @@ def templates(as_json: JsonOption = False) -> None:
         for row in rows:
             del row["source"]
     print_table(rows, TEMPLATE_COLUMNS, as_json=as_json, title="Letter templates", empty="no templates")
-
-
-def register(root: typer.Typer) -> None:
-    root.add_typer(app, name="letter")
-

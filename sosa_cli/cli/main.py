@@ -12,7 +12,7 @@ from typer.core import TyperGroup
 from .. import __version__
 from ..errors import SosaError
 from .options import ClickException, DbOption, JsonOption, NoArgsIsHelpError, UsageError, get_current_context, open_desk
-from .output import message, print_card, print_json, print_table
+from .output import message, print_json, print_table
 
 
 def _fail(text: str) -> None:
@@ -28,11 +28,74 @@ def _usage(exc: UsageError):
     raise typer.Exit(exc.exit_code) from None
 
 
+# The commands kept in their own modules, loaded only when named: `sosa company list`
+# builds the company commands alone, and `sosa --help` lists every command from this
+# table without importing them (a test keeps each line equal to the command's help).
+# name: (module in sosa_cli.cli, Typer app or command function, help line)
+LAZY: dict[str, tuple[str, str, str]] = {
+    "enroll": ("company", "enroll", "Enroll a company as a SoSA participant, from options or from a YAML file."),
+    "company": ("company", "app", "The participant register: list, show, correct, suspend, withdraw, export."),
+    "delay": ("delay", "app", "Delays of US-made parts: add, list, show, update, close."),
+    "request": ("request", "app", "JP→US requests to DoD: open, send, update, close, list, show."),
+    "ask": ("ask", "app", "US asks from DoD: record, list, show, respond, remind, reply, close, cancel."),
+    "relay": ("ask", "relay", "Relay a US ask to participants: one relay and one Japanese relay letter per company."),
+    "letter": ("letter", "app", "Letters: render and issue them (文書番号), list, show, export, cancel; the templates in use."),
+    "status": ("status", "status", "What needs attention today, most urgent first."),
+    "config": ("config", "app", "The office profile: sender, 担当 contact, 文書番号 prefix, folders."),
+    "demo": ("demo", "demo", "Run the whole workflow on sample data in a fresh database, and show the register."),
+}
+
+
+def load_command(name: str):
+    """The click command of a lazily kept sub-app or command."""
+    import importlib
+
+    from typer.main import get_command
+
+    module, attribute, _ = LAZY[name]
+    target = getattr(importlib.import_module(f"{__package__}.{module}"), attribute)
+    if not isinstance(target, typer.Typer):
+        holder = typer.Typer()
+        holder.command(name)(target)
+        target = holder
+    # Plain help like the top level's (no Rich to import for a --help), and shell
+    # completion offered once, at the top.
+    target.rich_markup_mode = None
+    target._add_completion = False
+    command = get_command(target)
+    command.name = name
+    return command
+
+
 class SosaGroup(TyperGroup):
-    """Turns the domain's refusals into one line on stderr and exit status 1.
+    """Turns the domain's refusals into one line on stderr and exit status 1, and loads
+    the lazily kept commands when they are named.
 
     `SOSA_DEBUG=1` lets the traceback through for developers.
     """
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:
+        return [*LAZY, *(name for name in super().list_commands(ctx) if name not in LAZY)]
+
+    def get_command(self, ctx: typer.Context, name: str):
+        if name in LAZY and name not in self.commands:
+            self.commands[name] = load_command(name)
+        return super().get_command(ctx, name)
+
+    def format_commands(self, ctx: typer.Context, formatter) -> None:
+        from typer._click.utils import make_default_short_help
+
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            command = self.commands.get(name)
+            if command is not None and command.hidden:
+                continue
+            text = command.get_short_help_str(limit) if command is not None else make_default_short_help(LAZY[name][2], limit)
+            rows.append((name, text))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def make_context(self, info_name, args, parent=None, **extra):
         try:
@@ -215,22 +278,6 @@ def log(
     print_table(history_rows(entries), LOG_COLUMNS, title=f"History of {key}" if key else "Latest audit entries", empty="no entries")
 
 
-def _register_commands() -> None:
-    from . import ask, company, config, delay, demo, letter, request, status
-
-    company.register(app)
-    delay.register(app)
-    request.register(app)
-    ask.register(app)
-    status.register(app)
-    letter.register(app)
-    config.register(app)
-    demo.register(app)
-
-
-_register_commands()
-
-
 def run() -> None:
     """Console-script entry point."""
     try:
@@ -239,5 +286,3 @@ def run() -> None:
         sys.stderr.close()
         sys.exit(0)
 
-
-__all__ = ["app", "run", "print_card"]

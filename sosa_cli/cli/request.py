@@ -195,7 +195,3 @@ def show(request: RequestKey, db: DbOption = None, as_json: JsonOption = False) 
         as_json=as_json,
         sections=[("Delays", data["delays"], DELAY_COLUMNS), ("Letters", letters, LETTER_COLUMNS), history_section],
     )
-
-
-def register(root: typer.Typer) -> None:
-    root.add_typer(app, name="request")

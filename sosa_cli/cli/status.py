@@ -1,7 +1,5 @@
 """`sosa status`: what needs attention today, most urgent first."""
 
-import typer
-
 from .options import DbOption, JsonOption, open_desk
 from .output import print_table
 
@@ -27,7 +25,3 @@ def status(db: DbOption = None, as_json: JsonOption = False) -> None:
     from ..status import attention
 
     print_status(attention(open_desk(db)), as_json=as_json)
-
-
-def register(root: typer.Typer) -> None:
-    root.command("status")(status)
