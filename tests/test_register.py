@@ -152,3 +152,16 @@ def test_read_commands_do_not_create_a_database(sosa, tmp_path):
         result = sosa(*args, "--db", str(typo), ok=False)
         assert result.exit_code == 1 and f"no database at {typo}" in result.stderr
     assert not typo.exists()
+
+
+def test_show_lists_the_companys_delays_and_letters(sosa, configured):
+    from tests.test_delays import DELAY
+
+    sosa("delay", "add", *DELAY)
+    sosa("letter", "render", "enrollment", "C-0001")
+    data = json.loads(sosa("company", "show", "C-0001", "--json").stdout)
+    assert [d["key"] for d in data["delays"]] == ["D-0001"]
+    assert [(entry["key"], entry["kind"]) for entry in data["letters"]] == [("L-0001", "enrollment")]
+    piped = sosa("company", "show", "C-0001").stdout
+    assert "Delays\tD-0001\topen\t123-456-789" in piped
+    assert "Letters\tL-0001\tenrollment\t装備政策第1号" in piped

@@ -22,6 +22,8 @@ LIST_COLUMNS = [
     ("share_usg", "USG"),
     ("share_primes", "Primes"),
 ]
+DELAY_COLUMNS = [("key", "Delay"), ("status", "Status"), ("part_number", "Part number"), ("need_date", "Need"), ("promised_date", "Promised"), ("request_key", "Request")]
+LETTER_COLUMNS = [("key", "Letter"), ("kind", "Kind"), ("doc_number", "文書番号"), ("letter_date", "Date"), ("record", "Record"), ("status", "Status")]
 CONTACT_COLUMNS = [("name", "Name"), ("title", "Title"), ("email", "E-mail"), ("phone", "Phone"), ("role", "Role"), ("language", "Lang")]
 
 # Options shared by `sosa enroll` and `sosa company update` (CLI.md fixes these names).
@@ -190,11 +192,17 @@ def list_(
 
 
 def company_card(conn, ref: str, as_json: bool) -> None:
+    from ..delays import list_delays
+    from ..letters import list_letters
     from ..register import get_company
     from .history import record_history
 
     company = get_company(conn, ref)
     data = company.as_dict()
+    data["delays"] = [d.as_dict() for d in list_delays(conn, company=company.key)]
+    for delay in data["delays"]:
+        delay.pop("slips")
+    data["letters"] = [letter.as_dict() for letter in list_letters(conn, company=company.key)]
     data["history"], history_section = record_history(conn, company.key)
     fields = [
         ("Key", company.key),
@@ -217,7 +225,12 @@ def company_card(conn, ref: str, as_json: bool) -> None:
         fields,
         data=data,
         as_json=as_json,
-        sections=[("Contacts", data["contacts"], CONTACT_COLUMNS), history_section],
+        sections=[
+            ("Contacts", data["contacts"], CONTACT_COLUMNS),
+            ("Delays", data["delays"], DELAY_COLUMNS),
+            ("Letters", data["letters"], LETTER_COLUMNS),
+            history_section,
+        ],
     )
 
 
@@ -227,7 +240,7 @@ def show(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Show one company: its record, contacts, consents, status and history.
+    """Show one company: its record, contacts, consents, status, delays, letters and history.
 
     Example: sosa company show C-0001
     """
