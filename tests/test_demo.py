@@ -50,3 +50,17 @@ def test_demo_refuses_a_folder_that_holds_a_database(sosa, tmp_path):
     sosa("demo", "--dir", str(folder))
     again = sosa("demo", "--dir", str(folder), ok=False)
     assert again.exit_code == 1 and "already holds a sosa database" in again.stderr
+
+
+def test_demo_goes_on_without_pdf_when_the_machine_cannot_print_one(sosa, tmp_path, monkeypatch):
+    from sosa_cli import documents
+    from sosa_cli.errors import SosaError
+
+    def no_font(*args, **kwargs):
+        raise SosaError("the PDF would print 12 character(s) as empty boxes (東雲…): no installed font has them")
+
+    monkeypatch.setattr(documents, "print_pdf", no_font)
+    folder = tmp_path / "demo"
+    result = sosa("demo", "--dir", str(folder))
+    assert "as md, html, docx into" in result.stderr and "PDF left out: the PDF would print" in result.stderr
+    assert not any(p.suffix == ".pdf" for p in (folder / "letters").iterdir())
