@@ -792,6 +792,15 @@ def reply(
     with transaction(conn):
         ask = get_ask(conn, ref)
         lifecycle.ASK.check(ask.key, ask.status, "replied")
+        if ask.status == "received" and any(i.fsc for i in ask.items):
+            # Answering without relaying is for an ask no participant supplies; where
+            # one does, it must be asked first (cooperation is theirs to offer).
+            candidates = [row["key"] for row in matching_companies(conn, ask.key)]
+            if candidates:
+                raise SosaError(
+                    f"{ask.key} has not been relayed, and {', '.join(candidates)} {'supplies' if len(candidates) == 1 else 'supply'} its class",
+                    hint=f"relay it first: sosa relay {ask.key} --match",
+                )
         waiting = ask.waiting
         silent = {r.company_key for r in waiting}
         if silent_ok is None:

@@ -312,12 +312,15 @@ REMINDER = ja_letter(
 )
 
 REPLY = en_letter(
-    *paragraph(1, "Reference is made to the Department's request {{ ask.dod_ref }}, received on {{ ask.received_on | english_date }}, for priority delivery support{% if ask.program %} for {{ ask.program }}{% endif %}. Under the Security of Supply Arrangement between the Department of Defense of the United States of America and the Ministry of Defense of Japan, the Acquisition, Technology and Logistics Agency (ATLA) relayed the request{% if ask.relayed_on %} on {{ ask.relayed_on | english_date }}{% endif %} to {{ counts.total }} participating Japanese {{ 'company' if counts.total == 1 else 'companies' }}."),
+    *paragraph(1, "Reference is made to the Department's request {{ ask.dod_ref }}, received on {{ ask.received_on | english_date }}, for priority delivery support{% if ask.program %} for {{ ask.program }}{% endif %}. Under the Security of Supply Arrangement between the Department of Defense of the United States of America and the Ministry of Defense of Japan, the Acquisition, Technology and Logistics Agency (ATLA) {% if counts.total %}relayed the request{% if ask.relayed_on %} on {{ ask.relayed_on | english_date }}{% endif %} to {{ counts.total }} participating Japanese {{ 'company' if counts.total == 1 else 'companies' }}{% else %}looked for participating Japanese companies that supply the items requested and found none, so the request could not be relayed{% endif %}."),
     Numbered("2.", "Items requested:"),
     Tag("{%p for item in items %}"),
     Line("Item {{ loop.index }}: part number {{ item.part_number or 'not given' }}, NSN {{ item.nsn or 'none' }}{% if item.description %} ({{ item.description }}){% endif %}; quantity {{ item.quantity }}; current delivery date {{ item.current_date | english_date }}; requested delivery date {{ item.requested_date | english_date }}.", left=8),
     Tag("{%p endfor %}"),
     BLANK,
+    Tag("{%p if not answers %}"),
+    Numbered("3.", "No participating Japanese company supplies these items; ATLA is therefore unable to offer support for this request."),
+    Tag("{%p else %}"),
     Numbered("3.", "The companies answered as follows ({{ counts.accept }} accepted, {{ counts.partial }} partially accepted, {{ counts.decline }} declined, {{ counts.no_response }} no response{% if counts.withdrawn is defined and counts.withdrawn %}, {{ counts.withdrawn }} withdrew from the Arrangement before answering{% endif %}):"),
     Grid(
         ["Company", "Answer", "Committed date", "Quantity", "Conditions and notes"],
@@ -331,6 +334,7 @@ REPLY = en_letter(
         "a in answers",
         widths=[0, 24, 30, 20, 40],
     ),
+    Tag("{%p endif %}"),
     BLANK,
     *paragraph(4, "Cooperation by Japanese companies under the Code of Conduct of the Arrangement is voluntary. A Japanese company may decline a request, and a company that declined or did not answer has acted within the Arrangement. The dates committed above are the companies' own undertakings to the extent they are able."),
     *paragraph(5, "The company information in this letter is business confidential and commercially sensitive. It is provided to the Department of Defense solely for the purpose of this request and should be protected from public disclosure."),

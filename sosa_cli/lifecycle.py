@@ -91,7 +91,9 @@ ASK = LifeCycle(
     "ask",
     {
         # DOMAIN.md §6; DoD may withdraw an ask at any time before it is closed.
-        "received": ("relayed", "cancelled"),
+        # When no participant supplies the items there is nobody to relay to, and ATLA
+        # still answers DoD (DOMAIN.md §1): received → replied, beyond §6's table.
+        "received": ("relayed", "replied", "cancelled"),
         "relayed": ("replied", "cancelled"),
         "replied": ("closed", "cancelled"),
         "closed": (),

@@ -293,7 +293,7 @@ def test_a_decline_is_a_normal_answer_and_can_be_corrected(sosa, relayed):
 # --- the life cycles, as tables ----------------------------------------------------------
 
 ASK_MOVES = {
-    ("received", "relayed"), ("received", "cancelled"),
+    ("received", "relayed"), ("received", "replied"), ("received", "cancelled"),
     ("relayed", "replied"), ("relayed", "cancelled"),
     ("replied", "closed"), ("replied", "cancelled"),
 }
@@ -318,8 +318,8 @@ def test_life_cycle_tables_enumerated(table, allowed):
 
 def test_commands_follow_the_ask_life_cycle(sosa, recorded, db_path):
     for args, message in [
-        (["ask", "close", "A-0001"], "A-0001 is received and cannot become closed: from received it can move to relayed, cancelled"),
-        (["ask", "reply", "A-0001", "--yes"], "A-0001 is received and cannot become replied"),
+        (["ask", "close", "A-0001"], "A-0001 is received and cannot become closed: from received it can move to relayed, replied, cancelled"),
+        (["ask", "reply", "A-0001", "--yes"], "A-0001 has not been relayed, and C-0002 supplies its class"),
         (["ask", "remind", "A-0001"], "A-0001 is received: reminders are sent while an ask is being relayed"),
         (["ask", "respond", "A-0001", "C-0002", "--decision", "decline"], "A-0001 is received: answers are recorded"),
     ]:

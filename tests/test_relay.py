@@ -389,3 +389,24 @@ def test_demo_relays_an_ask_and_ends_with_the_status_table(sosa, tmp_path):
     assert [letter["kind"] for letter in data["letters"]] == ["relay"] * 4 + ["reminder", "reply"]
     status = [line.split("\t") for line in result.stdout.splitlines() if "\t" in line][-2:]
     assert [row[1:3] for row in status] == [["reply to DoD due", "A-0002"], ["supplier's deadline to accept or reject", "R-0002"]]
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "docx"])
+def test_an_ask_no_participant_supplies_is_still_answered(sosa, configured, fmt):
+    sosa("ask", "record", *with_option("--nsn", "1005-01-111-2222"))
+    nobody = sosa("relay", "A-0001", "--match", ok=False)
+    assert "no enrolled company not yet relayed makes the supply class" in nobody.stderr
+    sosa("ask", "reply", "A-0001", "--format", fmt)
+    data = json.loads(sosa("ask", "show", "A-0001", "--json").stdout)
+    assert data["status"] == "replied" and data["relays"] == []
+    [letter] = json.loads(sosa("letter", "list", "--kind", "reply", "--json").stdout)
+    path = letter["files"][0]["path"]
+    if fmt == "docx":
+        from docx import Document
+
+        text = "\n".join(p.text for p in Document(path).paragraphs)
+    else:
+        text = open(path, encoding="utf-8").read()
+    assert "found none, so the request could not be relayed" in text
+    assert "No participating Japanese company supplies these items" in text
+    assert "answered as follows" not in text
