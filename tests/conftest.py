@@ -80,3 +80,22 @@ def configured(enrolled):
     for key, value in OFFICE.items():
         config.set_value(key, value)
     return enrolled
+
+
+def assert_lines_in_order(lines: list[str], parts: list[str]) -> list[int]:
+    """Each part stands on a line at or below the previous part's, as an officer reads a letter;
+    returns the line of each part.
+
+    記 and 以上 (two characters or fewer) must stand alone on their line: 標記 in the body is not 記.
+    """
+
+    def holds(line: str, part: str) -> bool:
+        return line.strip("\u3000 ") == part if len(part) <= 2 else part in line
+
+    found: list[int] = []
+    for part in parts:
+        at = found[-1] if found else 0
+        index = next((i for i, line in enumerate(lines) if i >= at and holds(line, part)), None)
+        assert index is not None, f"{part!r} is missing, or stands before {parts[len(found) - 1]!r}"
+        found.append(index)
+    return found

@@ -17,6 +17,7 @@ from sosa_cli import config, letters
 from sosa_cli.errors import SosaError
 from sosa_cli.identifiers import corporate_check_digit
 from sosa_cli.store import open_db
+from tests.conftest import assert_lines_in_order
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -106,15 +107,7 @@ def test_enrollment_notice_has_every_part_in_order(sosa, desk, letters_dir):
         "電話　03-3268-3111",
         "E-mail　sosa@example.go.jp",
     ]
-    def holds(line: str, part: str) -> bool:
-        # 記 and 以上 stand alone on their line (標記 in the body is not 記).
-        return line.strip("\u3000 ") == part if len(part) <= 2 else part in line
-
-    found = []
-    for part in parts:
-        index = next(i for i, line in enumerate(lines) if holds(line, part) and i >= (found[-1] if found else 0))
-        found.append(index)
-    assert found == sorted(found)
+    found = assert_lines_in_order(lines, parts)
     # Number and date top right; sender and 公印省略 flush right; 件名 on its own line.
     for right in ("装備政策第1号", "令和8年11月26日", "防衛装備庁装備政策部装備政策課長", "（公印省略）", "以上"):
         line = next(line for line in lines if line.endswith(right))

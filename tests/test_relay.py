@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_asks import ASK, dump, relays_by_company, show, with_option
+from tests.conftest import assert_lines_in_order
 
 
 @pytest.fixture
@@ -59,14 +60,7 @@ def test_relay_letter_is_a_voluntary_request_in_official_form(sosa, recorded):
         "E-mail　sosa@example.go.jp",
     ]
 
-    def holds(line: str, part: str) -> bool:
-        return line.strip("\u3000 ") == part if len(part) <= 2 else part in line
-
-    found = []
-    for part in parts:
-        index = next(i for i, line in enumerate(lines) if holds(line, part) and i >= (found[-1] if found else 0))
-        found.append(index)
-    assert found == sorted(found)
+    assert_lines_in_order(lines, parts)
     for right in ("装備政策第1号", "令和8年11月26日", "（公印省略）", "以上"):
         line = next(line for line in lines if line.endswith(right))
         assert line.startswith("\u3000\u3000\u3000"), f"{right} is not pushed to the right"
