@@ -96,6 +96,6 @@ def assert_lines_in_order(lines: list[str], parts: list[str]) -> list[int]:
     for part in parts:
         at = found[-1] if found else 0
         index = next((i for i, line in enumerate(lines) if i >= at and holds(line, part)), None)
-        assert index is not None, f"{part!r} is missing, or stands before {parts[len(found) - 1]!r}"
+        assert index is not None, f"{part!r} is missing" + (f", or stands before {parts[len(found) - 1]!r}" if found else "")
         found.append(index)
     return found
