@@ -1,14 +1,15 @@
 """Versioned schema migrations, run by `open_db()` on every connection.
 
-The migrations themselves use sqlite-utils' built-in `Migrations` set. `PRAGMA
-user_version` mirrors how many have been applied, so an up-to-date database is
-recognised without importing sqlite-utils (~90 ms) and a database written by a newer
-sosa is refused before anything touches it.
+Each migration is frozen SQL text kept here; sqlite-utils' built-in `Migrations` set
+records which ones a database has had. `PRAGMA user_version` mirrors how many have
+been applied, so an up-to-date database is recognised without importing sqlite-utils
+(~90 ms) and a database written by a newer sosa is refused before anything touches it.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from .errors import SosaError
@@ -19,71 +20,100 @@ if TYPE_CHECKING:
 MIGRATION_SET = "sosa"
 
 
-def _company_register(db: Database) -> None:
-    db["companies"].create(
-        {
-            "id": int,
-            "key": str,
-            "name_ja": str,
-            "name_en": str,
-            "corporate_number": str,
-            "ncage": str,
-            "address_ja": str,
-            "address_en": str,
-            "products": str,
-            "us_programs": str,
-            "coc_version": str,
-            "coc_accepted_on": str,
-            "coc_signatory": str,
-            "share_usg": int,
-            "share_primes": int,
-            "status": str,
-            "status_reason": str,
-            "created_at": str,
-            "updated_at": str,
-        },
-        pk="id",
-        not_null={"key", "name_ja", "name_en", "corporate_number", "status", "share_usg", "share_primes"},
-        defaults={"share_usg": 0, "share_primes": 0},
-    )
-    db["companies"].create_index(["key"], unique=True)
-    db["companies"].create_index(["corporate_number"], unique=True)
-    db["companies"].create_index(["status"])
-    db["company_fsc"].create(
-        {"company_id": int, "fsc": str},
-        pk=("fsc", "company_id"),
-        foreign_keys=[("company_id", "companies", "id")],
-    )
-    db["company_fsc"].create_index(["company_id"])
-    db["contacts"].create(
-        {
-            "id": int,
-            "company_id": int,
-            "position": int,
-            "name": str,
-            "title": str,
-            "email": str,
-            "phone": str,
-            "role": str,
-            "language": str,
-        },
-        pk="id",
-        foreign_keys=[("company_id", "companies", "id")],
-        not_null={"company_id", "position", "name"},
-    )
-    db["contacts"].create_index(["company_id", "position"], unique=True)
-    # Trigram FTS finds Japanese terms of 3+ characters; shorter ones (電子, 航空) fall
-    # back to LIKE in the register's search (NOTES.md).
-    db["companies"].enable_fts(
-        ["name_ja", "name_en", "products", "address_ja", "address_en"],
-        tokenize="trigram",
-        create_triggers=True,
-    )
+def _statements(script: str) -> Iterator[str]:
+    """The statements of a frozen script, one at a time.
+
+    `sqlite3.executescript` would COMMIT upgrade()'s BEGIN IMMEDIATE first, so each
+    statement is executed on its own inside the migration's transaction. SQLite stores
+    a CREATE statement's text from its CREATE keyword on: a comment before it is not
+    kept, and the indentation inside it is, which is why the scripts below keep theirs.
+    """
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            yield statement.strip()
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"unfinished statement in a migration: {statement.strip()[:60]}")
 
 
-def _audit_trail(db: Database) -> None:
-    db.executescript(
-        """
+# The frozen migrations. Each is the SQL text a shipped sosa ran, so that the schema of
+# a database never depends on the code of the sosa that created it (llm's migrations.py
+# keeps its own table definitions for the same reason). Never edit or reorder one that
+# has shipped: change the schema with a new one at the end. tests/test_migrations.py
+# compares each with its fingerprint and a fresh database with tests/schema.sql.
+
+# 0001: the SQL sqlite-utils 4's Table.create(), create_index() and
+# enable_fts(tokenize="trigram", create_triggers=True) generated when it shipped.
+# Trigram FTS finds Japanese terms of 3+ characters; shorter ones (電子, 航空) fall back
+# to LIKE in the register's search (NOTES.md).
+COMPANY_REGISTER = """
+CREATE TABLE "companies" (
+   "id" INTEGER PRIMARY KEY,
+   "key" TEXT NOT NULL,
+   "name_ja" TEXT NOT NULL,
+   "name_en" TEXT NOT NULL,
+   "corporate_number" TEXT NOT NULL,
+   "ncage" TEXT,
+   "address_ja" TEXT,
+   "address_en" TEXT,
+   "products" TEXT,
+   "us_programs" TEXT,
+   "coc_version" TEXT,
+   "coc_accepted_on" TEXT,
+   "coc_signatory" TEXT,
+   "share_usg" INTEGER NOT NULL DEFAULT 0,
+   "share_primes" INTEGER NOT NULL DEFAULT 0,
+   "status" TEXT NOT NULL,
+   "status_reason" TEXT,
+   "created_at" TEXT,
+   "updated_at" TEXT
+);
+CREATE UNIQUE INDEX "idx_companies_key"
+    ON "companies" ("key");
+CREATE UNIQUE INDEX "idx_companies_corporate_number"
+    ON "companies" ("corporate_number");
+CREATE INDEX "idx_companies_status"
+    ON "companies" ("status");
+CREATE TABLE "company_fsc" (
+   "company_id" INTEGER REFERENCES "companies"("id"),
+   "fsc" TEXT,
+   PRIMARY KEY ("fsc", "company_id")
+);
+CREATE INDEX "idx_company_fsc_company_id"
+    ON "company_fsc" ("company_id");
+CREATE TABLE "contacts" (
+   "id" INTEGER PRIMARY KEY,
+   "company_id" INTEGER NOT NULL REFERENCES "companies"("id"),
+   "position" INTEGER NOT NULL,
+   "name" TEXT NOT NULL,
+   "title" TEXT,
+   "email" TEXT,
+   "phone" TEXT,
+   "role" TEXT,
+   "language" TEXT
+);
+CREATE UNIQUE INDEX "idx_contacts_company_id_position"
+    ON "contacts" ("company_id", "position");
+CREATE VIRTUAL TABLE "companies_fts" USING FTS5 (
+    "name_ja", "name_en", "products", "address_ja", "address_en",
+    tokenize='trigram',
+    content="companies"
+);
+CREATE TRIGGER "companies_ai" AFTER INSERT ON "companies" BEGIN
+  INSERT INTO "companies_fts" (rowid, "name_ja", "name_en", "products", "address_ja", "address_en") VALUES (new.rowid, new."name_ja", new."name_en", new."products", new."address_ja", new."address_en");
+END;
+CREATE TRIGGER "companies_ad" AFTER DELETE ON "companies" BEGIN
+  INSERT INTO "companies_fts" ("companies_fts", rowid, "name_ja", "name_en", "products", "address_ja", "address_en") VALUES('delete', old.rowid, old."name_ja", old."name_en", old."products", old."address_ja", old."address_en");
+END;
+CREATE TRIGGER "companies_au" AFTER UPDATE ON "companies" BEGIN
+  INSERT INTO "companies_fts" ("companies_fts", rowid, "name_ja", "name_en", "products", "address_ja", "address_en") VALUES('delete', old.rowid, old."name_ja", old."name_en", old."products", old."address_ja", old."address_en");
+  INSERT INTO "companies_fts" (rowid, "name_ja", "name_en", "products", "address_ja", "address_en") VALUES (new.rowid, new."name_ja", new."name_en", new."products", new."address_ja", new."address_en");
+END;
+"""  # noqa: E501  (the triggers as generated, one line each)
+
+AUDIT_TRAIL = """
         CREATE TABLE audit (
             id INTEGER PRIMARY KEY,
             at TEXT NOT NULL,
@@ -112,15 +142,9 @@ def _audit_trail(db: Database) -> None:
             INSERT INTO audit_head (only_row, id, hash) VALUES (1, NEW.id, NEW.hash)
             ON CONFLICT (only_row) DO UPDATE SET id = excluded.id, hash = excluded.hash;
         END;
-        """
-    )
+"""
 
-
-def _letters(db: Database) -> None:
-    # Statement by statement. (sqlite-utils' own executescript() also does this inside
-    # a transaction; sqlite3's executescript() would COMMIT upgrade()'s BEGIN IMMEDIATE.)
-    statements = [
-        """
+LETTERS = """
         CREATE TABLE letters (
             id INTEGER PRIMARY KEY,
             key TEXT NOT NULL UNIQUE,
@@ -144,49 +168,155 @@ def _letters(db: Database) -> None:
             UNIQUE (fiscal_year, serial),
             CHECK (status = 'draft' OR (doc_number IS NOT NULL AND fiscal_year IS NOT NULL
                                         AND serial IS NOT NULL AND letter_date IS NOT NULL))
-        )
-        """,
-        "CREATE INDEX letters_record ON letters (record, kind)",
-        "CREATE INDEX letters_company ON letters (company_id)",
-        "CREATE INDEX letters_status ON letters (status, kind)",
-        # The next serial is MAX(serial) + 1 of its 年度: deleting the newest letter
-        # would hand its number out again, so letters are cancelled, never deleted.
-        """
+        );
+        CREATE INDEX letters_record ON letters (record, kind);
+        CREATE INDEX letters_company ON letters (company_id);
+        CREATE INDEX letters_status ON letters (status, kind);
+        -- The next serial is MAX(serial) + 1 of its 年度: deleting the newest letter
+        -- would hand its number out again, so letters are cancelled, never deleted.
         CREATE TRIGGER letters_no_delete BEFORE DELETE ON letters
-        BEGIN SELECT RAISE(ABORT, 'letters are never deleted; cancel one instead'); END
-        """,
-        # Once issued, a letter's number, date and text are what was sent.
-        """
+        BEGIN SELECT RAISE(ABORT, 'letters are never deleted; cancel one instead'); END;
+        -- Once issued, a letter's number, date and text are what was sent.
         CREATE TRIGGER letters_issued_fixed
         BEFORE UPDATE OF doc_number, fiscal_year, serial, letter_date, context, kind, record ON letters
         WHEN OLD.status <> 'draft'
-        BEGIN SELECT RAISE(ABORT, 'an issued letter keeps its number, date and text'); END
-        """,
-    ]
-    for statement in statements:
-        db.execute(statement)
+        BEGIN SELECT RAISE(ABORT, 'an issued letter keeps its number, date and text'); END;
+"""
+
+# Every change of a delay's promised date is kept in delay_slips, never overwritten.
+DELAYS_REQUESTS = """
+        CREATE TABLE delays (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            company_id INTEGER NOT NULL REFERENCES companies(id),
+            status TEXT NOT NULL,
+            program TEXT,
+            supplier TEXT NOT NULL,
+            supplier_cage TEXT,
+            po TEXT,
+            part_number TEXT NOT NULL,
+            nsn TEXT,
+            description TEXT,
+            quantity INTEGER NOT NULL CHECK (quantity > 0),
+            need_date TEXT NOT NULL,
+            original_promised_date TEXT NOT NULL,
+            promised_date TEXT NOT NULL,
+            impact TEXT,
+            efforts TEXT,
+            close_reason TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX delays_company ON delays (company_id, id);
+        CREATE INDEX delays_status ON delays (status, need_date);
+        CREATE TABLE delay_slips (
+            id INTEGER PRIMARY KEY,
+            delay_id INTEGER NOT NULL REFERENCES delays(id),
+            promised_date TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            source TEXT NOT NULL,
+            note TEXT
+        );
+        CREATE INDEX delay_slips_delay ON delay_slips (delay_id, id);
+        CREATE TABLE requests (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            company_id INTEGER NOT NULL REFERENCES companies(id),
+            status TEXT NOT NULL,
+            action TEXT NOT NULL,
+            urgency TEXT NOT NULL,
+            dod_ref TEXT,
+            rating TEXT,
+            rated_on TEXT,
+            supplier_deadline TEXT,
+            committed_date TEXT,
+            sent_on TEXT,
+            follow_up_on TEXT,
+            outcome TEXT,
+            note TEXT,
+            closed_on TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX requests_status ON requests (status, follow_up_on);
+        CREATE INDEX requests_company ON requests (company_id, id);
+        CREATE TABLE request_delays (
+            request_id INTEGER NOT NULL REFERENCES requests(id),
+            delay_id INTEGER NOT NULL REFERENCES delays(id),
+            PRIMARY KEY (request_id, delay_id)
+        );
+        CREATE INDEX request_delays_delay ON request_delays (delay_id);
+"""
+
+ASKS = """
+        CREATE TABLE asks (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            status TEXT NOT NULL,
+            dod_ref TEXT NOT NULL,
+            received_on TEXT NOT NULL,
+            program TEXT,
+            reason TEXT,
+            reply_by TEXT NOT NULL,
+            replied_on TEXT,
+            closed_on TEXT,
+            cancel_reason TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX asks_status ON asks (status, reply_by);
+        -- current_date is an SQL keyword: the columns say what the dates are of.
+        CREATE TABLE ask_items (
+            ask_id INTEGER NOT NULL REFERENCES asks(id),
+            position INTEGER NOT NULL,
+            part_number TEXT,
+            nsn TEXT,
+            description TEXT,
+            quantity INTEGER NOT NULL CHECK (quantity > 0),
+            current_delivery TEXT NOT NULL,
+            requested_delivery TEXT NOT NULL CHECK (requested_delivery < current_delivery),
+            PRIMARY KEY (ask_id, position)
+        );
+        CREATE TABLE relays (
+            id INTEGER PRIMARY KEY,
+            ask_id INTEGER NOT NULL REFERENCES asks(id),
+            company_id INTEGER NOT NULL REFERENCES companies(id),
+            -- stored: sent, reminded, answered, no-response; overdue is computed (asks.relay_state)
+            status TEXT NOT NULL CHECK (status IN ('sent', 'reminded', 'answered', 'no-response')),
+            sent_on TEXT NOT NULL,
+            answer_by TEXT NOT NULL,
+            original_answer_by TEXT NOT NULL,
+            reminders INTEGER NOT NULL DEFAULT 0,
+            last_reminded_on TEXT,
+            decision TEXT CHECK (decision IN ('accept', 'partial', 'decline', 'no-response')),
+            committed_date TEXT,
+            quantity INTEGER,
+            note TEXT,
+            answered_on TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (ask_id, company_id)
+        );
+        CREATE INDEX relays_company ON relays (company_id);
+        CREATE INDEX relays_waiting ON relays (status, answer_by);
+"""
 
 
-def _delays_requests(db: Database) -> None:
-    from . import delays, requests
+def _step(script: str) -> Callable[[Database], None]:
+    def run(db: Database) -> None:
+        for statement in _statements(script):
+            db.execute(statement)
 
-    delays.schema(db)
-    requests.schema(db)
-
-
-def _asks(db: Database) -> None:
-    from . import asks
-
-    asks.schema(db)
+    return run
 
 
 # In order; never edit or reorder one that has shipped: add a new one.
-STEPS = [
-    ("0001_company_register", _company_register),
-    ("0002_audit_trail", _audit_trail),
-    ("0003_letters", _letters),
-    ("0004_delays_requests", _delays_requests),
-    ("0005_asks", _asks),
+STEPS: list[tuple[str, str]] = [
+    ("0001_company_register", COMPANY_REGISTER),
+    ("0002_audit_trail", AUDIT_TRAIL),
+    ("0003_letters", LETTERS),
+    ("0004_delays_requests", DELAYS_REQUESTS),
+    ("0005_asks", ASKS),
 ]
 LATEST = len(STEPS)
 
@@ -209,8 +339,8 @@ def upgrade(conn: sqlite3.Connection) -> int:
     from sqlite_utils.migrations import Migrations
 
     migrations = Migrations(MIGRATION_SET)
-    for name, step in STEPS:
-        migrations(name=name)(step)
+    for name, script in STEPS:
+        migrations(name=name)(_step(script))
     db = Database(conn, execute_plugins=False)
     # Take the write lock first: two commands opening a new database at once must
     # not both try to create the tables.

@@ -339,39 +339,3 @@ def close(conn: sqlite3.Connection, ref: str, outcome: str, *, note: str | None 
             set_delay_status(conn, delay, settled, action="settle", reason=f"{request.key} {outcome}")
         _save(conn, request, changes, action="close" if target == "closed" else "withdraw")
         return get_request(conn, request.key)
-
-
-def schema(db) -> None:
-    """Migration 0004 (with delays): the request tables. See delays.schema on executescript."""
-    db.executescript(
-        """
-        CREATE TABLE requests (
-            id INTEGER PRIMARY KEY,
-            key TEXT NOT NULL UNIQUE,
-            company_id INTEGER NOT NULL REFERENCES companies(id),
-            status TEXT NOT NULL,
-            action TEXT NOT NULL,
-            urgency TEXT NOT NULL,
-            dod_ref TEXT,
-            rating TEXT,
-            rated_on TEXT,
-            supplier_deadline TEXT,
-            committed_date TEXT,
-            sent_on TEXT,
-            follow_up_on TEXT,
-            outcome TEXT,
-            note TEXT,
-            closed_on TEXT,
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL
-        );
-        CREATE INDEX requests_status ON requests (status, follow_up_on);
-        CREATE INDEX requests_company ON requests (company_id, id);
-        CREATE TABLE request_delays (
-            request_id INTEGER NOT NULL REFERENCES requests(id),
-            delay_id INTEGER NOT NULL REFERENCES delays(id),
-            PRIMARY KEY (request_id, delay_id)
-        );
-        CREATE INDEX request_delays_delay ON request_delays (delay_id);
-        """
-    )

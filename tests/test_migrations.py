@@ -1,0 +1,98 @@
+"""Frozen migrations: a shipped migration never changes, and a fresh database has the schema
+checked in beside this file (tests/schema.sql).
+
+After adding a migration, write the new expected schema with
+
+    python3 -c "from tests.test_migrations import write_schema; write_schema()"
+
+and add the migration's fingerprint to SHIPPED; read the diff of schema.sql before
+committing it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from sosa_cli import migrations
+from sosa_cli.store import open_db
+
+EXPECTED_SCHEMA = Path(__file__).with_name("schema.sql")
+
+# The SHA-256 of each migration's SQL as it shipped. A migration that has shipped is
+# never edited: a changed fingerprint means a database created today would differ from
+# one created before, with nothing to bring the older one up to date.
+SHIPPED = {
+    "0001_company_register": "226404f90f4d3b65ce1966836724c7a9a06fb71791188f22e02eb143f07a14dc",
+    "0002_audit_trail": "a799c2e2c7e8f1839f698bb77dcf0c1612fd17c5460fbd0e5dac7053926be8fd",
+    "0003_letters": "d740b426ea6c2e2aba6de68fc4698893f5bf06d496d7a94f8a38b77a9ded3746",
+    "0004_delays_requests": "22a3135d1752e226e35fbb4180a59857f96632fe5070a75136f19a247a9db771",
+    "0005_asks": "21e575dfb5cde111b14135b4d5f0c3fcca148491ee3906c1f29388627ad08e0a",
+}
+
+
+def fingerprint(script: str) -> str:
+    return hashlib.sha256(script.encode("utf-8")).hexdigest()
+
+
+def schema_text(conn: sqlite3.Connection) -> str:
+    """Every table, index, trigger and view as SQLite stores it, in the order created.
+
+    `_sqlite_migrations` is left out: it is sqlite-utils' bookkeeping, not a migration's.
+    """
+    rows = conn.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND tbl_name <> '_sqlite_migrations' ORDER BY rowid").fetchall()
+    return "".join(f"{row[0]};\n" for row in rows)
+
+
+def fresh_schema(path: Path) -> str:
+    conn = open_db(path)
+    try:
+        return schema_text(conn)
+    finally:
+        conn.close()
+
+
+def write_schema() -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        EXPECTED_SCHEMA.write_text(fresh_schema(Path(folder) / "fresh.db"), encoding="utf-8")
+
+
+def test_a_fresh_database_has_the_checked_in_schema(db_path):
+    assert fresh_schema(db_path) == EXPECTED_SCHEMA.read_text(encoding="utf-8")
+
+
+def test_no_shipped_migration_was_edited():
+    names = [name for name, _ in migrations.STEPS]
+    assert names[: len(SHIPPED)] == list(SHIPPED), "shipped migrations keep their names and order"
+    assert len(names) == len(set(names))
+    for name, script in migrations.STEPS:
+        assert name in SHIPPED, f"{name}: add its fingerprint to SHIPPED once it is final"
+        assert fingerprint(script) == SHIPPED[name], f"{name} has shipped: never edit it, add a migration"
+
+
+def test_each_migration_is_sql_text_of_its_own():
+    """The migrations call no domain module: changing delays.py cannot change a schema."""
+    for name, script in migrations.STEPS:
+        assert isinstance(script, str), name
+        statements = list(migrations._statements(script))
+        assert statements and all(s.endswith(";") for s in statements), name
+    from sosa_cli import asks, delays, requests
+
+    assert not any(hasattr(module, "schema") for module in (asks, delays, requests))
+
+
+def test_an_unfinished_statement_is_refused():
+    with pytest.raises(ValueError, match="unfinished statement"):
+        list(migrations._statements("CREATE TABLE t (a TEXT);\nCREATE TABLE u (b TEXT"))
+
+
+def test_applied_migrations_are_recorded_by_name_and_version(db_path):
+    conn = open_db(db_path)
+    applied = [row[0] for row in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = 'sosa' ORDER BY id")]
+    assert applied == [name for name, _ in migrations.STEPS]
+    assert migrations.schema_version(conn) == migrations.LATEST == len(migrations.STEPS)
