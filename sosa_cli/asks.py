@@ -17,7 +17,7 @@ relay that passes that one is overdue again and may be reminded again.
 Only enrolled companies are chased: a company that withdrew (voluntarily, at any time,
 DOMAIN.md §6) or is suspended is no longer a participant the desk may press, so its
 unanswered relay is never overdue, never reminded, and the reply to DoD reports it
-without chasing it (ask_letters._reply).
+without chasing it (letters/kinds.py, reply).
 """
 
 from __future__ import annotations
@@ -471,11 +471,11 @@ class Issued:
     skipped: list[str] = field(default_factory=list)
 
 
-def _issue_all(
+def _issue_each(
     conn: sqlite3.Connection,
     kind: str,
     ask: Ask,
-    companies: list[str | None],
+    relays: list[Relay],
     *,
     fmt: str,
     out: str | Path | None,
@@ -483,16 +483,20 @@ def _issue_all(
     profile,
     progress: Callable[[int], None] | None,
 ) -> list[Any]:
-    """Issue one letter per company inside the caller's transaction.
+    """Issue one letter per relay inside the caller's transaction, from the records in hand.
 
-    Each letter's file is removed if that transaction rolls back (store.on_rollback), so
-    a refused batch leaves no letter behind.
+    The ask and the companies are loaded once for the whole batch, so a relay to 400
+    companies costs twice one to 200. Each letter's file is removed if the transaction
+    rolls back (store.on_rollback), so a refused batch leaves no letter behind.
     """
-    from . import letters
+    from . import issuing
+    from .register import get_company
 
+    issue = issuing.relay if kind == "relay" else issuing.reminder
     results: list[Any] = []
-    for done, company in enumerate(companies, start=1):
-        results.append(letters.issue(conn, kind, ask.key, company=company, fmt=fmt, out=out, on=on, profile=profile))
+    for done, relay_ in enumerate(relays, start=1):
+        company = get_company(conn, relay_.company_key)
+        results.append(issue(conn, ask, relay_, company, profile=profile, fmt=fmt, out=out, on=on))
         if progress is not None:
             progress(done)
     return results
@@ -582,10 +586,11 @@ def relay(
             audit.record(conn, f"relay {company.key}", ask.key, after={"status": "sent", "sent_on": sent_on.isoformat(), "answer_by": answer_by.isoformat()})
         if ask.status == "received":
             _save(conn, ask, {"status": "relayed"}, action="relay")
-        results = _issue_all(conn, "relay", ask, [c.key for c in found], fmt=fmt, out=out, on=sent_on, profile=profile, progress=progress)
         ask = get_ask(conn, ask.key)
         keys = {c.key for c in found}
-    return Issued(ask, [r for r in ask.relays if r.company_key in keys], results)
+        relays = [r for r in ask.relays if r.company_key in keys]
+        results = _issue_each(conn, "relay", ask, relays, fmt=fmt, out=out, on=sent_on, profile=profile, progress=progress)
+    return Issued(ask, relays, results)
 
 
 # --- answers ---------------------------------------------------------------------------
@@ -743,10 +748,11 @@ def remind(
             lifecycle.RELAY.check(r.label, "overdue", "reminded")
             changes = {"status": "reminded", "reminders": r.reminders + 1, "last_reminded_on": reminded_on.isoformat(), "answer_by": answer_by}
             _save_relay(conn, r, changes, action="remind")
-        results = _issue_all(conn, "reminder", ask, [r.company_key for r in overdue], fmt=fmt, out=folder, on=reminded_on, profile=profile, progress=progress)
         ask = get_ask(conn, ask.key)
         keys = {r.company_key for r in overdue}
-    return Issued(ask, [r for r in ask.relays if r.company_key in keys], results, skipped)
+        relays = [r for r in ask.relays if r.company_key in keys]
+        results = _issue_each(conn, "reminder", ask, relays, fmt=fmt, out=folder, on=reminded_on, profile=profile, progress=progress)
+    return Issued(ask, relays, results, skipped)
 
 
 def relay_state_on(relay_: Relay, ask: Ask, on: date) -> str:
@@ -780,7 +786,7 @@ def reply(
     and the write.
 
     The letter names only the companies that may be disclosed to the US government
-    (ask_letters._reply); each one named is an export of company data, recorded like
+    (letters/kinds.py, reply); each one named is an export of company data, recorded like
     `sosa company export` does. Returns the relays recorded as no response now, and
     the letter.
     """
@@ -821,7 +827,9 @@ def reply(
             lifecycle.RELAY.check(r.label, r.status, "no-response")
             _save_relay(conn, r, {"status": "no-response", "decision": "no-response", "answered_on": replied_on.isoformat()}, action="no response")
         _save(conn, ask, {"status": "replied", "replied_on": replied_on.isoformat()}, action="reply")
-        results = _issue_all(conn, "reply", ask, [None], fmt=fmt, out=out, on=replied_on, profile=profile, progress=None)
+        from . import issuing
+
+        results = [issuing.reply(conn, get_ask(conn, ask.key), on=replied_on, profile=profile, fmt=fmt, out=out)]
         _record_disclosures(conn, results[0])
         ask = get_ask(conn, ask.key)
         keys = {r.company_key for r in waiting}

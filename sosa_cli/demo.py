@@ -109,7 +109,7 @@ def enroll_samples(run: DemoRun) -> list[str]:
 def request_priority_support(run: DemoRun) -> None:
     """The JP→US flow: delays reported, one request followed to its outcome, one left open."""
     from . import delays, requests
-    from .letters import issue
+    from . import issuing
 
     conn = run.conn
     fields = ("company", "supplier", "supplier_cage", "po", "part_number", "nsn", "description",
@@ -125,7 +125,7 @@ def request_priority_support(run: DemoRun) -> None:
     requests.update(conn, first.key, committed_date="2027-01-12", status="supplier-accepted",
                     note="Supplier accepted the rated order.")
     requests.close(conn, first.key, "resolved")
-    outcome = issue(conn, "outcome", first.key)
+    outcome = issuing.render(conn, "outcome", first.key)
     run.steps.append(
         f"Opened {first.key} for {', '.join(keys[:2])}, sent the request letter {letter.letter.doc_number}, "
         f"recorded DoD's rating DO-A1 (supplier to answer by {rated.supplier_deadline}), the supplier's new date, "
@@ -279,7 +279,10 @@ def formats_available() -> tuple[list[str], str | None]:
 
 def write_every_format(run: DemoRun, progress=None) -> list[Path]:
     """Every issued letter written in every format this machine can produce, into one folder."""
+    from . import config
     from .letters import list_letters, render_issued
+
+    profile = config.load()
 
     formats, missing = formats_available()
     issued = list_letters(run.conn, status="issued")
@@ -288,7 +291,7 @@ def write_every_format(run: DemoRun, progress=None) -> list[Path]:
     for letter in issued:
         for fmt in list(formats):
             try:
-                result = render_issued(run.conn, letter.key, fmt=fmt)
+                result = render_issued(run.conn, letter.key, fmt=fmt, profile=profile)
             except SosaError as exc:
                 if fmt != "pdf":
                     raise

@@ -174,11 +174,13 @@ def enroll_and_notify(
     Applicants (no Code of Conduct date yet) get no notice. Returns the keys and the
     `letters.LetterResult` of each notice.
     """
-    from .letters import issue
+    from . import config, issuing
+    from .register import get_company
     from .store import transaction
 
+    profile = config.load()
     with transaction(conn):
         keys = enroll(conn, records, source=source, progress=progress)
         enrolled = [k for k, rec in zip(keys, records) if initial_status(rec.values) == "enrolled"]
-        notices = [issue(conn, "enrollment", key, fmt=fmt) for key in enrolled]
+        notices = [issuing.enrollment(conn, get_company(conn, key), profile=profile, fmt=fmt) for key in enrolled]
     return keys, notices

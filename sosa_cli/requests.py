@@ -219,13 +219,15 @@ def send(conn: sqlite3.Connection, ref: str, *, fmt: str = "md", out: str | None
 
     Returns the request and the letter (`letters.LetterResult`).
     """
-    from . import config, letters
+    from . import config, issuing
+    from .register import get_company
 
     profile = config.load()
     days = int(profile.get("request_follow_up_days") or DEFAULT_FOLLOW_UP_DAYS)
     with transaction(conn):
         request = mark_sent(conn, ref, follow_up_days=days)
-        result = letters.issue(conn, "request", request.key, fmt=fmt, out=out, profile=profile)
+        company = get_company(conn, request.company_key)
+        result = issuing.request_letter(conn, request, company, profile=profile, fmt=fmt, out=out)
     return request, result
 
 

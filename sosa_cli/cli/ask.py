@@ -223,7 +223,7 @@ def respond(
 
     Example: sosa ask respond A-0001 C-0002 --decision accept --committed-date 2027-03-31
     """
-    from ..ask_letters import DECISION_EN
+    from ..letters.kinds import DECISION_EN
     from ..asks import respond as record_answer
 
     relay = record_answer(open_desk(db), ask, company, decision, committed_date=committed_date, quantity=quantity, note=note)

@@ -2,7 +2,7 @@
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -27,24 +27,24 @@ LETTER_COLUMNS = [("key", "Letter"), ("kind", "Kind"), ("doc_number", "文書番
 CONTACT_COLUMNS = [("name", "Name"), ("title", "Title"), ("email", "E-mail"), ("phone", "Phone"), ("role", "Role"), ("language", "Lang")]
 
 # Options shared by `sosa enroll` and `sosa company update` (CLI.md fixes these names).
-NameJa = Annotated[Optional[str], typer.Option("--name-ja", help="Company name in Japanese.")]
-NameEn = Annotated[Optional[str], typer.Option("--name-en", help="Company name in English.")]
-CorporateNumber = Annotated[Optional[str], typer.Option("--corporate-number", help="法人番号, 13 digits.")]
-Ncage = Annotated[Optional[str], typer.Option("--ncage", help="NCAGE code, 5 characters.")]
-AddressJa = Annotated[Optional[str], typer.Option("--address-ja", help="Address in Japanese.")]
-AddressEn = Annotated[Optional[str], typer.Option("--address-en", help="Address in English.")]
-Products = Annotated[Optional[str], typer.Option("--products", help="Products and capabilities.")]
-UsPrograms = Annotated[Optional[str], typer.Option("--us-programs", help="US programs or primes supplied.")]
-Fsc = Annotated[Optional[list[str]], typer.Option("--fsc", help="Supply class (FSC) made; repeat for several.")]
-CocOn = Annotated[Optional[str], typer.Option("--coc-accepted-on", help="Date the Code of Conduct was accepted (ISO or 和暦).")]
-CocVersion = Annotated[Optional[str], typer.Option("--coc-version", help="Code of Conduct version accepted.")]
-CocSignatory = Annotated[Optional[str], typer.Option("--coc-signatory", help="Who signed the Code of Conduct.")]
-ShareUsg = Annotated[Optional[bool], typer.Option("--share-usg/--no-share-usg", help="Consent to share with the US government.")]
-SharePrimes = Annotated[Optional[bool], typer.Option("--share-primes/--no-share-primes", help="Consent to share with US primes.")]
-ContactName = Annotated[Optional[str], typer.Option("--contact-name", help="Contact person.")]
-ContactTitle = Annotated[Optional[str], typer.Option("--contact-title", help="Contact's title.")]
-ContactEmail = Annotated[Optional[str], typer.Option("--contact-email", help="Contact's e-mail.")]
-ContactPhone = Annotated[Optional[str], typer.Option("--contact-phone", help="Contact's phone.")]
+NameJa = Annotated[str | None, typer.Option("--name-ja", help="Company name in Japanese.")]
+NameEn = Annotated[str | None, typer.Option("--name-en", help="Company name in English.")]
+CorporateNumber = Annotated[str | None, typer.Option("--corporate-number", help="法人番号, 13 digits.")]
+Ncage = Annotated[str | None, typer.Option("--ncage", help="NCAGE code, 5 characters.")]
+AddressJa = Annotated[str | None, typer.Option("--address-ja", help="Address in Japanese.")]
+AddressEn = Annotated[str | None, typer.Option("--address-en", help="Address in English.")]
+Products = Annotated[str | None, typer.Option("--products", help="Products and capabilities.")]
+UsPrograms = Annotated[str | None, typer.Option("--us-programs", help="US programs or primes supplied.")]
+Fsc = Annotated[list[str] | None, typer.Option("--fsc", help="Supply class (FSC) made; repeat for several.")]
+CocOn = Annotated[str | None, typer.Option("--coc-accepted-on", help="Date the Code of Conduct was accepted (ISO or 和暦).")]
+CocVersion = Annotated[str | None, typer.Option("--coc-version", help="Code of Conduct version accepted.")]
+CocSignatory = Annotated[str | None, typer.Option("--coc-signatory", help="Who signed the Code of Conduct.")]
+ShareUsg = Annotated[bool | None, typer.Option("--share-usg/--no-share-usg", help="Consent to share with the US government.")]
+SharePrimes = Annotated[bool | None, typer.Option("--share-primes/--no-share-primes", help="Consent to share with US primes.")]
+ContactName = Annotated[str | None, typer.Option("--contact-name", help="Contact person.")]
+ContactTitle = Annotated[str | None, typer.Option("--contact-title", help="Contact's title.")]
+ContactEmail = Annotated[str | None, typer.Option("--contact-email", help="Contact's e-mail.")]
+ContactPhone = Annotated[str | None, typer.Option("--contact-phone", help="Contact's phone.")]
 
 REQUIRED_FIELDS = ("name_ja", "name_en", "corporate_number")
 
@@ -57,7 +57,7 @@ def _contact(name, title, email, phone) -> dict[str, Any] | None:
 
 
 def enroll(
-    from_file: Annotated[Optional[str], typer.Option("--from", help="YAML file of one company or a list; - for stdin.")] = None,
+    from_file: Annotated[str | None, typer.Option("--from", help="YAML file of one company or a list; - for stdin.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the input and show what would be enrolled; write nothing.")] = False,
     letter: Annotated[bool, typer.Option("--letter", help="Also issue each enrolled company's notice (通知) at once.")] = False,
     letter_format: Annotated[str, typer.Option("--letter-format", help="Format of the notices: md, html, docx (Word) or pdf (needs the pdf extra).")] = "md",
@@ -91,7 +91,8 @@ def enroll(
 
     Example: sosa enroll --name-ja 株式会社有明電装 --name-en "Ariake Denso Co., Ltd." --corporate-number 8010401135790 --coc-accepted-on 2026-11-02 --share-usg --letter
     """
-    from ..enrollment import COMPANY_FIELDS, enroll as enroll_records, enroll_and_notify, validate_company
+    from ..enrollment import COMPANY_FIELDS, enroll_and_notify, validate_company
+    from ..enrollment import enroll as enroll_records
     from ..fields import Invalid
 
     if from_file is not None:
@@ -169,9 +170,9 @@ def _read_file(name: str):
 
 @app.command("list")
 def list_(
-    status: Annotated[Optional[str], typer.Option(help="Only this status: applied, enrolled, suspended, withdrawn.")] = None,
-    search: Annotated[Optional[str], typer.Option("--search", "-s", help="Text in a name, product or address (ja or en).")] = None,
-    fsc: Annotated[Optional[str], typer.Option(help="Only companies making this supply class.")] = None,
+    status: Annotated[str | None, typer.Option(help="Only this status: applied, enrolled, suspended, withdrawn.")] = None,
+    search: Annotated[str | None, typer.Option("--search", "-s", help="Text in a name, product or address (ja or en).")] = None,
+    fsc: Annotated[str | None, typer.Option(help="Only companies making this supply class.")] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -202,7 +203,7 @@ def company_card(conn, ref: str, as_json: bool) -> None:
     data["delays"] = [d.as_dict() for d in list_delays(conn, company=company.key)]
     for delay in data["delays"]:
         delay.pop("slips")
-    data["letters"] = [letter.as_dict() for letter in list_letters(conn, company=company.key)]
+    data["letters"] = [letter.as_dict() for letter in list_letters(conn, company_id=company.id)]
     data["history"], history_section = record_history(conn, company.key)
     fields = [
         ("Key", company.key),
@@ -289,7 +290,7 @@ def update(
 def _status_command(target: str, action: str, verb: str):
     def command(
         company: Annotated[str, typer.Argument(help="Key (C-0001) or 法人番号.")],
-        reason: Annotated[Optional[str], typer.Option(help="Why; kept in the record and the audit trail.")] = None,
+        reason: Annotated[str | None, typer.Option(help="Why; kept in the record and the audit trail.")] = None,
         yes: YesOption = False,
         db: DbOption = None,
     ) -> None:
@@ -322,7 +323,7 @@ for _action, (_target, _doc) in STATUS_COMMANDS.items():
 def export(
     to: Annotated[str, typer.Option("--to", help="usg (US government) or primes (US prime contractors).")],
     fmt: Annotated[str, typer.Option("--format", help="csv, json or xlsx.")] = "csv",
-    out: Annotated[Optional[Path], typer.Option("--out", help="File to write; stdout if omitted (csv, json).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="File to write; stdout if omitted (csv, json).")] = None,
     db: DbOption = None,
 ) -> None:
     """Export enrolled companies that consented to the recipient; the audit trail records who went where.

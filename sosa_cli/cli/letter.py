@@ -32,7 +32,7 @@ LIST_COLUMNS = [
     ("status", "Status"),
 ]
 FILE_COLUMNS = [("format", "Format"), ("path", "File"), ("sha256", "SHA-256")]
-TEMPLATE_COLUMNS = [("kind", "Kind"), ("language", "Lang"), ("format", "Format"), ("source", "Source"), ("path", "File used")]
+TEMPLATE_COLUMNS = [("kind", "Kind"), ("language", "Lang"), ("name", "Template"), ("source", "Source"), ("path", "File used")]
 
 
 @app.command()
@@ -54,11 +54,11 @@ def render(
     Example: sosa letter render enrollment C-0001 --format pdf
     """
     from ..calendar import format_wareki
-    from ..letters import issue
+    from ..issuing import render as render_letter
 
     check_letter_destination(fmt.value, out)
     conn = open_desk(db)
-    result = issue(conn, kind, record, company=company, fmt=fmt.value, out=out, draft=draft, on=on)
+    result = render_letter(conn, kind, record, company=company, fmt=fmt.value, out=out, draft=draft, on=on)
     if result.path is None:
         print_letter(result.content)
     else:
@@ -85,10 +85,11 @@ def export(
 
     Example: sosa letter export L-0017 --format pdf
     """
+    from ..config import load
     from ..letters import render_issued
 
     check_letter_destination(fmt.value, out)
-    result = render_issued(open_desk(db), letter, fmt=fmt.value, out=out)
+    result = render_issued(open_desk(db), letter, fmt=fmt.value, out=out, profile=load())
     if result.path is None:
         print_letter(result.content)
     else:
@@ -110,9 +111,11 @@ def list_(
     Example: sosa letter list --kind enrollment --status issued
     """
     from ..letters import list_letters
+    from ..register import get_company
 
     conn = open_desk(db)
-    rows = [letter.as_dict() for letter in list_letters(conn, kind=kind, status=status, record=record, company=company)]
+    company_id = get_company(conn, company).id if company else None
+    rows = [letter.as_dict() for letter in list_letters(conn, kind=kind, status=status, record=record, company_id=company_id)]
     print_table(rows, LIST_COLUMNS, as_json=as_json, title=f"{len(rows)} letters", empty="no letters match")
 
 
@@ -173,16 +176,18 @@ def cancel(
 
 @app.command()
 def templates(as_json: JsonOption = False) -> None:
-    """List the template used for each kind, language and format, and which are your own.
+    """List the wording used for each kind and language, and which files are your own.
 
-    Your own folder (`sosa config set templates_dir …` or SOSA_TEMPLATES) is searched
-    first; a file of the same name there replaces the shipped one.
+    Each kind's wording is one file, from which its md, html, docx and pdf letters are
+    all drawn. Your own folder (`sosa config set templates_dir …` or SOSA_TEMPLATES) is
+    searched first; a file of the same name there replaces the shipped one.
 
     Example: sosa letter templates
     """
+    from ..config import load
     from ..letters import templates as templates_in_use
 
-    rows = [t.as_dict() for t in templates_in_use()]
+    rows = [t.as_dict() for t in templates_in_use(load())]
     for row in rows:
         row["source"] = "yours" if row["overridden"] else ("shipped" if row["path"] else "missing")
     if as_json:

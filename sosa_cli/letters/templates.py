@@ -1,10 +1,14 @@
-"""Letter templates: where they are found, and how a letter's fields fill them.
+"""Letter wording: where the templates are found, and how a letter's fields fill them.
 
-Two folders are searched, the officer's own first (`SOSA_TEMPLATES` or the
+Each kind's wording is one template, `<language>/<kind>.xml.j2`, extending the
+language's letterhead `<language>/letterhead.xml.j2`; it renders to the small XML of
+blocks.py, from which every format is laid out. Two folders are searched, the officer's own first (`SOSA_TEMPLATES` or the
 `templates_dir` setting), then the shipped `templates/`. A file of the same name in the
-officer's folder replaces the shipped one; a replacement still reaches the shipped
-letterhead by its plain name (`{% extends "ja/letterhead.md.j2" %}`) unless the officer
-replaced the letterhead too, and always by `shipped:ja/letterhead.md.j2`.
+officer's folder replaces the shipped one, in every format at once; a replacement still
+reaches the shipped letterhead by its plain name (`{% extends "ja/letterhead.xml.j2" %}`)
+unless the officer replaced the letterhead too, and always by
+`shipped:ja/letterhead.xml.j2`. The page style of HTML and PDF letters is
+`<language>/letter.css`, found the same way.
 
 Jinja runs sandboxed, with `StrictUndefined`: a field the letter does not have stops
 the render with the template's name and the field, instead of printing a blank into an
@@ -14,31 +18,31 @@ the functions, and only commands that render pay for it.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .errors import SosaError
+from ..errors import SosaError
 
 SHIPPED_PREFIX = "shipped"
-# Line width of a Japanese A4 letter in full-width characters (公用文: 40 字 × 30 行 is
-# the customary page); Markdown letters right-align and centre against it.
-LINE_WIDTH = 40
 
 
 def shipped_root() -> Path:
-    from .shipped import templates_root
+    from ..shipped import templates_root
 
     # A regular package on disk (checkout, editable or plain install): a real folder.
     return Path(str(templates_root()))
 
 
-def template_name(language: str, kind: str, fmt: str) -> str:
-    # A Word template is a .docx with Jinja tags inside (docx_templates.py), not a .j2.
-    return f"{language}/{kind}.docx" if fmt == "docx" else f"{language}/{kind}.{fmt}.j2"
+def template_name(language: str, kind: str) -> str:
+    """The one wording file of a kind (or `letterhead`) in a language."""
+    return f"{language}/{kind}.xml.j2"
+
+
+def stylesheet_name(language: str) -> str:
+    return f"{language}/letter.css"
 
 
 # --- the template folders -------------------------------------------------------------
@@ -47,7 +51,7 @@ def template_name(language: str, kind: str, fmt: str) -> str:
 def _check_name(name: str) -> tuple[str, ...]:
     """Refuse names that leave the folder: `..`, absolute paths, drive letters, backslashes."""
     if not name or "\\" in name or "\x00" in name or name.startswith("/") or (len(name) > 1 and name[1] == ":"):
-        raise SosaError(f"template name {name!r} is refused: give a path inside the templates folder, such as ja/enrollment.md.j2")
+        raise SosaError(f"template name {name!r} is refused: give a path inside the templates folder, such as ja/enrollment.xml.j2")
     if any(p in ("..", ".") for p in name.split("/")):
         raise SosaError(f"template name {name!r} is refused: '..' would leave the templates folder")
     return PurePosixPath(name).parts
@@ -76,7 +80,7 @@ def _inside(root: Path, name: str) -> Path | None:
 def _find(name: str, officer: Path | None, shipped: Path) -> tuple[Path, bool] | None:
     """The file a template name means: the officer's first, then the shipped one.
 
-    `shipped:ja/letterhead.md.j2` always means the shipped file, so an officer's own
+    `shipped:ja/letterhead.xml.j2` always means the shipped file, so an officer's own
     letterhead can extend the one it replaces.
     """
     if name.startswith(SHIPPED_PREFIX + ":"):
@@ -129,54 +133,52 @@ def _officer_root(officer: Path | None) -> Path | None:
     return officer
 
 
-# --- filters: dates and plain-text layout ---------------------------------------------
+# --- filters ---------------------------------------------------------------------------------
 
 
 def _as_date(value: Any) -> date:
-    from .calendar import parse_date
+    from ..calendar import parse_date
 
     return parse_date(value)
 
 
 def wareki(value: Any) -> str:
     """`2026-11-26` → 令和8年11月26日."""
-    from .calendar import format_wareki
+    from ..calendar import format_wareki
 
     return format_wareki(_as_date(value))
 
 
 def english_date(value: Any) -> str:
     """`2026-11-26` → 26 November 2026."""
-    from .calendar import format_english
+    from ..calendar import format_english
 
     return format_english(_as_date(value))
 
 
-def text_width(line: str) -> int:
-    """Width in half-width columns: a kanji or full-width space counts two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
 
-def _pad(columns: int) -> str:
-    columns = max(columns, 0)
-    return "\u3000" * (columns // 2) + " " * (columns % 2)
+def count(number: int, singular: str, plural: str | None = None) -> str:
+    """`2, "company", "companies"` → "two companies": numbers up to ten spelled out in
+    running text, the noun agreeing with the number (DoD correspondence style)."""
+    n = int(number)
+    word = _NUMBER_WORDS[n] if 0 <= n <= 10 else str(n)
+    noun = singular if n == 1 else (plural or singular + "s")
+    return f"{word} {noun}"
 
 
-def flush_right(text: str, width: int = LINE_WIDTH) -> str:
-    """Each line pushed to the right margin with full-width spaces (番号, 日付, 差出人)."""
-    return "\n".join(_pad(width * 2 - text_width(line)) + line if line else line for line in str(text).split("\n"))
+def number_word(number: int) -> str:
+    n = int(number)
+    return _NUMBER_WORDS[n] if 0 <= n <= 10 else str(n)
 
 
-def block_right(text: str, width: int = LINE_WIDTH) -> str:
-    """The lines kept aligned with each other, the block set against the right margin (担当)."""
-    lines = str(text).split("\n")
-    pad = _pad(width * 2 - max((text_width(line) for line in lines), default=0))
-    return "\n".join(pad + line if line else line for line in lines)
-
-
-def centre(text: str, width: int = LINE_WIDTH) -> str:
-    """A line centred on the page (件名, 記)."""
-    return "\n".join(_pad((width * 2 - text_width(line)) // 2) + line if line else line for line in str(text).split("\n"))
+def and_list(values: Any) -> str:
+    """`["A", "B", "C"]` → "A, B and C"."""
+    items = [str(v) for v in values]
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 # --- fields the templates see ----------------------------------------------------------
@@ -196,7 +198,7 @@ class OfficeFields(Fields):
     """The office profile: a setting the officer has not made names the command that sets it."""
 
     def __missing__(self, key: str):
-        from .config import SETTINGS, MissingSetting
+        from ..config import SETTINGS, MissingSetting
 
         if key in SETTINGS:
             raise MissingSetting([key], "the letter")
@@ -213,7 +215,7 @@ def wrap(value: Any, path: str = "", cls: type[Fields] = Fields) -> Any:
     return value
 
 
-def _letter_environment(loader, autoescape, *, plain_text: bool = True):
+def _letter_environment(loader, autoescape):
     from jinja2 import StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
@@ -234,19 +236,12 @@ def _letter_environment(loader, autoescape, *, plain_text: bool = True):
         loader=loader,
         undefined=LetterUndefined,
         autoescape=autoescape,
-        # Without these, every `{% if %}` and `{% for %}` leaves a blank line in Markdown;
-        # in a Word template's XML, lines mean nothing and docxtpl expects Jinja's defaults.
-        trim_blocks=plain_text,
-        lstrip_blocks=plain_text,
-        keep_trailing_newline=plain_text,
+        # A `{% if %}` on a line of its own leaves no stray line or indent behind.
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
     )
-    env.filters.update(
-        wareki=wareki,
-        english_date=english_date,
-        flush_right=flush_right,
-        block_right=block_right,
-        centre=centre,
-    )
+    env.filters.update(wareki=wareki, english_date=english_date, count=count, number_word=number_word, and_list=and_list)
     return env
 
 
@@ -254,20 +249,10 @@ def _letter_environment(loader, autoescape, *, plain_text: bool = True):
 def _environment(officer: Path | None, shipped: Path):
     from jinja2.utils import select_autoescape
 
-    # select_autoescape() leaves `*.html.j2` unescaped by default (NOTES.md): list it.
-    autoescape = select_autoescape(enabled_extensions=("html.j2", "html"), default_for_string=False, default=False)
+    # The wording is XML: every value is escaped as it is filled in, so `A & <B>` stays
+    # text. select_autoescape() knows no `.xml.j2` by default (NOTES.md): list it.
+    autoescape = select_autoescape(enabled_extensions=("xml.j2", "xml"), default_for_string=False, default=False)
     return _letter_environment(_loader(officer, shipped), autoescape)
-
-
-@lru_cache(maxsize=1)
-def word_environment():
-    """The sandboxed environment a Word template's XML is filled in, escaping every value.
-
-    A separate one: docxtpl sets `autoescape` on the environment it is given (NOTES.md),
-    which would escape the Markdown letters rendered later in the same process. Word
-    templates are whole documents, so it needs no loader.
-    """
-    return _letter_environment(None, True, plain_text=False)
 
 
 def environment(officer: Path | None = None):
@@ -352,3 +337,25 @@ def locate(name: str, *, officer: Path | None = None) -> TemplateFile | None:
     """The file that `name` will be read from, and whether the officer's folder supplies it."""
     found = _find(name, _officer_root(officer), shipped_root())
     return TemplateFile(name, found[0], found[1]) if found else None
+
+
+_STYLES: dict[tuple[Path, float], str] = {}
+
+
+def stylesheet(language: str, officer: Path | None = None) -> str:
+    """The page style of HTML and PDF letters, `<language>/letter.css` (the officer's first).
+
+    Read once per process and file version: a relay prints hundreds of letters.
+    """
+    name = stylesheet_name(language)
+    found = _find(name, _officer_root(officer), shipped_root())
+    if found is None:
+        raise SosaError(f"no page style {name} (the HTML and PDF letters need it)", hint="`sosa letter templates` lists the files in use")
+    path = found[0]
+    key = (path, path.stat().st_mtime)
+    if key not in _STYLES:
+        try:
+            _STYLES[key] = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise SosaError(f"page style {path} is not UTF-8 text", hint="save it as UTF-8") from None
+    return _STYLES[key]

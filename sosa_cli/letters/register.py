@@ -1,21 +1,16 @@
-"""Letters: the kinds the desk writes, the register of 文書番号, and rendering them.
+"""The letter register: 文書番号, issuing, rendering again, cancelling.
 
-A letter is rendered from a *kind* (enrollment, request, relay, …) and the record it
-belongs to. Issuing gives it the next 文書番号 of its 年度 (`<prefix>第<n>号`), fixes its
-date, writes the file and records it, all in one `BEGIN IMMEDIATE` transaction with its
-audit entry, so two officers issuing at once queue for the number instead of sharing
-one. A draft (`draft=True`) is rendered with a blank number and touches nothing in the
-database.
+A letter is rendered from a *kind* (kinds.py), the facts its builder made of the
+records, and the office profile. Issuing gives it the next 文書番号 of its 年度
+(`<prefix>第<n>号`), fixes its date, writes the file and records it, all in one
+`BEGIN IMMEDIATE` transaction with its audit entry, so two officers issuing at once
+queue for the number instead of sharing one. A draft (`draft=True`) is rendered with a
+blank number and touches nothing in the database.
 
-Adding a kind (issues 4–6) means writing one builder and its templates::
-
-    @letter_kind("outcome", language="ja", record="R", subject="…について（通知）",
-                 settings=JA_SETTINGS)
-    def _outcome(conn, target): -> LetterFacts(addressee=…, to={…}, fields={…})
-
-plus `templates/ja/outcome.md.j2` and `.html.j2` extending the letterhead, an entry in
-`docx_templates.LETTERS` for its Word template, and (for a new record type) a resolver
-in `RECORDS`. A PDF letter is the HTML one printed (documents.py).
+Every format is drawn from the kind's one wording template: it is filled in
+(templates.py), read into blocks (blocks.py) and laid out as text, HTML or Word; a
+PDF is the HTML printed. An issued letter is rendered again from its stored snapshot,
+never from the live records, so it says what was sent.
 """
 
 from __future__ import annotations
@@ -23,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,178 +26,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import audit, config, lifecycle
-from .errors import NotFound, SosaError
-from .keys import format_key, parse_key
+from .. import audit, config, lifecycle
+from ..errors import NotFound, SosaError
+from ..keys import format_key, parse_key
+from .kinds import KINDS, LANGUAGES, Kind, LetterFacts, Target, get_kind
 
 FORMATS = ("md", "html", "docx", "pdf")
 BINARY_FORMATS = ("docx", "pdf")
-# The formats with a template of their own; a PDF is printed from the HTML letter.
-TEMPLATE_FORMATS = ("md", "html", "docx")
-LANGUAGES = ("ja", "en")
-# Settings every Japanese letter prints: sender, 担当 block.
-JA_SETTINGS = ("sender_title", "division", "contact_section", "contact_name", "contact_phone", "contact_email")
-# Settings every English letter to DoD prints: letterhead, inside address, signature.
-EN_SETTINGS = ("division_en", "dod_addressee", "dod_salutation", "sender_name_en", "sender_title_en")
 DRAFT_NUMBER = "第　　号"  # the blank an officer fills in by hand on a paper draft
-
-
-# --- the kinds -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Target:
-    """The record a letter belongs to, resolved from what the officer typed."""
-
-    record: str  # its key, e.g. C-0001
-    company_id: int | None = None
-    company_key: str | None = None
-
-
-@dataclass
-class LetterFacts:
-    """What a kind's builder hands the templates: the addressee and the record's fields.
-
-    `addressee` is the one line kept in the register; `to` is the addressee as the
-    letterhead lays it out (organisation, title, name, honorific); `fields` are merged
-    into the template context. Everything must be JSON (it is the issued letter's
-    snapshot), and no field may be named like a dict method (`items`, `keys`, `values`,
-    `get`): Jinja would find the method first.
-    """
-
-    addressee: str
-    to: dict[str, Any]
-    fields: dict[str, Any] = field(default_factory=dict)
-
-
-Builder = Callable[[sqlite3.Connection, Target], LetterFacts]
-Resolver = Callable[[sqlite3.Connection, str, "str | None"], Target]
-
-
-@dataclass(frozen=True)
-class Kind:
-    name: str
-    language: str
-    record: str  # key prefix of the record it belongs to: C, R, A
-    subject: str  # 件名 / SUBJECT line
-    build: Builder
-    settings: tuple[str, ...] = ()
-    takes_company: bool = False  # relay, reminder: one letter per (ask, company)
-    # Whether a record has at most one issued letter of this kind, so that rendering
-    # it again reproduces that letter instead of issuing another number.
-    once: bool = True
-    description: str = ""
-    # Checked before a number is issued (not for drafts): a kind that only one command
-    # may issue says so here.
-    guard: Callable[[sqlite3.Connection, Target], None] | None = None
-
-
-KINDS: dict[str, Kind] = {}
-
-
-def letter_kind(
-    name: str,
-    *,
-    language: str,
-    record: str,
-    subject: str,
-    settings: tuple[str, ...] = (),
-    takes_company: bool = False,
-    once: bool = True,
-    description: str = "",
-    guard: Callable[[sqlite3.Connection, Target], None] | None = None,
-) -> Callable[[Builder], Builder]:
-    """Register a kind of letter: its language, the record type it takes, its builder."""
-
-    def register(build: Builder) -> Builder:
-        if language not in LANGUAGES:
-            raise ValueError(f"letter language {language!r}")
-        if record not in RECORDS:
-            raise ValueError(f"no resolver for {record}- records")
-        KINDS[name] = Kind(name, language, record, subject, build, settings, takes_company, once, description or build.__doc__ or "", guard)
-        return build
-
-    return register
-
-
-def get_kind(name: str) -> Kind:
-    kind = KINDS.get((name or "").strip().lower())
-    if kind is None:
-        raise SosaError(f"{name!r} is not a kind of letter this version writes", hint=f"kinds: {', '.join(KINDS)}")
-    return kind
-
-
-def _company_target(conn: sqlite3.Connection, record: str, company: str | None) -> Target:
-    from .register import get_company
-
-    found = get_company(conn, record)
-    if company is not None and get_company(conn, company).id != found.id:
-        raise SosaError(f"this letter goes to the company {found.key} itself", hint="drop --company")
-    return Target(found.key, found.id, found.key)
-
-
-# Record type (key prefix) → how the RECORD argument is found.
-RECORDS: dict[str, Resolver] = {"C": _company_target}
-
-
-def _primary_contact(company) -> Any:
-    # The contact marked `role: primary`; otherwise the first one, which is the main
-    # contact `sosa company update --contact-…` replaces.
-    for contact in company.contacts:
-        if (contact.role or "").strip().lower() in ("primary", "主担当"):
-            return contact
-    return company.contacts[0] if company.contacts else None
-
-
-def company_addressee(company) -> tuple[str, dict[str, Any]]:
-    """`<社名> <役職> <氏名> 殿` to a named contact, else `<社名> 御中` (DOMAIN.md §7)."""
-    contact = _primary_contact(company)
-    if contact is None:
-        to = {"organisation": company.name_ja, "title": None, "name": None, "honorific": "御中"}
-        return f"{company.name_ja} 御中", to
-    to = {"organisation": company.name_ja, "title": contact.title, "name": contact.name, "honorific": "殿"}
-    return " ".join(p for p in (company.name_ja, contact.title, contact.name, "殿") if p), to
-
-
-def company_fields(company) -> dict[str, Any]:
-    """What any letter may print of a company (the same keys in every kind's context)."""
-    return {
-        "key": company.key,
-        "name_ja": company.name_ja,
-        "name_en": company.name_en,
-        "corporate_number": company.corporate_number,
-        "ncage": company.ncage,
-        "address_ja": company.address_ja,
-        "address_en": company.address_en,
-        "coc_version": company.coc_version,
-        "coc_accepted_on": company.coc_accepted_on,
-        "share_usg": company.share_usg,
-        "share_primes": company.share_primes,
-    }
-
-
-ENROLLMENT_SUBJECT = "日米間の防衛装備品等の供給の安定化に係る取決めに基づく参加企業の登録について（通知）"
-
-
-@letter_kind("enrollment", language="ja", record="C", subject=ENROLLMENT_SUBJECT, settings=JA_SETTINGS)
-def _enrollment(conn: sqlite3.Connection, target: Target) -> LetterFacts:
-    """Notice (通知) to a company that it is registered as a SoSA participant."""
-    from .register import get_company
-
-    company = get_company(conn, target.record)
-    if company.status != "enrolled":
-        hint = "`sosa company update … --coc-accepted-on DATE` enrolls it" if company.status == "applied" else None
-        raise SosaError(f"{company.key} {company.name_ja} is {company.status}; an enrollment notice goes to an enrolled company", hint=hint)
-    addressee, to = company_addressee(company)
-    contact = _primary_contact(company)
-    return LetterFacts(
-        addressee=addressee,
-        to=to,
-        fields={
-            "company": company_fields(company),
-            "contact": None if contact is None else {"name": contact.name, "title": contact.title, "email": contact.email, "phone": contact.phone},
-        },
-    )
+DRAFT_NUMBER_EN = "No. ____"
 
 
 # --- the register --------------------------------------------------------------------
@@ -274,7 +107,7 @@ def list_letters(
     kind: str | None = None,
     status: str | None = None,
     record: str | None = None,
-    company: str | None = None,
+    company_id: int | None = None,
 ) -> list[Letter]:
     """The register in key order, filtered by kind, status, the record or the company."""
     where: list[str] = []
@@ -288,26 +121,24 @@ def list_letters(
         where.append("l.status = ?")
         args.append(status)
     if record:
-        from .keys import normalise_key
+        from ..keys import normalise_key
 
         key = normalise_key(record)
         if key is None:
             raise SosaError(f"{record!r} is not a record key", hint="give a key such as C-0001 or R-0002")
         where.append("l.record = ?")
         args.append(key)
-    if company:
-        from .register import get_company
-
+    if company_id is not None:
         where.append("l.company_id = ?")
-        args.append(get_company(conn, company).id)
+        args.append(company_id)
     sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY l.id"
     return [_letter(row) for row in conn.execute(sql, args)]
 
 
 def cancel(conn: sqlite3.Connection, ref: str, reason: str) -> Letter:
     """Cancel an issued letter; its number stays used (DOMAIN.md §5: never reused)."""
-    from .clock import now_utc
-    from .store import transaction
+    from ..clock import now_utc
+    from ..store import transaction
 
     reason = (reason or "").strip()
     if not reason:
@@ -341,9 +172,9 @@ class LetterResult:
 
     content: str | bytes
     format: str
-    path: Path | None  # None when printed to stdout
+    path: Path | None
     letter: Letter | None = None
-    issued_now: bool = False  # False: a draft, or an issued letter reproduced
+    issued_now: bool = False  # False for a draft, or an issued letter reproduced
 
     @property
     def draft(self) -> bool:
@@ -387,10 +218,22 @@ def _write(path: Path, content: bytes) -> Path:
     return path.resolve()
 
 
-def _context(kind: Kind, target: Target, facts: LetterFacts, profile: config.Profile, on: date, *, key: str | None, number: str, serial: int | None) -> dict[str, Any]:
-    from .calendar import fiscal_year, format_english, format_nendo, format_wareki
+def _addressee(to: dict[str, Any]) -> str:
+    """The one line the register keeps: `<社名> <役職> <氏名> 殿`, `<社名> 御中`, or the office."""
+    return " ".join(p for p in (to.get("organisation"), to.get("title"), to.get("name"), to.get("honorific")) if p)
+
+
+def _context(
+    kind: Kind, target: Target, facts: LetterFacts, profile: config.Profile, on: date, *, key: str | None, serial: int | None
+) -> dict[str, Any]:
+    from ..calendar import fiscal_year, format_english, format_nendo, format_wareki
 
     fy = fiscal_year(on)
+    prefix = profile.get("doc_prefix") or ""
+    prefix_en = _setting(profile, "doc_prefix_en") or ""
+    to = dict(facts.to)
+    if to.get("name") and not to.get("honorific"):
+        to["honorific"] = _setting(profile, "addressee_honorific") or "殿"
     return {
         "letter": {
             "key": key,
@@ -398,20 +241,27 @@ def _context(kind: Kind, target: Target, facts: LetterFacts, profile: config.Pro
             "language": kind.language,
             "record": target.record,
             "draft": key is None,
-            "number": number,
+            "number": f"{prefix}第{serial}号" if serial is not None else prefix + DRAFT_NUMBER,
+            "number_en": (f"{prefix_en} No. {serial}" if serial is not None else f"{prefix_en} {DRAFT_NUMBER_EN}").strip(),
             "serial": serial,
             "date": on.isoformat(),
             "date_ja": format_wareki(on),
             "date_en": format_english(on),
             "fiscal_year": fy,
             "nendo": format_nendo(fy),
-            "subject": kind.subject,
         },
         # Folders are this desk's machine, not part of the letter.
         "office": {k: v for k, v in profile.effective().items() if k not in ("letters_dir", "templates_dir")},
-        "to": facts.to,
+        "to": to,
         **facts.fields,
     }
+
+
+def _setting(profile: config.Profile, key: str) -> str | None:
+    try:
+        return profile.get(key)
+    except KeyError:  # a setting this version's profile does not know
+        return None
 
 
 @dataclass(frozen=True)
@@ -420,7 +270,8 @@ class Rendered:
 
     content: str | bytes
     data: bytes
-    # What the letter says, for binary formats (documents.py): compared when it is rendered again.
+    subject: str
+    # What the letter says, for binary formats: compared when it is rendered again.
     source_sha256: str | None = None
 
     def entry(self, path: Path | None, fmt: str) -> dict[str, Any]:
@@ -430,28 +281,95 @@ class Rendered:
         return entry
 
 
-def _render(kind: Kind, fmt: str, context: dict[str, Any], profile: config.Profile) -> Rendered:
-    from .render import locate, render, template_name
+# Japanese script: kana, kanji, the CJK punctuation and full-width forms (not ASCII
+# look-alikes such as the en dash an English letter may use).
+_JAPANESE = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+
+# Where an English form comes from: a field's last name → the option or setting that sets it.
+ENGLISH_SOURCES = {
+    "program": "record the program in English: `sosa delay update D-… --program-en …`",
+    "program_en": "`sosa delay update D-… --program-en …`",
+    "note": "record the company's note in English: `sosa ask respond A-… C-… --decision … --note-en …`",
+    "note_en": "`sosa ask respond A-… C-… --decision … --note-en …`",
+    "impact": "record the impact in English: `sosa delay update D-… --impact …`",
+    "efforts": "record the efforts in English: `sosa delay update D-… --efforts …`",
+    "description": "record the description in English (`sosa delay update D-… --description …`)",
+    "supplier": "record the supplier's name in English: `sosa delay update D-… --supplier …`",
+    "reason": "the ask's reason is DoD's own English text: correct it with `sosa ask update`",
+    "name_en": "correct the company's English name: `sosa company update C-… --name-en …`",
+}
+
+
+def _field_with(context: dict[str, Any], text: str) -> str | None:
+    """The dotted path of the first context value containing `text`."""
+
+    def visit(value: Any, path: str) -> str | None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                found = visit(v, f"{path}.{k}" if path else k)
+                if found:
+                    return found
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                found = visit(v, f"{path}[{i}]")
+                if found:
+                    return found
+        elif isinstance(value, str) and text in value:
+            return path
+        return None
+
+    return visit(context, "")
+
+
+def _english_only(kind: Kind, words: str, context: dict[str, Any]) -> None:
+    """An English letter prints no Japanese: name the field and where its English form is set."""
+    found = _JAPANESE.search(words)
+    if found is None:
+        return
+    text = found.group(0)
+    path = _field_with({k: v for k, v in context.items() if k != "letter"}, text)
+    if path is None:
+        raise SosaError(f"the {kind.name} letter's wording prints Japanese text ({text[:20]}); an English letter may not", hint="correct the template")
+    last = re.sub(r"\[\d+\]", "", path).rsplit(".", 1)[-1]
+    if path.startswith("office."):
+        hint = f"sosa config set {last}_en …" if not last.endswith("_en") and f"{last}_en" in config.SETTINGS else f"sosa config set {last} …"
+    else:
+        hint = ENGLISH_SOURCES.get(last, f"give {path} in English")
+    raise SosaError(f"the {kind.name} letter is in English, but {path} is Japanese ({text[:20]}): it needs an English form", hint=hint)
+
+
+def render_letter(kind: Kind, fmt: str, context: dict[str, Any], profile: config.Profile) -> Rendered:
+    """Fill the kind's wording with `context` and lay it out in `fmt`."""
+    from .blocks import parse
+    from .templates import render, template_name
 
     officer = config.templates_dir(profile)
-    letter = context["letter"]
+    name = template_name(kind.language, kind.name)
+    letter = parse(render(name, context, officer=officer), where=f"template {name}")
+    if kind.language == "en":
+        _english_only(kind, letter.text(), context)
+    facts = context["letter"]
+    title = f"{facts['number_en'] if kind.language == 'en' else facts['number']} {letter.subject}"
+    if fmt == "md":
+        from .text import write_text
+
+        text = write_text(letter)
+        return Rendered(text, text.encode("utf-8"), letter.subject)
     if fmt == "docx":
-        from .documents import fill_word
+        from .word import write_word
 
-        name = template_name(kind.language, kind.name, fmt)
-        found = locate(name, officer=officer)
-        if found is None:
-            raise SosaError(f"no Word template {name} for the {kind.name} letter", hint="`python -m sosa_cli.docx_templates` writes the shipped ones")
-        title = f"{letter['number']} {letter['subject']}"
-        document = fill_word(found.path, context, dated=date.fromisoformat(letter["date"]), title=title)
-        return Rendered(document.data, document.data, document.source_sha256)
-    text = render(template_name(kind.language, kind.name, "html" if fmt == "pdf" else fmt), context, officer=officer)
-    if fmt == "pdf":
-        from .documents import print_pdf
+        document = write_word(letter, dated=date.fromisoformat(facts["date"]), title=title)
+        return Rendered(document.data, document.data, letter.subject, document.source_sha256)
+    from .html import write_html
+    from .templates import stylesheet
 
-        document = print_pdf(text, identifier=letter["key"] or "draft")
-        return Rendered(document.data, document.data, document.source_sha256)
-    return Rendered(text, text.encode("utf-8"))
+    html = write_html(letter, css=stylesheet(kind.language, officer), title=title)
+    if fmt == "html":
+        return Rendered(html, html.encode("utf-8"), letter.subject)
+    from .pdf import print_pdf
+
+    document = print_pdf(html, identifier=facts["key"] or "draft")
+    return Rendered(document.data, document.data, letter.subject, document.source_sha256)
 
 
 def _check_format(fmt: str) -> str:
@@ -461,10 +379,11 @@ def _check_format(fmt: str) -> str:
     return fmt
 
 
-def _issued(conn: sqlite3.Connection, kind: Kind, target: Target) -> Letter | None:
+def issued(conn: sqlite3.Connection, kind: str, target: Target) -> Letter | None:
+    """The latest issued letter of `kind` for the target (record and company), if any."""
     row = conn.execute(
         f"{_SELECT} WHERE l.kind = ? AND l.record = ? AND l.company_id IS ? AND l.status = 'issued' ORDER BY l.id DESC LIMIT 1",
-        (kind.name, target.record, target.company_id),
+        (kind, target.record, target.company_id),
     ).fetchone()
     return _letter(row) if row else None
 
@@ -473,78 +392,72 @@ def _sha256(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
+def _required(kind: Kind, *, draft: bool) -> tuple[str, ...]:
+    # A draft carries a blank number, so it needs no prefix; an issued letter does.
+    if draft:
+        return tuple(k for k in kind.settings if k != "doc_prefix_en")
+    return (*kind.settings, "doc_prefix")
+
+
 def issue(
     conn: sqlite3.Connection,
     kind: str,
-    record: str,
+    target: Target,
+    build: Callable[[], LetterFacts],
     *,
-    company: str | None = None,
+    profile: config.Profile,
     fmt: str = "md",
     out: str | Path | None = None,
     draft: bool = False,
-    on: str | date | None = None,
-    profile: config.Profile | None = None,
+    on: date | None = None,
 ) -> LetterResult:
-    """Render a letter of `kind` for `record`, issuing it a 文書番号 unless `draft`.
+    """Render a letter of `kind` for `target`, issuing it a 文書番号 unless `draft`.
 
-    `out` is a file or folder, `"-"` for no file (the caller prints `content`), or None
-    for the letters folder. `on` is the letter's date (default: today). If the record
-    already has an issued letter of this kind, that letter is rendered again, with the
-    same number, date and text.
+    `build()` makes the facts from the records the caller loaded; it is called only when
+    a new letter is rendered. `out` is a file or folder, `"-"` for no file (the caller
+    prints `content`), or None for the letters folder. `on` is the letter's date
+    (default: today). If the target already has an issued letter of a kind issued once,
+    that letter is rendered again, with the same number, date and text.
     """
-    from .calendar import fiscal_year, parse_date
-    from .clock import now_utc, today
-    from .store import on_rollback, remove_file, transaction
+    from ..calendar import fiscal_year
+    from ..clock import now_utc, today
+    from ..store import on_rollback, remove_file, transaction
 
     spec = get_kind(kind)
     fmt = _check_format(fmt)
-    profile = profile or config.load()
-    letter_date = parse_date(on) if on is not None else today()
-    if spec.takes_company and not company:
-        raise SosaError(f"a {spec.name} letter goes to one company", hint="add --company C-…")
-    if company and not spec.takes_company and spec.record != "C":
-        raise SosaError(f"a {spec.name} letter takes no --company", hint="drop --company")
-    resolve = RECORDS[spec.record]
+    letter_date = on or today()
     folder = letters_dir(conn, profile)
 
     if draft:
-        target = resolve(conn, record, company)
-        facts = spec.build(conn, target)
-        profile.require(spec.settings, f"the {spec.name} letter")
-        prefix = profile.get("doc_prefix") or ""
-        context = _context(spec, target, facts, profile, letter_date, key=None, number=prefix + DRAFT_NUMBER, serial=None)
-        rendered = _render(spec, fmt, context, profile)
+        facts = build()
+        _require(profile, _required(spec, draft=True), spec)
+        context = _context(spec, target, facts, profile, letter_date, key=None, serial=None)
+        rendered = render_letter(spec, fmt, json.loads(json.dumps(context, ensure_ascii=False)), profile)
         path = _destination(out, folder, _file_name(spec, target, fmt, None))
         if path is not None:
             path = _write(path, rendered.data)
         return LetterResult(rendered.content, fmt, path)
 
     with transaction(conn):
-        target = resolve(conn, record, company)
-        existing = _issued(conn, spec, target) if spec.once else None
+        existing = issued(conn, spec.name, target) if spec.once else None
         if existing is not None:
-            return _again(conn, spec, target, existing, fmt, out, folder, profile, on=parse_date(on) if on is not None else None)
-        if spec.guard is not None:
-            spec.guard(conn, target)
-        missing = [k for k in (*spec.settings, "doc_prefix") if not profile.get(k)]
-        if missing:
-            raise config.MissingSetting(missing, f"issuing the {spec.name} letter")
-        facts = spec.build(conn, target)
+            return _again(conn, spec, target, existing, fmt, out, folder, profile, on=on)
+        _require(profile, _required(spec, draft=False), spec)
+        facts = build()
         fy = fiscal_year(letter_date)
         # Inside BEGIN IMMEDIATE: no other writer can take the same serial between
         # this read and the insert. Cancelled letters count, so no number returns.
         serial = conn.execute("SELECT COALESCE(MAX(serial), 0) + 1 FROM letters WHERE fiscal_year = ?", (fy,)).fetchone()[0]
         letter_id = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM letters").fetchone()[0]
         key = format_key("L", letter_id)
-        number = f"{profile.get('doc_prefix')}第{serial}号"
-        context = _context(spec, target, facts, profile, letter_date, key=key, number=number, serial=serial)
+        context = _context(spec, target, facts, profile, letter_date, key=key, serial=serial)
         # The letter is rendered from its stored snapshot, never from the live
         # records: an issued letter is what was sent, so rendering it again after
         # the company changes its name or the office its 担当 must give the same
         # text (and bytes, for the recorded hash). Round-tripping through JSON here
         # makes the first render read exactly what a later one will.
         snapshot = json.dumps(context, ensure_ascii=False)
-        rendered = _render(spec, fmt, json.loads(snapshot), profile)
+        rendered = render_letter(spec, fmt, json.loads(snapshot), profile)
         path = _destination(out, folder, _file_name(spec, target, fmt, key))
         files = [rendered.entry(path, fmt)]
         row = {
@@ -554,9 +467,9 @@ def issue(
             "language": spec.language,
             "record": target.record,
             "company_id": target.company_id,
-            "addressee": facts.addressee,
-            "subject": spec.subject,
-            "doc_number": number,
+            "addressee": _addressee(context["to"]),
+            "subject": rendered.subject,
+            "doc_number": context["letter"]["number"],
             "fiscal_year": fy,
             "serial": serial,
             "letter_date": letter_date.isoformat(),
@@ -572,13 +485,41 @@ def issue(
             key,
             after={k: row[k] for k in ("kind", "record", "addressee", "doc_number", "letter_date")} | {"company": target.company_key, "files": files},
         )
-        letter = get_letter(conn, key)
+        letter = _letter_from_row(row, target.company_key)
         written = None
         if path is not None:
             written = _write(path, rendered.data)
             # The number is issued only if the transaction commits: no file may claim it otherwise.
             on_rollback(conn, remove_file(written))
     return LetterResult(rendered.content, fmt, written, letter, issued_now=True)
+
+
+def _require(profile: config.Profile, keys: tuple[str, ...], spec: Kind) -> None:
+    missing = [k for k in keys if not _setting(profile, k)]
+    if missing:
+        raise config.MissingSetting(missing, f"the {spec.name} letter")
+
+
+def _letter_from_row(row: dict[str, Any], company_key: str | None) -> Letter:
+    """The register entry just inserted, without reading it back (a relay issues hundreds)."""
+    return Letter(
+        id=row["id"],
+        key=row["key"],
+        kind=row["kind"],
+        language=row["language"],
+        record=row["record"],
+        addressee=row["addressee"],
+        subject=row["subject"],
+        status=row["status"],
+        created_at=row["created_at"],
+        company=company_key,
+        doc_number=row["doc_number"],
+        fiscal_year=row["fiscal_year"],
+        serial=row["serial"],
+        letter_date=row["letter_date"],
+        files=json.loads(row["files"]),
+        context=json.loads(row["context"]),
+    )
 
 
 def _again(
@@ -601,13 +542,13 @@ def _again(
         )
     if letter.context is None:
         raise SosaError(f"{letter.key} has no stored text to render again")
-    rendered = _render(spec, fmt, letter.context, profile)
+    rendered = render_letter(spec, fmt, letter.context, profile)
     path = _destination(out, folder, _file_name(spec, target, fmt, letter.key))
     entry = rendered.entry(path, fmt)
     recorded = [f for f in letter.files if f.get("format") == fmt]
     # A Word or PDF file is checked by what it says (`source_sha256`): its bytes also
     # depend on zlib, WeasyPrint and the fonts installed, and an upgrade of those is not
-    # a changed letter (documents.py). Text formats are checked byte for byte.
+    # a changed letter. Text formats are checked byte for byte.
     check = "source_sha256" if "source_sha256" in entry else "sha256"
     if recorded and recorded[0].get(check, recorded[0]["sha256"]) != entry[check]:
         where = recorded[0].get("path") or "the register"
@@ -625,18 +566,15 @@ def _again(
     return LetterResult(rendered.content, fmt, path, letter, issued_now=False)
 
 
-def render_issued(
-    conn: sqlite3.Connection, ref: str, *, fmt: str = "md", out: str | Path | None = None, profile: config.Profile | None = None
-) -> LetterResult:
+def render_issued(conn: sqlite3.Connection, ref: str, *, profile: config.Profile, fmt: str = "md", out: str | Path | None = None) -> LetterResult:
     """An issued letter, named by its key, written again in any format from its record.
 
     This reaches every issued letter, also the kinds a record may have several of
     (reminders), which `issue()` cannot name by kind and record.
     """
-    from .store import transaction
+    from ..store import transaction
 
     fmt = _check_format(fmt)
-    profile = profile or config.load()
     with transaction(conn):
         letter = get_letter(conn, ref)
         if letter.status != "issued":
@@ -647,6 +585,15 @@ def render_issued(
         return _again(conn, spec, target, letter, fmt, out, letters_dir(conn, profile), profile, on=None)
 
 
+def snapshot_field(conn: sqlite3.Connection, kind: str, target: Target, path: tuple[str, ...]) -> Any:
+    """A value from the latest issued letter's snapshot (e.g. what a relay letter told a company)."""
+    letter = issued(conn, kind, target)
+    value: Any = letter.context if letter else None
+    for part in path:
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
 # --- templates in use ------------------------------------------------------------------
 
 
@@ -654,7 +601,6 @@ def render_issued(
 class TemplateUse:
     kind: str
     language: str
-    format: str
     name: str
     path: str | None
     overridden: bool
@@ -663,22 +609,16 @@ class TemplateUse:
         return dict(self.__dict__)
 
 
-def templates(profile: config.Profile | None = None) -> list[TemplateUse]:
-    """Every letterhead and kind, per language and format: the file used, and whether it is the officer's."""
-    from .render import locate, template_name
+def templates(profile: config.Profile) -> list[TemplateUse]:
+    """Every letterhead, kind and page style per language: the file used, and whether it is the officer's."""
+    from .templates import locate, stylesheet_name, template_name
 
-    officer = config.templates_dir(profile or config.load())
-    wanted = [("letterhead", lang) for lang in LANGUAGES] + [(k.name, k.language) for k in KINDS.values()]
+    officer = config.templates_dir(profile)
+    wanted = [(kind, language, template_name(language, kind)) for language in LANGUAGES for kind in ("letterhead",)]
+    wanted += [(k.name, k.language, template_name(k.language, k.name)) for k in KINDS.values()]
+    wanted += [("style", language, stylesheet_name(language)) for language in LANGUAGES]
     result = []
-    for kind, language in wanted:
-        # The Word templates are whole letters, generated with their letterhead inside.
-        for fmt in TEMPLATE_FORMATS if kind != "letterhead" else ("md", "html"):
-            name = template_name(language, kind, fmt)
-            found = locate(name, officer=officer)
-            result.append(TemplateUse(kind, language, fmt, name, str(found.path) if found else None, bool(found and found.overridden)))
+    for kind, language, name in wanted:
+        found = locate(name, officer=officer)
+        result.append(TemplateUse(kind, language, name, str(found.path) if found else None, bool(found and found.overridden)))
     return result
-
-
-# The other flows register their kinds (and record resolvers) from their own modules.
-from . import request_letters  # noqa: E402,F401
-from . import ask_letters  # noqa: E402,F401  registers its kinds

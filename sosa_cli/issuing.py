@@ -1,0 +1,148 @@
+"""Issuing letters for records: the domain's side of `sosa letter render`.
+
+The letters package knows how a letter reads and how its number is issued, but nothing
+of companies, requests or asks. Here a record key is resolved to the records a kind
+needs, and those records are handed to the kind's builder (letters/kinds.py). The
+commands that issue letters as part of their work (`sosa enroll --letter`, `sosa request
+send`, `sosa relay`, `sosa ask remind`, `sosa ask reply`) call the same functions with
+the records they already hold, so a relay to 400 companies loads the ask once.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from . import config, letters
+from .errors import SosaError
+from .letters import kinds
+from .letters.kinds import Target
+
+
+def enrollment(conn: sqlite3.Connection, company: Any, *, profile: config.Profile, **options: Any) -> letters.LetterResult:
+    target = Target(company.key, company.id, company.key)
+    return letters.issue(conn, "enrollment", target, lambda: kinds.enrollment(company), profile=profile, **options)
+
+
+def request_letter(conn: sqlite3.Connection, request: Any, company: Any, *, profile: config.Profile, **options: Any) -> letters.LetterResult:
+    target = Target(request.key, company.id, company.key)
+    return letters.issue(conn, "request", target, lambda: kinds.request(request, company), profile=profile, **options)
+
+
+def outcome(conn: sqlite3.Connection, request: Any, company: Any, *, profile: config.Profile, **options: Any) -> letters.LetterResult:
+    target = Target(request.key, company.id, company.key)
+    return letters.issue(conn, "outcome", target, lambda: kinds.outcome(request, company), profile=profile, **options)
+
+
+def relay(conn: sqlite3.Connection, ask: Any, relay_: Any, company: Any, *, profile: config.Profile, **options: Any) -> letters.LetterResult:
+    target = Target(ask.key, company.id, company.key)
+    return letters.issue(conn, "relay", target, lambda: kinds.relay(ask, relay_, company), profile=profile, **options)
+
+
+def reminder(conn: sqlite3.Connection, ask: Any, relay_: Any, company: Any, *, profile: config.Profile, **options: Any) -> letters.LetterResult:
+    target = Target(ask.key, company.id, company.key)
+
+    def build() -> letters.LetterFacts:
+        first = letters.issued(conn, "relay", target)
+        first_letter = {"number": first.doc_number, "date": first.letter_date} if first else None
+        return kinds.reminder(ask, relay_, company, first_letter)
+
+    return letters.issue(conn, "reminder", target, build, profile=profile, **options)
+
+
+def reply(conn: sqlite3.Connection, ask: Any, *, on: date, profile: config.Profile, **options: Any) -> letters.LetterResult:
+    from .register import get_company
+
+    def build() -> letters.LetterFacts:
+        companies = {r.company_key: get_company(conn, r.company_key) for r in ask.relays}
+
+        def told(key: str) -> bool:
+            company = companies[key]
+            said = letters.snapshot_field(conn, "relay", Target(ask.key, company.id, company.key), ("relay", "disclose_to_dod"))
+            return bool(said)
+
+        return kinds.reply(ask, companies, told, on=on.isoformat())
+
+    return letters.issue(conn, "reply", Target(ask.key), build, profile=profile, on=on, **options)
+
+
+# --- `sosa letter render KIND RECORD` ------------------------------------------------------------
+
+
+def render(
+    conn: sqlite3.Connection,
+    kind: str,
+    record: str,
+    *,
+    company: str | None = None,
+    fmt: str = "md",
+    out: str | Path | None = None,
+    draft: bool = False,
+    on: str | date | None = None,
+    profile: config.Profile | None = None,
+) -> letters.LetterResult:
+    """Render (and, unless `draft`, issue) a letter of `kind` for the record named `record`."""
+    from .calendar import parse_date
+    from .store import transaction
+
+    spec = kinds.get_kind(kind)
+    profile = profile or config.load()
+    letter_date = parse_date(on) if on is not None else None
+    if spec.takes_company and not company:
+        raise SosaError(f"a {spec.name} letter goes to one company", hint="add --company C-…")
+    if company and not spec.takes_company and spec.record != "C":
+        raise SosaError(f"a {spec.name} letter takes no --company", hint="drop --company")
+    options: dict[str, Any] = {"fmt": fmt, "out": out, "draft": draft, "on": letter_date}
+    with transaction(conn):
+        if spec.record == "C":
+            return _company_letter(conn, record, company, profile, options)
+        if spec.record == "R":
+            return _request_letter(conn, spec.name, record, profile, options, draft=draft)
+        return _ask_letter(conn, spec.name, record, company, profile, options)
+
+
+def _company_letter(conn: sqlite3.Connection, record: str, company: str | None, profile: config.Profile, options: dict[str, Any]) -> letters.LetterResult:
+    from .register import get_company
+
+    found = get_company(conn, record)
+    if company is not None and get_company(conn, company).id != found.id:
+        raise SosaError(f"this letter goes to the company {found.key} itself", hint="drop --company")
+    return enrollment(conn, found, profile=profile, **options)
+
+
+def _request_letter(conn: sqlite3.Connection, kind: str, record: str, profile: config.Profile, options: dict[str, Any], *, draft: bool) -> letters.LetterResult:
+    from .register import get_company
+    from .requests import get_request
+
+    request = get_request(conn, record)
+    company = get_company(conn, request.company_key)
+    if kind == "request":
+        if not draft and letters.issued(conn, "request", Target(request.key, company.id, company.key)) is None:
+            kinds.request_guard(request)
+        return request_letter(conn, request, company, profile=profile, **options)
+    return outcome(conn, request, company, profile=profile, **options)
+
+
+def _ask_letter(
+    conn: sqlite3.Connection, kind: str, record: str, company: str | None, profile: config.Profile, options: dict[str, Any]
+) -> letters.LetterResult:
+    from .asks import get_ask, get_relay
+    from .register import get_company
+
+    ask = get_ask(conn, record)
+    if kind == "reply":
+        if company is not None:
+            raise SosaError("the reply goes to DoD, not to a company", hint="drop --company")
+        on = options.pop("on") or (date.fromisoformat(ask.replied_on) if ask.replied_on else None)
+        if on is None:
+            from .clock import today
+
+            on = today()
+        return reply(conn, ask, on=on, profile=profile, **options)
+    assert company is not None
+    found = get_company(conn, company)
+    relay_ = get_relay(ask, found.key)  # refuses a company this ask was not relayed to
+    build = relay if kind == "relay" else reminder
+    return build(conn, ask, relay_, found, profile=profile, **options)
