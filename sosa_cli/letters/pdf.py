@@ -12,7 +12,8 @@ installed), so each document also has a `source_sha256`: the hash of what the le
 (the HTML a PDF was printed from), which stays the same across such upgrades and is what
 a later render is checked against.
 
-(The Word half below, `fill_word` and `reproducible_zip`, is moving to word.py.)
+(`Document` and `reproducible_zip` stay here until nothing imports them from here: word.py,
+which writes the Word letters, has its own.)
 """
 
 from __future__ import annotations
@@ -20,19 +21,11 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass
-from datetime import date, datetime
-from pathlib import Path
-from typing import Any
+from datetime import date
 
 from ..errors import SosaError
 
-BINARY_FORMATS = ("docx", "pdf")
-
-PDF_MISSING = (
-    "PDF letters need WeasyPrint: pip install 'sosa-cli[pdf]'"
-    " (on Debian/Ubuntu also: apt-get install fonts-ipaexfont libharfbuzz-subset0)"
-)
-WORD_MISSING = "Word letters need docxtpl, a dependency of sosa-cli: pip install 'docxtpl>=0.20'"
+PDF_MISSING = "PDF letters need WeasyPrint: pip install 'sosa-cli[pdf]' (on Debian/Ubuntu also: apt-get install fonts-ipaexfont libharfbuzz-subset0)"
 
 
 @dataclass(frozen=True)
@@ -47,10 +40,19 @@ class Document:
 
 # Page numbers (DOMAIN.md §7): 「- 2 -」 in Japanese, 「2」 in English, centred at the foot,
 # on every page of a letter of two pages or more and on no page of a one-page letter.
-# A user stylesheet with !important outranks the letter's own CSS (which numbers pages
-# from the second on, for a browser), whatever it says.
-_PAGE_NUMBERS = {"ja": '"- " counter(page) " -"', "en": "counter(page)"}
-_NO_PAGE_NUMBERS = "@page { @bottom-center { content: none !important } }"
+# A page cannot ask how many pages follow it, but its footer can print the page count,
+# counter(pages), through a counter style that prints 2 and more as the first page's
+# number and 1 as nothing (out of its range, it falls back to an empty symbol). WeasyPrint
+# fills footers in after the pages are laid out, so this costs no second layout. The
+# letter's CSS says the same for a browser; this user stylesheet, with !important,
+# outranks whatever an officer's CSS says.
+_PAGE_NUMBERS = {"ja": ('"- " counter(page) " -"', "- 1 -"), "en": ("counter(page)", "1")}
+_PAGE_NUMBER_CSS = """
+@counter-style sosa-pdf-none {{ system: cyclic; symbols: ""; }}
+@counter-style sosa-pdf-first-{language} {{ system: cyclic; symbols: "{first}"; range: 2 infinite; fallback: sosa-pdf-none; }}
+@page {{ @bottom-center {{ content: {number} !important; }} }}
+@page :first {{ @bottom-center {{ content: counter(pages, sosa-pdf-first-{language}) !important; }} }}
+"""
 
 
 class _Printer:
@@ -61,6 +63,7 @@ class _Printer:
     """
 
     def __init__(self, weasyprint) -> None:
+        from weasyprint.css.counters import CounterStyle
         from weasyprint.text.fonts import FontConfiguration
         from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
@@ -77,27 +80,29 @@ class _Printer:
         self.refused = FatalURLFetchingError
         self.fetcher = SelfContained()
         self.fonts = FontConfiguration()
-
-        def sheet(css: str):
-            return weasyprint.CSS(string=css, font_config=self.fonts, url_fetcher=self.fetcher)
-
-        self.unnumbered = sheet(_NO_PAGE_NUMBERS)
-        self.numbered = {
-            language: sheet(f"@page {{ @bottom-center {{ content: {content} !important }} }}")
-            for language, content in _PAGE_NUMBERS.items()
+        # The page-number counter styles live in this dictionary; each letter is laid out
+        # with a copy, so that no letter's own @counter-style reaches the next one.
+        self.counter_styles = CounterStyle()
+        self.page_numbers = {
+            language: weasyprint.CSS(
+                string=_PAGE_NUMBER_CSS.format(language=language, number=number, first=first),
+                font_config=self.fonts,
+                counter_style=self.counter_styles,
+                url_fetcher=self.fetcher,
+            )
+            for language, (number, first) in _PAGE_NUMBERS.items()
         }
 
     def lay_out(self, html: str):
         page = self.weasyprint.HTML(string=html, url_fetcher=self.fetcher)
-        # Laid out once without page numbers; only a letter that runs to two pages or more
-        # is laid out again with them (a footer does not move the text, so the pages stay
-        # the same). `write_pdf` is then called on the laid-out document: HTML.write_pdf
-        # would lay the letter out once more.
-        document = page.render(font_config=self.fonts, stylesheets=[self.unnumbered])
-        if len(document.pages) >= 2:
-            language = "ja" if (page.etree_element.get("lang") or "").lower().startswith("ja") else "en"
-            document = page.render(font_config=self.fonts, stylesheets=[self.numbered[language]])
-        return document
+        language = "ja" if (page.etree_element.get("lang") or "").lower().startswith("ja") else "en"
+        # Laid out once: `write_pdf` is then called on this document, as HTML.write_pdf
+        # would lay the letter out again.
+        return page.render(
+            font_config=self.fonts,
+            counter_style=type(self.counter_styles)(self.counter_styles),
+            stylesheets=[self.page_numbers[language]],
+        )
 
 
 _printer: _Printer | None = None
@@ -148,59 +153,7 @@ def print_pdf(html: str, *, identifier: str) -> Document:
     return Document(data, hashlib.sha256(html.encode("utf-8")).hexdigest())
 
 
-# --- Word ---------------------------------------------------------------------------------
-
-
-def _docxtpl():
-    try:
-        import docxtpl
-    except ImportError:
-        raise SosaError(WORD_MISSING) from None
-    return docxtpl
-
-
-def fill_word(template: Path, context: dict[str, Any], *, dated: date, title: str) -> Document:
-    """Fill a Word template with a letter's fields; every value is escaped for the XML.
-
-    Without `autoescape` a company called `A & <B>` would lose text or leave a file Word
-    refuses to open (NOTES.md). The environment is render.py's sandbox, so a Word
-    template can do no more than a Markdown one.
-    """
-    docxtpl = _docxtpl()
-    from jinja2 import TemplateError, UndefinedError
-    from jinja2.exceptions import SecurityError
-
-    from .render import Fields, OfficeFields, word_environment, wrap
-
-    fields = {k: wrap(v, k, OfficeFields if k == "office" else Fields) for k, v in context.items()}
-    try:
-        word = docxtpl.DocxTemplate(str(template))
-        word.render(fields, jinja_env=word_environment(), autoescape=True)
-    except UndefinedError as exc:
-        raise SosaError(
-            f"Word template {template} uses the field {exc.message}, which this letter does not have",
-            hint="regenerate it with `python -m sosa_cli.docx_templates`, or correct your own",
-        ) from None
-    except SecurityError as exc:
-        raise SosaError(f"Word template {template} was stopped by the sandbox: {exc}") from None
-    except TemplateError as exc:
-        raise SosaError(f"Word template {template}: {exc}") from None
-    except SosaError as exc:  # a missing setting
-        exc.message = f"Word template {template}: {exc.message}"
-        exc.args = (exc.message,)
-        raise exc.with_traceback(None) from None
-    except (OSError, KeyError, ValueError) as exc:  # not a Word file at all
-        raise SosaError(f"{template} is not a Word template python-docx can read: {exc}") from None
-    properties = word.docx.core_properties
-    midnight = datetime(dated.year, dated.month, dated.day)
-    properties.title = title
-    properties.created = midnight
-    properties.modified = midnight
-    properties.last_modified_by = ""
-    properties.revision = 1
-    buffer = io.BytesIO()
-    word.save(buffer)
-    return reproducible_zip(buffer.getvalue(), dated)
+# --- Word (until word.py has its own copy of these) ------------------------------------------
 
 
 def reproducible_zip(data: bytes, dated: date) -> Document:
