@@ -1,650 +1,771 @@
-"""The Word templates of the letters, generated: `python -m sosa_cli.docx_templates`.
+"""Word letters: a letter's blocks (blocks.py) laid out as a .docx with python-docx.
 
-This module is the source of truth of `templates/<language>/<kind>.docx`; nobody edits
-those binaries by hand. Each kind is a short description below, a list of paragraphs
-and tables whose text carries the same Jinja fields as the kind's `.md.j2` and
-`.html.j2` templates, inside one shared frame per language:
+The .docx is built when the letter is rendered, from the same `blocks.Letter` the
+Markdown and HTML letters are drawn from: there is no Word template and no Jinja inside
+Word, so a sentence changed in a kind's wording changes the Word letter too, and a value
+such as `A & <B>` is text, never markup (python-docx escapes what it writes).
 
-* ja: the 公用文 of DOMAIN.md §7, A4, 左横書き: 文書番号 and 日付 right, addressee,
-  sender right with （公印省略）, 件名 centred, body, 記 centred, numbered items, 以上
-  right, the 担当 block at the bottom right.
-* en: the business letter to DoD: letterhead, reference and date right, inside address,
-  salutation, SUBJECT, numbered paragraphs, Sincerely, signature, Enclosure, cc.
+* ja: the 公用文 of DOMAIN.md §7: A4, 左横書き, 10.5 pt 明朝, 40 字 to the line; 文書番号,
+  日付 and sender flush right, 件名 centred on the lines `blocks.subject_lines` cuts, body
+  indented one 字, 記 centred, items numbered 「1　」 （1） 「ア　」, 以上 flush right and
+  the 担当 block set against the right margin.
+* en: the business letter to DoD: 12 pt Times New Roman, numbered paragraphs with a
+  hanging indent, the signature kept together.
 
-A new kind gets its Word template by adding an entry to `LETTERS` and running this
-module again (`--check` tells whether the shipped files are current; a test runs it).
-docxtpl reads `{%p … %}` as a tag that replaces its whole paragraph and `{%tr … %}` its
-whole table row, so conditions and loops over items are paragraphs or rows of their own.
+An issued letter's recorded SHA-256 must match when it is rendered again, so the bytes
+are reproducible: the zip entries and the document properties carry the letter's date,
+never the time of writing (`reproducible_zip`).
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
-from dataclasses import dataclass, field
-from datetime import date
-from pathlib import Path
+import functools
+import hashlib
+import io
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
 
-# The desk's Word is Japanese Windows Office, where ＭＳ 明朝 is the 公用文 face; the font
-# table names IPAex明朝 as its alternative for machines without it (LibreOffice on Linux).
+from ..errors import SosaError
+from . import blocks
+
+WORD_MISSING = "Word letters need python-docx, a dependency of sosa-cli"
+WORD_INSTALL = "pip install 'python-docx>=1.1'"
+
+# The desk's Word is Japanese Windows Office, where ＭＳ 明朝 is the 公用文 face. The font
+# table names the faces to use where it is missing; LibreOffice ignores w:altName (its
+# writerfilter skips it) and substitutes from its own table and fontconfig, which on
+# Debian with fonts-ipaexfont gives IPAex明朝, the face the PDF letters are printed in.
 JA_FONT = "ＭＳ 明朝"
-JA_FONT_ALT = "IPAex明朝"
+JA_FONT_ALTERNATIVES = ("IPAex明朝", "Noto Serif CJK JP")
 EN_FONT = "Times New Roman"
-# Fixed, so that running the generator again gives the same bytes (and no git churn).
-GENERATED_ON = date(2026, 1, 1)
-
-
-# --- what a letter is made of ------------------------------------------------------------
+EN_FONT_ALTERNATIVE = "Liberation Serif"  # metric-compatible: same line breaks
 
 
 @dataclass(frozen=True)
-class Line:
-    """One paragraph. `indent` is a first-line indent in characters (1 for 公用文 body text)."""
+class Document:
+    """A letter as a file: its bytes, and the hash of what it says (the uncompressed parts)."""
 
-    text: str = ""
-    align: str = "left"  # left, right, center
-    indent: float = 0
-    left: float = 0  # left indent in mm
-    bold: bool = False
-    rule_below: bool = False  # the letterhead's line
-
-
-@dataclass(frozen=True)
-class Tag:
-    """A docxtpl paragraph tag such as `{%p for item in items %}`: the paragraph itself goes."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class Numbered:
-    """A numbered paragraph with a hanging indent: `1.` then text (English letters)."""
-
-    number: str
-    text: str
-
-
-@dataclass(frozen=True)
-class Items:
-    """記's numbered items as a borderless table: number, label, value.
-
-    A row is (number, label, value), or a string holding a `{%tr … %}` tag.
-    """
-
-    rows: list[tuple[str, str, str] | str]
-    left: float = 0
-
-
-@dataclass(frozen=True)
-class Facts:
-    """One item's particulars as a ruled table of label and value (the HTML `table.item`)."""
-
-    rows: list[tuple[str, str] | str]
-    left: float = 0
-
-
-@dataclass(frozen=True)
-class Grid:
-    """A ruled table with a header row and one row per element of `loop` (`a in answers`)."""
-
-    headers: list[str]
-    cells: list[str]
-    loop: str
-    widths: list[float] = field(default_factory=list)  # mm; the rest shared out
-
-
-Block = Line | Tag | Numbered | Items | Facts | Grid
-BLANK = Line()
-
-
-# --- the Japanese frame -------------------------------------------------------------------
-
-
-def ja_letter(*body: Block) -> list[Block]:
-    return [
-        Line("{{ letter.number }}", "right"),
-        Line("{{ letter.date_ja }}", "right"),
-        BLANK,
-        Tag("{%p if to.name %}"),
-        Line("{{ to.organisation }}"),
-        Line("{% if to.title %}{{ to.title }}　{% endif %}{{ to.name }}　{{ to.honorific }}"),
-        Tag("{%p else %}"),
-        Line("{{ to.organisation }}　{{ to.honorific }}"),
-        Tag("{%p endif %}"),
-        BLANK,
-        Line("{{ office.sender_title }}", "right"),
-        Line("（公印省略）", "right"),
-        BLANK,
-        Line("{{ letter.subject }}", "center"),
-        BLANK,
-        *body,
-        BLANK,
-        BLANK,
-        # The 担当 block: lines aligned with each other, set towards the right margin.
-        Line("（担当）{{ office.contact_section }}", left=JA_CONTACT_LEFT),
-        Line("　　　　{{ office.contact_name }}", left=JA_CONTACT_LEFT),
-        Line("　　　　電話　{{ office.contact_phone }}", left=JA_CONTACT_LEFT),
-        Line("　　　　E-mail　{{ office.contact_email }}", left=JA_CONTACT_LEFT),
-    ]
-
-
-JA_CONTACT_LEFT = 80  # mm from the left margin: 75 mm of the 155 mm line, ~20 字
-
-
-def text(line: str) -> Line:
-    """A body paragraph of a 公用文: first line indented one character."""
-    return Line(line, indent=1)
-
-
-KI = [BLANK, Line("記", "center"), BLANK]
-IJO = [BLANK, Line("以上", "right")]
-
-
-def en_letter(*body: Block, enclosure: str, cc: str) -> list[Block]:
-    return [
-        Line("{{ office.division_en }}", "center", bold=True, rule_below=True),
-        BLANK,
-        Line("Reference: {{ letter.number }}", "right"),
-        Line("{{ letter.date_en }}", "right"),
-        BLANK,
-        Tag("{%p for line in office.dod_addressee.split('\\n') %}"),
-        Line("{{ line }}"),
-        Tag("{%p endfor %}"),
-        BLANK,
-        Line("{{ office.dod_salutation }}"),
-        BLANK,
-        Line("SUBJECT: {{ letter.subject }}", bold=True),
-        BLANK,
-        *body,
-        Line("Sincerely,"),
-        BLANK,
-        BLANK,
-        BLANK,
-        Line("{{ office.sender_name_en | upper }}"),
-        Line("{{ office.sender_title_en }}"),
-        BLANK,
-        Line(f"Enclosure: {enclosure}"),
-        Line(f"cc: {cc}"),
-    ]
-
-
-def paragraph(number: int, line: str) -> list[Block]:
-    return [Numbered(f"{number}.", line), BLANK]
-
-
-# --- the kinds ----------------------------------------------------------------------------
-
-ENROLLMENT = ja_letter(
-    text("標記について、貴社から{% if company.coc_accepted_on %}{{ company.coc_accepted_on | wareki }}付けで{% endif %}行動規範を受諾する旨の届出があったことから、日米間の防衛装備品等の供給の安定化に係る取決め（SoSA）に基づく参加企業として、下記のとおり登録したので通知します。"),
-    text("なお、登録情報は、下記の同意の範囲内で米国政府及び米国の主要な防衛関連企業と共有します。本取決めへの参加は任意であり、貴社はいつでも参加の取りやめを申し出ることができます。登録内容に変更が生じた場合は、下記担当まで連絡願います。"),
-    *KI,
-    Items([
-        ("1.", "企業名（和文）", "{{ company.name_ja }}"),
-        ("2.", "企業名（英文）", "{{ company.name_en }}"),
-        ("3.", "法人番号", "{{ company.corporate_number }}"),
-        ("4.", "NCAGEコード", "{{ company.ncage or '（登録なし）' }}"),
-        ("5.", "行動規範", "{% if company.coc_version %}第{{ company.coc_version }}版　{% endif %}{{ company.coc_accepted_on | wareki }}受諾"),
-        ("6.", "登録情報の共有に関する同意", ""),
-        ("", "・米国政府への提供", "{{ '同意する' if company.share_usg else '同意しない' }}"),
-        ("", "・米国の主要防衛関連企業への提供", "{{ '同意する' if company.share_primes else '同意しない' }}"),
-        ("7.", "登録番号", "{{ company.key }}"),
-    ]),
-    *IJO,
-)
-
-OUTCOME = ja_letter(
-    text("標記について、貴社から報告のあった米国製品の納入遅延に関し、{% if request.sent_on %}{{ request.sent_on | wareki }}付けで{% endif %}米国国防省に対し{{ request.action_ja }}の支援を要請したところ、下記のとおりとなったので通知します。"),
-    text("{{ request.outcome_ja }}"),
-    text("なお、本件に関する情報の取扱いについては、引き続き適切な管理をお願いします。"),
-    *KI,
-    Items([
-        ("1.", "要請番号", "{{ request.key }}{% if request.dod_ref %}（米国国防省の整理番号　{{ request.dod_ref }}）{% endif %}"),
-        ("2.", "優先格付", "{{ request.rating or 'なし' }}"),
-        ("3.", "対象品目", ""),
-    ]),
-    Tag("{%p for item in items %}"),
-    Line("({{ loop.index }}) {{ item.part_number }}{% if item.description %}（{{ item.description }}）{% endif %}　数量 {{ item.quantity }}", left=8),
-    Facts([
-        ("米国供給者", "{{ item.supplier }}"),
-        ("必要時期", "{{ item.need_date | wareki }}"),
-        ("当初の納期", "{{ item.original_promised_date | wareki }}"),
-        ("現在の納期", "{{ item.promised_date | wareki }}"),
-        ("結果", "{{ {'resolved': '解消', 'unresolved': '未解消', 'open': '要請取下げ（継続管理）'}.get(item.status, item.status) }}"),
-    ], left=8),
-    Tag("{%p endfor %}"),
-    Items([
-        ("4.", "要請の結果", "{{ {'resolved': '解消', 'partial': '一部解消', 'unresolved': '未解消', 'withdrawn': '取下げ'}[request.outcome] }}（{{ request.closed_on | wareki }}）"),
-    ]),
-    *IJO,
-)
-
-REQUEST = en_letter(
-    *paragraph(1, "The Acquisition, Technology and Logistics Agency (ATLA) of the Ministry of Defense of Japan sponsors the following request under the Security of Supply Arrangement between the Department of Defense of the United States of America and the Ministry of Defense of Japan, signed on 12 January 2023. On behalf of {{ company.name_en }}, a participant in the Arrangement, ATLA requests {{ request.action_en }}, in support of the Japan Self-Defense Forces."),
-    *paragraph(2, "Urgency. {{ request.urgency_en }} The items below are needed by the required dates shown; the supplier's current promised dates do not meet them, and the company has made the efforts described without success."),
-    Numbered("3.", "Items ({{ items | length }}):"),
-    Tag("{%p for item in items %}"),
-    Line("Item {{ loop.index }} ({{ item.key }})", left=8, bold=True),
-    Facts([
-        ("Applicant", "{{ company.name_en }} ({{ company.name_ja }}){% if company.ncage %}, NCAGE {{ company.ncage }}{% endif %}"),
-        ("U.S. supplier", "{{ item.supplier }}{% if item.supplier_cage %}, CAGE {{ item.supplier_cage }}{% endif %}"),
-        ("Purchase order", "{{ item.po or 'not given' }}"),
-        ("Part number / NSN", "{{ item.part_number }} / {{ item.nsn or 'none' }}{% if item.description %} ({{ item.description }}){% endif %}"),
-        ("Quantity", "{{ item.quantity }}"),
-        ("Required delivery date", "{{ item.need_date | english_date }}"),
-        ("Current promised delivery date", "{{ item.promised_date | english_date }}{% if item.original_promised_date != item.promised_date %} (originally {{ item.original_promised_date | english_date }}){% endif %}"),
-        ("End use and impact", "{{ item.program or 'Japan Self-Defense Forces' }}{% if item.impact %}; {{ item.impact }}{% endif %}"),
-        ("Efforts made", "{{ item.efforts or 'none reported' }}"),
-    ], left=8),
-    Tag("{%p endfor %}"),
-    BLANK,
-    *paragraph(4, "The company information in this letter is business confidential and commercially sensitive. It is provided to the Department of Defense solely for the purpose of this request and should be protected from public disclosure."),
-    *paragraph(5, "ATLA would be grateful for the Department's support. Please address any questions to {{ office.contact_name }} ({{ office.contact_email }}, {{ office.contact_phone }}){% if request.dod_ref %}, quoting reference {{ request.dod_ref }}{% endif %}."),
-    enclosure="Delay report(s) {{ items | map(attribute='key') | join(', ') }} from {{ company.name_en }}",
-    cc="{{ company.name_en }}",
-)
-
-RELAY = ja_letter(
-    text("標記について、日米間の防衛装備品等の供給の安定化に係る取決め（SoSA）に基づき、米国国防省から{{ ask.received_on | wareki }}付けで、下記の品目の納期の前倒しについて協力の依頼がありました。"),
-    text("つきましては、貴社において下記の納期の前倒しへの協力が可能かどうかを御検討の上、{{ relay.answer_by | wareki }}までに下記担当あて御回答願います。"),
-    text("本依頼への協力は、行動規範に基づく、あくまでも可能な範囲での任意の協力であり、協力できない場合であっても貴社が不利益を受けることはありません。協力が困難な場合であっても、その旨を御回答願います。"),
-    text("なお、御回答いただいた内容は、米国国防省への回答に用い、商業上の機密として取り扱います。"),
-    *KI,
-    Items([
-        ("1.", "依頼元", "米国国防省（整理番号　{{ ask.dod_ref }}）"),
-        ("2.", "米国の計画・最終品目", "{{ ask.program or '（記載なし）' }}"),
-        ("3.", "依頼の理由", "{{ ask.reason or '（記載なし）' }}"),
-        ("4.", "対象品目", ""),
-    ]),
-    Grid(
-        ["", "部品番号（品名）", "NSN", "数量", "現在の納期", "米国が希望する納期"],
-        [
-            "({{ loop.index }})",
-            "{{ item.part_number or '部品番号なし' }}{% if item.description %}（{{ item.description }}）{% endif %}",
-            "{{ item.nsn or 'なし' }}",
-            "{{ item.quantity }}",
-            "{{ item.current_date | wareki }}",
-            "{{ item.requested_date | wareki }}",
-        ],
-        "item in items",
-        widths=[10, 0, 28, 12, 30, 30],
-    ),
-    Items([
-        ("5.", "回答期限", "{{ relay.answer_by | wareki }}"),
-        ("6.", "回答方法", "次のいずれかを、下記担当あてE-mailにより御回答願います。"),
-        ("", "", "ア　協力可能　前倒し後の納期"),
-        ("", "", "イ　一部協力可能　前倒しが可能な数量及びその納期"),
-        ("", "", "ウ　協力困難（理由の記載は任意です。）"),
-        ("", "", "いずれの場合も、条件等があれば併せて御記載願います。"),
-        ("7.", "整理番号", "{{ ask.key }}"),
-    ]),
-    *IJO,
-)
-
-REMINDER = ja_letter(
-    text("標記について、{% if first_letter %}{{ first_letter.date | wareki }}付け{{ first_letter.number }}により{% else %}{{ relay.sent_on | wareki }}付けで{% endif %}依頼した米国国防省からの納期の前倒しに係る協力依頼について、{{ relay.original_answer_by | wareki }}までの御回答をお願いしていたところですが、現時点で貴社からの御回答を確認できておりません。"),
-    text("つきましては、お手数ですが、{{ relay.answer_by | wareki }}までに下記担当あて御回答願います。"),
-    text("本依頼への協力は、あくまでも可能な範囲での任意の協力です。協力が困難な場合であっても、その旨を御回答いただければ結構です。なお、本書と行き違いに御回答いただいている場合は、御容赦願います。"),
-    *KI,
-    Items([
-        ("1.", "当初の依頼", "{% if first_letter %}{{ first_letter.date | wareki }}付け{{ first_letter.number }}{% else %}{{ relay.sent_on | wareki }}付け{% endif %}"),
-        ("2.", "依頼元", "米国国防省（整理番号　{{ ask.dod_ref }}）"),
-        ("3.", "対象品目", ""),
-    ]),
-    Grid(
-        ["", "部品番号（品名）", "数量", "現在の納期", "米国が希望する納期"],
-        [
-            "({{ loop.index }})",
-            "{{ item.part_number or '部品番号なし' }}{% if item.description %}（{{ item.description }}）{% endif %}",
-            "{{ item.quantity }}",
-            "{{ item.current_date | wareki }}",
-            "{{ item.requested_date | wareki }}",
-        ],
-        "item in items",
-        widths=[10, 0, 14, 32, 32],
-    ),
-    Items([
-        ("4.", "当初の回答期限", "{{ relay.original_answer_by | wareki }}"),
-        ("5.", "新たな回答期限", "{{ relay.answer_by | wareki }}"),
-        ("6.", "回答方法", "協力可能、一部協力可能（数量及び納期）又は協力困難のいずれかを、下記担当あてE-mailにより御回答願います。"),
-        ("7.", "整理番号", "{{ ask.key }}"),
-    ]),
-    *IJO,
-)
-
-REPLY = en_letter(
-    *paragraph(1, "Reference is made to the Department's request {{ ask.dod_ref }}, received on {{ ask.received_on | english_date }}, for priority delivery support{% if ask.program %} for {{ ask.program }}{% endif %}. Under the Security of Supply Arrangement between the Department of Defense of the United States of America and the Ministry of Defense of Japan, the Acquisition, Technology and Logistics Agency (ATLA) {% if counts.total %}relayed the request{% if ask.relayed_on %} on {{ ask.relayed_on | english_date }}{% endif %} to {{ counts.total }} participating Japanese {{ 'company' if counts.total == 1 else 'companies' }}{% else %}looked for participating Japanese companies that supply the items requested and found none, so the request could not be relayed{% endif %}."),
-    Numbered("2.", "Items requested:"),
-    Tag("{%p for item in items %}"),
-    Line("Item {{ loop.index }}: part number {{ item.part_number or 'not given' }}, NSN {{ item.nsn or 'none' }}{% if item.description %} ({{ item.description }}){% endif %}; quantity {{ item.quantity }}; current delivery date {{ item.current_date | english_date }}; requested delivery date {{ item.requested_date | english_date }}.", left=8),
-    Tag("{%p endfor %}"),
-    BLANK,
-    Tag("{%p if not answers %}"),
-    Numbered("3.", "No participating Japanese company supplies these items; ATLA is therefore unable to offer support for this request."),
-    Tag("{%p else %}"),
-    Numbered("3.", "The companies answered as follows ({{ counts.accept }} accepted, {{ counts.partial }} partially accepted, {{ counts.decline }} declined, {{ counts.no_response }} no response{% if counts.withdrawn is defined and counts.withdrawn %}, {{ counts.withdrawn }} withdrew from the Arrangement before answering{% endif %}):"),
-    Grid(
-        ["Company", "Answer", "Committed date", "Quantity", "Conditions and notes"],
-        [
-            "{{ a.name_en }}{% if a.ncage %} (NCAGE {{ a.ncage }}){% endif %}",
-            "{{ a.decision_en }}",
-            "{{ a.committed_date | english_date if a.committed_date else '' }}",
-            "{% if a.quantity %}{{ a.quantity }} of {{ ask.asked_quantity }}{% endif %}",
-            "{{ a.note or ('no answer was received by the date of this letter' if a.decision == 'no-response' else '') }}",
-        ],
-        "a in answers",
-        widths=[0, 24, 30, 20, 40],
-    ),
-    Tag("{%p endif %}"),
-    BLANK,
-    *paragraph(4, "Cooperation by Japanese companies under the Code of Conduct of the Arrangement is voluntary. A Japanese company may decline a request, and a company that declined or did not answer has acted within the Arrangement. The dates committed above are the companies' own undertakings to the extent they are able."),
-    *paragraph(5, "The company information in this letter is business confidential and commercially sensitive. It is provided to the Department of Defense solely for the purpose of this request and should be protected from public disclosure."),
-    *paragraph(6, "Please address any questions to {{ office.contact_name }} ({{ office.contact_email }}, {{ office.contact_phone }}), quoting reference {{ ask.dod_ref }}."),
-    enclosure="none",
-    cc="none",
-)
-
-# (language, kind) → its description. The kinds come from letters.KINDS; a kind missing
-# here has no Word template, and `--format docx` says so.
-LETTERS: dict[tuple[str, str], list[Block]] = {
-    ("ja", "enrollment"): ENROLLMENT,
-    ("ja", "outcome"): OUTCOME,
-    ("en", "request"): REQUEST,
-    ("ja", "relay"): RELAY,
-    ("ja", "reminder"): REMINDER,
-    ("en", "reply"): REPLY,
-}
-
-
-# --- the page -----------------------------------------------------------------------------
+    data: bytes
+    source_sha256: str
 
 
 @dataclass(frozen=True)
 class Page:
-    """A4 with the margins of the HTML letters, so Word and PDF letters look alike."""
+    """A4 and its text block, in mm; the type in pt."""
 
     top: float
     right: float
     bottom: float
     left: float
-    font: str
-    east_asian_font: str
-    size: float  # pt
-    line: float  # pt between baselines
+    latin: str
+    east_asian: str
+    size: float
+    line: float | None  # exact distance between baselines; None: single spacing
+    lang: str
+
+    @property
+    def width_mm(self) -> float:
+        return 210 - self.left - self.right
 
 
 PAGES = {
-    "ja": Page(30, 25, 27, 30, JA_FONT, JA_FONT, 10.5, 18),
-    "en": Page(25, 25, 25, 25, EN_FONT, JA_FONT, 11, 15),
+    # 150 mm holds 40 full-width characters of 10.5 pt (148 mm), the 公用文's line.
+    "ja": Page(30, 30, 27, 30, JA_FONT, JA_FONT, 10.5, 18, "ja-JP"),
+    "en": Page(25, 25, 25, 25, EN_FONT, JA_FONT, 12, None, "en-US"),
 }
 
+# The styles a letter uses; python-docx's template has 160 more.
+STYLES = ("Normal", "DefaultParagraphFont", "TableNormal", "NoList", "Header", "HeaderChar", "Footer", "FooterChar")
 
-def _set_fonts(rpr, latin: str, east_asian: str) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
+STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    # Theme fonts win over named ones: drop them, or Word shows Calibri / 游明朝.
-    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(theme), None)
-    for slot, name in (("w:ascii", latin), ("w:hAnsi", latin), ("w:eastAsia", east_asian), ("w:cs", latin)):
-        fonts.set(qn(slot), name)
+# Page numbers in the footer, only on a letter of two pages or more: 「- 2 -」 / "2".
+PAGE_NUMBER = {"ja": ("- ", " -"), "en": ("", "")}
 
 
-def _language(rpr, language: str) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
+# --- measuring text -------------------------------------------------------------------------
 
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
-    # ja-JP on East Asian text turns on 禁則処理 (no 。or 、at the start of a line).
-    lang.set(qn("w:val"), "ja-JP" if language == "ja" else "en-GB")
-    lang.set(qn("w:eastAsia"), "ja-JP")
+TWIPS_PER_MM = 1440 / 25.4
+GRID_SMALLEST = 8.0  # pt: a table is set smaller to fit its line, but not below this
+SHORT_CELL = 6  # ems: a cell this short (「（1）」, 12, 一部協力可能) is never broken
+CELL_PADDING = 57  # twips each side of a ruled table's cell: 1 mm (Word's default is 1.9 mm)
 
 
-def _declare_alternative_font(document) -> None:
-    """Name IPAex明朝 in the font table as what to use where ＭＳ 明朝 is not installed."""
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-    from docx.oxml import parse_xml
+@functools.lru_cache(maxsize=4096)
+def ems(text: str, language: str) -> float:
+    """How wide `text` prints, in ems of the letter's type, erring on the wide side.
 
-    part = document.part.part_related_by(RT.FONT_TABLE)
-    xml = part.blob.decode("utf-8")
-    entry = (
-        f'<w:font w:name="{JA_FONT}"><w:altName w:val="{JA_FONT_ALT}"/><w:panose1 w:val="02020609040205080304"/>'
-        '<w:charset w:val="80"/><w:family w:val="roman"/><w:pitch w:val="fixed"/></w:font>'
-    )
-    if f'w:name="{JA_FONT}"' not in xml:
-        xml = xml.replace("</w:fonts>", entry + "</w:fonts>")
-    part._blob = xml.encode("utf-8")
-    parse_xml(part._blob)  # still well-formed
+    Full-width characters are one em. Latin letters are half an em in ＭＳ 明朝, but
+    wider in IPAex明朝, which LibreOffice prints a Japanese letter in (digits 0.62, most
+    lower case 0.5, capitals 0.7, m and w 0.9): the classes below take the wider face,
+    so that a line measured here fits on either.
+    """
+    ja = language == "ja"
+    total = 0.0
+    previous = ""
+    for ch in text:
+        # Word and LibreOffice set a quarter em between kanji or kana and Latin letters or
+        # digits (w:autoSpaceDE/DN, on by default): 令和8年12月25日 is 8.1 em, not 6.9.
+        if ja and {_script(previous), _script(ch)} == {"kanji", "latin"}:
+            total += 0.25
+        previous = ch
+        if unicodedata.east_asian_width(ch) in "WF":
+            total += 1.0
+        elif ch in "MWmw@%&":
+            total += 0.92
+        elif ch.isupper():
+            total += 0.72
+        elif ch.isdigit():
+            total += 0.62 if ja else 0.5
+        elif ch == " ":
+            total += 0.5 if ja else 0.25
+        elif ch.isalpha():
+            total += 0.52 if ja else 0.48
+        else:
+            total += 0.5 if ja else 0.4
+    return total
 
 
-def _new_document(language: str):
-    from docx import Document
-    from docx.enum.section import WD_ORIENT
-    from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt
+def _script(ch: str) -> str:
+    if not ch:
+        return ""
+    if ch.isascii():
+        return "latin" if ch.isalnum() else ""
+    return "kanji" if unicodedata.category(ch) == "Lo" else ""
 
-    page = PAGES[language]
-    document = Document()
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.right_margin = Mm(page.top), Mm(page.right)
-    section.bottom_margin, section.left_margin = Mm(page.bottom), Mm(page.left)
 
-    defaults = document.styles.element.find(qn("w:docDefaults"))
-    default_rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    _set_fonts(default_rpr, page.font, page.east_asian_font)
-    for name in ("Normal", "Table Grid"):
-        style = document.styles[name]
-        style.font.name = page.font
-        style.font.size = Pt(page.size)
-        rpr = style.element.get_or_add_rPr()
-        _set_fonts(rpr, page.font, page.east_asian_font)
-        _language(rpr, language)
-    normal = document.styles["Normal"].paragraph_format
-    normal.space_before = normal.space_after = Pt(0)
-    normal.line_spacing = Pt(page.line)
-    properties = document.core_properties
-    properties.author = properties.last_modified_by = "sosa"
-    properties.title = "{{ letter.number }} {{ letter.subject }}"
-    properties.comments = "Generated by python -m sosa_cli.docx_templates; edit that module, not this file."
-    properties.created = properties.modified = properties.last_printed = _midnight(GENERATED_ON)
+def _longest_word(text: str, language: str, size: float) -> int:
+    """The widest run that a line cannot break inside: Latin letters, digits and the
+    hyphens between them (ICU keeps `1680-01-234-5678` whole); Japanese breaks anywhere."""
+    words = "".join(" " if unicodedata.east_asian_width(ch) in "WF" else ch for ch in text).split()
+    return max((round(ems(word, language) * size * 20) for word in words), default=0)
+
+
+def _twips_of(text: str, language: str, size: float) -> int:
+    """The width of the longest line of `text`, in twips."""
+    return max((round(ems(line, language) * size * 20) for line in text.split("\n")), default=0)
+
+
+# --- the writer ------------------------------------------------------------------------------
+
+
+def _python_docx() -> Any:
+    try:
+        import docx
+    except ImportError:
+        raise SosaError(WORD_MISSING, hint=WORD_INSTALL) from None
+    return docx
+
+
+def write_word(letter: blocks.Letter, *, dated: date, title: str) -> Document:
+    """The letter as a .docx: the same letter and date give the same bytes."""
+    docx = _python_docx()
+    writer = _Writer(docx.Document(io.BytesIO(_blank(letter.language))), letter.language)
+    for block in letter.blocks:
+        writer.block(block, left=0)
+    writer.page_numbers()
+
+    properties = writer.document.core_properties
+    midnight = datetime(dated.year, dated.month, dated.day)
+    properties.title = title
+    properties.author = "sosa"
+    properties.comments = ""
+    properties.created = midnight
+    properties.modified = midnight
+    properties.last_modified_by = ""
     properties.revision = 1
-    if language == "ja":
-        _declare_alternative_font(document)
-    return document
-
-
-def _midnight(day: date):
-    from datetime import datetime
-
-    return datetime(day.year, day.month, day.day)
-
-
-def _text_width(language: str):
-    from docx.shared import Mm
-
-    page = PAGES[language]
-    return Mm(210 - page.left - page.right)
-
-
-def _paragraph(container, line: Line, language: str):
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt
-
-    p = container.add_paragraph()
-    if line.text:
-        run = p.add_run(line.text)
-        run.bold = line.bold or None
-    p.alignment = {"left": None, "right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}[line.align]
-    if line.indent:
-        p.paragraph_format.first_line_indent = Pt(PAGES[language].size * line.indent)
-    if line.left:
-        p.paragraph_format.left_indent = Mm(line.left)
-    if line.rule_below:
-        borders = OxmlElement("w:pBdr")
-        bottom = OxmlElement("w:bottom")
-        for k, v in (("w:val", "single"), ("w:sz", "6"), ("w:space", "4"), ("w:color", "000000")):
-            bottom.set(qn(k), v)
-        borders.append(bottom)
-        p._p.get_or_add_pPr().append(borders)
-    return p
-
-
-def _numbered(document, block: Numbered, language: str) -> None:
-    from docx.shared import Mm
-
-    p = document.add_paragraph()
-    p.add_run(f"{block.number}\t{block.text}")
-    fmt = p.paragraph_format
-    fmt.left_indent = Mm(8)
-    fmt.first_line_indent = Mm(-8)
-    fmt.tab_stops.add_tab_stop(Mm(8))
-
-
-def _cell(cell, content: str, *, bold: bool = False) -> None:
-    p = cell.paragraphs[0]
-    if content:
-        run = p.add_run(content)
-        run.bold = bold or None
-
-
-def _table(document, rows: int, widths_mm: list[float], language: str, *, ruled: bool, left: float = 0):
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Mm
-
-    total = _text_width(language) - Mm(left)
-    fixed = sum(Mm(w) for w in widths_mm if w)
-    free = [i for i, w in enumerate(widths_mm) if not w]
-    share = (total - fixed) // max(len(free), 1)
-    widths = [Mm(w) if w else share for w in widths_mm]
-    table = document.add_table(rows=rows, cols=len(widths))
-    table.style = document.styles["Table Grid"] if ruled else document.styles["Normal Table"]
-    table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    table.autofit = False
-    tbl_pr = table._tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
-    if left:
-        indent = OxmlElement("w:tblInd")
-        indent.set(qn("w:w"), str(int(Mm(left).twips)))
-        indent.set(qn("w:type"), "dxa")
-        tbl_pr.append(indent)
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths):
-            cell.width = width
-    for column, width in zip(table.columns, widths):
-        column.width = width
-    return table
-
-
-def _row_tag(table, index: int, tag: str) -> None:
-    # A `{%tr … %}` tag in the row's first cell: docxtpl drops the row and keeps the tag.
-    table.rows[index].cells[0].paragraphs[0].add_run(tag)
-
-
-def _items(document, block: Items, language: str) -> None:
-    label = 48 if language == "ja" else 55
-    table = _table(document, len(block.rows), [9, label, 0], language, ruled=False, left=block.left)
-    for i, row in enumerate(block.rows):
-        if isinstance(row, str):
-            _row_tag(table, i, row)
-            continue
-        for cell, content in zip(table.rows[i].cells, row):
-            _cell(cell, content)
-
-
-def _facts(document, block: Facts, language: str) -> None:
-    table = _table(document, len(block.rows), [50 if language == "en" else 35, 0], language, ruled=True, left=block.left)
-    for i, row in enumerate(block.rows):
-        if isinstance(row, str):
-            _row_tag(table, i, row)
-            continue
-        for cell, content in zip(table.rows[i].cells, row):
-            _cell(cell, content)
-
-
-def _grid(document, block: Grid, language: str) -> None:
-    widths = block.widths or [0] * len(block.headers)
-    table = _table(document, 4, widths, language, ruled=True)
-    for cell, header in zip(table.rows[0].cells, block.headers):
-        _cell(cell, header)
-    _row_tag(table, 1, f"{{%tr for {block.loop} %}}")
-    for cell, content in zip(table.rows[2].cells, block.cells):
-        _cell(cell, content)
-    _row_tag(table, 3, "{%tr endfor %}")
-
-
-def build(language: str, blocks: list[Block]):
-    """A python-docx Document of one kind's template."""
-    document = _new_document(language)
-    for block in blocks:
-        if isinstance(block, Line):
-            _paragraph(document, block, language)
-        elif isinstance(block, Tag):
-            document.add_paragraph().add_run(block.text)
-        elif isinstance(block, Numbered):
-            _numbered(document, block, language)
-        elif isinstance(block, Items):
-            _items(document, block, language)
-        elif isinstance(block, Facts):
-            _facts(document, block, language)
-        elif isinstance(block, Grid):
-            _grid(document, block, language)
-        else:  # pragma: no cover - a new block type without its writer
-            raise TypeError(f"no writer for {type(block).__name__}")
-    return document
-
-
-def generate(language: str, kind: str) -> bytes:
-    """The bytes of `<language>/<kind>.docx`, the same on every run."""
-    import io
-
-    from .documents import reproducible_zip
-
     buffer = io.BytesIO()
-    build(language, LETTERS[(language, kind)]).save(buffer)
-    return reproducible_zip(buffer.getvalue(), GENERATED_ON).data
+    writer.document.save(buffer)
+    return reproducible_zip(buffer.getvalue(), dated)
 
 
-def template_path(root: Path, language: str, kind: str) -> Path:
-    return root / language / f"{kind}.docx"
+@functools.cache
+def _blank(language: str) -> bytes:
+    """An empty letter: python-docx's template with the page, styles and fonts set up.
+
+    Made once per process: the template's 800 KB of styles took 40 ms to read and 50 ms
+    to write for every letter, and a letter needs six of its 160 styles.
+    """
+    docx = _python_docx()
+    document = docx.Document()
+    _Writer(document, language).set_up()
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
 
 
-def main(argv: list[str] | None = None) -> int:
-    from .render import shipped_root
+class _Writer:
+    """Lays the blocks out one after another; remembers where each top-level block ends."""
 
-    parser = argparse.ArgumentParser(prog="python -m sosa_cli.docx_templates", description="Write the Word letter templates.")
-    parser.add_argument("--out", type=Path, default=None, help="templates folder (default: the shipped templates/)")
-    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a shipped file differs")
-    args = parser.parse_args(argv)
-    root = args.out or shipped_root()
-    stale = []
-    for language, kind in LETTERS:
-        path = template_path(root, language, kind)
-        data = generate(language, kind)
-        if args.check:
-            if not path.is_file() or path.read_bytes() != data:
-                stale.append(path)
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        print(path)
-    for path in stale:
-        print(f"out of date: {path} (run python -m sosa_cli.docx_templates)", file=sys.stderr)
-    return 1 if stale else 0
+    def __init__(self, document: Any, language: str):
+        self.document = document
+        self.language = language
+        self.page = PAGES[language]
+        self.em = round(self.page.size * 20)  # one 字, in twips
+        self.width = round(self.page.width_mm * TWIPS_PER_MM)
+        # (block, its last paragraphs): what keep-with-next binds to what follows.
+        self.trail: list[tuple[blocks.Block, list[Any]]] = []
+
+    # The document ---------------------------------------------------------------------
+
+    def set_up(self) -> None:
+        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+        from docx.oxml.ns import qn
+        from docx.shared import Mm, Pt
+
+        page = self.page
+        section = self.document.sections[0]
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.right_margin = Mm(page.top), Mm(page.right)
+        section.bottom_margin, section.left_margin = Mm(page.bottom), Mm(page.left)
+        section.header_distance = section.footer_distance = Mm(12)
+
+        styles = self.document.styles
+        for element in list(styles.element):
+            if element.tag == qn("w:latentStyles") or (element.tag == qn("w:style") and element.get(qn("w:styleId")) not in STYLES):
+                styles.element.remove(element)
+        defaults = styles.element.find(qn("w:docDefaults"))
+        self._character(defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")))
+        default_ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
+        default_ppr.remove(default_ppr.find(qn("w:spacing")))
+        for name in ("Normal", "Footer"):
+            style = styles[name]
+            style.font.size = Pt(page.size)
+            self._character(style.element.get_or_add_rPr())
+            fmt = style.paragraph_format
+            fmt.space_before = fmt.space_after = Pt(0)
+            if page.line:
+                fmt.line_spacing = Pt(page.line)
+            else:
+                fmt.line_spacing = 1.0
+        settings = self.document.settings.element
+        compat = settings.find(qn("w:compat"))
+        for setting in compat.findall(qn("w:compatSetting")):
+            # Word 2013 layout: a table's indent is measured to its border, as LibreOffice does.
+            if setting.get(qn("w:name")) == "compatibilityMode":
+                setting.set(qn("w:val"), "15")
+        self._font_table()
+        # python-docx's template carries a thumbnail of an empty page (not this letter),
+        # Word 2010's copy of the styles and an empty custom XML part.
+        for rels, unwanted in (
+            (self.document.part.package.rels, (RT.THUMBNAIL,)),
+            (self.document.part.rels, (STYLES_WITH_EFFECTS, RT.CUSTOM_XML)),
+        ):
+            for rid in [rid for rid, rel in rels.items() if rel.reltype in unwanted]:
+                rels.pop(rid)
+
+    def _character(self, rpr: Any) -> None:
+        """The letter's faces and language on a style's run properties."""
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        fonts = rpr.find(qn("w:rFonts"))
+        if fonts is None:
+            fonts = OxmlElement("w:rFonts")
+            rpr.insert(0, fonts)
+        # Theme fonts win over named ones: drop them, or Word shows Calibri / 游明朝.
+        for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(theme), None)
+        page = self.page
+        for slot, name in (("w:ascii", page.latin), ("w:hAnsi", page.latin), ("w:eastAsia", page.east_asian), ("w:cs", page.latin)):
+            fonts.set(qn(slot), name)
+        self._language(rpr)
+
+    def _language(self, rpr: Any) -> None:
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        lang = rpr.find(qn("w:lang"))
+        if lang is None:
+            lang = OxmlElement("w:lang")
+            rpr.append(lang)
+        # ja-JP on Japanese text turns on 禁則処理 (no 。 or 、 at the start of a line).
+        lang.set(qn("w:val"), self.page.lang)
+        lang.set(qn("w:eastAsia"), "ja-JP")
+        lang.attrib.pop(qn("w:bidi"), None)
+
+    def _font_table(self) -> None:
+        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+        mincho = "<w:panose1 w:val='02020609040205080304'/><w:charset w:val='80'/><w:family w:val='roman'/>"
+        first, second = JA_FONT_ALTERNATIVES
+        entries = [
+            f"<w:font w:name='{JA_FONT}'><w:altName w:val='{first}'/>{mincho}<w:pitch w:val='fixed'/>"
+            "<w:sig w:usb0='E00002FF' w:usb1='6AC7FDFB' w:usb2='08000012' w:usb3='00000000' w:csb0='0002009F' w:csb1='00000000'/></w:font>",
+            f"<w:font w:name='{first}'><w:altName w:val='{second}'/>{mincho}<w:pitch w:val='variable'/></w:font>",
+            f"<w:font w:name='{second}'>{mincho}<w:pitch w:val='variable'/></w:font>",
+            f"<w:font w:name='{EN_FONT}'><w:altName w:val='{EN_FONT_ALTERNATIVE}'/><w:panose1 w:val='02020603050405020304'/>"
+            "<w:charset w:val='00'/><w:family w:val='roman'/><w:pitch w:val='variable'/></w:font>",
+        ]
+        part = self.document.part.part_related_by(RT.FONT_TABLE)
+        part._blob = (
+            "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+            "<w:fonts xmlns:w='http://schemas.openxmlformats.org/wordprocessingml/2006/main'>" + "".join(entries) + "</w:fonts>"
+        ).encode("utf-8")
+
+    # Paragraphs -------------------------------------------------------------------------
+
+    def paragraph(
+        self,
+        container: Any,
+        text: str = "",
+        *,
+        align: str = "left",
+        bold: bool = False,
+        left: int = 0,
+        first_line: int = 0,
+        before: float = 0,
+        after: float = 0,
+        existing: Any = None,
+        size: float | None = None,
+    ) -> Any:
+        """One paragraph; `left` and `first_line` in twips (negative first line: hanging)."""
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.shared import Pt, Twips
+
+        p = existing if existing is not None else container.add_paragraph()
+        self.text(p, text, bold=bold, size=size)
+        if align != "left" or self.language == "ja":
+            # Japanese text runs to both margins (両端揃え) unless set otherwise.
+            p.alignment = {
+                "left": WD_ALIGN_PARAGRAPH.LEFT,
+                "right": WD_ALIGN_PARAGRAPH.RIGHT,
+                "center": WD_ALIGN_PARAGRAPH.CENTER,
+                "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+            }[align]
+        fmt = p.paragraph_format
+        if left:
+            fmt.left_indent = Twips(left)
+        if first_line:
+            fmt.first_line_indent = Twips(first_line)
+        if before:
+            fmt.space_before = Pt(before)
+        if after:
+            fmt.space_after = Pt(after)
+        if size and size != self.page.size and self.page.line:
+            fmt.line_spacing = Pt(self.page.line * size / self.page.size)
+        return p
+
+    def text(self, p: Any, text: str, *, bold: bool = False, size: float | None = None) -> None:
+        """Text with its line breaks (w:br) and tabs (w:tab); every run marked with the
+        letter's language, and set in `size` where a table is set smaller."""
+        if not text:
+            return
+        for n, line in enumerate(text.split("\n")):
+            run = p.add_run()
+            if n:
+                run.add_break()
+            for i, part in enumerate(line.split("\t")):
+                if i:
+                    run.add_tab()
+                if part:
+                    run.add_text(part)
+            if bold:
+                run.bold = True
+            if size and size != self.page.size:
+                run.font.size = _pt(size)
+            self._language(run._r.get_or_add_rPr())
+
+    @staticmethod
+    def keep_with_next(paragraphs: list[Any]) -> None:
+        for p in paragraphs:
+            p.paragraph_format.keep_with_next = True
+
+    def _keep_with_previous(self) -> None:
+        """Bind the block about to be written to the one before it, over any empty lines."""
+        for block, tail in reversed(self.trail):
+            self.keep_with_next(tail)
+            if not isinstance(block, blocks.Space):
+                break
+
+    # Blocks -----------------------------------------------------------------------------
+
+    def block(self, block: blocks.Block, *, left: int) -> list[Any]:
+        """Write one block; returns its last paragraphs (what a keep-with-next binds)."""
+        body = self.document
+        if isinstance(block, blocks.Closing | blocks.Group) and left == 0:
+            self._keep_with_previous()
+        if isinstance(block, blocks.Line):
+            p = self.paragraph(body, block.text, align=block.align, bold=block.bold, left=left)
+            if block.rule:
+                self._rule_below(p)
+            tail = [p]
+        elif isinstance(block, blocks.Space):
+            tail = [self.paragraph(body, left=left)]
+        elif isinstance(block, blocks.Subject):
+            tail = [self._subject(block)]
+        elif isinstance(block, blocks.Paragraph):
+            tail = self._paragraph(block, left)
+        elif isinstance(block, blocks.Ki):
+            line = self.page.line or self.page.size
+            p = self.paragraph(body, block.text, align="center", before=line, after=line)
+            self.keep_with_next([p])
+            tail = [p]
+        elif isinstance(block, blocks.Closing):
+            p = self.paragraph(body, block.text, align="right", before=self.page.line or self.page.size)
+            tail = [p]
+        elif isinstance(block, blocks.Group):
+            tail = self._group(block, left)
+        elif isinstance(block, blocks.Items):
+            tail = self._items(block, left)
+        elif isinstance(block, blocks.Facts):
+            tail = self._facts(block, left)
+        elif isinstance(block, blocks.Grid):
+            tail = self._grid(block, left)
+        else:  # pragma: no cover - a new block type without its writer
+            raise TypeError(f"no Word writer for {type(block).__name__}")
+        if left == 0:
+            self.trail.append((block, tail))
+        return tail
+
+    def _rule_below(self, p: Any) -> None:
+        from docx.oxml import parse_xml
+        from docx.oxml.ns import nsdecls
+
+        border = parse_xml(f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="6" w:space="4" w:color="000000"/></w:pBdr>')
+        successors = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:spacing", "w:ind", "w:jc")
+        p._p.get_or_add_pPr().insert_element_before(border, *successors)
+
+    def _subject(self, block: blocks.Subject) -> Any:
+        if self.language == "ja":
+            # The lines every format prints: broken at phrase boundaries, never inside 「（依頼）」.
+            p = self.paragraph(self.document, "\n".join(blocks.subject_lines(block.text, "ja")), align="center")
+        else:
+            p = self.paragraph(self.document, block.prefix + block.text, bold=True)
+        p.paragraph_format.keep_together = True
+        self.keep_with_next([p])
+        return p
+
+    def _paragraph(self, block: blocks.Paragraph, left: int) -> list[Any]:
+        if block.number:
+            hang = self._number_width([block.number])
+            p = self.paragraph(self.document, f"{block.number}\t{block.text}", left=left + hang, first_line=-hang)
+            p.paragraph_format.tab_stops.add_tab_stop(_twips(left + hang))
+            inner = left + hang
+        elif self.language == "ja":
+            p = self.paragraph(self.document, block.text, align="justify", left=left, first_line=self.em)
+            inner = left + self.em
+        else:
+            p = self.paragraph(self.document, block.text, left=left)
+            inner = left
+        if self.language == "en":
+            p.paragraph_format.space_before = _pt(self.page.size)
+        tail = [p]
+        if block.children:
+            # A heading is never left at the foot of a page without its table.
+            self.keep_with_next([p])
+            if self.language == "en":
+                p.paragraph_format.space_after = _pt(self.page.size / 2)
+            for child in block.children:
+                tail = self.block(child, left=inner)
+        return tail
+
+    def _number_width(self, numbers: list[str]) -> int:
+        """English numbers hang in a column at least 8 mm wide, with an em after them."""
+        widest = max(_twips_of(n, self.language, self.page.size) for n in numbers)
+        return max(round(8 * TWIPS_PER_MM), widest + self.em)
+
+    def _group(self, block: blocks.Group, left: int) -> list[Any]:
+        """Lines kept together on one page; `right`: as a block against the right margin.
+
+        The lines start at one indent, so they stay aligned with each other, and the
+        indent leaves room for the longest one, so an e-mail address never wraps.
+        """
+        indent = left
+        if block.align == "right":
+            longest = max((_twips_of(line, self.language, self.page.size) for line in block.lines), default=0)
+            indent = max(left, self.width - longest - self.em)  # an em to spare
+        paragraphs = [self.paragraph(self.document, line, align="left", left=indent) for line in block.lines]
+        for p in paragraphs:
+            p.paragraph_format.keep_together = True
+        self.keep_with_next(paragraphs[:-1])
+        return paragraphs[-1:]
+
+    # Tables -----------------------------------------------------------------------------
+
+    def _table(self, widths: list[int], left: int, *, ruled: bool, rows: int) -> Any:
+        """A fixed-layout table `left` twips from the margin; every row kept on one page."""
+        from docx.oxml import parse_xml
+        from docx.oxml.ns import nsdecls, qn
+
+        body = self.document.element.body
+        last = body[-2] if len(body) > 1 and body[-1].tag == qn("w:sectPr") else body[-1] if len(body) else None
+        if last is not None and last.tag == qn("w:tbl"):
+            # Two tables with nothing between them are one table to Word and LibreOffice.
+            spacer = self.paragraph(self.document)
+            spacer.paragraph_format.line_spacing = _pt(self.page.size / 2)
+        table = self.document.add_table(rows=rows, cols=len(widths))
+        tbl = table._tbl
+        edge = "single" if ruled else "nil"
+        sides = ("top", "left", "bottom", "right", "insideH", "insideV")
+        borders = "".join(f'<w:{side} w:val="{edge}" w:sz="4" w:space="0" w:color="000000"/>' for side in sides)
+        padding = CELL_PADDING if ruled else 0
+        vertical = 28 if ruled else 0  # half a millimetre above and below ruled text
+        tbl_pr = parse_xml(
+            f"<w:tblPr {nsdecls('w')}>"
+            f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
+            f'<w:tblInd w:w="{left}" w:type="dxa"/>'
+            f"<w:tblBorders>{borders}</w:tblBorders>"
+            '<w:tblLayout w:type="fixed"/>'
+            f'<w:tblCellMar><w:top w:w="{vertical}" w:type="dxa"/><w:left w:w="{padding}" w:type="dxa"/>'
+            f'<w:bottom w:w="{vertical}" w:type="dxa"/><w:right w:w="{padding}" w:type="dxa"/></w:tblCellMar>'
+            '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>'
+            "</w:tblPr>"
+        )
+        tbl.replace(tbl.tblPr, tbl_pr)
+        for grid_col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+            grid_col.set(qn("w:w"), str(width))
+        for row in table.rows:
+            row._tr.get_or_add_trPr().append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
+            for cell, width in zip(row.cells, widths, strict=True):
+                cell.width = _twips(width)
+        return table
+
+    def _cell(self, cell: Any, text: str, *, align: str = "left", bold: bool = False, nowrap: bool = False, size: float | None = None) -> Any:
+        p = self.paragraph(cell, text, align=align, bold=bold, existing=cell.paragraphs[0], size=size)
+        if nowrap:
+            from docx.oxml import parse_xml
+            from docx.oxml.ns import nsdecls
+
+            successors = ("w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
+            cell._tc.get_or_add_tcPr().insert_element_before(parse_xml(f"<w:noWrap {nsdecls('w')}/>"), *successors)
+        return p
+
+    @staticmethod
+    def _row_paragraphs(row: Any) -> list[Any]:
+        return [p for cell in row.cells for p in cell.paragraphs]
+
+    def _whole_em(self, twips: int) -> int:
+        return -(-twips // self.em) * self.em
+
+    def _printed_number(self, item: blocks.Item) -> str:
+        # 公用文: 「1　」 and 「ア　」 are followed by a full-width space; 「（1）」 is not.
+        if self.language == "ja" and item.depth in (1, 3):
+            return item.number + "　"
+        return item.number
+
+    def _items(self, block: blocks.Items, left: int) -> list[Any]:
+        """Numbered items, one paragraph each: number, label and value at tab stops.
+
+        The columns line up over the whole list and a long value wraps under itself
+        (a hanging indent), as an officer would set them in Word by hand; an item's
+        children (its own items, facts or grid) are written under it, indented.
+        """
+        size, language = self.page.size, self.language
+        numbers = [self._printed_number(item) for item in block.entries]
+        widest_number = max(_twips_of(n, language, size) for n in numbers)
+        # Japanese: whole 字, so every level's text starts on the 40-字 grid.
+        number_width = self._whole_em(widest_number) if language == "ja" else self._number_width(numbers)
+        available = self.width - left
+        labelled = [item.label for item in block.entries if item.label and item.text]
+        label_width = 0
+        if labelled:
+            widest = self._whole_em(max(_twips_of(label, language, size) for label in labelled)) + self.em
+            label_width = min(widest, (available - number_width) * 45 // 100)
+        align = "justify" if language == "ja" else "left"
+
+        tail: list[Any] = []
+        for item, number in zip(block.entries, numbers, strict=True):
+            # 「ア　」 fills its two 字 exactly; a tab there would jump to the next stop.
+            gap = "\t" if _twips_of(number, language, size) < number_width else ""
+            stops = [left + number_width]
+            if label_width and item.label and item.text:
+                stops.append(left + number_width + label_width)
+                text = f"{number}{gap}{item.label}\t{item.text}"
+            else:
+                text = f"{number}{gap}{item.label or item.text}"
+            p = self.paragraph(self.document, text, align=align, left=stops[-1], first_line=left - stops[-1])
+            for stop in stops:
+                p.paragraph_format.tab_stops.add_tab_stop(_twips(stop))
+            tail = [p]
+            if not item.children:
+                continue
+            self.keep_with_next(tail)  # the item's heading stays with what it holds
+            for child in item.children:
+                if isinstance(child, blocks.Items) and language == "ja":
+                    inner = left + self.em  # 公用文: each level one 字 further in
+                else:
+                    inner = left + number_width
+                tail = self.block(child, left=inner)
+        return tail
+
+    def _facts(self, block: blocks.Facts, left: int) -> list[Any]:
+        """A ruled table of label and value; the label column fits its longest label."""
+        available = self.width - left
+        widest = max((_twips_of(label, self.language, self.page.size) for label, _ in block.rows), default=0)
+        label_width = min(widest + 2 * CELL_PADDING + self.em // 2, available * 45 // 100)
+        table = self._table([label_width, available - label_width], left, ruled=True, rows=len(block.rows))
+        for row, (label, value) in zip(table.rows, block.rows, strict=True):
+            self._cell(row.cells[0], label, nowrap=True)
+            self._cell(row.cells[1], value)
+        # One item's particulars are read together: the table is kept on one page.
+        for row in table.rows[:-1]:
+            self.keep_with_next(self._row_paragraphs(row))
+        return self._row_paragraphs(table.rows[-1])
+
+    def _grid(self, block: blocks.Grid, left: int) -> list[Any]:
+        """A ruled table whose header row repeats on every page.
+
+        Set in the letter's size if its columns fit the line without breaking a word or
+        a `nowrap` cell, else a half point smaller at a time, down to 8 pt.
+        """
+        from docx.oxml import parse_xml
+        from docx.oxml.ns import nsdecls
+
+        available = self.width - left
+        size = self.page.size
+        widths = self._grid_widths(block, available, size)
+        while widths is None and size > GRID_SMALLEST:
+            size -= 0.5
+            widths = self._grid_widths(block, available, size)
+        if widths is None:
+            widths = self._grid_widths(block, available, size, squeeze=True) or []
+        table = self._table(widths, left, ruled=True, rows=len(block.rows) + 1)
+        header = table.rows[0]
+        header._tr.get_or_add_trPr().append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
+        for cell, column in zip(header.cells, block.columns, strict=True):
+            self._cell(cell, column.header, align="center", bold=self.language == "en", size=size)
+        self.keep_with_next(self._row_paragraphs(header))
+        for row, values in zip(table.rows[1:], block.rows, strict=True):
+            for cell, column, value in zip(row.cells, block.columns, values, strict=True):
+                self._cell(cell, value, nowrap=column.nowrap, size=size)
+        return self._row_paragraphs(table.rows[-1])
+
+    def _grid_widths(self, block: blocks.Grid, available: int, size: float, *, squeeze: bool = False) -> list[int] | None:
+        """Column widths in twips that add up to `available`, or None if they cannot.
+
+        No column is narrower than its longest word (a part number or an NSN broken in
+        the middle misreads) or than a short cell such as 「（1）」. A `nowrap` column is
+        as wide as its longest cell (and its header, where there is room), or its
+        declared width if wider; the other columns keep their declared width, squeezed if
+        need be, and the rest share what is left. With `squeeze`, whatever does not fit
+        gives way in proportion.
+        """
+        language, columns = self.language, block.columns
+        pad = 2 * CELL_PADDING + round(size * 5)  # the cell's padding and a quarter em
+
+        def measure(text: str, whole: bool) -> int:
+            if whole or ems(text, language) <= SHORT_CELL:
+                return _twips_of(text, language, size)
+            return _longest_word(text, language, size)
+
+        def widest(i: int, *, whole: bool, header: bool) -> int:
+            texts = [row[i] for row in block.rows] + ([columns[i].header] if header else [])
+            return max((measure(t, whole) for t in texts), default=0) + pad
+
+        count = range(len(columns))
+        declared = [round(c.width * TWIPS_PER_MM) if c.width else 0 for c in columns]
+        floor = [max(round(2 * size * 20) + pad, widest(i, whole=False, header=True)) for i in count]
+        others = [i for i in count if not columns[i].nowrap]
+        widths: dict[int, int] = {}
+        for header in (True, False):
+            widths = {i: max(declared[i], floor[i], widest(i, whole=True, header=header)) for i in count if columns[i].nowrap}
+            if sum(widths.values()) + sum(floor[i] for i in others) <= available:
+                break
+        else:
+            if not squeeze:
+                return None
+        remaining = available - sum(widths.values())
+        sized = [i for i in others if declared[i]]
+        free = [i for i in others if not declared[i]]
+        room = remaining - sum(floor[i] for i in free)
+        wanted = sum(max(declared[i], floor[i]) for i in sized)
+        for i in sized:
+            width = max(declared[i], floor[i])
+            widths[i] = max(floor[i], width * room // wanted) if wanted > room else width
+        if free:
+            extra = max(0, remaining - sum(widths[i] for i in sized) - sum(floor[i] for i in free)) // len(free)
+            widths.update({i: floor[i] + extra for i in free})
+        result = [widths[i] for i in count]
+        total = sum(result)
+        if total > available:  # every column gives way in proportion
+            result = [w * available // total for w in result]
+        elif total < available:  # the table spans the line
+            result[max(free or sized or count)] += available - total
+        return result
+
+    # The footer -------------------------------------------------------------------------
+
+    def page_numbers(self) -> None:
+        """「- 2 -」 (ja) or "2" (en) centred in the footer, on letters of two pages or more.
+
+        The first page has a footer of its own, without a number; the others are numbered.
+        A second page exists only in a letter of two pages or more, so the condition holds
+        by construction, in Word and LibreOffice alike. Word's own way, { IF { NUMPAGES } > 1
+        "- { PAGE } -" "" }, would number page 1 too, but LibreOffice does not evaluate PAGE
+        or NUMPAGES inside an IF (writerfilter refuses the nesting): it prints the inner
+        fields side by side, 「11」 on a one-page letter.
+        """
+        section = self.document.sections[0]
+        section.different_first_page_header_footer = True
+        first = section.first_page_footer
+        self.paragraph(first, align="center", existing=first.paragraphs[0])
+        before, after = PAGE_NUMBER[self.language]
+        rest = self.paragraph(section.footer, align="center", existing=section.footer.paragraphs[0])
+        self.text(rest, before)
+        self._field(rest, self._simple_field("PAGE", "2"))
+        self.text(rest, after)
+
+    @staticmethod
+    def _simple_field(code: str, shown: str) -> list[tuple[str, str | None]]:
+        return [("begin", None), ("instr", f" {code} "), ("separate", None), ("text", shown), ("end", None)]
+
+    def _field(self, p: Any, parts: list[tuple[str, str | None]]) -> None:
+        """Runs of a complex field: w:fldChar begin/separate/end around w:instrText."""
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        for kind, value in parts:
+            run = p.add_run()
+            self._language(run._r.get_or_add_rPr())
+            if kind == "instr":
+                instr = OxmlElement("w:instrText")
+                instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+                instr.text = value
+                run._r.append(instr)
+            elif kind == "text":
+                run.add_text(value or "")
+            else:
+                char = OxmlElement("w:fldChar")
+                char.set(qn("w:fldCharType"), kind)
+                run._r.append(char)
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
+def _twips(value: int) -> Any:
+    from docx.shared import Twips
+
+    return Twips(value)
+
+
+def _pt(value: float) -> Any:
+    from docx.shared import Pt
+
+    return Pt(value)
+
+
+# --- reproducible bytes ----------------------------------------------------------------------
+
+
+def reproducible_zip(data: bytes, dated: date) -> Document:
+    """The same zip with every entry dated `dated` 00:00 and made on no particular system.
+
+    python-docx stamps each entry with the time of saving, so the same letter saved a
+    second later would hash differently and look like a changed letter.
+    """
+    from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
+
+    source = hashlib.sha256()
+    out = io.BytesIO()
+    with ZipFile(io.BytesIO(data)) as original, ZipFile(out, "w", ZIP_DEFLATED) as fixed:
+        for info in original.infolist():
+            content = original.read(info)
+            entry = ZipInfo(info.filename, date_time=(dated.year, dated.month, dated.day, 0, 0, 0))
+            entry.compress_type = ZIP_DEFLATED
+            entry.create_system = 0  # otherwise the OS of the machine that wrote it
+            entry.external_attr = 0
+            fixed.writestr(entry, content)
+            source.update(f"{info.filename}\0{len(content)}\0".encode())
+            source.update(content)
+    return Document(out.getvalue(), source.hexdigest())
