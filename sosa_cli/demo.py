@@ -35,20 +35,27 @@ DEMO_OFFICE = {
     "contact_phone": "03-5555-0100",
     "contact_email": "sosa-demo@example.go.jp",
     "doc_prefix": "装備政策",
-    "sender_name_en": "Taro Yamada",
+    "doc_prefix_en": "ATLA-EPD",
+    # The Director signs English letters; the desk officer is named as the point of contact.
+    "sender_name_en": "Ichiro Suzuki",
+    "contact_name_en": "Taro Yamada",
 }
 # The demo's delays: (company, supplier, CAGE, PO, part number, NSN, description,
-# quantity, need date, promised date, program, impact, efforts).
+# quantity, need date, promised date, program, program in English, impact, efforts,
+# JSDF service, contract, supplier's address).
 DEMO_DELAYS = [
     ("C-0001", "Acme Hydraulics Inc.", "1ABC2", "PO-2026-0042", "HV-2210-7", "1650-01-234-5678", "Servo valve, flight control",
-     "4", "2027-01-15", "2027-04-30", "F-15J 近代化改修", "Two aircraft held for want of the valve from February 2027.",
-     "Weekly calls with the supplier since October 2026; alternate sources checked, none qualified."),
+     "4", "2027-01-15", "2027-04-30", "F-15J 近代化改修", "F-15J modernization", "Two aircraft held for want of the valve from February 2027.",
+     "Weekly calls with the supplier since October 2026; alternate sources checked, none qualified.",
+     "asdf", "ASDF-2026-0815", "1200 Harbor Blvd, Torrance, CA 90501, USA"),
     ("C-0001", "Acme Hydraulics Inc.", "1ABC2", "PO-2026-0042", "HV-2210-9", "1650-01-234-5690", "Actuator seal kit",
-     "20", "2027-01-15", "2027-03-31", "F-15J 近代化改修", "Scheduled maintenance would slip by six weeks.",
-     "Supplier asked to split the delivery; no answer yet."),
+     "20", "2027-01-15", "2027-03-31", "F-15J 近代化改修", "F-15J modernization", "Scheduled maintenance would slip by six weeks.",
+     "Supplier asked to split the delivery; its answer is awaited.",
+     "asdf", "ASDF-2026-0815", "1200 Harbor Blvd, Torrance, CA 90501, USA"),
     ("C-0003", "Pacific Turbine Components LLC", "4XY78", "PO-CA-2026-311", "TB-88120", "2840-01-555-0199", "Turbine blade set",
-     "12", "2027-02-28", "2027-06-15", "F110 engine overhaul line", "Engine overhaul line stops in March 2027.",
-     "Expedite fee offered; the supplier cites a forging shortage."),
+     "12", "2027-02-28", "2027-06-15", "F110エンジン・オーバーホール", "F110 engine overhaul line", "Engine overhaul line stops in March 2027.",
+     "Expedite fee offered; the supplier cites a forging shortage.",
+     "asdf", "ASDF-2026-1102", "88 Industrial Way, Wichita, KS 67219, USA"),
 ]
 
 
@@ -106,35 +113,54 @@ def enroll_samples(run: DemoRun) -> list[str]:
     return keys
 
 
-def request_priority_support(run: DemoRun) -> None:
+def request_priority_support(run: DemoRun) -> list[str]:
     """The JP→US flow: delays reported, one request followed to its outcome, one left open."""
     from . import delays, requests
     from . import issuing
 
     conn = run.conn
     fields = ("company", "supplier", "supplier_cage", "po", "part_number", "nsn", "description",
-              "quantity", "need_date", "promised_date", "program", "impact", "efforts")
-    keys = [delays.add(conn, dict(zip(fields, row))).key for row in DEMO_DELAYS]
-    delays.update(conn, keys[0], {"promised_date": "2027-05-31"}, note="supplier's letter: forging rework")
+              "quantity", "need_date", "promised_date", "program", "program_en", "impact", "efforts",
+              "service_branch", "contract", "supplier_address")
+    # The first request runs over several weeks, each step on its own day: reported
+    # and sent, acknowledged, rated, accepted by the supplier, closed with its notice.
+    with as_of(working_days_back(30)):
+        keys = [delays.add(conn, dict(zip(fields, row))).key for row in DEMO_DELAYS]
+        delays.update(conn, keys[0], {"promised_date": "2027-05-31"}, note="supplier's letter: forging rework")
+        first = requests.open_request(conn, keys[:2], action="rating", urgency="critical")
+        _, letter = requests.send(conn, first.key)
     run.steps.append(f"Recorded delays {', '.join(keys)}; {keys[0]} slipped again (kept as a slip).")
-
-    first = requests.open_request(conn, keys[:2], action="rating", urgency="critical")
-    _, letter = requests.send(conn, first.key)
-    requests.update(conn, first.key, status="acknowledged", dod_ref="IBP-SoSA-2026-0117")
-    rated = requests.update(conn, first.key, status="rated", rating="DO-A1")
-    requests.update(conn, first.key, committed_date="2027-01-12", status="supplier-accepted",
-                    note="Supplier accepted the rated order.")
-    requests.close(conn, first.key, "resolved")
-    outcome = issuing.render(conn, "outcome", first.key)
+    with as_of(working_days_back(27)):
+        requests.update(conn, first.key, status="acknowledged", dod_ref="IBP-SoSA-2026-0117")
+    with as_of(working_days_back(22)):
+        rated = requests.update(conn, first.key, status="rated", rating="DO-A1")
+    with as_of(working_days_back(14)):
+        requests.update(conn, first.key, committed_date="2027-01-12", status="supplier-accepted",
+                        note="Supplier accepted the rated order.")
+    with as_of(working_days_back(10)):
+        requests.close(conn, first.key, "resolved")
+        outcome = issuing.render(conn, "outcome", first.key)
     run.steps.append(
-        f"Opened {first.key} for {', '.join(keys[:2])}, sent the request letter {letter.letter.doc_number}, "
-        f"recorded DoD's rating DO-A1 (supplier to answer by {rated.supplier_deadline}), the supplier's new date, "
-        f"closed it resolved and issued the outcome notice {outcome.letter.doc_number}."
+        f"Opened {first.key} for {', '.join(keys[:2])} and sent the request letter {letter.letter.doc_number} "
+        f"on {letter.letter.letter_date}; DoD rated it DO-A1 on {rated.rated_on} (supplier to answer by "
+        f"{rated.supplier_deadline}); the supplier accepted and committed to a new date; closed resolved and "
+        f"issued the outcome notice {outcome.letter.doc_number} on {outcome.letter.letter_date}."
     )
-    second = requests.open_request(conn, keys[2:], action="rating", urgency="urgent")
-    requests.send(conn, second.key)
-    requests.update(conn, second.key, status="acknowledged", dod_ref="IBP-SoSA-2026-0121")
-    rated = requests.update(conn, second.key, status="rated", rating="DX-A1")
+    return keys
+
+
+def send_a_second_request(run: DemoRun, keys: list[str]) -> None:
+    """A second request, sent six 開庁日 ago and rated since: its supplier's clock is running."""
+    from . import requests
+
+    conn = run.conn
+    with as_of(working_days_back(6)):
+        second = requests.open_request(conn, keys[2:], action="rating", urgency="urgent")
+        requests.send(conn, second.key)
+    with as_of(working_days_back(4)):
+        requests.update(conn, second.key, status="acknowledged", dod_ref="IBP-SoSA-2026-0121")
+    with as_of(working_days_back(2)):
+        rated = requests.update(conn, second.key, status="rated", rating="DX-A1")
     run.steps.append(
         f"Opened and sent {second.key} for {keys[2]}; DoD rated it DX-A1, so the supplier must accept or "
         f"reject the rated order by {rated.supplier_deadline} (10 US working days, 15 CFR 700.13)."
@@ -217,8 +243,9 @@ def collect_answers(run: DemoRun, companies: list[str]) -> None:
     conn = run.conn
     ask_key = "A-0001"
     asks.respond(conn, ask_key, companies[0], "accept", committed_date="2027-05-31")
-    asks.respond(conn, ask_key, companies[1], "partial", committed_date="2027-06-30", quantity="6", note="残り6個は当初納期")
-    asks.respond(conn, ask_key, companies[2], "decline", note="生産ラインに余力なし")
+    asks.respond(conn, ask_key, companies[1], "partial", committed_date="2027-06-30", quantity="6",
+                 note="残り6個は当初納期", note_en="The other six at the current delivery date.")
+    asks.respond(conn, ask_key, companies[2], "decline", note="生産ラインに余力なし", note_en="No spare capacity on the production line.")
     reminded = asks.remind(conn, ask_key)
     run.steps.append(
         f"Today: recorded the answers: {companies[0]} accepts, {companies[1]} brings 6 of 12 forward, {companies[2]} declines "
@@ -255,16 +282,19 @@ def collect_answers(run: DemoRun, companies: list[str]) -> None:
 
 
 def run_the_desk(run: DemoRun) -> None:
-    """The whole workflow: enrollment and the first ask eight 開庁日 ago, the rest today."""
+    """The whole workflow over seven weeks, each step on a day of its own: enrollment 35
+    開庁日 ago, a request followed from its letter to its outcome, a US ask relayed eight
+    開庁日 ago and answered today."""
     from .calendar import add_jp_working_days
     from .clock import today
 
-    first_day = working_days_back(8)
     reply_by = add_jp_working_days(today(), 4)
-    with as_of(first_day):
+    with as_of(working_days_back(35)):
         enroll_samples(run)
+    delay_keys = request_priority_support(run)
+    with as_of(working_days_back(8)):
         companies = relay_an_ask(run, reply_by)
-    request_priority_support(run)
+    send_a_second_request(run, delay_keys)
     collect_answers(run, companies)
 
 

@@ -68,7 +68,10 @@ OFFICE = {
     "contact_phone": "03-3268-3111",
     "contact_email": "sosa@example.go.jp",
     "doc_prefix": "装備政策",
-    "sender_name_en": "Taro Yamada",
+    "doc_prefix_en": "ATLA-EPD",
+    # The Director signs English letters; the desk officer is their point of contact.
+    "sender_name_en": "Ichiro Suzuki",
+    "contact_name_en": "Taro Yamada",
 }
 
 

@@ -19,21 +19,25 @@ def test_demo_runs_the_desk_in_its_own_folder(sosa, tmp_path, db_path, desk_env)
     demo_db = folder / "sosa.db"
     assert f"Demo database: {demo_db}" in result.stderr
     assert "Enrolled 10 sample companies" in result.stderr and "issued 9 enrollment notices" in result.stderr
-    assert "closed it resolved and issued the outcome notice" in result.stderr
+    assert "closed resolved and issued the outcome notice" in result.stderr
     assert result.stdout.splitlines()[0].startswith("C-0001\t東雲精機株式会社")
     conn = sqlite3.connect(demo_db)
     assert conn.execute("SELECT count(*) FROM companies").fetchone()[0] == 10
     assert conn.execute("SELECT status, outcome FROM requests ORDER BY id").fetchall() == [("closed", "resolved"), ("rated", None)]
     kinds = [k for (k,) in conn.execute("SELECT kind FROM letters ORDER BY id")]
-    assert kinds == ["enrollment"] * 9 + ["relay"] * 4 + ["request", "outcome", "request", "reminder", "reply", "relay"]
+    # In the order of their dates: the desk's work over seven weeks.
+    assert kinds == ["enrollment"] * 9 + ["request", "outcome"] + ["relay"] * 4 + ["request", "reminder", "reply", "relay"]
     # Numbers follow the dates: the first day's letters come first.
     dates = [d for (d,) in conn.execute("SELECT letter_date FROM letters ORDER BY serial")]
     assert dates == sorted(dates)
     letters = {p.name for p in (folder / "letters").iterdir()}
     formats = ["md", "html", "docx", "pdf"] if _pdf_available() else ["md", "html", "docx"]
     assert len(letters) == len(kinds) * len(formats)
-    assert {f"L-0014-request-R-0001.{fmt}" for fmt in formats} <= letters
+    assert {f"L-0010-request-R-0001.{fmt}" for fmt in formats} <= letters
     assert {f"L-0017-reminder-A-0001-C-0003.{fmt}" for fmt in formats} <= letters
+    # A request, its outcome and its resolution each have a day of their own.
+    request, outcome = conn.execute("SELECT sent_on, closed_on FROM requests WHERE key = 'R-0001'").fetchone()
+    assert request < outcome
     assert result.stdout.splitlines()[-1] == str(folder / "letters" / f"L-0019-relay-A-0002-C-0006.{formats[-1]}")
     # The demo's office profile lives in its folder; the officer's is untouched.
     assert (folder / "config.yaml").exists()
@@ -53,7 +57,7 @@ def test_demo_refuses_a_folder_that_holds_a_database(sosa, tmp_path):
 
 
 def test_demo_goes_on_without_pdf_when_the_machine_cannot_print_one(sosa, tmp_path, monkeypatch):
-    from sosa_cli import documents
+    from sosa_cli.letters import pdf as documents
     from sosa_cli.errors import SosaError
 
     def no_font(*args, **kwargs):

@@ -39,41 +39,74 @@ def test_relay_letter_is_a_voluntary_request_in_official_form(sosa, recorded):
         "品質保証部長　鈴木 健　殿",
         "防衛装備庁装備政策部装備政策課長",
         "（公印省略）",
-        "米国国防省からの納期の前倒しに係る協力依頼について（依頼）",
-        "　標記について、",
-        "令和8年12月10日までに下記担当あて御回答願います。",
-        "あくまでも可能な範囲での任意の協力",
-        "協力が困難な場合であっても、その旨を御回答願います。",
+        "米国国防省からの要請に係る",
+        "納期の前倒しへの御協力について（依頼）",
+        "　標記について、防衛装備品等の供給の安定化に係る取決め（SoSA）に基づき、令和8年11月25日付けで米国国防省から",
+        "令和8年12月10日までに下記担当あて御回答くださいますようお願いします。",
+        "法的な拘束力を新たに生じさせるものではありません。御協力が困難な場合であっても、その旨を御回答くださいますようお願いします。",
+        "御回答の内容は、貴社名とともに米国国防省に伝えます。",
         "記",
-        "1. 依頼元　米国国防省（整理番号　IBP-2026-0311）",
-        "2. 米国の計画・最終品目　AN/TPY-2 radar sustainment",
-        "(1) MC-4410（Microcircuit, hybrid）",
+        "1　要請元　米国国防省（米国側整理番号　IBP-2026-0311）",
+        "2　米国の計画・最終品目　AN/TPY-2 radar sustainment",
+        "4　対象品目",
+        "（1）MC-4410（Microcircuit, hybrid）",
         "NSN　5962-01-456-7890",
         "数量　12",
         "現在の納期　令和9年6月30日",
         "米国が希望する納期　令和9年3月31日",
-        "5. 回答期限　令和8年12月10日",
-        "ウ　協力困難",
-        "7. 整理番号　A-0001",
+        "5　回答期限　令和8年12月10日",
+        "（3）協力困難",
+        "7　当庁整理番号　A-0001",
         "以上",
         "（担当）装備政策課SoSA担当",
         "E-mail　sosa@example.go.jp",
     ]
+    # The US makes a 要請, ATLA a 依頼: the word 依頼 appears once, in the subject's type.
+    assert text.count("依頼") == 1
+    for wrong in ("日米間の", "不利益", "御回答願います", "連絡願います", "1. "):
+        assert wrong not in text, wrong
 
     assert_lines_in_order(lines, parts)
     for right in ("装備政策第1号", "令和8年11月26日", "（公印省略）", "以上"):
         line = next(line for line in lines if line.endswith(right))
         assert line.startswith("\u3000\u3000\u3000"), f"{right} is not pushed to the right"
-    subject = next(line for line in lines if line.endswith("（依頼）"))
-    assert subject.startswith("\u3000") and not subject.startswith("\u3000" * 20), "件名 is centred"
+    for subject in ("米国国防省からの要請に係る", "納期の前倒しへの御協力について（依頼）"):
+        line = next(line for line in lines if line.endswith(subject))
+        assert line.startswith("\u3000") and not line.startswith("\u3000" * 20), "件名 is centred"
+
+
+def test_the_relay_tells_only_a_consenting_company_that_dod_learns_its_name(sosa, recorded):
+    # C-0004 did not consent to sharing with the US government (share_usg: no).
+    text = sosa("relay", "A-0001", "--to", "C-0004", "--out", "-").stdout
+    assert "米国国防省には貴社名を伏せて御回答の内容のみを伝えます。" in text
+    assert "貴社名とともに" not in text
+
+
+def test_the_relay_names_the_order_when_dod_gave_it(sosa, configured):
+    from tests.test_asks import ASK as ask
+
+    sosa("ask", "record", *ask, "--customer", "Lockheed Martin Rotary and Mission Systems", "--order-number", "PO 4500123456")
+    text = sosa("relay", "A-0001", "--to", "C-0002", "--out", "-").stdout
+    assert_lines_in_order(text.splitlines(), ["数量　12", "米国の発注者　Lockheed Martin Rotary and Mission Systems", "注文番号・契約番号　PO 4500123456", "現在の納期"])
+
+
+def test_a_short_answer_period_is_allowed_and_named_on_the_terminal(sosa, configured):
+    from tests.test_asks import ASK as ask
+
+    # DoD wants the reply by 4 December: the usual 10 開庁日 would run past it.
+    sosa("ask", "record", *with_option("--reply-by", "2026-12-04"))
+    result = sosa("relay", "A-0001", "--to", "C-0002")
+    assert "until 2026-12-03, fewer than the usual 10 (relay_answer_days); DoD's reply-by date is 2026-12-04" in result.stderr
+    assert relays_by_company(show(sosa))["C-0002"]["answer_by"] == "2026-12-03"
+    assert ask  # the fixture's ask is the one recorded with another reply-by date
 
 
 def test_relay_letter_in_html(sosa, recorded):
     result = sosa("relay", "A-0001", "--to", "C-0002", "--format", "html")
     text = Path(result.stdout.strip()).read_text(encoding="utf-8")
-    assert '<h1 class="subject">米国国防省からの納期の前倒しに係る協力依頼について（依頼）</h1>' in text
-    assert "あくまでも可能な範囲での任意の協力" in text and "その旨を御回答願います" in text
-    assert "回答期限　令和8年12月10日" in text
+    assert "米国国防省からの要請に係る" in text and "納期の前倒しへの御協力について（依頼）" in text
+    assert "法的な拘束力を新たに生じさせるものではありません" in text and "その旨を御回答くださいますようお願いします" in text
+    assert "回答期限" in text and "令和8年12月10日" in text
 
 
 def test_answer_by_date_from_due_within_or_setting(sosa, recorded):
@@ -147,9 +180,9 @@ def test_a_letter_that_fails_leaves_no_relay_and_no_file(sosa, recorded, db_path
     # An officer's template that cannot be filled for the second company only.
     own = tmp_path / "own-templates" / "ja"
     own.mkdir(parents=True)
-    shipped = Path(__file__).resolve().parent.parent / "templates" / "ja" / "relay.md.j2"
+    shipped = Path(__file__).resolve().parent.parent / "templates" / "ja" / "relay.xml.j2"
     source = shipped.read_text(encoding="utf-8").replace("{% block body %}", '{% block body %}{% if company.key == "C-0005" %}{{ company.fax }}{% endif %}', 1)
-    (own / "relay.md.j2").write_text(source, encoding="utf-8")
+    (own / "relay.xml.j2").write_text(source, encoding="utf-8")
     monkeypatch.setenv("SOSA_TEMPLATES", str(own.parent))
     before = dump(db_path)
     result = sosa("relay", "A-0001", "--to", "C-0002", "--to", "C-0005", "--to", "C-0010", ok=False)
@@ -216,17 +249,20 @@ def test_remind_only_the_overdue(sosa, recorded, db_path, monkeypatch):
     assert relays["C-0002"]["reminders"] == 0
     assert [(relays[k]["status"], relays[k]["reminders"], relays[k]["answer_by"]) for k in ("C-0003", "C-0005")] == [("reminded", 1, "2026-12-18")] * 2
     text = Path(result.stdout.split()[0]).read_text(encoding="utf-8")
-    for expected in [
-        "米国国防省からの納期の前倒しに係る協力依頼への回答について（再依頼）",
-        "　標記について、令和8年11月26日付け装備政策第2号により依頼した",
-        "令和8年12月10日までの御回答をお願いしていたところですが",
-        "令和8年12月18日までに下記担当あて御回答願います。",
-        "あくまでも可能な範囲での任意の協力",
-        "協力が困難な場合であっても、その旨を御回答いただければ結構です。",
-        "4. 当初の回答期限　令和8年12月10日",
-        "5. 新たな回答期限　令和8年12月18日",
-    ]:
-        assert expected in text, expected
+    assert_lines_in_order(
+        text.splitlines(),
+        [
+            "米国国防省からの要請に係る",
+            "納期の前倒しへの御協力について（再依頼）",
+            "　標記について、令和8年11月26日付け装備政策第2号により御協力をお願いしたところですが、現時点で御回答をいただいておりません。",
+            "令和8年12月18日までに下記担当あて御回答くださいますようお願いします。",
+            "御協力が困難な場合であっても、その旨を御回答くださいますようお願いします。",
+            "記",
+            "5　回答期限　令和8年12月18日",
+        ],
+    )
+    # The first letter is referred to once, plainly.
+    assert text.count("装備政策第2号") == 1 and "依頼" not in text.replace("（再依頼）", "")
 
     # The same day again: nobody is overdue any more, nothing is written.
     before = dump(db_path)
@@ -284,9 +320,10 @@ def test_reply_with_unanswered_relays_needs_yes(sosa, recorded, db_path):
     assert dump(db_path) == before
     result = sosa("ask", "reply", "A-0001", "--yes", "--format", "html")
     text = Path(result.stdout.strip()).read_text(encoding="utf-8")
-    assert "<td>Hokuto Denshi Kogyo K.K. (NCAGE SZ102)</td><td>declined</td>" in text
-    assert "<td>Kobe Marine Electric Co., Ltd. (NCAGE SZ105)</td><td>no response</td>" in text
-    assert "Cooperation by Japanese companies under the Code of Conduct of the Arrangement is voluntary." in text
+    assert "Hokuto Denshi Kogyo K.K. (NCAGE SZ102)</td><td" in text and ">declined</td>" in text
+    assert "Kobe Marine Electric Co., Ltd. (NCAGE SZ105)</td><td" in text and ">no response</td>" in text
+    assert "Cooperation by Japanese companies under the Code of Conduct of the Arrangement is voluntary" in text
+    assert "best-effort estimates, not binding commitments" in text and "without any penalty" in text
     relays = relays_by_company(show(sosa))
     assert relays["C-0005"]["status"] == "no-response" and relays["C-0005"]["decision"] == "no-response"
 
@@ -295,8 +332,8 @@ def test_reply_when_all_answered_needs_no_confirmation(sosa, recorded):
     sosa("relay", "A-0001", "--to", "C-0002")
     sosa("ask", "respond", "A-0001", "C-0002", "--decision", "decline")
     result = sosa("ask", "reply", "A-0001", "--out", "-")
-    assert "Hokuto Denshi Kogyo K.K. (NCAGE SZ102): declined." in result.stdout
-    assert "(0 accepted, 0 partially accepted, 1 declined, 0 no response)" in result.stdout
+    assert "| Hokuto Denshi Kogyo K.K. (NCAGE SZ102) | declined |" in result.stdout
+    assert "3. One company declined." in result.stdout
     # Rendering it again gives the same letter; it cannot be issued twice.
     again = sosa("letter", "render", "reply", "A-0001", "--out", "-")
     assert again.stdout == result.stdout and "rendered again" in again.stderr
@@ -327,7 +364,7 @@ def exports(db: Path) -> list[tuple[str, dict]]:
 def test_reply_names_only_companies_that_consented_and_records_the_export(sosa, recorded, db_path, tmp_path, fmt):
     # C-0004 did not consent to sharing with the US government (share_usg: no).
     sosa("relay", "A-0001", "--to", "C-0002", "--to", "C-0004")
-    sosa("ask", "respond", "A-0001", "C-0004", "--decision", "decline", "--note", "no spare capacity")
+    sosa("ask", "respond", "A-0001", "C-0004", "--decision", "partial", "--committed-date", "2027-04-30", "--quantity", "4", "--note", "no spare capacity for more")
     sosa("ask", "respond", "A-0001", "C-0002", "--decision", "accept", "--committed-date", "2027-03-31")
     result = sosa("ask", "reply", "A-0001", "--yes", "--format", fmt, "--out", str(tmp_path / f"reply.{fmt}"))
     path = Path(result.stdout.strip())
@@ -339,8 +376,8 @@ def test_reply_names_only_companies_that_consented_and_records_the_export(sosa, 
     else:
         text = path.read_text(encoding="utf-8")
     assert "Naniwa" not in text and "SZ104" not in text and "浪速" not in text
-    assert "A participating company (name withheld: no consent to share with the U.S. Government)" in text
-    assert "no spare capacity" in text  # its answer is still reported
+    assert "A participating company (not named)" in text
+    assert "no spare capacity for more" in text  # its answer is still reported
     assert "Hokuto Denshi Kogyo K.K. (NCAGE SZ102)" in text
     letter = json.loads(sosa("letter", "list", "--json").stdout)[-1]
     assert exports(db_path) == [("C-0002", {"to": "usg", "recipient": "US government", "format": fmt, "destination": letter["key"]})]
@@ -356,8 +393,9 @@ def test_reply_reports_a_company_that_withdrew_before_answering(sosa, recorded, 
     refused = sosa("ask", "reply", "A-0001", ok=False)
     assert "C-0005 神戸船舶電機株式会社 (withdrawn)" in refused.stderr
     result = sosa("ask", "reply", "A-0001", "--yes", "--out", "-")
-    assert "A former participating company (name withheld: withdrawn from the Arrangement): withdrew from the Arrangement before answering." in result.stdout
-    assert "(0 accepted, 0 partially accepted, 1 declined, 0 no response, 1 withdrew from the Arrangement before answering)" in result.stdout
+    # Withdrawn, so no longer sharing with the U.S. Government: counted, not named.
+    assert "One company declined and one company did not answer." in result.stdout
+    assert "One company did not answer; it is not named in this letter, as its name may not be given to the U.S. Government." in result.stdout
     assert "Kobe" not in result.stdout and "SZ105" not in result.stdout
     assert [record for record, _ in exports(db_path)] == ["C-0002"]
 

@@ -22,7 +22,14 @@ LIST_COLUMNS = [
     ("share_usg", "USG"),
     ("share_primes", "Primes"),
 ]
-DELAY_COLUMNS = [("key", "Delay"), ("status", "Status"), ("part_number", "Part number"), ("need_date", "Need"), ("promised_date", "Promised"), ("request_key", "Request")]
+DELAY_COLUMNS = [
+    ("key", "Delay"),
+    ("status", "Status"),
+    ("part_number", "Part number"),
+    ("need_date", "Need"),
+    ("promised_date", "Promised"),
+    ("request_key", "Request"),
+]
 LETTER_COLUMNS = [("key", "Letter"), ("kind", "Kind"), ("doc_number", "文書番号"), ("letter_date", "Date"), ("record", "Record"), ("status", "Status")]
 CONTACT_COLUMNS = [("name", "Name"), ("title", "Title"), ("email", "E-mail"), ("phone", "Phone"), ("role", "Role"), ("language", "Lang")]
 
@@ -89,7 +96,8 @@ def enroll(
 
     With --letter, each enrolled company's notice (通知) is issued in the same step.
 
-    Example: sosa enroll --name-ja 株式会社有明電装 --name-en "Ariake Denso Co., Ltd." --corporate-number 8010401135790 --coc-accepted-on 2026-11-02 --share-usg --letter
+    Example: sosa enroll --name-ja 株式会社有明電装 --name-en "Ariake Denso Co., Ltd."
+    --corporate-number 8010401135790 --coc-accepted-on 2026-11-02 --share-usg --letter
     """
     from ..enrollment import COMPANY_FIELDS, enroll_and_notify, validate_company
     from ..enrollment import enroll as enroll_records
@@ -120,18 +128,26 @@ def enroll(
 
         check_new(conn, records, source)
         rows = [
-            {"name_ja": r.values["name_ja"], "name_en": r.values["name_en"], "corporate_number": r.values["corporate_number"], "status": initial_status(r.values)}
+            {
+                "name_ja": r.values["name_ja"],
+                "name_en": r.values["name_en"],
+                "corporate_number": r.values["corporate_number"],
+                "status": initial_status(r.values),
+            }
             for r in records
         ]
-        print_table(rows, [("name_ja", "Name (ja)"), ("name_en", "Name (en)"), ("corporate_number", "法人番号"), ("status", "Would be")], title="Dry run: nothing written")
+        print_table(
+            rows,
+            [("name_ja", "Name (ja)"), ("name_en", "Name (en)"), ("corporate_number", "法人番号"), ("status", "Would be")],
+            title="Dry run: nothing written",
+        )
         message(f"Dry run: {len(records)} compan{'y' if len(records) == 1 else 'ies'} would be enrolled; nothing was written.")
         return
-    notices = []
     with progress("Enrolling", len(records)) as tick:
         if letter:
             keys, notices = enroll_and_notify(conn, records, fmt=letter_format, source=source, progress=tick)
         else:
-            keys = enroll_records(conn, records, source=source, progress=tick)
+            keys, notices = enroll_records(conn, records, source=source, progress=tick), []
     for key in keys:
         typer.echo(key)
     for notice in notices:
@@ -205,6 +221,8 @@ def company_card(conn, ref: str, as_json: bool) -> None:
         delay.pop("slips")
     data["letters"] = [letter.as_dict() for letter in list_letters(conn, company_id=company.id)]
     data["history"], history_section = record_history(conn, company.key)
+    accepted_on = company.coc_accepted_on and f"accepted {company.coc_accepted_on}"
+    code_of_conduct = [company.coc_version, accepted_on, company.coc_signatory and f"by {company.coc_signatory}"]
     fields = [
         ("Key", company.key),
         ("Status", company.status + (f" ({company.status_reason})" if company.status_reason else "")),
@@ -217,7 +235,7 @@ def company_card(conn, ref: str, as_json: bool) -> None:
         ("Products", company.products),
         ("Supply classes", company.fsc),
         ("US programs", company.us_programs),
-        ("Code of Conduct", " ".join(filter(None, [company.coc_version, company.coc_accepted_on and f"accepted {company.coc_accepted_on}", company.coc_signatory and f"by {company.coc_signatory}"])) or "not accepted"),
+        ("Code of Conduct", " ".join(filter(None, code_of_conduct)) or "not accepted"),
         ("Share with USG", company.share_usg),
         ("Share with primes", company.share_primes),
     ]
@@ -309,9 +327,13 @@ def _status_command(target: str, action: str, verb: str):
 
 
 STATUS_COMMANDS = {
-    "suspend": ("suspended", "Suspend an enrolled company (it stays in the register).\n\nExample: sosa company suspend C-0003 --reason \"audit pending\""),
+    "suspend": ("suspended", 'Suspend an enrolled company (it stays in the register).\n\nExample: sosa company suspend C-0003 --reason "audit pending"'),
     "reinstate": ("enrolled", "Reinstate a suspended company.\n\nExample: sosa company reinstate C-0003"),
-    "withdraw": ("withdrawn", "Record a company's voluntary withdrawal (final); --reason is required.\n\nExample: sosa company withdraw C-0003 --reason \"company request of 2026-11-20\""),
+    "withdraw": (
+        "withdrawn",
+        "Record a company's voluntary withdrawal (final); --reason is required.\n\n"
+        'Example: sosa company withdraw C-0003 --reason "company request of 2026-11-20"',
+    ),
 }
 for _action, (_target, _doc) in STATUS_COMMANDS.items():
     _fn = _status_command(_target, _action, _action)
@@ -337,4 +359,5 @@ def export(
     if result.destination == "stdout":
         sys.stdout.buffer.write(result.content)
         sys.stdout.flush()
-    message(f"Exported {len(result.keys)} companies for {to} as {fmt}" + ("" if result.destination == "stdout" else f" to {result.destination}") + "; recorded in the audit trail.")
+    where = "" if result.destination == "stdout" else f" to {result.destination}"
+    message(f"Exported {len(result.keys)} companies for {to} as {fmt}{where}; recorded in the audit trail.")

@@ -185,7 +185,7 @@ def templates(as_json: JsonOption = False) -> None:
     Example: sosa letter templates
     """
     from ..config import load
-    from ..letters import templates as templates_in_use
+    from ..letters import templates_in_use
 
     rows = [t.as_dict() for t in templates_in_use(load())]
     for row in rows:

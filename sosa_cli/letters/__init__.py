@@ -25,7 +25,7 @@ from .register import (
     list_letters,
     render_issued,
     snapshot_field,
-    templates,
+    templates_in_use,
 )
 
 __all__ = [
@@ -47,5 +47,5 @@ __all__ = [
     "list_letters",
     "render_issued",
     "snapshot_field",
-    "templates",
+    "templates_in_use",
 ]

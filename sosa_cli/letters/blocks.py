@@ -322,7 +322,8 @@ class _Reader:
         if tag == "para":
             self.paragraphs += 1
             body, nested = self.text(element, stop_at_blocks=True)
-            return Paragraph(body, f"{self.paragraphs}.", tuple(self.block(n, depth) for n in nested))
+            # Lists under a numbered paragraph are its sub-points: (a), (b), …
+            return Paragraph(body, f"{self.paragraphs}.", tuple(self.block(n, depth + 1) for n in nested))
         if tag == "ki":
             return Ki(self.plain(element))
         if tag == "closing":

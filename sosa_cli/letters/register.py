@@ -609,7 +609,7 @@ class TemplateUse:
         return dict(self.__dict__)
 
 
-def templates(profile: config.Profile) -> list[TemplateUse]:
+def templates_in_use(profile: config.Profile) -> list[TemplateUse]:
     """Every letterhead, kind and page style per language: the file used, and whether it is the officer's."""
     from .templates import locate, stylesheet_name, template_name
 

@@ -173,6 +173,12 @@ def number_word(number: int) -> str:
     return _NUMBER_WORDS[n] if 0 <= n <= 10 else str(n)
 
 
+def sentence(text: Any) -> str:
+    """The first letter upper-cased, the rest as written ("one company…" → "One company…")."""
+    text = str(text)
+    return text[:1].upper() + text[1:]
+
+
 def and_list(values: Any) -> str:
     """`["A", "B", "C"]` → "A, B and C"."""
     items = [str(v) for v in values]
@@ -241,7 +247,7 @@ def _letter_environment(loader, autoescape):
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(wareki=wareki, english_date=english_date, count=count, number_word=number_word, and_list=and_list)
+    env.filters.update(wareki=wareki, english_date=english_date, count=count, number_word=number_word, and_list=and_list, sentence=sentence)
     return env
 
 
