@@ -40,6 +40,38 @@ def _doc_prefix(value: str) -> str:
     return value
 
 
+def _english(value: str) -> str:
+    # DOMAIN.md §7: an English letter contains no Japanese characters.
+    from .fields import japanese_character
+
+    found = japanese_character(value)
+    if found:
+        shown = "a full-width space" if found.isspace() else f"「{found}」"
+        raise SosaError(f"has Japanese or full-width characters ({shown}); English letters print it, so write it in English")
+    return value
+
+
+def _ascii(example: str) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        bad = next((c for c in value if not c.isascii()), None)
+        if bad is not None:
+            raise SosaError(f"must be plain ASCII letters, digits and punctuation (English letters print it), e.g. {example}; 「{bad}」 is not")
+        return value
+
+    return check
+
+
+def _honorific(value: str) -> str:
+    # DOMAIN.md §7: 殿 or 様 after a company's addressee is the desk's choice.
+    if value not in HONORIFICS:
+        raise SosaError(f"{value!r} is not an honorific for a company addressee; use {' or '.join(HONORIFICS)}")
+    return value
+
+
+def _english_phone(value: str) -> str:
+    return _phone(_english(value))
+
+
 def _email(value: str) -> str:
     from .identifiers import email
 
@@ -52,21 +84,35 @@ def _phone(value: str) -> str:
     return phone(value)
 
 
+HONORIFICS = ("殿", "様")
+
 # The order here is the order `sosa config show` prints.
 SETTINGS: dict[str, Setting] = {
     s.key: s
     for s in (
         Setting("division", "the desk's division (課), Japanese", "防衛装備庁装備政策部装備政策課"),
         Setting("sender_title", "sender of Japanese letters (差出人)", "防衛装備庁装備政策部装備政策課長"),
+        Setting("addressee_honorific", "honorific after a company addressee's name in Japanese letters: 殿 or 様", "殿", "様"),
         Setting("division_en", "the desk's office, English letterhead", "Equipment Policy Division, Acquisition, Technology and Logistics Agency (ATLA), Ministry of Defense, Japan"),
+        # ATLA's Ichigaya address and switchboard as published; to be confirmed by the desk.
+        Setting(
+            "address_en",
+            "postal address on the English letterhead (default to be confirmed by the desk)",
+            "5-1 Ichigaya-Honmuracho, Shinjuku-ku, Tokyo 162-8870",
+            multiline=True,
+        ),
+        Setting("telephone_en", "telephone on the English letterhead, international form", "+81-3-3268-3111"),
+        Setting("country_en", "country on the English letterhead", "Japan"),
         Setting("sender_name_en", "signatory of English letters (printed in capitals)", None, '"Taro Yamada"'),
         Setting("sender_title_en", "signatory's title in English letters", "Director, Equipment Policy Division"),
         Setting("contact_section", "担当 section in the contact block", "装備政策課SoSA担当"),
         Setting("contact_name", "担当 officer's name in the contact block", None, '"山田 太郎"'),
+        Setting("contact_name_en", "担当 officer's name in English letters (the point of contact), ASCII", None, '"Taro Yamada"'),
         Setting("contact_phone", "担当 phone in the contact block", None, "03-3268-3111"),
         Setting("contact_email", "担当 e-mail in the contact block", None, "sosa@example.go.jp"),
         # DOMAIN.md §7: the desk's own prefix is unconfirmed, so there is no default.
         Setting("doc_prefix", "文書番号 prefix: numbers print as <prefix>第<n>号", None, "装備政策"),
+        Setting("doc_prefix_en", "the 文書番号 prefix as English letters' reference line prints it, ASCII", None, "ATLA-EPD"),
         Setting(
             "dod_addressee",
             "inside address of English letters to DoD",
@@ -101,6 +147,19 @@ _CHECKS: dict[str, Callable[[str], str]] = {
     "doc_prefix": _doc_prefix,
     "contact_email": _email,
     "contact_phone": _phone,
+    "addressee_honorific": _honorific,
+    # What English letters print: no Japanese characters; the two the desk types in
+    # English for them, ASCII only.
+    "doc_prefix_en": _ascii("ATLA-EPD"),
+    "contact_name_en": _ascii("Taro Yamada"),
+    "division_en": _english,
+    "sender_name_en": _english,
+    "sender_title_en": _english,
+    "address_en": _english,
+    "telephone_en": _english_phone,
+    "country_en": _english,
+    "dod_addressee": _english,
+    "dod_salutation": _english,
 }
 
 

@@ -22,6 +22,10 @@ MAX_TEXT = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # Bytes that are not UTF-8 reach Python from the command line as lone surrogates.
 _NOT_UTF8 = re.compile(r"[\ud800-\udfff]")
+# Kana, kanji, Japanese punctuation (、。「」 and the ideographic space) and the full-width
+# and half-width forms a Japanese IME types: none of them may reach an English letter
+# (DOMAIN.md §7: every name, program and note it prints has an English form).
+_JAPANESE = re.compile("[\u3000-\u303f\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
 _TRUE = {"true", "yes", "y", "1", "on", "はい"}
 _FALSE = {"false", "no", "n", "0", "off", "いいえ"}
 LANGUAGES = ("ja", "en")
@@ -63,6 +67,27 @@ def text(value: Any, *, multiline: bool = False) -> str:
     if _CONTROL.search(value) or (not multiline and ("\n" in value or "\r" in value)):
         raise SosaError("contains control characters")
     return value
+
+
+def japanese_character(value: str) -> str | None:
+    """The first Japanese or full-width character in `value`, or None."""
+    found = _JAPANESE.search(value)
+    return found.group() if found else None
+
+
+def english(option: str, *, multiline: bool = False) -> Rule:
+    """The rule for text an English letter prints: refuses Japanese and full-width
+    characters, naming `option` (as the officer typed it, e.g. --program-en)."""
+
+    def rule(value: Any) -> str:
+        clean = text(value, multiline=multiline)
+        found = japanese_character(clean)
+        if found:
+            shown = "a full-width space" if found.isspace() else f"「{found}」"
+            raise SosaError(f"has Japanese or full-width characters ({shown}); {option} is printed in English letters, so write it in English")
+        return clean
+
+    return rule
 
 
 def flag(value: Any) -> bool:
