@@ -33,7 +33,7 @@ from . import audit, identifiers, lifecycle
 from .clock import now_utc, today
 from .delays import quantity as positive_quantity
 from .errors import NotFound, SosaError
-from .fields import Invalid, Problem, Rules, apply_rules, iso_date, text
+from .fields import Invalid, Problem, Rules, apply_rules, english, iso_date, text
 from .keys import format_key, parse_key
 from .store import transaction
 
@@ -48,20 +48,27 @@ def _multiline(value: Any) -> str:
     return text(value, multiline=True)
 
 
+# An ask comes from DoD in English, and the reply to DoD prints its program and each
+# item's description, customer and order: those take no Japanese (DOMAIN.md §7), so
+# they need no separate English form.
 ASK_FIELDS: Rules = {
     "dod_ref": (text, True),
     "received_on": (iso_date, False),  # default: today
-    "program": (text, False),
+    "program": (english("--program"), False),
     "reason": (_multiline, False),
     "reply_by": (iso_date, True),
 }
 ITEM_FIELDS: Rules = {
     "part_number": (text, False),
     "nsn": (identifiers.nsn, False),
-    "description": (text, False),
+    "description": (english("--description"), False),
     "quantity": (positive_quantity, True),
     "current_date": (iso_date, True),
     "requested_date": (iso_date, True),
+    # The US customer (a prime or a buyer) the order is owed to, and the order or
+    # contract number DoD gave.
+    "customer": (english("--customer"), False),
+    "order_number": (english("--order-number"), False),
 }
 
 
@@ -77,6 +84,8 @@ class Item:
     part_number: str | None = None
     nsn: str | None = None
     description: str | None = None
+    customer: str | None = None
+    order_number: str | None = None
 
     @property
     def fsc(self) -> str | None:
@@ -104,6 +113,7 @@ class Relay:
     committed_date: str | None = None
     quantity: int | None = None
     note: str | None = None
+    note_en: str | None = None  # the answer's note in English, for the reply to DoD
     answered_on: str | None = None
     created_at: str | None = None
     updated_at: str | None = None
@@ -216,6 +226,8 @@ def _item(row: sqlite3.Row) -> Item:
         part_number=row["part_number"],
         nsn=row["nsn"],
         description=row["description"],
+        customer=row["customer"],
+        order_number=row["order_number"],
     )
 
 
@@ -337,9 +349,12 @@ def _insert(conn: sqlite3.Connection, values: dict[str, Any], items: list[dict[s
     conn.execute(f"INSERT INTO asks ({', '.join(row)}) VALUES ({', '.join(':' + c for c in row)})", row)
     for position, item in enumerate(items, start=1):
         conn.execute(
-            "INSERT INTO ask_items (ask_id, position, part_number, nsn, description, quantity, current_delivery, requested_delivery)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (number, position, item.get("part_number"), item.get("nsn"), item.get("description"), item["quantity"], item["current_date"], item["requested_date"]),
+            "INSERT INTO ask_items (ask_id, position, part_number, nsn, description, quantity, current_delivery, requested_delivery,"
+            " customer, order_number) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                number, position, item.get("part_number"), item.get("nsn"), item.get("description"), item["quantity"],
+                item["current_date"], item["requested_date"], item.get("customer"), item.get("order_number"),
+            ),
         )
     after = {k: v for k, v in row.items() if k not in ("id", "key", "created_at", "updated_at")}
     audit.record(conn, "record", key, after={**after, "items": items, **({"source": source} if source else {})})
@@ -633,11 +648,12 @@ def respond(
     committed_date: str | None = None,
     quantity: str | int | None = None,
     note: str | None = None,
+    note_en: str | None = None,
 ) -> Relay:
     """Record a company's answer: accept, partial or decline, or that it gave none.
 
     A decline is a normal answer. An answer may be corrected later; the audit trail keeps
-    every version.
+    every version. `note_en` is the note in English, for the reply to DoD.
     """
     from .register import get_company
 
@@ -646,8 +662,13 @@ def respond(
         raise SosaError(f"{decision!r} is not an answer", hint=f"use one of {', '.join(DECISIONS)}")
     problems: list[Problem] = []
     clean = apply_rules(
-        {"committed_date": committed_date, "quantity": quantity, "note": note},
-        {"committed_date": (iso_date, False), "quantity": (positive_quantity, False), "note": (_multiline, False)},
+        {"committed_date": committed_date, "quantity": quantity, "note": note, "note_en": note_en},
+        {
+            "committed_date": (iso_date, False),
+            "quantity": (positive_quantity, False),
+            "note": (_multiline, False),
+            "note_en": (english("--note-en", multiline=True), False),
+        },
         "",
         {},
         problems,
@@ -671,6 +692,7 @@ def respond(
             "committed_date": clean["committed_date"],
             "quantity": ask.asked_quantity if decision == "accept" else clean["quantity"],
             "note": clean["note"],
+            "note_en": clean["note_en"],
             "answered_on": today().isoformat(),
         }
         _save_relay(conn, current, changes, action="correct answer of" if current.decision else "answer")

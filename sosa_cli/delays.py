@@ -7,6 +7,7 @@ history of slips is what ATLA shows DoD as the efforts already made (15 CFR 700.
 from __future__ import annotations
 
 import sqlite3
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,7 +16,7 @@ from typing import Any
 from . import audit, identifiers, lifecycle
 from .clock import now_utc, today
 from .errors import NotFound, SosaError
-from .fields import Invalid, Problem, Rules, apply_rules, iso_date, text
+from .fields import Invalid, Problem, Rules, apply_rules, english, iso_date, text
 from .keys import format_key, parse_key
 from .store import transaction
 
@@ -27,20 +28,58 @@ def quantity(value: Any) -> int:
     return int(raw)
 
 
+# The unit of issue when none is given: each (EA), as most US parts are ordered.
+DEFAULT_UNIT = "EA"
+# The JSDF service a delay's program belongs to: code → (Japanese name, English name).
+SERVICE_BRANCHES = {
+    "gsdf": ("陸上自衛隊", "Japan Ground Self-Defense Force"),
+    "msdf": ("海上自衛隊", "Japan Maritime Self-Defense Force"),
+    "asdf": ("航空自衛隊", "Japan Air Self-Defense Force"),
+    "joint": ("統合", "Joint Staff"),
+}
+
+
+def unit_of_issue(value: Any) -> str:
+    """A unit of issue as US orders write it (EA, SE, LO, PR …): 1 to 4 letters, upper-cased."""
+    # Full-width letters from a Japanese IME become ASCII, as for the other codes.
+    unit = unicodedata.normalize("NFKC", str(value)).strip().upper()
+    if not (unit.isascii() and unit.isalpha() and 1 <= len(unit) <= 4):
+        raise SosaError(f"{value!r} is not a unit of issue: give 1 to 4 letters, e.g. EA (each), SE (set), LO (lot)")
+    return unit
+
+
+def service_branch(value: Any) -> str:
+    """A SERVICE_BRANCHES code, from the code or either name (航空自衛隊 → asdf)."""
+    given = str(value).strip()
+    for code, names in SERVICE_BRANCHES.items():
+        if given.lower() == code or given in names:
+            return code
+    known = ", ".join(f"{c} ({ja})" for c, (ja, _) in SERVICE_BRANCHES.items())
+    raise SosaError(f"{value!r} is not a JSDF service: use one of {known}")
+
+
 DELAY_FIELDS: Rules = {
     "company": (text, True),
     "program": (text, False),
+    # Printed in the English request to DoD, so no Japanese (DOMAIN.md §7).
+    "program_en": (english("--program-en"), False),
+    "service_branch": (service_branch, False),
+    "contract": (text, False),
     "supplier": (text, True),
     "supplier_cage": (identifiers.ncage, False),
+    "supplier_address": (english("--supplier-address", multiline=True), False),
+    "supplier_contact": (english("--supplier-contact"), False),
     "po": (text, False),
     "part_number": (text, True),
     "nsn": (identifiers.nsn, False),
     "description": (text, False),
     "quantity": (quantity, True),
+    "unit": (unit_of_issue, False),  # default DEFAULT_UNIT
     "need_date": (iso_date, True),
     "promised_date": (iso_date, True),
     "impact": (lambda v: text(v, multiline=True), False),
     "efforts": (lambda v: text(v, multiline=True), False),
+    "rating_sought": (identifiers.dpas_rating, False),
 }
 COLUMNS = [f for f in DELAY_FIELDS if f not in ("company", "promised_date")]
 CLOSE_REASONS = ("recovered", "withdrawn", "not-eligible")
@@ -68,7 +107,14 @@ class Delay:
     original_promised_date: str
     promised_date: str
     program: str | None = None
+    program_en: str | None = None
+    service_branch: str | None = None  # a SERVICE_BRANCHES code
+    contract: str | None = None
+    unit: str = DEFAULT_UNIT
+    rating_sought: str | None = None
     supplier_cage: str | None = None
+    supplier_address: str | None = None
+    supplier_contact: str | None = None
     po: str | None = None
     nsn: str | None = None
     description: str | None = None
@@ -85,9 +131,19 @@ class Delay:
         """How far the current promise lies beyond the need date."""
         return (date.fromisoformat(self.promised_date) - date.fromisoformat(self.need_date)).days
 
+    @property
+    def service_branch_ja(self) -> str | None:
+        return SERVICE_BRANCHES[self.service_branch][0] if self.service_branch else None
+
+    @property
+    def service_branch_en(self) -> str | None:
+        return SERVICE_BRANCHES[self.service_branch][1] if self.service_branch else None
+
     def as_dict(self) -> dict[str, Any]:
         data = {k: v for k, v in self.__dict__.items() if k not in ("id", "slips")}
         data["days_late"] = self.days_late
+        data["service_branch_ja"] = self.service_branch_ja
+        data["service_branch_en"] = self.service_branch_en
         data["slips"] = [s.__dict__.copy() for s in self.slips]
         return data
 
@@ -105,6 +161,9 @@ def _check_dates(need: str, promised: str, problems: list[Problem]) -> None:
 def validate(raw: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
     problems: list[Problem] = []
     clean = apply_rules(raw, DELAY_FIELDS, "", {}, problems, partial=partial)
+    # Not given at `add`, or cleared with --unit "": each.
+    if ("unit" in clean or not partial) and clean.get("unit") is None:
+        clean["unit"] = DEFAULT_UNIT
     if not partial and "need_date" in clean and "promised_date" in clean:
         _check_dates(clean["need_date"], clean["promised_date"], problems)
     if problems:

@@ -301,6 +301,24 @@ ASKS = """
         CREATE INDEX relays_waiting ON relays (status, answer_by);
 """
 
+# What English letters print (issue 10): a delay's program in English, unit of issue,
+# the DPAS rating asked for, the US supplier's address and point of contact, the JSDF
+# service and contract; an ask item's US customer and order number; a company's answer
+# in English. ALTER TABLE keeps every row; SQLite appends each column to the table's
+# stored CREATE TABLE text.
+ENGLISH_LETTER_DATA = """
+        ALTER TABLE delays ADD COLUMN program_en TEXT;
+        ALTER TABLE delays ADD COLUMN unit TEXT NOT NULL DEFAULT 'EA';
+        ALTER TABLE delays ADD COLUMN rating_sought TEXT;
+        ALTER TABLE delays ADD COLUMN supplier_address TEXT;
+        ALTER TABLE delays ADD COLUMN supplier_contact TEXT;
+        ALTER TABLE delays ADD COLUMN service_branch TEXT CHECK (service_branch IN ('gsdf', 'msdf', 'asdf', 'joint'));
+        ALTER TABLE delays ADD COLUMN contract TEXT;
+        ALTER TABLE ask_items ADD COLUMN customer TEXT;
+        ALTER TABLE ask_items ADD COLUMN order_number TEXT;
+        ALTER TABLE relays ADD COLUMN note_en TEXT;
+"""
+
 
 def _step(script: str) -> Callable[[Database], None]:
     def run(db: Database) -> None:
@@ -317,6 +335,7 @@ STEPS: list[tuple[str, str]] = [
     ("0003_letters", LETTERS),
     ("0004_delays_requests", DELAYS_REQUESTS),
     ("0005_asks", ASKS),
+    ("0006_english_letter_data", ENGLISH_LETTER_DATA),
 ]
 LATEST = len(STEPS)
 

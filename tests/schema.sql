@@ -145,7 +145,7 @@ CREATE TABLE delays (
             close_reason TEXT,
             created_at TEXT NOT NULL,
             updated_at TEXT NOT NULL
-        );
+        , program_en TEXT, unit TEXT NOT NULL DEFAULT 'EA', rating_sought TEXT, supplier_address TEXT, supplier_contact TEXT, service_branch TEXT CHECK (service_branch IN ('gsdf', 'msdf', 'asdf', 'joint')), contract TEXT);
 CREATE INDEX delays_company ON delays (company_id, id);
 CREATE INDEX delays_status ON delays (status, need_date);
 CREATE TABLE delay_slips (
@@ -209,7 +209,7 @@ CREATE TABLE ask_items (
             description TEXT,
             quantity INTEGER NOT NULL CHECK (quantity > 0),
             current_delivery TEXT NOT NULL,
-            requested_delivery TEXT NOT NULL CHECK (requested_delivery < current_delivery),
+            requested_delivery TEXT NOT NULL CHECK (requested_delivery < current_delivery), customer TEXT, order_number TEXT,
             PRIMARY KEY (ask_id, position)
         );
 CREATE TABLE relays (
@@ -229,7 +229,7 @@ CREATE TABLE relays (
             note TEXT,
             answered_on TEXT,
             created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL, note_en TEXT,
             UNIQUE (ask_id, company_id)
         );
 CREATE INDEX relays_company ON relays (company_id);

@@ -79,6 +79,7 @@ def test_from_record_to_reply_and_close(sosa, configured, desk_env, monkeypatch)
         {
             "position": 1, "quantity": 12, "current_date": "2027-06-30", "requested_date": "2027-03-31",
             "part_number": "MC-4410", "nsn": "5962-01-456-7890", "description": "Microcircuit, hybrid", "fsc": "5962",
+            "customer": None, "order_number": None,
         }
     ]
 
@@ -407,4 +408,85 @@ def test_saving_no_changes_writes_nothing(sosa, relayed, db_path):
     asks._save(conn, ask, {}, action="nothing")
     asks._save_relay(conn, ask.relays[0], {}, action="nothing")
     conn.commit()
+    assert dump(db_path) == before
+
+
+# --- what English letters need (issue 10) ------------------------------------------------
+
+
+def test_an_item_keeps_its_us_customer_and_order(sosa, configured):
+    sosa("ask", "record", *ASK, "--customer", "Raytheon, Andover", "--order-number", "N00024-26-C-5301")
+    item = show(sosa)["items"][0]
+    assert (item["customer"], item["order_number"]) == ("Raytheon, Andover", "N00024-26-C-5301")
+    assert "Items\t1\tMC-4410\t5962-01-456-7890\tMicrocircuit, hybrid\t12\t2027-06-30\t2027-03-31\tRaytheon, Andover\tN00024-26-C-5301" in sosa("ask", "show", "A-0001").stdout
+    found = asks.get_ask(open_db(), "A-0001").items[0]
+    assert (found.customer, found.order_number) == ("Raytheon, Andover", "N00024-26-C-5301")
+
+
+def test_yaml_items_take_customer_and_order_number(sosa, configured, tmp_path):
+    source = tmp_path / "asks.yaml"
+    source.write_text(
+        """\
+dod_ref: IBP-2026-0502
+reply_by: 2026-12-18
+items:
+  - part_number: A-1
+    quantity: 3
+    current_date: 2027-05-01
+    requested_date: 2027-03-01
+    customer: General Dynamics Land Systems
+    order_number: W56HZV-26-C-0007
+  - part_number: A-2
+    quantity: 1
+    current_date: 2027-06-01
+    requested_date: 2027-04-01
+""",
+        encoding="utf-8",
+    )
+    sosa("ask", "record", "--from", str(source))
+    items = show(sosa)["items"]
+    assert [(i["customer"], i["order_number"]) for i in items] == [("General Dynamics Land Systems", "W56HZV-26-C-0007"), (None, None)]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(source.read_text(encoding="utf-8").replace("General Dynamics Land Systems", "米陸軍"), encoding="utf-8")
+    refused = sosa("ask", "record", "--from", str(bad), ok=False)
+    assert refused.exit_code == 1 and "bad.yaml:8: items.1.customer: has Japanese or full-width characters (「米」)" in refused.stderr
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        # DoD's ask is in English and the reply to DoD prints these: no Japanese form is kept.
+        ("--program", "AN/TPY-2 レーダー", "program: has Japanese or full-width characters (「レ」); --program is printed in English letters"),
+        ("--description", "マイクロ回路", "description: has Japanese or full-width characters (「マ」); --description"),
+        ("--customer", "ロッキード・マーチン", "customer: has Japanese or full-width characters (「ロ」); --customer is printed in English letters"),
+        ("--order-number", "Ｎ００２４", "order_number: has Japanese or full-width characters (「Ｎ」); --order-number"),
+    ],
+)
+def test_what_the_reply_prints_takes_no_japanese(sosa, configured, db_path, option, value, message):
+    before = dump(db_path)
+    args = with_option(option, value) if option in ASK else [*ASK, option, value]
+    result = sosa("ask", "record", *args, ok=False)
+    assert result.exit_code == 1
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert dump(db_path) == before
+
+
+def test_an_answer_keeps_its_note_in_english(sosa, relayed, db_path):
+    sosa(
+        "ask", "respond", "A-0001", "C-0005", "--decision", "partial", "--committed-date", "2027-04-30", "--quantity", "5",
+        "--note", "残りは当初納期", "--note-en", "The rest at the original delivery date",
+    )
+    data = show(sosa)
+    answer = relays_by_company(data)["C-0005"]
+    assert (answer["note"], answer["note_en"]) == ("残りは当初納期", "The rest at the original delivery date")
+    assert data["history"][-1]["after"]["note_en"] == "The rest at the original delivery date"
+    assert "\t残りは当初納期\tThe rest at the original delivery date" in sosa("ask", "show", "A-0001").stdout
+    relay = asks.get_relay(asks.get_ask(open_db(), "A-0001"), "C-0005")
+    assert relay.note_en == "The rest at the original delivery date"
+
+    before = dump(db_path)
+    refused = sosa("ask", "respond", "A-0001", "C-0002", "--decision", "decline", "--note-en", "生産能力に余裕がない", ok=False)
+    assert refused.exit_code == 1
+    assert "note_en: has Japanese or full-width characters (「生」); --note-en is printed in English letters" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
     assert dump(db_path) == before

@@ -131,3 +131,96 @@ def test_delay_life_cycle_table(state, target):
     else:
         with pytest.raises(Exception, match="cannot become"):
             lifecycle.DELAY.check("D-0001", state, target)
+
+
+# --- what English letters need (issue 10) ------------------------------------------------
+
+LETTER_DATA = [
+    "--program-en", "F-15J modernization", "--service-branch", "asdf", "--contract", "装備庁契約第2026-0123号",
+    "--supplier-address", "100 Industrial Way, Wichita, KS 67202, USA", "--supplier-contact", "Jane Doe, Contracts Manager",
+    "--unit", "se", "--rating-sought", "do a1",
+]
+
+
+def test_add_keeps_what_english_letters_need(sosa, enrolled):
+    from sosa_cli.delays import get_delay
+    from sosa_cli.store import open_db
+
+    sosa("delay", "add", *DELAY, *LETTER_DATA)
+    data = json.loads(sosa("delay", "show", "D-0001", "--json").stdout)
+    assert {k: data[k] for k in ("program", "program_en", "service_branch", "contract", "supplier_address", "supplier_contact", "unit", "rating_sought")} == {
+        "program": "F-15J 近代化改修",
+        "program_en": "F-15J modernization",
+        "service_branch": "asdf",
+        "contract": "装備庁契約第2026-0123号",
+        "supplier_address": "100 Industrial Way, Wichita, KS 67202, USA",
+        "supplier_contact": "Jane Doe, Contracts Manager",
+        "unit": "SE",
+        "rating_sought": "DO-A1",
+    }
+    assert (data["service_branch_ja"], data["service_branch_en"]) == ("航空自衛隊", "Japan Air Self-Defense Force")
+    card = sosa("delay", "show", "D-0001").stdout
+    for line in ["Program (en)\tF-15J modernization", "Service\t航空自衛隊 (Japan Air Self-Defense Force)", "Quantity\t4 SE", "Rating sought\tDO-A1"]:
+        assert line in card, line
+    delay = get_delay(open_db(), "D-0001")
+    assert (delay.program_en, delay.unit, delay.rating_sought, delay.service_branch_en) == ("F-15J modernization", "SE", "DO-A1", "Japan Air Self-Defense Force")
+    listed = json.loads(sosa("delay", "list", "--json").stdout)[0]
+    assert listed["unit"] == "SE" and listed["service_branch"] == "asdf"
+
+
+def test_without_them_a_delay_is_counted_in_each(sosa, enrolled):
+    sosa("delay", "add", *DELAY)
+    data = json.loads(sosa("delay", "show", "D-0001", "--json").stdout)
+    assert data["unit"] == "EA"
+    assert data["program_en"] is data["service_branch"] is data["service_branch_ja"] is data["rating_sought"] is None
+
+
+@pytest.mark.parametrize(
+    ("given", "code"), [("gsdf", "gsdf"), ("MSDF", "msdf"), ("航空自衛隊", "asdf"), ("Joint Staff", "joint"), ("統合", "joint")]
+)
+def test_the_service_is_stored_as_its_code(sosa, enrolled, given, code):
+    sosa("delay", "add", *DELAY, "--service-branch", given)
+    assert json.loads(sosa("delay", "show", "D-0001", "--json").stdout)["service_branch"] == code
+
+
+def test_update_corrects_them_with_one_audit_entry(sosa, enrolled):
+    sosa("delay", "add", *DELAY)
+    sosa("delay", "update", "D-0001", "--program-en", "F-15J modernization", "--unit", "ＬＯ", "--service-branch", "gsdf", "--rating-sought", "DX-A7")
+    data = json.loads(sosa("delay", "show", "D-0001", "--json").stdout)
+    assert (data["program_en"], data["unit"], data["service_branch"], data["rating_sought"]) == ("F-15J modernization", "LO", "gsdf", "DX-A7")
+    last = data["history"][-1]
+    assert last["action"] == "update"
+    assert last["before"] == {"program_en": None, "unit": "EA", "service_branch": None, "rating_sought": None}
+    assert last["after"] == {"program_en": "F-15J modernization", "unit": "LO", "service_branch": "gsdf", "rating_sought": "DX-A7"}
+    # An empty value clears a field; the unit goes back to each.
+    sosa("delay", "update", "D-0001", "--program-en", "", "--unit", "")
+    data = json.loads(sosa("delay", "show", "D-0001", "--json").stdout)
+    assert (data["program_en"], data["unit"]) == (None, "EA")
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--program-en", "F-15J 近代化改修", "program_en: has Japanese or full-width characters (「近」); --program-en is printed in English letters"),
+        ("--program-en", "ＦＸ", "(「Ｆ」)"),
+        ("--supplier-address", "東京都港区1-1", "supplier_address: has Japanese or full-width characters (「東」); --supplier-address is printed"),
+        ("--supplier-contact", "ジェーン・ドウ", "supplier_contact: has Japanese or full-width characters (「ジ」); --supplier-contact"),
+        ("--supplier-contact", "Jane\u3000Doe", "(a full-width space)"),
+        ("--unit", "EACHS", "unit: 'EACHS' is not a unit of issue: give 1 to 4 letters"),
+        ("--unit", "1", "is not a unit of issue"),
+        ("--rating-sought", "DO-A9", "rating_sought: DPAS rating \"DO-A9\": A9 is not a program code"),
+        ("--rating-sought", "DZ-A1", "the symbol must be DO or DX"),
+        ("--service-branch", "navy", "service_branch: 'navy' is not a JSDF service: use one of gsdf (陸上自衛隊), msdf (海上自衛隊), asdf (航空自衛隊), joint (統合)"),
+    ],
+)
+def test_bad_letter_data_is_refused_in_one_line_and_nothing_is_written(sosa, enrolled, option, value, message):
+    before = dump(enrolled)
+    added = sosa("delay", "add", *DELAY, option, value, ok=False)
+    assert added.exit_code == 1
+    assert message in added.stderr and len(added.stderr.strip().splitlines()) == 1
+    assert dump(enrolled) == before
+    sosa("delay", "add", *DELAY)
+    before = dump(enrolled)
+    updated = sosa("delay", "update", "D-0001", option, value, ok=False)
+    assert updated.exit_code == 1 and message in updated.stderr
+    assert dump(enrolled) == before

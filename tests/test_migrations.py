@@ -31,6 +31,7 @@ SHIPPED = {
     "0003_letters": "d740b426ea6c2e2aba6de68fc4698893f5bf06d496d7a94f8a38b77a9ded3746",
     "0004_delays_requests": "22a3135d1752e226e35fbb4180a59857f96632fe5070a75136f19a247a9db771",
     "0005_asks": "21e575dfb5cde111b14135b4d5f0c3fcca148491ee3906c1f29388627ad08e0a",
+    "0006_english_letter_data": "4eaed717f945303f4e7595b6330afa530538c76949b0c7a453499b20c518da4d",
 }
 
 
@@ -96,3 +97,37 @@ def test_applied_migrations_are_recorded_by_name_and_version(db_path):
     applied = [row[0] for row in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = 'sosa' ORDER BY id")]
     assert applied == [name for name, _ in migrations.STEPS]
     assert migrations.schema_version(conn) == migrations.LATEST == len(migrations.STEPS)
+
+
+def test_a_database_of_the_previous_version_is_upgraded_and_keeps_its_rows(db_path, monkeypatch, tmp_path):
+    """A database from before 0006: its delays, ask items and relays gain the columns English
+    letters need, every row kept, and its schema ends as a fresh database's."""
+    with monkeypatch.context() as old_sosa:
+        old_sosa.setattr(migrations, "STEPS", migrations.STEPS[:5])
+        old_sosa.setattr(migrations, "LATEST", 5)
+        conn = open_db(db_path)
+        assert migrations.schema_version(conn) == 5
+        conn.executescript(
+            """
+            INSERT INTO companies (id, key, name_ja, name_en, corporate_number, status) VALUES (1, 'C-0001', '甲', 'Ko', '8010401135790', 'enrolled');
+            INSERT INTO delays (id, key, company_id, status, supplier, part_number, quantity, need_date, original_promised_date,
+                                promised_date, created_at, updated_at)
+                VALUES (1, 'D-0001', 1, 'open', 'Acme', 'HV-1', 4, '2027-01-15', '2027-04-30', '2027-04-30', 'x', 'x');
+            INSERT INTO asks (id, key, status, dod_ref, received_on, reply_by, created_at, updated_at)
+                VALUES (1, 'A-0001', 'relayed', 'IBP-1', '2026-11-25', '2026-12-25', 'x', 'x');
+            INSERT INTO ask_items (ask_id, position, part_number, quantity, current_delivery, requested_delivery)
+                VALUES (1, 1, 'MC-4410', 12, '2027-06-30', '2027-03-31');
+            INSERT INTO relays (id, ask_id, company_id, status, sent_on, answer_by, original_answer_by, note, created_at, updated_at)
+                VALUES (1, 1, 1, 'answered', '2026-11-26', '2026-12-10', '2026-12-10', '残りは当初納期', 'x', 'x');
+            """
+        )
+        conn.close()
+    conn = open_db(db_path)
+    assert migrations.schema_version(conn) == migrations.LATEST
+    delay = dict(conn.execute("SELECT * FROM delays").fetchone())
+    assert (delay["part_number"], delay["unit"], delay["program_en"], delay["service_branch"]) == ("HV-1", "EA", None, None)
+    item = dict(conn.execute("SELECT * FROM ask_items").fetchone())
+    assert (item["part_number"], item["customer"], item["order_number"]) == ("MC-4410", None, None)
+    relay = dict(conn.execute("SELECT * FROM relays").fetchone())
+    assert (relay["note"], relay["note_en"]) == ("残りは当初納期", None)
+    assert schema_text(conn) == fresh_schema(tmp_path / "fresh.db")

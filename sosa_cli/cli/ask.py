@@ -30,6 +30,8 @@ ITEM_COLUMNS = [
     ("quantity", "Qty"),
     ("current_date", "Current date"),
     ("requested_date", "Requested date"),
+    ("customer", "US customer"),
+    ("order_number", "Order"),
 ]
 RELAY_COLUMNS = [
     ("company_key", "Company"),
@@ -42,6 +44,7 @@ RELAY_COLUMNS = [
     ("committed_date", "Committed"),
     ("quantity", "Qty"),
     ("note", "Note"),
+    ("note_en", "Note (en)"),
 ]
 LETTER_COLUMNS = [("key", "Letter"), ("kind", "Kind"), ("company", "Company"), ("doc_number", "文書番号"), ("letter_date", "Date"), ("status", "Status")]
 MATCH_COLUMNS = [("key", "Company"), ("name_ja", "Name"), ("fsc", "Matching FSC")]
@@ -87,15 +90,17 @@ def _summary(ask) -> dict[str, Any]:
 def record(
     dod_ref: Annotated[str | None, typer.Option("--dod-ref", help="DoD's reference for the ask.")] = None,
     received_on: Annotated[str | None, typer.Option("--received-on", help="Date the ask came in (default: today).")] = None,
-    program: Annotated[str | None, typer.Option("--program", help="US program or end item.")] = None,
+    program: Annotated[str | None, typer.Option("--program", help="US program or end item, in English as DoD gave it.")] = None,
     part_number: Annotated[str | None, typer.Option("--part-number", help="Part number.")] = None,
     nsn: Annotated[str | None, typer.Option("--nsn", help="NSN, with or without hyphens.")] = None,
-    description: Annotated[str | None, typer.Option("--description", help="What the part is.")] = None,
+    description: Annotated[str | None, typer.Option("--description", help="What the part is, in English.")] = None,
     quantity: Annotated[str | None, typer.Option("--quantity", help="Quantity asked (a positive whole number).")] = None,
     current_date: Annotated[str | None, typer.Option("--current-date", help="Current delivery date (ISO or 和暦).")] = None,
     requested_date: Annotated[str | None, typer.Option("--requested-date", help="Date DoD asks for: earlier than the current date; no ASAP.")] = None,
     reason: Annotated[str | None, typer.Option("--reason", help="Why DoD needs it earlier.")] = None,
     reply_by: Annotated[str | None, typer.Option("--reply-by", help="Date DoD wants ATLA's reply by.")] = None,
+    customer: Annotated[str | None, typer.Option("--customer", help="US customer (prime or buyer) the order is owed to.")] = None,
+    order_number: Annotated[str | None, typer.Option("--order-number", help="Order or contract number DoD gave.")] = None,
     from_file: Annotated[Path | None, typer.Option("--from", help="YAML file of asks (a mapping or a list; items: for several items).")] = None,
     db: DbOption = None,
 ) -> None:
@@ -113,6 +118,7 @@ def record(
         "dod_ref": dod_ref, "received_on": received_on, "program": program, "part_number": part_number, "nsn": nsn,
         "description": description, "quantity": quantity, "current_date": current_date,
         "requested_date": requested_date, "reason": reason, "reply_by": reply_by,
+        "customer": customer, "order_number": order_number,
     }
     raw = {k: v for k, v in given.items() if v is not None}
     conn = open_desk(db)
@@ -215,6 +221,7 @@ def respond(
     committed_date: Annotated[str | None, typer.Option("--committed-date", help="Date the company commits to (accept, partial).")] = None,
     quantity: Annotated[str | None, typer.Option("--quantity", help="Quantity it can bring forward (partial).")] = None,
     note: Annotated[str | None, typer.Option("--note", help="Conditions or a note from the company.")] = None,
+    note_en: Annotated[str | None, typer.Option("--note-en", help="The note in English, for the reply to DoD.")] = None,
     db: DbOption = None,
 ) -> None:
     """Record a company's answer to a relay; run it again to correct an answer.
@@ -226,7 +233,7 @@ def respond(
     from ..letters.kinds import DECISION_EN
     from ..asks import respond as record_answer
 
-    relay = record_answer(open_desk(db), ask, company, decision, committed_date=committed_date, quantity=quantity, note=note)
+    relay = record_answer(open_desk(db), ask, company, decision, committed_date=committed_date, quantity=quantity, note=note, note_en=note_en)
     detail = ""
     if relay.decision in ("accept", "partial"):
         detail = f": {relay.quantity} by {relay.committed_date}"

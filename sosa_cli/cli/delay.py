@@ -25,6 +25,13 @@ SLIP_COLUMNS = [("promised_date", "Promised date"), ("recorded_at", "Recorded (U
 
 Company = Annotated[Optional[str], typer.Option("--company", help="Reporting company: key or 法人番号.")]
 Program = Annotated[Optional[str], typer.Option("--program", help="JSDF program or end item.")]
+ProgramEn = Annotated[Optional[str], typer.Option("--program-en", help="JSDF program or end item in English, for letters to DoD.")]
+ServiceBranch = Annotated[Optional[str], typer.Option("--service-branch", help="JSDF service: gsdf, msdf, asdf or joint.")]
+Contract = Annotated[Optional[str], typer.Option("--contract", help="JSDF contract number.")]
+SupplierAddress = Annotated[Optional[str], typer.Option("--supplier-address", help="US supplier's address, in English.")]
+SupplierContact = Annotated[Optional[str], typer.Option("--supplier-contact", help="US supplier's point of contact, in English.")]
+Unit = Annotated[Optional[str], typer.Option("--unit", help="Unit of issue, 1–4 letters: EA, SE, LO … (default EA).")]
+RatingSought = Annotated[Optional[str], typer.Option("--rating-sought", help="DPAS rating to ask DoD for, e.g. DO-A1 or DX-A7.")]
 Supplier = Annotated[Optional[str], typer.Option("--supplier", help="US supplier's name.")]
 SupplierCage = Annotated[Optional[str], typer.Option("--supplier-cage", help="US supplier's CAGE code.")]
 Po = Annotated[Optional[str], typer.Option("--po", help="Purchase order number.")]
@@ -46,17 +53,24 @@ def lateness(days: int) -> str:
 def add(
     company: Company = None,
     program: Program = None,
+    program_en: ProgramEn = None,
+    service_branch: ServiceBranch = None,
+    contract: Contract = None,
     supplier: Supplier = None,
     supplier_cage: SupplierCage = None,
+    supplier_address: SupplierAddress = None,
+    supplier_contact: SupplierContact = None,
     po: Po = None,
     part_number: PartNumber = None,
     nsn: Nsn = None,
     description: Description = None,
     quantity: Quantity = None,
+    unit: Unit = None,
     need_date: NeedDate = None,
     promised_date: PromisedDate = None,
     impact: Impact = None,
     efforts: Efforts = None,
+    rating_sought: RatingSought = None,
     db: DbOption = None,
 ) -> None:
     """Record a delay reported by an enrolled company; prints its key.
@@ -118,12 +132,18 @@ def show(delay: Annotated[str, typer.Argument(help="Delay key, e.g. D-0001.")], 
         ("Status", found.status + (f" ({found.close_reason})" if found.close_reason else "")),
         ("Company", f"{found.company_key} {found.company_name}"),
         ("Program", found.program),
+        ("Program (en)", found.program_en),
+        ("Service", found.service_branch and f"{found.service_branch_ja} ({found.service_branch_en})"),
+        ("Contract", found.contract),
         ("US supplier", " ".join(filter(None, [found.supplier, found.supplier_cage and f"(CAGE {found.supplier_cage})"]))),
+        ("Supplier address", found.supplier_address),
+        ("Supplier contact", found.supplier_contact),
         ("PO", found.po),
         ("Part number", found.part_number),
         ("NSN", found.nsn),
         ("Description", found.description),
-        ("Quantity", found.quantity),
+        ("Quantity", f"{found.quantity} {found.unit}"),
+        ("Rating sought", found.rating_sought),
         ("Need date", found.need_date),
         ("Promised date", f"{found.promised_date} (originally {found.original_promised_date}; {lateness(found.days_late)})"),
         ("Impact", found.impact),
@@ -143,17 +163,24 @@ def show(delay: Annotated[str, typer.Argument(help="Delay key, e.g. D-0001.")], 
 def update(
     delay: Annotated[str, typer.Argument(help="Delay key, e.g. D-0001.")],
     program: Program = None,
+    program_en: ProgramEn = None,
+    service_branch: ServiceBranch = None,
+    contract: Contract = None,
     supplier: Supplier = None,
     supplier_cage: SupplierCage = None,
+    supplier_address: SupplierAddress = None,
+    supplier_contact: SupplierContact = None,
     po: Po = None,
     part_number: PartNumber = None,
     nsn: Nsn = None,
     description: Description = None,
     quantity: Quantity = None,
+    unit: Unit = None,
     need_date: NeedDate = None,
     promised_date: PromisedDate = None,
     impact: Impact = None,
     efforts: Efforts = None,
+    rating_sought: RatingSought = None,
     note: Annotated[Optional[str], typer.Option(help="Why the date moved; kept with the slip.")] = None,
     db: DbOption = None,
 ) -> None:
