@@ -25,7 +25,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -484,6 +484,8 @@ class Issued:
     # Relays the command left alone, one line each saying why (a reminder skips the
     # companies no longer enrolled: "C-0005 is withdrawn: not reminded").
     skipped: list[str] = field(default_factory=list)
+    # What the officer should know but that does not stop the command (a short answer period).
+    warnings: list[str] = field(default_factory=list)
 
 
 def _issue_each(
@@ -551,7 +553,7 @@ def relay(
     relay date (default today): the letters' date and the start of the answer period.
     """
     from . import config
-    from .calendar import parse_date
+    from .calendar import jp_working_days_between, parse_date
     from .register import get_company
 
     if not companies:
@@ -559,15 +561,32 @@ def relay(
     profile = profile or config.load()
     sent_on = parse_date(on) if on is not None else today()
     answer_by = answer_by_date(sent_on, due=due, within=within, profile=profile)
+    usual = _whole_days(profile, "relay_answer_days", DEFAULT_RELAY_ANSWER_DAYS)
     out = _out_folder(out, len(companies))
+    warnings: list[str] = []
     with transaction(conn):
         ask = get_ask(conn, ref)
         if ask.status not in ("received", "relayed"):
             raise SosaError(f"{ask.key} is {ask.status}: only an ask received or being relayed can be relayed")
         if answer_by.isoformat() > ask.reply_by:
-            raise SosaError(
-                f"the answer-by date {answer_by.isoformat()} is after DoD's reply-by date {ask.reply_by}: ATLA could not reply in time",
-                hint=f"give --due {ask.reply_by} or earlier (or --within fewer 開庁日)",
+            if due is not None or within is not None:
+                raise SosaError(
+                    f"the answer-by date {answer_by.isoformat()} is after DoD's reply-by date {ask.reply_by}: ATLA could not reply in time",
+                    hint=f"give --due {ask.reply_by} or earlier (or --within fewer 開庁日)",
+                )
+            # The usual period would run past DoD's date: the companies get what is left,
+            # up to the last 開庁日 before it, so the desk has a day to write the reply.
+            answer_by = _last_working_day_before(date.fromisoformat(ask.reply_by))
+            if answer_by <= sent_on:
+                raise SosaError(
+                    f"DoD's reply-by date {ask.reply_by} leaves no 開庁日 for the companies to answer after {sent_on.isoformat()}",
+                    hint=f"reply to DoD now: sosa ask reply {ask.key}",
+                )
+        given = jp_working_days_between(sent_on, answer_by)
+        if given < usual:
+            warnings.append(
+                f"the companies have {given} 開庁日 to answer, until {answer_by.isoformat()}, fewer than the usual {usual} "
+                f"(relay_answer_days); DoD's reply-by date is {ask.reply_by}"
             )
         found, refused, seen = [], [], set()
         relayed = {r.company_key for r in ask.relays}
@@ -605,7 +624,16 @@ def relay(
         keys = {c.key for c in found}
         relays = [r for r in ask.relays if r.company_key in keys]
         results = _issue_each(conn, "relay", ask, relays, fmt=fmt, out=out, on=sent_on, profile=profile, progress=progress)
-    return Issued(ask, relays, results)
+    return Issued(ask, relays, results, warnings=warnings)
+
+
+def _last_working_day_before(day: date) -> date:
+    from .calendar import is_jp_working_day
+
+    day -= timedelta(days=1)
+    while not is_jp_working_day(day):
+        day -= timedelta(days=1)
+    return day
 
 
 # --- answers ---------------------------------------------------------------------------

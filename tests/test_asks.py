@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import assert_lines_in_order
+
 from sosa_cli import asks, lifecycle
 from sosa_cli.errors import SosaError
 from sosa_cli.store import open_db
@@ -92,7 +94,7 @@ def test_from_record_to_reply_and_close(sosa, configured, desk_env, monkeypatch)
     assert [letter["kind"] for letter in data["letters"]] == ["relay"] * 4
 
     sosa("ask", "respond", "A-0001", "C-0002", "--decision", "accept", "--committed-date", "令和9年3月31日")
-    sosa("ask", "respond", "A-0001", "C-0005", "--decision", "partial", "--committed-date", "2027-04-30", "--quantity", "5", "--note", "残りは当初納期")
+    sosa("ask", "respond", "A-0001", "C-0005", "--decision", "partial", "--committed-date", "2027-04-30", "--quantity", "5", "--note", "残りは当初納期", "--note-en", "The rest at the current date.")
     declined = sosa("ask", "respond", "A-0001", "C-0010", "--decision", "decline")
     assert declined.stderr.strip() == "Recorded C-0010's answer to A-0001: declined."
     relays = relays_by_company(show(sosa))
@@ -115,26 +117,36 @@ def test_from_record_to_reply_and_close(sosa, configured, desk_env, monkeypatch)
     assert data["status"] == "replied" and data["replied_on"] == "2026-12-11"
     assert relays_by_company(data)["C-0003"]["status"] == "no-response"
     reply = Path(replied.stdout.strip()).read_text(encoding="utf-8")
-    for expected in [
-        "Reference: 装備政策第6号",
-        "11 December 2026",
-        "Office of the Assistant Secretary of Defense for Industrial Base Policy",
-        "Dear Sir or Madam:",
-        "SUBJECT: Reply to the Department of Defense Request for Priority Delivery Support",
-        "1. Reference is made to the Department's request IBP-2026-0311, received on 25 November 2026",
-        "(1 accepted, 1 partially accepted, 1 declined, 1 no response)",
-        "Hokuto Denshi Kogyo K.K. (NCAGE SZ102): accepted; committed delivery date 31 March 2027 for the full quantity of 12.",
-        "Kobe Marine Electric Co., Ltd. (NCAGE SZ105): partially accepted; 5 of 12 by 30 April 2027. Conditions and notes: 残りは当初納期",
-        "Hokkaido Defense Electric Co., Ltd. (NCAGE SZ110): declined.",
-        "Chubu Aero Parts Corporation (NCAGE SZ103): no response",
-        "Cooperation by Japanese companies under the Code of Conduct of the Arrangement is voluntary.",
-        "business confidential and commercially sensitive",
-        "Sincerely,",
-        "TARO YAMADA",
-        "Enclosure:",
-        "cc:",
-    ]:
-        assert expected in reply, expected
+    assert_lines_in_order(
+        reply.splitlines(),
+        [
+            "Reference: ATLA-EPD No. 6",
+            "11 December 2026",
+            "Office of the Assistant Secretary of Defense for Industrial Base Policy",
+            "Dear Sir or Madam:",
+            "SUBJECT: Reply to the Department of Defense Request IBP-2026-0311 for Priority Delivery Support",
+            "1. Reference is made to the Department's request IBP-2026-0311, received on 25 November 2026",
+            "3. One company accepted, one company partially accepted, one company declined and one company did not answer.",
+            "| Company | Answer | Committed date | Quantity | Conditions and notes |",
+            # C-0003 was reminded today and may still answer by 18 December.
+            "4. A reminder asked one company to answer by 18 December 2026. ATLA will forward to the Department any answer received after the date of this letter.",
+            "best-effort estimates, not binding commitments",
+            "Cooperation by Japanese companies under the Code of Conduct of the Arrangement is voluntary",
+            "business confidential and commercially sensitive",
+            "The point of contact at ATLA is Taro Yamada",
+            "Sincerely,",
+            "ICHIRO SUZUKI",
+        ],
+    )
+    for row in (
+        "| Hokuto Denshi Kogyo K.K. (NCAGE SZ102) | accepted | 31 March 2027 | 12 |",
+        "| Kobe Marine Electric Co., Ltd. (NCAGE SZ105) | partially accepted | 30 April 2027 | 5 of 12 | The rest at the current date. |",
+        "| Hokkaido Defense Electric Co., Ltd. (NCAGE SZ110) | declined |",
+        "| Chubu Aero Parts Corporation (NCAGE SZ103) | no response |",
+    ):
+        assert row in reply, row
+    for absent in ("Enclosure:", "cc:", "残り"):
+        assert absent not in reply, absent
     assert "fail" not in reply.lower()
 
     sosa("ask", "close", "A-0001")

@@ -392,6 +392,8 @@ def relay(
     with progress("Relay letters", len(companies)) as step:
         result = relay_ask(conn, ask, companies, due=due, within=within, fmt=fmt, out=None if out is None else str(out), progress=step)
     _show_letters(result.letters)
+    for warning in result.warnings:
+        message(f"Note: {warning}.")
     numbers = [r.letter.doc_number for r in result.letters]
     count = f"{len(result.relays)} {'company' if len(result.relays) == 1 else 'companies'}"
     message(
