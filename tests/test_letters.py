@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from sosa_cli import config, letters
+from sosa_cli import config, issuing, letters
 from sosa_cli.errors import SosaError
 from sosa_cli.identifiers import corporate_check_digit
 from sosa_cli.store import open_db
@@ -89,33 +89,63 @@ def test_enrollment_notice_has_every_part_in_order(sosa, desk, letters_dir):
         "防衛事業部 営業課長　佐藤 花子　殿",
         "防衛装備庁装備政策部装備政策課長",
         "（公印省略）",
-        "日米間の防衛装備品等の供給の安定化に係る取決めに基づく参加企業の登録について（通知）",
+        "防衛装備品等の供給の安定化に係る取決め（SoSA）に基づく",
+        "参加企業の登録について（通知）",
         "　標記について、",
+        "貴社の登録情報は、貴社の同意に基づき、米国政府及び米国の主要防衛関連企業に提供します。",
+        "下記担当まで御連絡くださいますようお願いします。",
         "記",
-        "1. 企業名（和文）　東雲精機株式会社",
-        "2. 企業名（英文）　Shinonome Seiki Co., Ltd.",
-        "3. 法人番号　9010401071234",
-        "4. NCAGEコード　SZ101",
-        "5. 行動規範　第1.0版　令和5年4月3日受諾",
-        "6. 登録情報の共有に関する同意",
-        "米国政府への提供　同意する",
-        "米国の主要防衛関連企業への提供　同意する",
-        "7. 登録番号　C-0001",
+        "1　企業名（和文）　東雲精機株式会社",
+        "2　企業名（英文）　Shinonome Seiki Co., Ltd.",
+        "3　法人番号　9010401071234",
+        "4　NCAGEコード　SZ101",
+        "5　行動規範　第1.0版　令和5年4月3日受諾",
+        "6　登録情報の提供に関する同意",
+        "（1）米国政府への提供　同意する",
+        "（2）米国の主要防衛関連企業への提供　同意する",
+        "7　登録番号　C-0001",
         "以上",
         "（担当）装備政策課SoSA担当",
         "山田 太郎",
         "電話　03-3268-3111",
         "E-mail　sosa@example.go.jp",
     ]
+    for wrong in ("日米間の", "連絡願います", "1. "):
+        assert wrong not in text, wrong
     found = assert_lines_in_order(lines, parts)
     # Number and date top right; sender and 公印省略 flush right; 件名 on its own line.
     for right in ("装備政策第1号", "令和8年11月26日", "防衛装備庁装備政策部装備政策課長", "（公印省略）", "以上"):
         line = next(line for line in lines if line.endswith(right))
         assert line.startswith("\u3000\u3000\u3000") and line.strip("\u3000 ") == right
     assert lines[found[2]] == "東雲精機株式会社"  # addressee at the left margin
-    assert lines[found[6]].strip("\u3000 ").endswith("について（通知）")
-    assert lines[found[8]].strip("\u3000 ") == "記"
-    assert lines[found[7]].startswith("　標記について、")
+    assert lines[found[7]].strip("\u3000 ") == "参加企業の登録について（通知）"  # the 件名's type is never split
+    assert lines[found[11]].strip("\u3000 ") == "記"
+    assert lines[found[8]].startswith("　標記について、")
+
+
+@pytest.mark.parametrize(
+    ("usg", "primes", "sentence"),
+    [
+        ("yes", "yes", "貴社の登録情報は、貴社の同意に基づき、米国政府及び米国の主要防衛関連企業に提供します。"),
+        ("yes", "no", "貴社の登録情報は、貴社の同意に基づき、米国政府に提供します。米国の主要防衛関連企業には提供しません。"),
+        ("no", "yes", "貴社の登録情報は、貴社の同意に基づき、米国の主要防衛関連企業に提供します。米国政府には提供しません。"),
+        ("no", "no", "貴社から登録情報の提供への同意がなかったため、貴社の登録情報は、米国政府及び米国の主要防衛関連企業のいずれにも提供しません。"),
+    ],
+)
+def test_the_sharing_sentence_follows_the_companys_consents(sosa, desk, usg, primes, sentence):
+    key = enroll_one(sosa, "株式会社同意試験", 900100)
+    sosa("company", "update", key, f"--{'' if usg == 'yes' else 'no-'}share-usg", f"--{'' if primes == 'yes' else 'no-'}share-primes")
+    text = render(sosa, "enrollment", key, "--out", "-").stdout
+    assert sentence in text
+    assert f"米国政府への提供　{'同意する' if usg == 'yes' else '同意しない'}" in text
+
+
+def test_the_honorific_is_the_desks_choice(sosa, desk):
+    sosa("config", "set", "addressee_honorific", "様")
+    text = render(sosa, "enrollment", "C-0001", "--out", "-").stdout
+    assert "防衛事業部 営業課長　佐藤 花子　様" in text and "殿" not in text
+    refused = sosa("config", "set", "addressee_honorific", "さん", ok=False)
+    assert refused.exit_code == 1
 
 
 def test_markdown_has_no_stray_blank_lines_or_trailing_spaces(sosa, desk, letters_dir):
@@ -131,29 +161,35 @@ def test_html_notice_is_print_ready_with_the_same_parts(sosa, desk, letters_dir)
     render(sosa, "enrollment", "C-0002", "--format", "html")
     html = (letters_dir / "L-0001-enrollment-C-0002.html").read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>")
-    assert '<html lang="ja">' in html and "@page { size: A4;" in html
+    assert '<html lang="ja">' in html and "size: A4;" in html
     order = [
-        '<p class="number">装備政策第1号</p>',
-        '<p class="date">令和8年11月26日</p>',
-        "<p>北斗電子工業株式会社</p>",
-        "<p>品質保証部長　鈴木 健　殿</p>",
-        "<p>防衛装備庁装備政策部装備政策課長</p>",
-        "<p>（公印省略）</p>",
-        '<h1 class="subject">日米間の防衛装備品等の供給の安定化に係る取決めに基づく参加企業の登録について（通知）</h1>',
-        "<p>標記について、",
-        '<p class="ki">記</p>',
-        "<li>企業名（和文）　北斗電子工業株式会社</li>",
-        "<li>米国政府への提供　同意する</li>",
-        "<li>米国の主要防衛関連企業への提供　同意しない</li>",
-        "<li>登録番号　C-0002</li>",
-        '<p class="closing">以上</p>',
-        '<div class="contact">',
-        "<p>（担当）装備政策課SoSA担当</p>",
+        "装備政策第1号",
+        "令和8年11月26日",
+        "北斗電子工業株式会社",
+        "品質保証部長　鈴木 健　殿",
+        "防衛装備庁装備政策部装備政策課長",
+        "（公印省略）",
+        "防衛装備品等の供給の安定化に係る取決め（SoSA）に基づく",
+        "参加企業の登録について（通知）",
+        "標記について、",
+        ">記<",
+        ">1　<",
+        ">企業名（和文）",
+        ">北斗電子工業株式会社<",
+        ">（1）<",
+        ">米国政府への提供",
+        ">同意する<",
+        ">米国の主要防衛関連企業への提供",
+        ">同意しない<",
+        ">C-0002<",
+        ">以上<",
+        "（担当）装備政策課SoSA担当",
     ]
-    positions = [html.index(part) for part in order]
+    body = html[html.index("<body") :]
+    positions = [body.index(part) for part in order]
     assert positions == sorted(positions)
-    for css in (".number-date, .sender, .closing { text-align: right; }", "h1.subject {", ".contact { display: table; margin: 3em 0 0 auto; }"):
-        assert css in html
+    # Numbers are text in 公用文 style, not list markers a browser would draw as "1.".
+    assert "<ol" not in body and ">1.<" not in body
 
 
 def test_a_company_without_a_contact_is_addressed_onchu(sosa, desk, letters_dir):
@@ -312,7 +348,7 @@ def test_a_changed_template_cannot_rewrite_an_issued_letter(sosa, desk, tmp_path
     issued = (letters_dir / "L-0001-enrollment-C-0001.md").read_bytes()
     mine = tmp_path / "mine" / "ja"
     mine.mkdir(parents=True)
-    (mine / "enrollment.md.j2").write_text('{% extends "ja/letterhead.md.j2" %}{% block body %}別の本文\n{% endblock %}', encoding="utf-8")
+    (mine / "enrollment.xml.j2").write_text('{% extends "ja/letterhead.xml.j2" %}{% block subject %}件名（通知）{% endblock %}{% block body %}<p>別の本文</p>{% endblock %}', encoding="utf-8")
     monkeypatch.setenv("SOSA_TEMPLATES", str(mine.parent))
     result = render(sosa, "enrollment", "C-0001", ok=False)
     assert result.exit_code == 1 and "its template has changed" in result.stderr
@@ -355,7 +391,7 @@ def test_unknown_kind_and_format(sosa, desk):
     rtf = render(sosa, "enrollment", "C-0001", "--format", "rtf", ok=False)
     assert rtf.exit_code == 2
     with pytest.raises(SosaError, match="'rtf' is not a letter format"):
-        letters.issue(open_db(desk), "enrollment", "C-0001", fmt="rtf")
+        issuing.render(open_db(desk), "enrollment", "C-0001", fmt="rtf")
 
 
 def test_an_enrollment_notice_goes_to_its_own_company(sosa, desk, db_path):
@@ -374,12 +410,12 @@ def test_unknown_company(sosa, desk):
 def test_a_template_field_the_record_lacks_is_named(sosa, desk, tmp_path, monkeypatch, db_path):
     mine = tmp_path / "mine"
     (mine / "ja").mkdir(parents=True)
-    (mine / "ja" / "enrollment.md.j2").write_text('{% extends "ja/letterhead.md.j2" %}{% block body %}\nFAX {{ company.fax }}\n{% endblock %}', encoding="utf-8")
+    (mine / "ja" / "enrollment.xml.j2").write_text('{% extends "ja/letterhead.xml.j2" %}{% block subject %}件名（通知）{% endblock %}{% block body %}\n<p>FAX {{ company.fax }}</p>\n{% endblock %}', encoding="utf-8")
     monkeypatch.setenv("SOSA_TEMPLATES", str(mine))
     before = counts(db_path)
     result = render(sosa, "enrollment", "C-0001", ok=False)
     assert result.exit_code == 1
-    assert "enrollment.md.j2 line 2 uses the field company.fax" in result.stderr
+    assert "enrollment.xml.j2 line 2 uses the field company.fax" in result.stderr
     assert counts(db_path) == before  # a refused letter takes no number
     assert not (db_path.parent / "letters" / "L-0001-enrollment-C-0001.md").exists()
 
@@ -404,30 +440,34 @@ def test_the_register_refuses_deleting_or_renumbering(sosa, desk, db_path):
 def test_an_officers_template_replaces_the_shipped_one_and_extends_its_letterhead(sosa, desk, tmp_path, letters_dir):
     mine = tmp_path / "mine"
     (mine / "ja").mkdir(parents=True)
-    (mine / "ja" / "enrollment.md.j2").write_text(
-        '{% extends "ja/letterhead.md.j2" %}\n{% block body %}\n　標記について、{{ company.name_ja }}を登録しました。\n{% endblock %}\n',
+    (mine / "ja" / "enrollment.xml.j2").write_text(
+        '{% extends "ja/letterhead.xml.j2" %}\n{% block subject %}参加企業の登録について（通知）{% endblock %}\n'
+        "{% block body %}\n<p>標記について、{{ company.name_ja }}を登録しました。</p>\n{% endblock %}\n",
         encoding="utf-8",
     )
     sosa("config", "set", "templates_dir", str(mine))
     listed = json.loads(sosa("letter", "templates", "--json").stdout)
-    used = {(t["kind"], t["language"], t["format"]): t for t in listed}
-    assert used[("enrollment", "ja", "md")] == {
-        "kind": "enrollment", "language": "ja", "format": "md", "name": "ja/enrollment.md.j2",
-        "path": str(mine / "ja" / "enrollment.md.j2"), "overridden": True,
+    used = {(t["kind"], t["language"]): t for t in listed}
+    assert used[("enrollment", "ja")] == {
+        "kind": "enrollment", "language": "ja", "name": "ja/enrollment.xml.j2",
+        "path": str(mine / "ja" / "enrollment.xml.j2"), "overridden": True,
     }
-    assert used[("enrollment", "ja", "html")]["overridden"] is False
-    assert used[("letterhead", "ja", "md")]["path"] == str(REPO / "templates" / "ja" / "letterhead.md.j2")
-    assert {(t["kind"], t["language"], t["format"]) for t in listed} >= {("letterhead", "en", "md"), ("letterhead", "en", "html")}
+    assert used[("relay", "ja")]["overridden"] is False
+    assert used[("letterhead", "ja")]["path"] == str(REPO / "templates" / "ja" / "letterhead.xml.j2")
+    assert used[("style", "ja")]["name"] == "ja/letter.css"
+    assert {(t["kind"], t["language"]) for t in listed} >= {("letterhead", "en"), ("style", "en"), ("reply", "en")}
     render(sosa, "enrollment", "C-0001")
     text = (letters_dir / "L-0001-enrollment-C-0001.md").read_text(encoding="utf-8")
     assert "　標記について、東雲精機株式会社を登録しました。" in text
     assert "（公印省略）" in text and "（担当）装備政策課SoSA担当" in text  # from the shipped letterhead
-    assert "1. 企業名（和文）" not in text  # the shipped body is gone
+    assert "企業名（和文）" not in text  # the shipped body is gone
     assert not any(line.strip("\u3000 ") == "記" for line in text.splitlines())
+    shown = json.loads(sosa("letter", "show", "L-0001", "--json").stdout)
+    assert shown["subject"] == "参加企業の登録について（通知）"  # the register keeps the subject the letter printed
 
     # Overriding the letterhead too: the officer's letterhead wraps the shipped one.
-    (mine / "ja" / "letterhead.md.j2").write_text(
-        '{% extends "shipped:ja/letterhead.md.j2" %}{% block sender %}\n{{ "防衛装備庁装備政策部長" | flush_right }}\n{% endblock %}',
+    (mine / "ja" / "letterhead.xml.j2").write_text(
+        '{% extends "shipped:ja/letterhead.xml.j2" %}{% block sender %}\n<line align="right">防衛装備庁装備政策部長</line>\n{% endblock %}',
         encoding="utf-8",
     )
     printed = render(sosa, "enrollment", "C-0002", "--out", "-").stdout
@@ -437,7 +477,7 @@ def test_an_officers_template_replaces_the_shipped_one_and_extends_its_letterhea
 
 def test_templates_listing_when_piped(sosa, desk):
     lines = sosa("letter", "templates").stdout.splitlines()
-    assert "enrollment\tja\tmd\tshipped\t" + str(REPO / "templates" / "ja" / "enrollment.md.j2") in lines
+    assert "enrollment\tja\tja/enrollment.xml.j2\tshipped\t" + str(REPO / "templates" / "ja" / "enrollment.xml.j2") in lines
 
 
 # --- the register ------------------------------------------------------------------------
@@ -480,22 +520,34 @@ def test_letter_commands_have_help_with_an_example(sosa, command):
 def test_kind_registry_describes_each_kind():
     kind = letters.get_kind("Enrollment")
     assert (kind.name, kind.language, kind.record, kind.once) == ("enrollment", "ja", "C", True)
-    assert kind.subject.endswith("について（通知）")
     assert "contact_email" in kind.settings
+    assert "contact_name_en" in letters.get_kind("reply").settings and "doc_prefix_en" in letters.get_kind("request").settings
     with pytest.raises(SosaError, match="kinds: enrollment"):
         letters.get_kind("memo")
 
 
 def test_issue_from_the_domain_returns_the_letter(desk):
     conn = open_db(desk)
-    result = letters.issue(conn, "enrollment", "9010401071234", fmt="html", out="-", on="2026-12-01")
+    result = issuing.render(conn, "enrollment", "9010401071234", fmt="html", out="-", on="2026-12-01")
     assert result.issued_now and not result.draft and result.path is None
     assert result.letter.key == "L-0001" and result.letter.doc_number == "装備政策第1号"
     assert "令和8年12月1日" in result.content
-    again = letters.issue(conn, "enrollment", "C-0001", fmt="html", out="-")
+    again = issuing.render(conn, "enrollment", "C-0001", fmt="html", out="-")
     assert not again.issued_now and again.content == result.content
-    draft = letters.issue(conn, "enrollment", "C-0002", draft=True, out="-")
+    draft = issuing.render(conn, "enrollment", "C-0002", draft=True, out="-")
     assert draft.draft and draft.letter is None
+
+
+def test_the_letters_package_takes_records_and_the_profile_it_is_given(desk, tmp_path):
+    """A profile handed to the letters package is the one used: it never reads the settings file."""
+    from sosa_cli.letters.kinds import Target
+    from sosa_cli.register import get_company
+
+    conn = open_db(desk)
+    company = get_company(conn, "C-0001")
+    profile = config.Profile(tmp_path / "elsewhere.yaml", {**OFFICE, "contact_name": "別人 次郎", "doc_prefix": "別記号"})
+    result = letters.issue(conn, "enrollment", Target(company.key, company.id, company.key), lambda: letters.kinds.enrollment(company), profile=profile, out="-")
+    assert "別記号第1号" in result.content and "別人 次郎" in result.content and "山田 太郎" not in result.content
 
 
 # --- two officers issuing at once --------------------------------------------------------------
@@ -504,7 +556,7 @@ WORKER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from sosa_cli.letters import issue
+    from sosa_cli.issuing import render
     from sosa_cli.store import open_db
 
     conn = open_db(sys.argv[1], command="test worker")
@@ -513,7 +565,7 @@ WORKER = textwrap.dedent(
     while not go.exists():  # both start together, so their transactions interleave
         time.sleep(0.005)
     for n in range(first, last + 1):
-        issue(conn, "enrollment", f"C-{n:04d}", out="-")
+        render(conn, "enrollment", f"C-{n:04d}", out="-")
         time.sleep(0.01)  # an officer's pause: lets the other process take its turn
     """
 )
