@@ -430,7 +430,8 @@ def test_an_item_keeps_its_us_customer_and_order(sosa, configured):
     sosa("ask", "record", *ASK, "--customer", "Raytheon, Andover", "--order-number", "N00024-26-C-5301")
     item = show(sosa)["items"][0]
     assert (item["customer"], item["order_number"]) == ("Raytheon, Andover", "N00024-26-C-5301")
-    assert "Items\t1\tMC-4410\t5962-01-456-7890\tMicrocircuit, hybrid\t12\t2027-06-30\t2027-03-31\tRaytheon, Andover\tN00024-26-C-5301" in sosa("ask", "show", "A-0001").stdout
+    card = sosa("ask", "show", "A-0001").stdout
+    assert "Items\t1\tMC-4410\t5962-01-456-7890\tMicrocircuit, hybrid\t12\t2027-06-30\t2027-03-31\tRaytheon, Andover\tN00024-26-C-5301" in card
     found = asks.get_ask(open_db(), "A-0001").items[0]
     assert (found.customer, found.order_number) == ("Raytheon, Andover", "N00024-26-C-5301")
 
