@@ -486,6 +486,16 @@ def test_every_run_of_an_english_letter_is_marked_en_us():
     assert read(write(blocks.parse(EN))).styles["Normal"].element.rPr.find(qn("w:lang")).get(qn("w:val")) == "en-US"
 
 
+def test_empty_lists_and_tables_leave_a_file_word_opens():
+    letter = blocks.parse(
+        "<letter lang='ja'><subject>件名について（通知）</subject><items></items><facts></facts>"
+        "<grid><head><cell>品名</cell><cell nowrap='yes'>数量</cell></head></grid><block align='right'></block></letter>"
+    )
+    docx = read(write(letter))
+    assert [[cell.text for cell in row.cells] for table in docx.tables for row in table.rows] == [["品名", "数量"]]
+    assert all(len(table.rows) for table in docx.tables)
+
+
 def test_without_python_docx_a_word_letter_is_refused_with_how_to_install_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "docx", None)
     with pytest.raises(SosaError) as refused:

@@ -572,6 +572,8 @@ class _Writer:
         hanging indent). An item's children (its own items, facts or grid) are written
         under it, indented to its text, and the list goes on below them.
         """
+        if not block.entries:
+            return []
         size, language = self.page.size, self.language
         numbers = [self._printed_number(item) for item in block.entries]
         if language == "ja":
@@ -651,6 +653,8 @@ class _Writer:
 
     def _facts(self, block: blocks.Facts, left: int) -> list[Any]:
         """A ruled table of label and value; the label column fits its longest label."""
+        if not block.rows:
+            return []  # a table without rows is a file Word refuses
         size = self.page.facts
         available = self.width - left
         widest = max((_twips_of(label, self.language, size) for label, _ in block.rows), default=0)
@@ -664,7 +668,7 @@ class _Writer:
         # at the foot of a page or at the top of the next.
         for cells in (rows[0], rows[-2]) if len(rows) > 1 else ():
             self.keep_with_next(cells)
-        return rows[-1] if rows else []
+        return rows[-1]
 
     def _grid(self, block: blocks.Grid, left: int) -> list[Any]:
         """A ruled table whose header row is printed again on every page.
