@@ -586,7 +586,6 @@ class _Writer:
         if labelled:
             widest = self._whole_em(max(_twips_of(label, language, size) for label in labelled)) + self.em
             label_width = min(widest, (self.width - left - number_width) * 45 // 100)
-        align = "justify" if language == "ja" else "left"
 
         tail: list[Any] = []
         for item, number in zip(block.entries, numbers, strict=True):
@@ -598,7 +597,9 @@ class _Writer:
                 text = f"{number}{gap}{item.label}\t{item.text}"
             else:
                 text = f"{number}{gap}{item.label or item.text}"
-            p = self.paragraph(text, align=align, left=stops[-1], first_line=left - stops[-1], tabs=stops)
+            # Flush left, not 両端揃え: a value is often Latin text (a program's name, a reason
+            # given in English), which justified spreads into gaps between its words.
+            p = self.paragraph(text, left=stops[-1], first_line=left - stops[-1], tabs=stops)
             tail = [p]
             if item.children:
                 self.keep_with_next(tail)  # the item's heading stays with what it holds
