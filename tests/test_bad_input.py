@@ -17,12 +17,16 @@ import pytest
 
 from tests.conftest import OFFICE, SAMPLE_COMPANIES, Sosa
 
-DELAY = ["delay", "add", "--company", "C-0001", "--supplier", "Acme Hydraulics Inc.", "--part-number", "HV-1",
-         "--quantity", "4", "--need-date", "2027-01-15", "--promised-date", "2027-04-30",
-         "--impact", "two aircraft held", "--efforts", "weekly calls"]
-ASK = ["ask", "record", "--dod-ref", "IBP-1", "--received-on", "2026-11-25", "--part-number", "MC-4410",
-       "--nsn", "5962-01-456-7890", "--quantity", "12", "--current-date", "2027-06-30",
-       "--requested-date", "2027-03-31", "--reply-by", "2026-12-25"]
+DELAY = [
+    *["delay", "add", "--company", "C-0001", "--supplier", "Acme Hydraulics Inc.", "--part-number", "HV-1"],
+    *["--quantity", "4", "--need-date", "2027-01-15", "--promised-date", "2027-04-30"],
+    *["--impact", "two aircraft held", "--efforts", "weekly calls"],
+]
+ASK = [
+    *["ask", "record", "--dod-ref", "IBP-1", "--received-on", "2026-11-25", "--part-number", "MC-4410"],
+    *["--nsn", "5962-01-456-7890", "--quantity", "12", "--current-date", "2027-06-30"],
+    *["--requested-date", "2027-03-31", "--reply-by", "2026-12-25"],
+]
 
 
 def with_value(args: list[str], option: str, value: str) -> list[str]:
@@ -89,7 +93,9 @@ FILES = {
 }
 BINARY_FILES = {"shift_jis.yaml": "name_ja: 東雲精機\nname_en: A\ncorporate_number: '8010401135790'\n".encode("shift_jis")}
 TEMPLATES = {
-    "missing_field": "{% extends \"ja/letterhead.md.j2\" %}{% block body %}FAX {{ company.fax }}{% endblock %}",
+    "missing_field": '{% extends "ja/letterhead.xml.j2" %}{% block subject %}S{% endblock %}{% block body %}<p>FAX {{ company.fax }}</p>{% endblock %}',
+    "not_a_letter": '{% extends "ja/letterhead.xml.j2" %}{% block subject %}S{% endblock %}{% block body %}<img src="file:///etc/passwd"/>{% endblock %}',
+    "malformed": '{% extends "ja/letterhead.xml.j2" %}{% block subject %}S{% endblock %}{% block body %}<p>unclosed{% endblock %}',
     "python_internals": "{{ ''.__class__.__mro__[1].__subclasses__() }}",
     "format_escape": "{{ '{0.__class__.__mro__}'.format(company) }}",
     "leave_folder": "{% include '../../../../etc/passwd' %}",
@@ -101,12 +107,24 @@ CASES = [
     # enroll
     ("check digit", ["enroll", "--name-ja", "甲", "--name-en", "A", "--corporate-number", "9010401071235"], "check digit"),
     ("ASAP", ["enroll", "--name-ja", "甲", "--name-en", "A", "--corporate-number", "8010401135790", "--coc-accepted-on", "ASAP"], "ASAP"),
-    ("impossible date", ["enroll", "--name-ja", "甲", "--name-en", "A", "--corporate-number", "8010401135790", "--coc-accepted-on", "令和8年2月30日"], "coc_accepted_on"),
-    ("out of era", ["enroll", "--name-ja", "甲", "--name-en", "A", "--corporate-number", "8010401135790", "--coc-accepted-on", "平成31年5月1日"], "coc_accepted_on"),
+    (
+        "impossible date",
+        ["enroll", "--name-ja", "甲", "--name-en", "A", "--corporate-number", "8010401135790", "--coc-accepted-on", "令和8年2月30日"],
+        "coc_accepted_on",
+    ),
+    (
+        "out of era",
+        ["enroll", "--name-ja", "甲", "--name-en", "A", "--corporate-number", "8010401135790", "--coc-accepted-on", "平成31年5月1日"],
+        "coc_accepted_on",
+    ),
     ("registered twice", ["enroll", "--name-ja", "甲", "--name-en", "A", "--corporate-number", "9010401071234"], "already registered as C-0001"),
     ("very long", ["enroll", "--name-ja", "長" * 3000, "--name-en", "A", "--corporate-number", "8010401135790"], "characters long"),
     ("control characters", ["enroll", "--name-ja", "甲\x1b[2J", "--name-en", "A", "--corporate-number", "8010401135790"], "control characters"),
-    ("bad e-mail", ["enroll", "--name-ja", "甲", "--name-en", "A", "--corporate-number", "8010401135790", "--contact-name", "佐藤", "--contact-email", "sato(at)example"], "contacts.1.email"),
+    (
+        "bad e-mail",
+        ["enroll", "--name-ja", "甲", "--name-en", "A", "--corporate-number", "8010401135790", "--contact-name", "佐藤", "--contact-email", "sato(at)example"],
+        "contacts.1.email",
+    ),
     ("missing option", ["enroll", "--name-ja", "甲"], "missing --name-en"),
     ("malformed YAML", ["enroll", "--from", "{tmp}/malformed.yaml"], "malformed YAML"),
     ("duplicate key", ["enroll", "--from", "{tmp}/duplicate.yaml"], "duplicate key"),
@@ -189,6 +207,8 @@ CASES = [
     ("template leaves its folder", ["letter", "render", "enrollment", "C-0002", "@leave_folder"], "template"),
     ("template absolute path", ["letter", "render", "enrollment", "C-0002", "@absolute"], "template"),
     ("template syntax error", ["letter", "render", "enrollment", "C-0002", "@syntax"], "template"),
+    ("wording with an element no letter has", ["letter", "render", "enrollment", "C-0002", "@not_a_letter"], "<img> is not part of a letter"),
+    ("wording that is not well-formed", ["letter", "render", "enrollment", "C-0002", "@malformed"], "not well-formed"),
     # settings, log, database
     ("unknown setting", ["config", "set", "colour", "blue"], "not a setting"),
     ("bad setting value", ["config", "set", "contact_email", "nope"], "contact_email"),
@@ -214,7 +234,7 @@ def test_bad_input_is_refused_in_one_line_and_changes_nothing(sosa, desk, monkey
     if args[-1].startswith("@"):
         templates = desk / "own-templates"
         (templates / "ja").mkdir(parents=True)
-        (templates / "ja" / "enrollment.md.j2").write_text(TEMPLATES[args[-1][1:]], encoding="utf-8")
+        (templates / "ja" / "enrollment.xml.j2").write_text(TEMPLATES[args[-1][1:]], encoding="utf-8")
         monkeypatch.setenv("SOSA_TEMPLATES", str(templates))
         args = args[:-1]
     args = [a.replace("{tmp}", str(desk)) for a in args]
@@ -240,11 +260,35 @@ def test_every_command_meets_bad_input():
     from tests.test_cli import all_commands
 
     # Commands whose only inputs are the shared ones (--db, --json) are met by those cases.
-    shared_only = {"init", "status", "demo", "db path", "db check", "audit verify", "letter list", "letter templates",
-                   "config show", "config path", "config unset", "ask list", "delay list", "request list", "request show",
-                   "delay show", "letter show", "company list", "ask show", "ask remind", "letter export"}
-    reached = {" ".join(a for a in args[:2] if not a.startswith("-")) if args[0] in
-               ("company", "delay", "request", "ask", "letter", "config", "db", "audit") else args[0] for _, args, _ in CASES}
+    shared_only = {
+        "init",
+        "status",
+        "demo",
+        "db path",
+        "db check",
+        "audit verify",
+        "letter list",
+        "letter templates",
+        "config show",
+        "config path",
+        "config unset",
+        "ask list",
+        "delay list",
+        "request list",
+        "request show",
+        "delay show",
+        "letter show",
+        "company list",
+        "ask show",
+        "ask remind",
+        "letter export",
+    }
+    reached = {
+        " ".join(a for a in args[:2] if not a.startswith("-"))
+        if args[0] in ("company", "delay", "request", "ask", "letter", "config", "db", "audit")
+        else args[0]
+        for _, args, _ in CASES
+    }
     leaves = {" ".join(path) for path, command in all_commands() if not hasattr(command, "commands")}
     missing = leaves - reached - shared_only
     assert not missing, f"no bad input for: {sorted(missing)}"
@@ -256,7 +300,9 @@ def test_invalid_utf8_on_the_command_line(desk):
     name = b"\xff\xfe\x93\x8c".decode("utf-8", "surrogateescape")
     result = subprocess.run(
         [sys.executable, "-m", "sosa_cli", "company", "update", "C-0001", "--name-ja", name],
-        capture_output=True, env=env, timeout=60,
+        capture_output=True,
+        env=env,
+        timeout=60,
     )
     assert result.returncode == 1
     assert result.stderr.decode().strip() == "sosa: name_ja: is not valid UTF-8 text (check the terminal's or the file's encoding)"

@@ -22,7 +22,7 @@ def _officer(db: str, config_path: str, worker: int, result_queue) -> None:
     """200 mixed writes: enrollments, delay updates and letter issues, in turn."""
     os.environ["SOSA_CONFIG"] = config_path
     os.environ["SOSA_TODAY"] = "2026-11-26"
-    from sosa_cli import delays, enrollment, letters
+    from sosa_cli import delays, enrollment, issuing
     from sosa_cli.identifiers import corporate_check_digit
     from sosa_cli.store import open_db
 
@@ -35,8 +35,7 @@ def _officer(db: str, config_path: str, worker: int, result_queue) -> None:
                 base = f"{worker}{i:011d}"
                 number = f"{corporate_check_digit(base)}{base}"
                 record, problems = enrollment.validate_company(
-                    {"name_ja": f"並行株式会社{worker}-{i}", "name_en": f"Parallel {worker}-{i}", "corporate_number": number,
-                     "coc_accepted_on": "2026-11-01"}
+                    {"name_ja": f"並行株式会社{worker}-{i}", "name_en": f"Parallel {worker}-{i}", "corporate_number": number, "coc_accepted_on": "2026-11-01"}
                 )
                 assert not problems
                 enrollment.enroll(conn, [record])
@@ -50,7 +49,7 @@ def _officer(db: str, config_path: str, worker: int, result_queue) -> None:
                 keys = [r[0] for r in conn.execute("SELECT key FROM companies WHERE name_en LIKE ? ORDER BY id", (f"Parallel {worker}-%",))]
                 issued = {r[0] for r in conn.execute("SELECT record FROM letters")}
                 target = next(k for k in keys if k not in issued)
-                letters.issue(conn, "enrollment", target, fmt="md", out="-")
+                issuing.render(conn, "enrollment", target, fmt="md", out="-")
                 counts["letter"] += 1
         except Exception as exc:  # collected: the test asserts there are none
             errors.append(f"{type(exc).__name__}: {exc}")

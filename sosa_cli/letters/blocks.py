@@ -1,6 +1,6 @@
 """What a letter is made of, read from its wording: the one description every format is drawn from.
 
-A kind's wording is one Jinja template (`templates/<language>/<kind>.letter.j2`) that
+A kind's wording is one Jinja template (`templates/<language>/<kind>.xml.j2`) that
 extends its language's letterhead and renders to a small XML vocabulary. The values are
 escaped as they are filled in (Jinja's autoescape), so a company called `A & <B>` is
 text, never markup. The XML is read here into blocks; `text.py`, `html.py` and
@@ -232,14 +232,15 @@ _NESTED = ("items", "facts", "grid")
 
 
 class _Reader:
-    def __init__(self, source: str, language: str):
+    def __init__(self, source: str, language: str, where: str):
         self.source = source
+        self.where = where
         self.language = language
         self.paragraphs = 0
 
     def fail(self, element: ET.Element | None, message: str) -> LetterMarkupError:
-        where = f" (<{element.tag}>)" if element is not None else ""
-        return LetterMarkupError(f"the letter's wording{where}: {message}")
+        inside = f" (<{element.tag}>)" if element is not None else ""
+        return LetterMarkupError(f"{self.where}{inside}: {message}")
 
     def check(self, element: ET.Element) -> None:
         allowed = _ATTRIBUTES.get(element.tag)
@@ -411,7 +412,7 @@ def parse(source: str, *, where: str = "the letter") -> Letter:
     language = root.get("lang", "")
     if language not in LANGUAGES:
         raise LetterMarkupError(f'{where}: <letter lang="{language}">: use ja or en')
-    reader = _Reader(source, language)
+    reader = _Reader(source, language, where)
     blocks = tuple(reader.blocks(root))
     subjects = [b for b in blocks if isinstance(b, Subject)]
     if len(subjects) != 1:
