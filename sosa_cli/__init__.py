@@ -1,3 +1,5 @@
-"""sosa: the desk tool of ATLA's Security of Supply Arrangement (SoSA) desk."""
+"""sosa: the desk tool of ATLA's Security of Supply Arrangement (SoSA) desk.
 
-__version__ = "0.1.0"
+The version is written once, in pyproject.toml; `sosa --version` reads it from the
+installed package's metadata.
+"""

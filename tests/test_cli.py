@@ -79,8 +79,32 @@ def test_debug_shows_the_traceback(enrolled):
     assert "Traceback" in bad.stderr
 
 
-def test_version(sosa):
-    assert sosa("--version").stdout.startswith("sosa ")
+def test_version_is_pyprojects(sosa):
+    """pyproject.toml holds the version; `sosa --version` reads the installed metadata."""
+    import tomllib
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parent.parent
+    declared = tomllib.loads((repo / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    assert sosa("--version").stdout == f"sosa {declared}\n"
+    written_again = [str(p.relative_to(repo)) for p in (repo / "sosa_cli").rglob("*.py") if f'"{declared}"' in p.read_text(encoding="utf-8")]
+    assert written_again == [], "the version is written in pyproject.toml only"
+
+
+def test_help_does_not_read_the_package_metadata():
+    # importlib.metadata costs start-up time that only `sosa --version` needs.
+    code = """
+import sys
+from sosa_cli.cli.main import run
+sys.argv = ['sosa', '--help']
+try:
+    run()
+except SystemExit:
+    pass
+print('importlib.metadata' in sys.modules)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stdout.splitlines()[-1]
+    assert out == "False"
 
 
 @pytest.mark.parametrize(
@@ -93,9 +117,14 @@ def test_every_list_and_show_takes_json(path, command):
 
 
 def test_every_command_takes_db(sosa):
-    missing = [" ".join(p) for p, c in all_commands() if not hasattr(c, "commands") and p[-1] not in ("demo",)
-               and p[:2] not in (["config", "show"], ["config", "set"], ["config", "unset"], ["config", "path"], ["letter", "templates"])
-               and not any("--db" in param.opts for param in c.params)]
+    missing = [
+        " ".join(p)
+        for p, c in all_commands()
+        if not hasattr(c, "commands")
+        and p[-1] not in ("demo",)
+        and p[:2] not in (["config", "show"], ["config", "set"], ["config", "unset"], ["config", "path"], ["letter", "templates"])
+        and not any("--db" in param.opts for param in c.params)
+    ]
     assert missing == []
 
 
@@ -107,6 +136,15 @@ def test_the_top_level_help_lines_are_the_commands_own():
 
 
 def test_help_does_not_load_the_command_modules():
-    code = "import sys; from sosa_cli.cli.main import run; sys.argv = ['sosa', '--help']\ntry:\n    run()\nexcept SystemExit:\n    pass\nprint(sorted(m for m in sys.modules if m.startswith('sosa_cli.cli.')))"
+    code = """
+import sys
+from sosa_cli.cli.main import run
+sys.argv = ['sosa', '--help']
+try:
+    run()
+except SystemExit:
+    pass
+print(sorted(m for m in sys.modules if m.startswith('sosa_cli.cli.')))
+"""
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stdout.splitlines()[-1]
-    assert out == "['sosa_cli.cli.main', 'sosa_cli.cli.options', 'sosa_cli.cli.output']"
+    assert out == "['sosa_cli.cli.clicks', 'sosa_cli.cli.main', 'sosa_cli.cli.options', 'sosa_cli.cli.output']"

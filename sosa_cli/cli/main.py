@@ -4,14 +4,14 @@ import os
 import sqlite3
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
 
-from .. import __version__
 from ..errors import SosaError
-from .options import ClickException, DbOption, JsonOption, NoArgsIsHelpError, UsageError, get_current_context, open_desk
+from .clicks import ClickException, Command, Context, HelpFormatter, NoArgsIsHelpError, UsageError, get_current_context, make_default_short_help
+from .options import DbOption, JsonOption, open_desk
 from .output import message, print_json, print_table
 
 
@@ -19,7 +19,7 @@ def _fail(text: str) -> None:
     typer.echo(f"sosa: {text}", err=True)
 
 
-def _usage(exc: UsageError):
+def _usage(exc: UsageError) -> NoReturn:
     """A usage error in one line, like every other error: what was wrong, and where help is."""
     if isinstance(exc, NoArgsIsHelpError):  # `sosa company` alone: the help is the answer
         raise exc
@@ -46,7 +46,7 @@ LAZY: dict[str, tuple[str, str, str]] = {
 }
 
 
-def load_command(name: str):
+def load_command(name: str) -> Command:
     """The click command of a lazily kept sub-app or command."""
     import importlib
 
@@ -74,17 +74,15 @@ class SosaGroup(TyperGroup):
     `SOSA_DEBUG=1` lets the traceback through for developers.
     """
 
-    def list_commands(self, ctx: typer.Context) -> list[str]:
+    def list_commands(self, ctx: Context) -> list[str]:
         return [*LAZY, *(name for name in super().list_commands(ctx) if name not in LAZY)]
 
-    def get_command(self, ctx: typer.Context, name: str):
+    def get_command(self, ctx: Context, name: str) -> Command | None:
         if name in LAZY and name not in self.commands:
             self.commands[name] = load_command(name)
         return super().get_command(ctx, name)
 
-    def format_commands(self, ctx: typer.Context, formatter) -> None:
-        from typer._click.utils import make_default_short_help
-
+    def format_commands(self, ctx: Context, formatter: HelpFormatter) -> None:
         names = self.list_commands(ctx)
         limit = formatter.width - 6 - max(len(name) for name in names)
         rows = []
@@ -97,13 +95,13 @@ class SosaGroup(TyperGroup):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
-    def make_context(self, info_name, args, parent=None, **extra):
+    def make_context(self, info_name: str | None, args: list[str], parent: Context | None = None, **extra: Any) -> Context:
         try:
             return super().make_context(info_name, args, parent=parent, **extra)
         except UsageError as exc:
             _usage(exc)
 
-    def invoke(self, ctx: typer.Context):
+    def invoke(self, ctx: Context) -> Any:
         try:
             return super().invoke(ctx)
         except UsageError as exc:
@@ -143,18 +141,25 @@ app = typer.Typer(
 
 
 def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"sosa {__version__}")
-        raise typer.Exit()
+    if not value:
+        return
+    # pyproject.toml holds the one version string; importlib.metadata costs start-up
+    # time, so only `--version` pays for it.
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        typer.echo(f"sosa {version('sosa-cli')}")
+    except PackageNotFoundError:
+        _fail("the version is known once sosa is installed (python3 -m pip install .)")
+        raise typer.Exit(1) from None
+    raise typer.Exit()
 
 
 @app.callback()
 def main(
     ctx: typer.Context,
     db: DbOption = None,
-    version: Annotated[
-        Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
-    ] = None,
+    version: Annotated[bool | None, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")] = None,
 ) -> None:
     """Keep the SoSA participant register, delays, requests, US asks and letters.
 
@@ -217,7 +222,15 @@ def db_check(db: DbOption = None, as_json: JsonOption = False) -> None:
     problems = integrity_problems(conn)
     chain = verify(conn)
     if as_json:
-        print_json({"integrity": problems or "ok", "audit_entries": chain.rows, "audit_ok": chain.ok, "audit_problem": chain.problem, "audit_broken_at": chain.broken_at})
+        print_json(
+            {
+                "integrity": problems or "ok",
+                "audit_entries": chain.rows,
+                "audit_ok": chain.ok,
+                "audit_problem": chain.problem,
+                "audit_broken_at": chain.broken_at,
+            }
+        )
     if problems:
         raise SosaError(f"integrity check failed: {problems[0]}")
     if not chain.ok:
@@ -253,7 +266,7 @@ LOG_COLUMNS = [("id", "#"), ("at", "When (UTC)"), ("user", "Who"), ("action", "A
 
 @app.command()
 def log(
-    record: Annotated[Optional[str], typer.Argument(help="A record key (C-0001, L-0003, …); all records if omitted.")] = None,
+    record: Annotated[str | None, typer.Argument(help="A record key (C-0001, L-0003, …); all records if omitted.")] = None,
     limit: Annotated[int, typer.Option(help="How many of the latest entries, without RECORD.")] = 50,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -268,8 +281,8 @@ def log(
     from .history import rows as history_rows
 
     conn = open_desk(db, create=False)
-    key = record and normalise_key(record)
-    if key and key[0] == "C" or (record and not key):
+    key = normalise_key(record) if record else None
+    if record and (key is None or key[0] == "C"):  # a company is also found by its 法人番号
         key = get_company(conn, record).key
     entries = history(conn, key, limit=limit)
     if as_json:
@@ -285,4 +298,3 @@ def run() -> None:
     except BrokenPipeError:  # `sosa company list | head`
         sys.stderr.close()
         sys.exit(0)
-

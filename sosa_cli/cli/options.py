@@ -1,17 +1,14 @@
 """Options every command shares, and the one way a command opens the desk database."""
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-# Typer ≥ 0.27 ships its own copy of click: contexts and click's exceptions come from
-# there, not from the `click` package.
-from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError  # noqa: F401  (re-exported for main)
-from typer._click.globals import get_current_context
+from .clicks import get_current_context
 
 DbOption = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--db", help="Database file; else $SOSA_DB; else `sosa db path`.", show_default=False),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON with stable keys instead of a table.")]

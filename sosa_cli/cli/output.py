@@ -83,9 +83,9 @@ def print_json(data: Any) -> None:
 
 def message(text: str) -> None:
     """A message for the officer (stderr), never data."""
-    import click
+    from .clicks import echo
 
-    click.echo(text, err=True)
+    echo(text, err=True)
 
 
 def print_table(
