@@ -43,8 +43,9 @@ def record(
         raise RuntimeError("audit.record() must run inside the change's transaction")
     last = conn.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
     prev_hash = last["hash"] if last else GENESIS
+    entry_id: int = (last["id"] + 1) if last else 1
     row = {
-        "id": (last["id"] + 1) if last else 1,
+        "id": entry_id,
         "at": now_utc(),
         "user": getattr(conn, "user", "") or "",
         "command": getattr(conn, "command", "") or "",
@@ -58,7 +59,7 @@ def record(
         " VALUES (:id, :at, :user, :command, :action, :record, :before, :after, :prev_hash, :hash)",
         {**row, "prev_hash": prev_hash, "hash": _digest(prev_hash, row)},
     )
-    return row["id"]
+    return entry_id
 
 
 @dataclass

@@ -51,10 +51,7 @@ _ERA_BY_KEY: Final = {key: era for era in _ERAS for key in (era.name, era.letter
 _OLD_ERAS: Final = frozenset({"大正", "T", "明治", "M"})
 
 _EXAMPLE: Final = "give a concrete date such as 2026-12-01 or 令和8年12月1日"
-_MONTHS: Final = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)
+_MONTHS: Final = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 _WEEKDAYS_JA: Final = "月火水木金土日"
 
 _ERA_WORD: Final = r"(令和|平成|昭和|大正|明治|[RHSTMrhstm])"
@@ -68,11 +65,10 @@ _WEEKDAY_SUFFIX: Final = re.compile(r"\s*\(\s*([月火水木金土日])(?:曜日
 
 # Words officers write where a date belongs. 15 CFR 700.12: "immediately" or "as soon as
 # possible" is not a delivery date, so a rated order (and this tool) needs a real one.
-_URGENCY_WORDS: Final = frozenset({
-    "asap", "as soon as possible", "immediately", "immediate", "urgent", "now",
-    "tbd", "tba", "tbc", "n/a", "至急", "大至急", "早急", "早急に", "直ちに", "即時", "即日",
-    "速やかに", "可及的速やかに", "できるだけ早く", "なるべく早く", "未定", "調整中",
-})
+_URGENCY_WORDS: Final = frozenset(
+    ["asap", "as soon as possible", "immediately", "immediate", "urgent", "now", "tbd", "tba", "tbc", "n/a"]
+    + ["至急", "大至急", "早急", "早急に", "直ちに", "即時", "即日", "速やかに", "可及的速やかに", "できるだけ早く", "なるべく早く", "未定", "調整中"]
+)
 
 
 # --- parsing --------------------------------------------------------------------------
@@ -116,9 +112,7 @@ def _parse_text(text: str, original: str) -> date:
     if m := _WAREKI_SHORT.fullmatch(text):
         return _from_wareki(m[1], m[2], int(m[4]), int(m[5]), original)
     if _DAY_FIRST.fullmatch(text):
-        raise SosaError(
-            f'"{original}" is ambiguous: write the year first, e.g. 2026-12-01 or 令和8年12月1日'
-        )
+        raise SosaError(f'"{original}" is ambiguous: write the year first, e.g. 2026-12-01 or 令和8年12月1日')
     hint = None
     if text.casefold().rstrip(".!。！") in _URGENCY_WORDS:
         hint = "15 CFR 700.12: a rated order needs a concrete delivery date"

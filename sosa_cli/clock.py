@@ -21,4 +21,4 @@ def today() -> dt.date:
 
 def now_utc() -> str:
     """The current UTC time as ISO 8601 with seconds, for audit entries."""
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

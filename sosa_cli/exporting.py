@@ -82,7 +82,7 @@ def _encode(rows: list[dict[str, Any]], fmt: str) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # a new workbook's one (and active) sheet
     sheet.title = "SoSA participants"
     sheet.append(COLUMNS)
     for row in rows:

@@ -87,9 +87,7 @@ def corporate_number(value: str) -> str:
             hint="an invoice registration number (登録番号) is T + 法人番号: drop the T",
         )
     if not _is_ascii_digits(digits):
-        raise SosaError(
-            f'法人番号 "{value}": only digits are allowed, not "{_first_non_digit(digits)}"'
-        )
+        raise SosaError(f'法人番号 "{value}": only digits are allowed, not "{_first_non_digit(digits)}"')
     if len(digits) != 13:
         raise SosaError(f"法人番号 {digits}: must be 13 digits, not {len(digits)}")
     expected = corporate_check_digit(digits[1:])
@@ -202,9 +200,7 @@ def _runs(codes: list[str]) -> str:
             groups[-1].append(code)
         else:
             groups.append([code])
-    return ", ".join(
-        f"{g[0]}–{g[-1]}" if len(g) > 2 else ", ".join(g) for g in groups
-    )
+    return ", ".join(f"{g[0]}–{g[-1]}" if len(g) > 2 else ", ".join(g) for g in groups)
 
 
 _VALID_PROGRAMS: Final = _runs(sorted(PROGRAM_CODES))
@@ -217,16 +213,12 @@ def dpas_rating(value: str) -> str:
         raise SosaError("no DPAS rating given: give DO or DX and a program code, e.g. DO-A1")
     match = re.fullmatch(r"([A-Z]{2})([A-Z][0-9])", compact)
     if match is None:
-        raise SosaError(
-            f'DPAS rating "{value}": write DO or DX and a program code, e.g. DO-A1 or DX-G2'
-        )
+        raise SosaError(f'DPAS rating "{value}": write DO or DX and a program code, e.g. DO-A1 or DX-G2')
     symbol, program = match.groups()
     if symbol not in ACCEPTANCE_WORKING_DAYS:
         raise SosaError(f'DPAS rating "{value}": the symbol must be DO or DX, not {symbol}')
     if program not in PROGRAM_CODES:
-        raise SosaError(
-            f'DPAS rating "{value}": {program} is not a program code (valid: {_VALID_PROGRAMS})'
-        )
+        raise SosaError(f'DPAS rating "{value}": {program} is not a program code (valid: {_VALID_PROGRAMS})')
     return f"{symbol}-{program}"
 
 

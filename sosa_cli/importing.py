@@ -90,9 +90,7 @@ class _Walker:
                 key = key_node.value
                 child = prefix + key
                 if key in result:
-                    raise SosaError(
-                        f"{source}:{key_node.start_mark.line + 1}: {key}: duplicate key (first given at line {lines.get(child)})"
-                    )
+                    raise SosaError(f"{source}:{key_node.start_mark.line + 1}: {key}: duplicate key (first given at line {lines.get(child)})")
                 lines[child] = key_node.start_mark.line + 1
                 result[key] = self.value(value_node, child, lines)
             return result

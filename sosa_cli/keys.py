@@ -30,7 +30,7 @@ def parse_key(value: str, prefix: str) -> int:
 
 def looks_like_key(value: str, prefix: str) -> bool:
     match = _KEY.match(value or "")
-    return bool(match) and match.group(1).upper() == prefix
+    return match is not None and match.group(1).upper() == prefix
 
 
 def normalise_key(value: str) -> str | None:

@@ -115,8 +115,7 @@ def test_parse_date_refusals(typed: str, message: str) -> None:
 
 @pytest.mark.parametrize(
     "word",
-    ["ASAP", "asap", "ASAP!", "As soon as possible", "immediately", "Immediately.", "TBD",
-     "至急", "大至急", "早急に", "直ちに", "可及的速やかに", "未定"],
+    ["ASAP", "asap", "ASAP!", "As soon as possible", "immediately", "Immediately.", "TBD", "至急", "大至急", "早急に", "直ちに", "可及的速やかに", "未定"],
 )
 def test_urgency_words_are_not_dates(word: str) -> None:
     with pytest.raises(SosaError) as caught:
@@ -174,8 +173,7 @@ def test_fiscal_year(day: str, fy: int) -> None:
 
 @pytest.mark.parametrize(
     ("fy", "label"),
-    [(2026, "令和8年度"), (2019, "令和元年度"), (2020, "令和2年度"), (2018, "平成30年度"),
-     (1989, "平成元年度"), (1988, "昭和63年度")],
+    [(2026, "令和8年度"), (2019, "令和元年度"), (2020, "令和2年度"), (2018, "平成30年度"), (1989, "平成元年度"), (1988, "昭和63年度")],
 )
 def test_format_nendo(fy: int, label: str) -> None:
     assert format_nendo(fy) == label

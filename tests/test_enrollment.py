@@ -9,11 +9,7 @@ import pytest
 
 from tests.conftest import SAMPLE_COMPANIES
 
-GOOD = [
-    "--name-ja", "株式会社テスト精工",
-    "--name-en", "Test Seiko K.K.",
-    "--corporate-number", "7000012050002",
-]
+GOOD = ["--name-ja", "株式会社テスト精工", "--name-en", "Test Seiko K.K.", "--corporate-number", "7000012050002"]
 
 
 def count(db_path, table="companies") -> int:
@@ -26,10 +22,11 @@ def dump(db_path) -> str:
 
 def test_enroll_from_options_prints_the_key_and_stores_the_row(sosa, db_path):
     result = sosa(
-        "enroll", *GOOD,
-        "--ncage", "sz999", "--coc-accepted-on", "令和8年11月1日", "--coc-version", "1.0",
-        "--share-usg", "--fsc", "5962", "--fsc", "5998",
-        "--contact-name", "佐藤 花子", "--contact-email", "Sato@Example.CO.JP", "--contact-phone", "03-5555-0101",
+        "enroll",
+        *GOOD,
+        *["--ncage", "sz999", "--coc-accepted-on", "令和8年11月1日", "--coc-version", "1.0"],
+        *["--share-usg", "--fsc", "5962", "--fsc", "5998"],
+        *["--contact-name", "佐藤 花子", "--contact-email", "Sato@Example.CO.JP", "--contact-phone", "03-5555-0101"],
     )
     assert result.stdout.strip() == "C-0001"
     company = json.loads(sosa("company", "show", "C-0001", "--json").stdout)
@@ -63,8 +60,8 @@ def test_without_code_of_conduct_date_the_company_has_applied(sosa):
     ],
 )
 def test_bad_values_are_refused_in_one_line_and_nothing_is_written(sosa, db_path, args, message):
-    base = dict(zip(GOOD[::2], GOOD[1::2]))
-    for option, value in zip(args[::2], args[1::2]):
+    base = dict(zip(GOOD[::2], GOOD[1::2], strict=True))
+    for option, value in zip(args[::2], args[1::2], strict=True):
         base[option] = value
     flat = [x for pair in base.items() for x in pair]
     result = sosa("enroll", *flat, ok=False)
@@ -120,8 +117,10 @@ def test_every_problem_in_a_file_is_reported_with_its_line_and_nothing_is_writte
     result = sosa("enroll", "--from", str(sample_copy), ok=False)
     assert result.exit_code == 1
     lines = text.splitlines()
+
     def line_of(fragment):
         return next(i for i, line in enumerate(lines, start=1) if fragment in line)
+
     assert f"{sample_copy}:{line_of('2010401082346')}: corporate_number: " in result.stderr
     assert f"{sample_copy}:{line_of('suzuki-at-hokuto')}: contacts.1.email: " in result.stderr
     assert f"{sample_copy}:{line_of('coc_accepted_on: ASAP')}: coc_accepted_on: " in result.stderr

@@ -103,7 +103,7 @@ def test_single_digit_change_is_refused_except_0_for_9(base: str, position: int,
     valid = f"{corporate_check_digit(base)}{base}"
     old = int(valid[position])
     new = (old + step) % 10
-    changed = f"{valid[:position]}{new}{valid[position + 1:]}"
+    changed = f"{valid[:position]}{new}{valid[position + 1 :]}"
     if position > 0 and {old, new} == {0, 9}:
         # A mod-9 check cannot tell 0 from 9: 9×Qn is 0 mod 9 for Qn = 1 or 2.
         assert corporate_number(changed) == changed
@@ -207,8 +207,7 @@ def test_fsc_refusals(typed: str, message: str) -> None:
 
 
 def test_program_codes_cover_the_domain_list() -> None:
-    domain = {"A1", "A2", "A3", "A4", "A5", "A6", "A7", "B1", "B8", "B9", "C2", "C3", "C9",
-              "H7", "G1", "G2", "G3", "G4", "J1"}
+    domain = {"A1", "A2", "A3", "A4", "A5", "A6", "A7", "B1", "B8", "B9", "C2", "C3", "C9", "H7", "G1", "G2", "G3", "G4", "J1"}
     assert set(PROGRAM_CODES) == domain
     assert all(PROGRAM_CODES.values())
 

@@ -52,7 +52,7 @@ def test_bad_files_are_refused_with_file_and_line(data, message):
 
 def test_billion_laughs_is_refused_quickly():
     lol = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
-    for name, prev in zip("bcdefghi", "abcdefgh"):
+    for name, prev in zip("bcdefghi", "abcdefgh", strict=True):
         lol += f"{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
     with pytest.raises(SosaError, match="aliases"):
         read_records(lol.encode(), "bomb.yaml")

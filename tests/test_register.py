@@ -117,9 +117,12 @@ ALL_MOVES = [(a, b) for a in lifecycle.COMPANY.states for b in lifecycle.COMPANY
 @pytest.mark.parametrize("state, target", ALL_MOVES)
 def test_company_life_cycle_table(state, target):
     allowed = {
-        ("applied", "enrolled"), ("applied", "withdrawn"),
-        ("enrolled", "suspended"), ("enrolled", "withdrawn"),
-        ("suspended", "enrolled"), ("suspended", "withdrawn"),
+        ("applied", "enrolled"),
+        ("applied", "withdrawn"),
+        ("enrolled", "suspended"),
+        ("enrolled", "withdrawn"),
+        ("suspended", "enrolled"),
+        ("suspended", "withdrawn"),
     }
     if (state, target) in allowed:
         lifecycle.COMPANY.check("C-0001", state, target)

@@ -99,7 +99,6 @@ def test_queries_do_not_grow_with_the_records(sosa, busy_desk, monkeypatch):
     assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 3
 
 
-
 @pytest.mark.parametrize("command", ["withdraw", "suspend"])
 def test_a_company_no_longer_enrolled_is_not_chased(sosa, configured, monkeypatch, command):
     sosa("ask", "record", *with_option("--reply-by", "2026-12-14"))

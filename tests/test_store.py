@@ -56,9 +56,7 @@ def test_refused_write_changes_nothing(db_path):
     with pytest.raises(RuntimeError):
         with transaction(conn):
             conn.execute("INSERT INTO company_fsc (company_id, fsc) SELECT 1, '1234' WHERE 0")
-            conn.execute(
-                "INSERT INTO companies (key, name_ja, name_en, corporate_number, status) VALUES ('C-0001', 'a', 'b', '1', 'applied')"
-            )
+            conn.execute("INSERT INTO companies (key, name_ja, name_en, corporate_number, status) VALUES ('C-0001', 'a', 'b', '1', 'applied')")
             raise RuntimeError("refused half-way")
     assert conn.execute("SELECT count(*) FROM companies").fetchone()[0] == 0
 

@@ -20,10 +20,7 @@ def show(as_json: Annotated[bool, typer.Option("--json", help="Print JSON with s
     from ..config import SETTINGS, load
 
     profile = load()
-    rows = [
-        {"key": key, "value": profile.get(key), "source": profile.source(key), "description": setting.description}
-        for key, setting in SETTINGS.items()
-    ]
+    rows = [{"key": key, "value": profile.get(key), "source": profile.source(key), "description": setting.description} for key, setting in SETTINGS.items()]
     if as_json:
         print_json({"file": str(profile.path), "settings": {r["key"]: {"value": r["value"], "source": r["source"]} for r in rows}})
         return

@@ -1,7 +1,7 @@
 """`sosa demo`: run the desk's workflow on sample data and show the result."""
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -9,7 +9,7 @@ from .output import message, print_table, progress
 
 
 def demo(
-    folder: Annotated[Optional[Path], typer.Option("--dir", help="Folder for the demo database (default: a new temporary folder).")] = None,
+    folder: Annotated[Path | None, typer.Option("--dir", help="Folder for the demo database (default: a new temporary folder).")] = None,
 ) -> None:
     """Run the whole workflow on sample data in a fresh database, and show the register.
 
