@@ -94,11 +94,12 @@ SETTINGS: dict[str, Setting] = {
         Setting("sender_title", "sender of Japanese letters (差出人)", "防衛装備庁装備政策部装備政策課長"),
         Setting("addressee_honorific", "honorific after a company addressee's name in Japanese letters: 殿 or 様", "殿", "様"),
         Setting("division_en", "the desk's office, English letterhead", "Equipment Policy Division, Acquisition, Technology and Logistics Agency (ATLA), Ministry of Defense, Japan"),
-        # ATLA's Ichigaya address and switchboard as published; to be confirmed by the desk.
+        # ATLA's Ichigaya address as its SoSA flyer prints it (〒162-8801 東京都新宿区市谷本村町5-1)
+        # and the Ministry's switchboard; to be confirmed by the desk.
         Setting(
             "address_en",
             "postal address on the English letterhead (default to be confirmed by the desk)",
-            "5-1 Ichigaya-Honmuracho, Shinjuku-ku, Tokyo 162-8870",
+            "5-1 Ichigaya-Honmuracho, Shinjuku-ku, Tokyo 162-8801",
             multiline=True,
         ),
         Setting("telephone_en", "telephone on the English letterhead, international form", "+81-3-3268-3111"),

@@ -21,7 +21,7 @@ def test_defaults(config_file):
     profile = config.load()
     assert not config_file.exists()
     assert profile.get("addressee_honorific") == "殿"
-    assert profile.get("address_en") == "5-1 Ichigaya-Honmuracho, Shinjuku-ku, Tokyo 162-8870"
+    assert profile.get("address_en") == "5-1 Ichigaya-Honmuracho, Shinjuku-ku, Tokyo 162-8801"
     assert profile.get("telephone_en") == "+81-3-3268-3111"
     assert profile.get("country_en") == "Japan"
     # The desk's own English prefix and the officer's name have no sensible default.
