@@ -57,8 +57,8 @@ def test_demo_refuses_a_folder_that_holds_a_database(sosa, tmp_path):
 
 
 def test_demo_goes_on_without_pdf_when_the_machine_cannot_print_one(sosa, tmp_path, monkeypatch):
-    from sosa_cli.letters import pdf as documents
     from sosa_cli.errors import SosaError
+    from sosa_cli.letters import pdf as documents
 
     def no_font(*args, **kwargs):
         raise SosaError("the PDF would print 12 character(s) as empty boxes (東雲…): no installed font has them")
