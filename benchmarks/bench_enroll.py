@@ -12,7 +12,9 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# Last on the path, not first: the checkout's sosa_cli/ must not hide the installed package,
+# whose sosa_cli.templates and sosa_cli.data exist only once installed (pyproject.toml).
+sys.path.append(str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.fixtures import SOSA, bench_env, write_companies  # noqa: E402
 

@@ -15,7 +15,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# Last on the path, not first: the checkout's sosa_cli/ must not hide the installed package,
+# whose sosa_cli.templates and sosa_cli.data exist only once installed (pyproject.toml).
+sys.path.append(str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.fixtures import SOSA, bench_env, write_companies  # noqa: E402
 
@@ -31,20 +33,23 @@ OFFICE = {
 # Run in a child process: the warm loop must not share this process's imports or settings.
 WARM_LOOP = r"""
 import json, sys, time
-from sosa_cli import letters
 from sosa_cli.store import open_db
+try:  # what `sosa letter render` calls: issuing.render since the letters package (issue 10)
+    from sosa_cli.issuing import render as issue
+except ImportError:
+    from sosa_cli.letters import issue
 
 n, folder = int(sys.argv[1]), sys.argv[2]
 conn = open_db()
 keys = [f"C-{i:04d}" for i in range(1, n + 1)]
 for key in keys:
-    letters.issue(conn, "enrollment", key, fmt="md", out=folder)
+    issue(conn, "enrollment", key, fmt="md", out=folder)
 result = {}
 for fmt in sys.argv[3].split(","):
-    letters.issue(conn, "enrollment", keys[0], fmt=fmt, out=folder)  # warm: imports, template, fonts
+    issue(conn, "enrollment", keys[0], fmt=fmt, out=folder)  # warm: imports, template, fonts
     start = time.perf_counter()
     for key in keys:
-        letters.issue(conn, "enrollment", key, fmt=fmt, out=folder)
+        issue(conn, "enrollment", key, fmt=fmt, out=folder)
     result[fmt] = (time.perf_counter() - start) / n
 print(json.dumps(result))
 """
@@ -68,8 +73,12 @@ def main(quick: bool = False) -> int:
         for key, value in OFFICE.items():
             subprocess.run([*SOSA, "config", "set", key, value], env=env, check=True, capture_output=True)
         out = subprocess.run(
-            [sys.executable, "-c", WARM_LOOP, str(n), str(tmp_path / "letters"), ",".join(formats)],
-            env=env, check=True, capture_output=True, text=True,
+            # -P: `-c` would put the current folder (perhaps a checkout) before the installed package.
+            [sys.executable, "-P", "-c", WARM_LOOP, str(n), str(tmp_path / "letters"), ",".join(formats)],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
     seconds = json.loads(out)
     md = seconds["md"]

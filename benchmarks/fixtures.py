@@ -7,6 +7,7 @@ import random
 import statistics
 import subprocess
 import sys
+import sysconfig
 import time
 from pathlib import Path
 
@@ -72,4 +73,24 @@ def time_command(argv: list[str], runs: int, env: dict[str, str], stdin: bytes |
     return statistics.median(samples)
 
 
-SOSA = [sys.executable, "-m", "sosa_cli"]
+def installed_sosa() -> list[str]:
+    """The `sosa` command installed for this Python, started as an officer starts it.
+
+    Not `python -m sosa_cli`: `-m` puts the current folder first on sys.path, so run from
+    a checkout it imports the checkout's `sosa_cli/`, which lacks `sosa_cli.templates` and
+    `sosa_cli.data` (pyproject.toml maps them in from the top-level folders at install
+    time), instead of the installed package. `-P` (Python 3.11+) keeps the fallback safe.
+    """
+    scripts = Path(sysconfig.get_path("scripts"))
+    if os.name == "nt" and (scripts / "sosa.exe").is_file():
+        return [str(scripts / "sosa.exe")]
+    script = scripts / "sosa"
+    if script.is_file():
+        first_line = script.read_bytes()[:512].split(b"\n", 1)[0]
+        interpreter = first_line[2:].strip().decode(errors="replace") if first_line.startswith(b"#!") else ""
+        if interpreter and Path(interpreter).resolve() == Path(sys.executable).resolve():  # not another install's
+            return [str(script)]
+    return [sys.executable, "-P", "-m", "sosa_cli"]
+
+
+SOSA = installed_sosa()

@@ -17,7 +17,9 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# Last on the path, not first: the checkout's sosa_cli/ must not hide the installed package,
+# whose sosa_cli.templates and sosa_cli.data exist only once installed (pyproject.toml).
+sys.path.append(str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.fixtures import FSC, company_yaml  # noqa: E402
 
@@ -28,8 +30,13 @@ OFFICE = {
     "doc_prefix": "装備政策",
     "sender_name_en": "Taro Yamada",
 }
-SUPPLIERS = [("Acme Hydraulics Inc.", "1ABC2"), ("Pacific Turbine Components LLC", "4XY78"), ("Liberty Avionics Corp.", "0LA55"),
-             ("Great Lakes Forgings", "3GL21"), ("Sierra Microwave Systems", "7SM90")]
+SUPPLIERS = [
+    ("Acme Hydraulics Inc.", "1ABC2"),
+    ("Pacific Turbine Components LLC", "4XY78"),
+    ("Liberty Avionics Corp.", "0LA55"),
+    ("Great Lakes Forgings", "3GL21"),
+    ("Sierra Microwave Systems", "7SM90"),
+]
 BATCH = 500  # records per transaction: large enough to be quick, small enough to show progress
 
 
@@ -43,7 +50,7 @@ def generate(db: Path, companies: int, delays: int, *, seed: int = 7, config: Pa
     os.environ["SOSA_CONFIG"] = str(config)
     from sosa_cli import config as settings
     from sosa_cli import delays as delay_domain
-    from sosa_cli import enrollment, letters, requests
+    from sosa_cli import enrollment, requests
     from sosa_cli.importing import read_records
     from sosa_cli.store import open_db, transaction
 
@@ -72,12 +79,23 @@ def generate(db: Path, companies: int, delays: int, *, seed: int = 7, config: Pa
             need = f"2027-{rng.randint(1, 6):02d}-{rng.randint(1, 28):02d}"
             promised = f"2027-{rng.randint(7, 12):02d}-{rng.randint(1, 28):02d}"
             fsc = rng.choice(FSC)
-            delay = delay_domain.add(conn, {
-                "company": company, "supplier": supplier, "supplier_cage": cage, "po": f"PO-{i:06d}",
-                "part_number": f"PN-{i:06d}", "nsn": f"{fsc}01{i % 10**7:07d}", "quantity": str(rng.randint(1, 50)),
-                "need_date": need, "promised_date": promised, "program": "F-15J", "impact": "schedule",
-                "efforts": "weekly calls",
-            })
+            delay = delay_domain.add(
+                conn,
+                {
+                    "company": company,
+                    "supplier": supplier,
+                    "supplier_cage": cage,
+                    "po": f"PO-{i:06d}",
+                    "part_number": f"PN-{i:06d}",
+                    "nsn": f"{fsc}01{i % 10**7:07d}",
+                    "quantity": str(rng.randint(1, 50)),
+                    "need_date": need,
+                    "promised_date": promised,
+                    "program": "F-15J",
+                    "impact": "schedule",
+                    "efforts": "weekly calls",
+                },
+            )
             if i % 3 == 0:
                 delay_domain.update(conn, delay.key, {"promised_date": f"2027-12-{rng.randint(1, 28):02d}"}, note="slip")
             delay_keys.append((delay.key, company))
@@ -106,9 +124,10 @@ def generate(db: Path, companies: int, delays: int, *, seed: int = 7, config: Pa
     _say(f"  {request_count} requests in {time.perf_counter() - started:.1f} s")
 
     notices = 0
+    render = _letter_renderer()
     with transaction(conn):
         for i in range(1, companies + 1, 5):
-            letters.issue(conn, "enrollment", f"C-{i:04d}", fmt="md", out="-")
+            render(conn, "enrollment", f"C-{i:04d}", fmt="md", out="-")
             notices += 1
     _say(f"  {notices} letters in {time.perf_counter() - started:.1f} s")
 
@@ -116,6 +135,18 @@ def generate(db: Path, companies: int, delays: int, *, seed: int = 7, config: Pa
     _say(f"  {asks} asks in {time.perf_counter() - started:.1f} s")
     conn.close()
     return {"companies": companies, "delays": delays, "requests": request_count, "letters": notices, "asks": asks}
+
+
+def _letter_renderer():
+    """What `sosa letter render KIND RECORD` calls: `issuing.render` since the letters
+    package (issue 10), `letters.issue` before it."""
+    try:
+        from sosa_cli import issuing
+    except ImportError:
+        from sosa_cli import letters
+
+        return letters.issue
+    return issuing.render
 
 
 def _asks(conn, companies: int, rng: random.Random) -> int:
@@ -130,12 +161,21 @@ def _asks(conn, companies: int, rng: random.Random) -> int:
         return 0
     count = max(companies // 100, 1)
     for i in range(1, count + 1):
-        ask = record(conn, {
-            "dod_ref": f"DoD-ASK-{i:05d}", "received_on": "2026-11-02", "program": "US Navy sustainment",
-            "part_number": f"ASK-PN-{i:05d}", "nsn": f"{rng.choice(FSC)}015551234", "quantity": "10",
-            "current_date": "2027-06-30", "requested_date": "2027-03-31", "reason": "fleet readiness",
-            "reply_by": "2026-12-18",
-        })
+        ask = record(
+            conn,
+            {
+                "dod_ref": f"DoD-ASK-{i:05d}",
+                "received_on": "2026-11-02",
+                "program": "US Navy sustainment",
+                "part_number": f"ASK-PN-{i:05d}",
+                "nsn": f"{rng.choice(FSC)}015551234",
+                "quantity": "10",
+                "current_date": "2027-06-30",
+                "requested_date": "2027-03-31",
+                "reason": "fleet readiness",
+                "reply_by": "2026-12-18",
+            },
+        )
         targets = sorted({f"C-{rng.randint(1, companies):04d}" for _ in range(3)})
         relay(conn, ask.key, targets, out="-")
     return count
