@@ -607,3 +607,19 @@ def test_two_processes_issuing_at_once_never_share_a_number(desk_env, office, db
     # The two really took turns at the lock (not one after the other).
     second = [int(r[2][2:]) > 50 for r in rows]
     assert sum(a != b for a, b in itertools.pairwise(second)) > 1
+
+
+@pytest.mark.parametrize("rule", ["@import url(file:///etc/passwd);", "body { background: url('http://127.0.0.1:9/x.png'); }", "@font-face { src: url(/etc/fonts/x.ttf); }"])
+def test_an_html_letter_loads_nothing_when_opened(sosa, desk, tmp_path, monkeypatch, db_path, rule):
+    """A browser opening the letter must fetch nothing: the officer's letter.css is checked for HTML too."""
+    mine = tmp_path / "mine" / "ja"
+    mine.mkdir(parents=True)
+    (mine / "letter.css").write_text((REPO / "templates" / "ja" / "letter.css").read_text(encoding="utf-8") + "\n" + rule, encoding="utf-8")
+    monkeypatch.setenv("SOSA_TEMPLATES", str(mine.parent))
+    before = counts(db_path)
+    result = render(sosa, "enrollment", "C-0001", "--format", "html", ok=False)
+    assert result.exit_code == 1 and "a letter may not include files or web pages" in result.stderr
+    assert counts(db_path) == before
+    data = "body { background: url(data:image/png;base64,iVBORw0KGgo=); }"
+    (mine / "letter.css").write_text((REPO / "templates" / "ja" / "letter.css").read_text(encoding="utf-8") + "\n" + data, encoding="utf-8")
+    assert render(sosa, "enrollment", "C-0001", "--format", "html").exit_code == 0

@@ -13,6 +13,7 @@ label and value, so a long value wraps under itself and a label never breaks.
 from __future__ import annotations
 
 import html as _html
+import re
 
 from ..errors import SosaError
 from .blocks import (
@@ -155,6 +156,21 @@ class _Writer:
         self.out.append("</tbody></table>")
 
 
+# What would make a browser fetch something when the letter is opened: an @import, or a
+# url() that is not a data: URL (fonts, backgrounds). The PDF printer refuses them too.
+_FETCHES = re.compile(r"@import|url\(\s*(?![\"']?\s*data:)", re.IGNORECASE)
+
+
+def _self_contained(css: str) -> None:
+    """A letter opened in a browser loads nothing: no file from the desk's disk, no web page."""
+    found = _FETCHES.search(re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL))
+    if found:
+        raise SosaError(
+            f"the letter's stylesheet loads something from outside ({found.group(0).strip()}…): a letter may not include files or web pages",
+            hint="keep letter.css to rules; an image or font may only be a data: URL",
+        )
+
+
 def write_html(letter: Letter, *, css: str, title: str) -> str:
     """The letter as one self-contained HTML5 page, laid out by `css` (the language's letter.css)."""
     if "</style" in css.lower():
@@ -163,6 +179,7 @@ def write_html(letter: Letter, *, css: str, title: str) -> str:
             "the letter's stylesheet contains '</style', which would end it inside the page",
             hint="remove it from letter.css",
         )
+    _self_contained(css)
     writer = _Writer(letter.language)
     writer.blocks(letter.blocks)
     body = "\n".join(writer.out)
