@@ -10,7 +10,7 @@ import pytest
 from sosa_cli import lifecycle
 
 DELAY = [
-    "--company", "C-0001", "--program", "F-15J 近代化改修", "--supplier", "Acme Hydraulics Inc.",
+    "--company", "C-0001", "--program", "F-15J 近代化改修", "--program-en", "F-15J modernization", "--supplier", "Acme Hydraulics Inc.",
     "--supplier-cage", "1abc2", "--po", "PO-2026-0042", "--part-number", "123-456-789",
     "--nsn", "1650012345678", "--description", "Servo valve", "--quantity", "4",
     "--need-date", "令和9年1月15日", "--promised-date", "2027-04-30",
