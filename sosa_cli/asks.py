@@ -194,12 +194,7 @@ def relay_state(stored: str, answer_by: str, ask_status: str, on: date | None = 
     after the reply to DoD or a cancellation nothing is overdue any more, and a company
     that withdrew or is suspended is not pressed for an answer.
     """
-    if (
-        stored in ("sent", "reminded")
-        and ask_status == "relayed"
-        and company_status == "enrolled"
-        and answer_by < (on or today()).isoformat()
-    ):
+    if stored in ("sent", "reminded") and ask_status == "relayed" and company_status == "enrolled" and answer_by < (on or today()).isoformat():
         return "overdue"
     return stored
 
@@ -352,8 +347,16 @@ def _insert(conn: sqlite3.Connection, values: dict[str, Any], items: list[dict[s
             "INSERT INTO ask_items (ask_id, position, part_number, nsn, description, quantity, current_delivery, requested_delivery,"
             " customer, order_number) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                number, position, item.get("part_number"), item.get("nsn"), item.get("description"), item["quantity"],
-                item["current_date"], item["requested_date"], item.get("customer"), item.get("order_number"),
+                number,
+                position,
+                item.get("part_number"),
+                item.get("nsn"),
+                item.get("description"),
+                item["quantity"],
+                item["current_date"],
+                item["requested_date"],
+                item.get("customer"),
+                item.get("order_number"),
             ),
         )
     after = {k: v for k, v in row.items() if k not in ("id", "key", "created_at", "updated_at")}

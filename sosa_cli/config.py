@@ -93,7 +93,11 @@ SETTINGS: dict[str, Setting] = {
         Setting("division", "the desk's division (課), Japanese", "防衛装備庁装備政策部装備政策課"),
         Setting("sender_title", "sender of Japanese letters (差出人)", "防衛装備庁装備政策部装備政策課長"),
         Setting("addressee_honorific", "honorific after a company addressee's name in Japanese letters: 殿 or 様", "殿", "様"),
-        Setting("division_en", "the desk's office, English letterhead", "Equipment Policy Division, Acquisition, Technology and Logistics Agency (ATLA), Ministry of Defense, Japan"),
+        Setting(
+            "division_en",
+            "the desk's office, English letterhead",
+            "Equipment Policy Division, Acquisition, Technology and Logistics Agency (ATLA), Ministry of Defense, Japan",
+        ),
         # ATLA's Ichigaya address as its SoSA flyer prints it (〒162-8801 東京都新宿区市谷本村町5-1)
         # and the Ministry's switchboard; to be confirmed by the desk.
         Setting(
@@ -133,6 +137,7 @@ SETTINGS: dict[str, Setting] = {
         Setting("ask_reply_warning_days", "開庁日 before DoD's reply-by date that `sosa status` lists an ask", "5", "5"),
     )
 }
+
 
 def _days(value: str) -> str:
     if not value.strip().isdigit() or not 0 < int(value) <= 365:
@@ -286,6 +291,7 @@ def _write(profile: Profile) -> None:
 
     path = profile.path
     ordered = {k: profile.values[k] for k in SETTINGS if profile.values.get(k)}
+
     class Dumper(yaml.SafeDumper):
         pass
 

@@ -191,9 +191,7 @@ def get_delay(conn: sqlite3.Connection, ref: str) -> Delay:
         raise NotFound(f"no delay {format_key('D', number)}", hint="`sosa delay list` shows the delays")
     slips = [
         Slip(r["promised_date"], r["recorded_at"], r["source"], r["note"])
-        for r in conn.execute(
-            "SELECT promised_date, recorded_at, source, note FROM delay_slips WHERE delay_id = ? ORDER BY id", (number,)
-        )
+        for r in conn.execute("SELECT promised_date, recorded_at, source, note FROM delay_slips WHERE delay_id = ? ORDER BY id", (number,))
     ]
     return _delay(row, slips)
 
@@ -207,7 +205,8 @@ def list_delays(
     overdue: bool = False,
 ) -> list[Delay]:
     """Delays in key order; `overdue`: still open or escalated and past the need date."""
-    where, args = [], []
+    where: list[str] = []
+    args: list[Any] = []
     if company:
         from .register import get_company
 
@@ -297,9 +296,7 @@ def update(conn: sqlite3.Connection, ref: str, raw: Mapping[str, Any], *, note: 
             record_slip(conn, delay, promised, source="reported", note=note)
         if values:
             values["updated_at"] = now_utc()
-            conn.execute(
-                f"UPDATE delays SET {', '.join(f'{c} = :{c}' for c in values)} WHERE id = :id", {**values, "id": delay.id}
-            )
+            conn.execute(f"UPDATE delays SET {', '.join(f'{c} = :{c}' for c in values)} WHERE id = :id", {**values, "id": delay.id})
         after = {k: v for k, v in values.items() if k != "updated_at"}
         if promised is not None:
             after["promised_date"] = promised
@@ -307,9 +304,7 @@ def update(conn: sqlite3.Connection, ref: str, raw: Mapping[str, Any], *, note: 
         return get_delay(conn, delay.key)
 
 
-def set_status(
-    conn: sqlite3.Connection, delay: Delay, target: str, *, action: str, reason: str | None = None, close_reason: str | None = None
-) -> None:
+def set_status(conn: sqlite3.Connection, delay: Delay, target: str, *, action: str, reason: str | None = None, close_reason: str | None = None) -> None:
     """Move a delay along its life cycle (inside the caller's transaction).
 
     `reason` is kept in the audit trail; `close_reason` on the delay itself.

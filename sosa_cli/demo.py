@@ -25,8 +25,8 @@ SAMPLE_COMPANIES = "sample/companies.yaml"
 class DemoRun:
     folder: Path
     database: Path
+    conn: sqlite3.Connection
     steps: list[str] = field(default_factory=list)
-    conn: sqlite3.Connection | None = None
 
 
 # A fictional office profile: what an officer sets once with `sosa config set`.
@@ -44,18 +44,63 @@ DEMO_OFFICE = {
 # quantity, need date, promised date, program, program in English, impact, efforts,
 # JSDF service, contract, supplier's address).
 DEMO_DELAYS = [
-    ("C-0001", "Acme Hydraulics Inc.", "1ABC2", "PO-2026-0042", "HV-2210-7", "1650-01-234-5678", "Servo valve, flight control",
-     "4", "2027-01-15", "2027-04-30", "F-15J 近代化改修", "F-15J modernization", "Two aircraft held for want of the valve from February 2027.",
-     "Weekly calls with the supplier since October 2026; alternate sources checked, none qualified.",
-     "asdf", "ASDF-2026-0815", "1200 Harbor Blvd, Torrance, CA 90501, USA"),
-    ("C-0001", "Acme Hydraulics Inc.", "1ABC2", "PO-2026-0042", "HV-2210-9", "1650-01-234-5690", "Actuator seal kit",
-     "20", "2027-01-15", "2027-03-31", "F-15J 近代化改修", "F-15J modernization", "Scheduled maintenance would slip by six weeks.",
-     "Supplier asked to split the delivery; its answer is awaited.",
-     "asdf", "ASDF-2026-0815", "1200 Harbor Blvd, Torrance, CA 90501, USA"),
-    ("C-0003", "Pacific Turbine Components LLC", "4XY78", "PO-CA-2026-311", "TB-88120", "2840-01-555-0199", "Turbine blade set",
-     "12", "2027-02-28", "2027-06-15", "F110エンジン・オーバーホール", "F110 engine overhaul line", "Engine overhaul line stops in March 2027.",
-     "Expedite fee offered; the supplier cites a forging shortage.",
-     "asdf", "ASDF-2026-1102", "88 Industrial Way, Wichita, KS 67219, USA"),
+    (
+        "C-0001",
+        "Acme Hydraulics Inc.",
+        "1ABC2",
+        "PO-2026-0042",
+        "HV-2210-7",
+        "1650-01-234-5678",
+        "Servo valve, flight control",
+        "4",
+        "2027-01-15",
+        "2027-04-30",
+        "F-15J 近代化改修",
+        "F-15J modernization",
+        "Two aircraft held for want of the valve from February 2027.",
+        "Weekly calls with the supplier since October 2026; alternate sources checked, none qualified.",
+        "asdf",
+        "ASDF-2026-0815",
+        "1200 Harbor Blvd, Torrance, CA 90501, USA",
+    ),
+    (
+        "C-0001",
+        "Acme Hydraulics Inc.",
+        "1ABC2",
+        "PO-2026-0042",
+        "HV-2210-9",
+        "1650-01-234-5690",
+        "Actuator seal kit",
+        "20",
+        "2027-01-15",
+        "2027-03-31",
+        "F-15J 近代化改修",
+        "F-15J modernization",
+        "Scheduled maintenance would slip by six weeks.",
+        "Supplier asked to split the delivery; its answer is awaited.",
+        "asdf",
+        "ASDF-2026-0815",
+        "1200 Harbor Blvd, Torrance, CA 90501, USA",
+    ),
+    (
+        "C-0003",
+        "Pacific Turbine Components LLC",
+        "4XY78",
+        "PO-CA-2026-311",
+        "TB-88120",
+        "2840-01-555-0199",
+        "Turbine blade set",
+        "12",
+        "2027-02-28",
+        "2027-06-15",
+        "F110エンジン・オーバーホール",
+        "F110 engine overhaul line",
+        "Engine overhaul line stops in March 2027.",
+        "Expedite fee offered; the supplier cites a forging shortage.",
+        "asdf",
+        "ASDF-2026-1102",
+        "88 Industrial Way, Wichita, KS 67219, USA",
+    ),
 ]
 
 
@@ -101,7 +146,7 @@ def enroll_samples(run: DemoRun) -> list[str]:
     records = []
     for doc in read_records(data_file(source).read_bytes(), source):
         record, problems = validate_company(doc.values, doc.lines)
-        if problems:  # the shipped sample is tested; this guards an officer's edited copy
+        if problems or record is None:  # the shipped sample is tested; this guards an officer's edited copy
             raise Invalid(problems, source)
         records.append(record)
     keys, notices = enroll_and_notify(run.conn, records, source=source)
@@ -115,17 +160,32 @@ def enroll_samples(run: DemoRun) -> list[str]:
 
 def request_priority_support(run: DemoRun) -> list[str]:
     """The JP→US flow: delays reported, one request followed to its outcome, one left open."""
-    from . import delays, requests
-    from . import issuing
+    from . import delays, issuing, requests
 
     conn = run.conn
-    fields = ("company", "supplier", "supplier_cage", "po", "part_number", "nsn", "description",
-              "quantity", "need_date", "promised_date", "program", "program_en", "impact", "efforts",
-              "service_branch", "contract", "supplier_address")
+    fields = (
+        "company",
+        "supplier",
+        "supplier_cage",
+        "po",
+        "part_number",
+        "nsn",
+        "description",
+        "quantity",
+        "need_date",
+        "promised_date",
+        "program",
+        "program_en",
+        "impact",
+        "efforts",
+        "service_branch",
+        "contract",
+        "supplier_address",
+    )
     # The first request runs over several weeks, each step on its own day: reported
     # and sent, acknowledged, rated, accepted by the supplier, closed with its notice.
     with as_of(working_days_back(30)):
-        keys = [delays.add(conn, dict(zip(fields, row))).key for row in DEMO_DELAYS]
+        keys = [delays.add(conn, dict(zip(fields, row, strict=True))).key for row in DEMO_DELAYS]
         delays.update(conn, keys[0], {"promised_date": "2027-05-31"}, note="supplier's letter: forging rework")
         first = requests.open_request(conn, keys[:2], action="rating", urgency="critical")
         _, letter = requests.send(conn, first.key)
@@ -135,16 +195,15 @@ def request_priority_support(run: DemoRun) -> list[str]:
     with as_of(working_days_back(22)):
         rated = requests.update(conn, first.key, status="rated", rating="DO-A1")
     with as_of(working_days_back(14)):
-        requests.update(conn, first.key, committed_date="2027-01-12", status="supplier-accepted",
-                        note="Supplier accepted the rated order.")
+        requests.update(conn, first.key, committed_date="2027-01-12", status="supplier-accepted", note="Supplier accepted the rated order.")
     with as_of(working_days_back(10)):
         requests.close(conn, first.key, "resolved")
         outcome = issuing.render(conn, "outcome", first.key)
     run.steps.append(
-        f"Opened {first.key} for {', '.join(keys[:2])} and sent the request letter {letter.letter.doc_number} "
-        f"on {letter.letter.letter_date}; DoD rated it DO-A1 on {rated.rated_on} (supplier to answer by "
+        f"Opened {first.key} for {', '.join(keys[:2])} and sent the request letter {letter.entry.doc_number} "
+        f"on {letter.entry.letter_date}; DoD rated it DO-A1 on {rated.rated_on} (supplier to answer by "
         f"{rated.supplier_deadline}); the supplier accepted and committed to a new date; closed resolved and "
-        f"issued the outcome notice {outcome.letter.doc_number} on {outcome.letter.letter_date}."
+        f"issued the outcome notice {outcome.entry.doc_number} on {outcome.entry.letter_date}."
     )
     return keys
 
@@ -243,8 +302,16 @@ def collect_answers(run: DemoRun, companies: list[str]) -> None:
     conn = run.conn
     ask_key = "A-0001"
     asks.respond(conn, ask_key, companies[0], "accept", committed_date="2027-05-31")
-    asks.respond(conn, ask_key, companies[1], "partial", committed_date="2027-06-30", quantity="6",
-                 note="残り6個は当初納期", note_en="The other six at the current delivery date.")
+    asks.respond(
+        conn,
+        ask_key,
+        companies[1],
+        "partial",
+        committed_date="2027-06-30",
+        quantity="6",
+        note="残り6個は当初納期",
+        note_en="The other six at the current delivery date.",
+    )
     asks.respond(conn, ask_key, companies[2], "decline", note="生産ラインに余力なし", note_en="No spare capacity on the production line.")
     reminded = asks.remind(conn, ask_key)
     run.steps.append(
@@ -254,8 +321,7 @@ def collect_answers(run: DemoRun, companies: list[str]) -> None:
     )
     replied = asks.reply(conn, ask_key, silent_ok=frozenset(r.company_key for r in asks.get_ask(conn, ask_key).waiting))
     run.steps.append(
-        f"Replied to DoD with the consolidated answers ({replied.letters[0].letter.doc_number}); "
-        f"{companies[3]}, still silent, is reported as no response."
+        f"Replied to DoD with the consolidated answers ({replied.letters[0].letter.doc_number}); {companies[3]}, still silent, is reported as no response."
     )
     day = today()
     second = asks.record_ask(
@@ -330,12 +396,10 @@ def write_every_format(run: DemoRun, progress=None) -> list[Path]:
                 formats.remove("pdf")
                 missing = f"PDF left out: {exc}"
                 continue
-            written.add(result.path)
+            if result.path is not None:
+                written.add(result.path)
             done += 1
             if progress:
                 progress(done)
-    run.steps.append(
-        f"Wrote each of the {len(issued)} letters as {', '.join(formats)} into {run.folder / 'letters'}"
-        + (f" ({missing})." if missing else ".")
-    )
+    run.steps.append(f"Wrote each of the {len(issued)} letters as {', '.join(formats)} into {run.folder / 'letters'}" + (f" ({missing})." if missing else "."))
     return sorted(written)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,7 +98,9 @@ def check_new(conn: sqlite3.Connection, records: list[CompanyInput], source: str
             problems.append(Problem("corporate_number", f"法人番号 {number} is already registered as {key}", rec.line))
         elif number in seen:
             first = seen[number].line
-            problems.append(Problem("corporate_number", f"法人番号 {number} appears twice in this input" + (f" (first at line {first})" if first else ""), rec.line))
+            problems.append(
+                Problem("corporate_number", f"法人番号 {number} appears twice in this input" + (f" (first at line {first})" if first else ""), rec.line)
+            )
         else:
             seen[number] = rec
     if problems:
@@ -108,8 +110,7 @@ def check_new(conn: sqlite3.Connection, records: list[CompanyInput], source: str
 def store_contacts(conn: sqlite3.Connection, company_id: int, contacts: Iterable[Mapping[str, Any]]) -> None:
     conn.execute("DELETE FROM contacts WHERE company_id = ?", (company_id,))
     conn.executemany(
-        "INSERT INTO contacts (company_id, position, name, title, email, phone, role, language)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO contacts (company_id, position, name, title, email, phone, role, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (company_id, pos, c.get("name"), c.get("title"), c.get("email"), c.get("phone"), c.get("role"), c.get("language"))
             for pos, c in enumerate(contacts, start=1)
@@ -122,7 +123,7 @@ def store_fsc(conn: sqlite3.Connection, company_id: int, codes: Iterable[str]) -
     conn.executemany("INSERT INTO company_fsc (company_id, fsc) VALUES (?, ?)", [(company_id, c) for c in codes])
 
 
-def snapshot(values: Mapping[str, Any], contacts: list[Mapping[str, Any]], fsc: list[str]) -> dict[str, Any]:
+def snapshot(values: Mapping[str, Any], contacts: Sequence[Mapping[str, Any]], fsc: list[str]) -> dict[str, Any]:
     """What the audit trail keeps of a company: every field, its contacts and classes."""
     return {**{c: values.get(c) for c in COMPANY_COLUMNS}, "status": values.get("status"), "fsc": list(fsc), "contacts": [dict(c) for c in contacts]}
 
@@ -181,6 +182,6 @@ def enroll_and_notify(
     profile = config.load()
     with transaction(conn):
         keys = enroll(conn, records, source=source, progress=progress)
-        enrolled = [k for k, rec in zip(keys, records) if initial_status(rec.values) == "enrolled"]
+        enrolled = [k for k, rec in zip(keys, records, strict=True) if initial_status(rec.values) == "enrolled"]
         notices = [issuing.enrollment(conn, get_company(conn, key), profile=profile, fmt=fmt) for key in enrolled]
     return keys, notices

@@ -136,9 +136,9 @@ def change(conn: sqlite3.Connection, ref: str, raw: Mapping[str, Any], *, main_c
     `contacts` in `raw` replaces every contact; `main_contact` corrects the fields it
     gives of the main (first) contact and keeps its others.
     """
+    from .clock import now_utc
     from .enrollment import COMPANY_FIELDS, CONTACT_FIELDS, snapshot, store_contacts, store_fsc
     from .fields import Invalid, apply_rules
-    from .clock import now_utc
     from .store import transaction
 
     problems: list = []

@@ -15,7 +15,8 @@ from typing import Any
 from . import audit, identifiers, lifecycle
 from .calendar import add_us_working_days, parse_date
 from .clock import now_utc, today
-from .delays import Delay, get_delay, record_slip, set_status as set_delay_status
+from .delays import Delay, get_delay, record_slip
+from .delays import set_status as set_delay_status
 from .errors import NotFound, SosaError
 from .fields import iso_date, text
 from .keys import format_key, parse_key
@@ -68,7 +69,7 @@ class Request:
 
     @property
     def follow_up_overdue(self) -> bool:
-        return bool(self.follow_up_on) and self.status in ("sent", "acknowledged") and self.follow_up_on < today().isoformat()
+        return self.follow_up_on is not None and self.status in ("sent", "acknowledged") and self.follow_up_on < today().isoformat()
 
     def as_dict(self) -> dict[str, Any]:
         data = {k: v for k, v in self.__dict__.items() if k not in ("id", "delays")}
@@ -105,11 +106,10 @@ def get_request(conn: sqlite3.Connection, ref: str) -> Request:
     return _request(conn, row)
 
 
-def list_requests(
-    conn: sqlite3.Connection, *, status: str | None = None, company: str | None = None, overdue: bool = False
-) -> list[Request]:
+def list_requests(conn: sqlite3.Connection, *, status: str | None = None, company: str | None = None, overdue: bool = False) -> list[Request]:
     """Requests in key order; `overdue`: sent or acknowledged and past the follow-up date."""
-    where, args = [], []
+    where: list[str] = []
+    args: list[Any] = []
     if status:
         if status not in lifecycle.REQUEST.states:
             raise SosaError(f"{status!r} is not a request status", hint=f"use one of {', '.join(lifecycle.REQUEST.states)}")
@@ -174,8 +174,7 @@ def open_request(conn: sqlite3.Connection, delay_refs: list[str], *, action: str
         key = format_key("R", number)
         stamp = now_utc()
         conn.execute(
-            "INSERT INTO requests (id, key, company_id, status, action, urgency, created_at, updated_at)"
-            " VALUES (?, ?, ?, 'draft', ?, ?, ?, ?)",
+            "INSERT INTO requests (id, key, company_id, status, action, urgency, created_at, updated_at) VALUES (?, ?, ?, 'draft', ?, ?, ?, ?)",
             (number, key, company_id, action, urgency, stamp, stamp),
         )
         for delay in delays:
@@ -291,7 +290,9 @@ def update(
             # 15 CFR 700.13(d): the supplier's clock starts when the rated order reaches
             # it; unless told that day, the desk takes the day it records the rating.
             start = parse_date(rated_on) if rated_on is not None else today()
-            days = identifiers.ACCEPTANCE_WORKING_DAYS[identifiers.rating_symbol(rating)]
+            # A rating is at hand here: a new one in `changes`, or --rated-on for the recorded one.
+            granted = str(changes.get("rating") or request.rating)
+            days = identifiers.ACCEPTANCE_WORKING_DAYS[identifiers.rating_symbol(granted)]
             changes["rated_on"] = start.isoformat()
             changes["supplier_deadline"] = add_us_working_days(start, days).isoformat()
         if "committed_date" in changes:

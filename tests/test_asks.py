@@ -10,25 +10,35 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import assert_lines_in_order
-
 from sosa_cli import asks, lifecycle
 from sosa_cli.errors import SosaError
 from sosa_cli.store import open_db
+from tests.conftest import assert_lines_in_order
 
 # Today is pinned to 2026-11-26 (conftest); DoD wants the reply within the month.
 ASK = [
-    "--dod-ref", "IBP-2026-0311",
-    "--received-on", "2026-11-25",
-    "--program", "AN/TPY-2 radar sustainment",
-    "--part-number", "MC-4410",
-    "--nsn", "5962-01-456-7890",
-    "--description", "Microcircuit, hybrid",
-    "--quantity", "12",
-    "--current-date", "2027-06-30",
-    "--requested-date", "2027-03-31",
-    "--reason", "Radar readiness for an exercise",
-    "--reply-by", "2026-12-25",
+    "--dod-ref",
+    "IBP-2026-0311",
+    "--received-on",
+    "2026-11-25",
+    "--program",
+    "AN/TPY-2 radar sustainment",
+    "--part-number",
+    "MC-4410",
+    "--nsn",
+    "5962-01-456-7890",
+    "--description",
+    "Microcircuit, hybrid",
+    "--quantity",
+    "12",
+    "--current-date",
+    "2027-06-30",
+    "--requested-date",
+    "2027-03-31",
+    "--reason",
+    "Radar readiness for an exercise",
+    "--reply-by",
+    "2026-12-25",
 ]
 
 
@@ -79,9 +89,16 @@ def test_from_record_to_reply_and_close(sosa, configured, desk_env, monkeypatch)
     assert data["status"] == "received" and data["dod_ref"] == "IBP-2026-0311"
     assert data["items"] == [
         {
-            "position": 1, "quantity": 12, "current_date": "2027-06-30", "requested_date": "2027-03-31",
-            "part_number": "MC-4410", "nsn": "5962-01-456-7890", "description": "Microcircuit, hybrid", "fsc": "5962",
-            "customer": None, "order_number": None,
+            "position": 1,
+            "quantity": 12,
+            "current_date": "2027-06-30",
+            "requested_date": "2027-03-31",
+            "part_number": "MC-4410",
+            "nsn": "5962-01-456-7890",
+            "description": "Microcircuit, hybrid",
+            "fsc": "5962",
+            "customer": None,
+            "order_number": None,
         }
     ]
 
@@ -94,7 +111,22 @@ def test_from_record_to_reply_and_close(sosa, configured, desk_env, monkeypatch)
     assert [letter["kind"] for letter in data["letters"]] == ["relay"] * 4
 
     sosa("ask", "respond", "A-0001", "C-0002", "--decision", "accept", "--committed-date", "令和9年3月31日")
-    sosa("ask", "respond", "A-0001", "C-0005", "--decision", "partial", "--committed-date", "2027-04-30", "--quantity", "5", "--note", "残りは当初納期", "--note-en", "The rest at the current date.")
+    sosa(
+        "ask",
+        "respond",
+        "A-0001",
+        "C-0005",
+        "--decision",
+        "partial",
+        "--committed-date",
+        "2027-04-30",
+        "--quantity",
+        "5",
+        "--note",
+        "残りは当初納期",
+        "--note-en",
+        "The rest at the current date.",
+    )
     declined = sosa("ask", "respond", "A-0001", "C-0010", "--decision", "decline")
     assert declined.stderr.strip() == "Recorded C-0010's answer to A-0001: declined."
     relays = relays_by_company(show(sosa))
@@ -109,7 +141,13 @@ def test_from_record_to_reply_and_close(sosa, configured, desk_env, monkeypatch)
     assert reminded.stdout.strip().endswith("reminder-A-0001-C-0003.md")
     assert "Reminded C-0003" in reminded.stderr and "new answer-by date 2026-12-18" in reminded.stderr
     c3 = relays_by_company(show(sosa))["C-0003"]
-    assert (c3["status"], c3["reminders"], c3["last_reminded_on"], c3["answer_by"], c3["original_answer_by"]) == ("reminded", 1, "2026-12-11", "2026-12-18", "2026-12-10")
+    assert (c3["status"], c3["reminders"], c3["last_reminded_on"], c3["answer_by"], c3["original_answer_by"]) == (
+        "reminded",
+        1,
+        "2026-12-11",
+        "2026-12-18",
+        "2026-12-10",
+    )
 
     replied = sosa("ask", "reply", "A-0001", "--yes")
     assert "recorded C-0003 as no response" in replied.stderr
@@ -129,7 +167,8 @@ def test_from_record_to_reply_and_close(sosa, configured, desk_env, monkeypatch)
             "3. One company accepted, one company partially accepted, one company declined and one company did not answer.",
             "| Company | Answer | Committed date | Quantity | Conditions and notes |",
             # C-0003 was reminded today and may still answer by 18 December.
-            "4. A reminder asked one company to answer by 18 December 2026. ATLA will forward to the Department any answer received after the date of this letter.",
+            "4. A reminder asked one company to answer by 18 December 2026. "
+            "ATLA will forward to the Department any answer received after the date of this letter.",
             "best-effort estimates, not binding commitments",
             "Cooperation by Japanese companies under the Code of Conduct of the Arrangement is voluntary",
             "business confidential and commercially sensitive",
@@ -211,7 +250,10 @@ def test_record_from_a_yaml_file_with_several_items(sosa, configured, tmp_path):
     assert result.stdout.split() == ["A-0001", "A-0002"]
     assert [i["part_number"] for i in show(sosa)["items"]] == ["A-1", "A-2"]
     bad = tmp_path / "bad.yaml"
-    bad.write_text("dod_ref: X\nreply_by: 2026-12-18\nitems:\n  - part_number: C-1\n    quantity: 2\n    current_date: 2027-01-01\n    requested_date: ASAP\n", encoding="utf-8")
+    bad.write_text(
+        "dod_ref: X\nreply_by: 2026-12-18\nitems:\n  - part_number: C-1\n    quantity: 2\n    current_date: 2027-01-01\n    requested_date: ASAP\n",
+        encoding="utf-8",
+    )
     refused = sosa("ask", "record", "--from", str(bad), ok=False)
     assert refused.exit_code == 1 and "bad.yaml:7: items.1.requested_date" in refused.stderr
 
@@ -306,15 +348,26 @@ def test_a_decline_is_a_normal_answer_and_can_be_corrected(sosa, relayed):
 # --- the life cycles, as tables ----------------------------------------------------------
 
 ASK_MOVES = {
-    ("received", "relayed"), ("received", "replied"), ("received", "cancelled"),
-    ("relayed", "replied"), ("relayed", "cancelled"),
-    ("replied", "closed"), ("replied", "cancelled"),
+    ("received", "relayed"),
+    ("received", "replied"),
+    ("received", "cancelled"),
+    ("relayed", "replied"),
+    ("relayed", "cancelled"),
+    ("replied", "closed"),
+    ("replied", "cancelled"),
 }
 RELAY_MOVES = {
-    ("sent", "overdue"), ("sent", "answered"), ("sent", "no-response"),
-    ("overdue", "reminded"), ("overdue", "answered"), ("overdue", "no-response"),
-    ("reminded", "overdue"), ("reminded", "answered"), ("reminded", "no-response"),
-    ("answered", "answered"), ("answered", "no-response"),
+    ("sent", "overdue"),
+    ("sent", "answered"),
+    ("sent", "no-response"),
+    ("overdue", "reminded"),
+    ("overdue", "answered"),
+    ("overdue", "no-response"),
+    ("reminded", "overdue"),
+    ("reminded", "answered"),
+    ("reminded", "no-response"),
+    ("answered", "answered"),
+    ("answered", "no-response"),
     ("no-response", "answered"),
 }
 
@@ -486,8 +539,20 @@ def test_what_the_reply_prints_takes_no_japanese(sosa, configured, db_path, opti
 
 def test_an_answer_keeps_its_note_in_english(sosa, relayed, db_path):
     sosa(
-        "ask", "respond", "A-0001", "C-0005", "--decision", "partial", "--committed-date", "2027-04-30", "--quantity", "5",
-        "--note", "残りは当初納期", "--note-en", "The rest at the original delivery date",
+        "ask",
+        "respond",
+        "A-0001",
+        "C-0005",
+        "--decision",
+        "partial",
+        "--committed-date",
+        "2027-04-30",
+        "--quantity",
+        "5",
+        "--note",
+        "残りは当初納期",
+        "--note-en",
+        "The rest at the original delivery date",
     )
     data = show(sosa)
     answer = relays_by_company(data)["C-0005"]

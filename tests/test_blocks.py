@@ -133,7 +133,11 @@ def test_a_grid_needs_a_header_and_rows_of_its_width():
         ("<letter lang='ja'><subject>S</subject><line align='justify'>x</line></letter>", 'align="justify"'),
         ("<letter lang='ja'><subject>S</subject><p onclick='x'>x</p></letter>", "no attribute 'onclick'"),
         ("<letter lang='ja'><subject>S</subject>stray text</letter>", "text outside any paragraph"),
-        ("<letter lang='ja'><subject>S</subject><items><item><items><item><items><item><items><item>x</item></items></item></items></item></items></item></items></letter>", "three deep"),
+        (
+            "<letter lang='ja'><subject>S</subject><items><item><items><item><items><item><items><item>x</item></items>"
+            "</item></items></item></items></item></items></letter>",
+            "three deep",
+        ),
     ],
 )
 def test_a_malformed_wording_is_one_clear_error(source, message):

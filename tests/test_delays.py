@@ -10,11 +10,34 @@ import pytest
 from sosa_cli import lifecycle
 
 DELAY = [
-    "--company", "C-0001", "--program", "F-15J 近代化改修", "--program-en", "F-15J modernization", "--supplier", "Acme Hydraulics Inc.",
-    "--supplier-cage", "1abc2", "--po", "PO-2026-0042", "--part-number", "123-456-789",
-    "--nsn", "1650012345678", "--description", "Servo valve", "--quantity", "4",
-    "--need-date", "令和9年1月15日", "--promised-date", "2027-04-30",
-    "--impact", "Two aircraft grounded", "--efforts", "Weekly calls with the supplier since October",
+    "--company",
+    "C-0001",
+    "--program",
+    "F-15J 近代化改修",
+    "--program-en",
+    "F-15J modernization",
+    "--supplier",
+    "Acme Hydraulics Inc.",
+    "--supplier-cage",
+    "1abc2",
+    "--po",
+    "PO-2026-0042",
+    "--part-number",
+    "123-456-789",
+    "--nsn",
+    "1650012345678",
+    "--description",
+    "Servo valve",
+    "--quantity",
+    "4",
+    "--need-date",
+    "令和9年1月15日",
+    "--promised-date",
+    "2027-04-30",
+    "--impact",
+    "Two aircraft grounded",
+    "--efforts",
+    "Weekly calls with the supplier since October",
 ]
 
 
@@ -43,7 +66,7 @@ def test_add_prints_the_key_and_normalises(sosa, enrolled):
 @pytest.mark.parametrize(
     "option, value, message",
     [
-        ("--need-date", "ASAP", "need_date: \"ASAP\" is not a date"),
+        ("--need-date", "ASAP", 'need_date: "ASAP" is not a date'),
         ("--promised-date", "immediately", "promised_date"),
         ("--need-date", "令和9年2月30日", "need_date"),
         ("--quantity", "0", "quantity: '0' is not a positive whole number"),
@@ -119,8 +142,11 @@ def test_close_reasons(sosa, enrolled):
 
 
 ALLOWED = {
-    ("open", "escalated"), ("open", "closed"),
-    ("escalated", "resolved"), ("escalated", "unresolved"), ("escalated", "open"),
+    ("open", "escalated"),
+    ("open", "closed"),
+    ("escalated", "resolved"),
+    ("escalated", "unresolved"),
+    ("escalated", "open"),
 }
 
 
@@ -136,9 +162,20 @@ def test_delay_life_cycle_table(state, target):
 # --- what English letters need (issue 10) ------------------------------------------------
 
 LETTER_DATA = [
-    "--program-en", "F-15J modernization", "--service-branch", "asdf", "--contract", "装備庁契約第2026-0123号",
-    "--supplier-address", "100 Industrial Way, Wichita, KS 67202, USA", "--supplier-contact", "Jane Doe, Contracts Manager",
-    "--unit", "se", "--rating-sought", "do a1",
+    "--program-en",
+    "F-15J modernization",
+    "--service-branch",
+    "asdf",
+    "--contract",
+    "装備庁契約第2026-0123号",
+    "--supplier-address",
+    "100 Industrial Way, Wichita, KS 67202, USA",
+    "--supplier-contact",
+    "Jane Doe, Contracts Manager",
+    "--unit",
+    "se",
+    "--rating-sought",
+    "do a1",
 ]
 # DELAY without any of them, whatever DELAY itself gives.
 PLAIN = [part for option, value in zip(DELAY[::2], DELAY[1::2], strict=True) if option not in LETTER_DATA[::2] for part in (option, value)]
@@ -178,9 +215,7 @@ def test_without_them_a_delay_is_counted_in_each(sosa, enrolled):
     assert data["program_en"] is data["service_branch"] is data["service_branch_ja"] is data["rating_sought"] is None
 
 
-@pytest.mark.parametrize(
-    ("given", "code"), [("gsdf", "gsdf"), ("MSDF", "msdf"), ("航空自衛隊", "asdf"), ("Joint Staff", "joint"), ("統合", "joint")]
-)
+@pytest.mark.parametrize(("given", "code"), [("gsdf", "gsdf"), ("MSDF", "msdf"), ("航空自衛隊", "asdf"), ("Joint Staff", "joint"), ("統合", "joint")])
 def test_the_service_is_stored_as_its_code(sosa, enrolled, given, code):
     sosa("delay", "add", *PLAIN, "--service-branch", given)
     assert json.loads(sosa("delay", "show", "D-0001", "--json").stdout)["service_branch"] == code
@@ -211,7 +246,7 @@ def test_update_corrects_them_with_one_audit_entry(sosa, enrolled):
         ("--supplier-contact", "Jane\u3000Doe", "(a full-width space)"),
         ("--unit", "EACHS", "unit: 'EACHS' is not a unit of issue: give 1 to 4 letters"),
         ("--unit", "1", "is not a unit of issue"),
-        ("--rating-sought", "DO-A9", "rating_sought: DPAS rating \"DO-A9\": A9 is not a program code"),
+        ("--rating-sought", "DO-A9", 'rating_sought: DPAS rating "DO-A9": A9 is not a program code'),
         ("--rating-sought", "DZ-A1", "the symbol must be DO or DX"),
         ("--service-branch", "navy", "service_branch: 'navy' is not a JSDF service: use one of gsdf (陸上自衛隊), msdf (海上自衛隊), asdf (航空自衛隊)"),
     ],

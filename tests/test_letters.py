@@ -62,7 +62,19 @@ def corporate_number(n: int) -> str:
 
 
 def enroll_one(sosa, name_ja: str, n: int, *, contact: bool = False) -> str:
-    args = ["enroll", "--name-ja", name_ja, "--name-en", f"Test {n} K.K.", "--corporate-number", corporate_number(n), "--coc-accepted-on", "2026-10-01", "--coc-version", "1.0"]
+    args = [
+        "enroll",
+        "--name-ja",
+        name_ja,
+        "--name-en",
+        f"Test {n} K.K.",
+        "--corporate-number",
+        corporate_number(n),
+        "--coc-accepted-on",
+        "2026-10-01",
+        "--coc-version",
+        "1.0",
+    ]
     if contact:
         args += ["--contact-name", "試験 太郎", "--contact-title", "営業部長"]
     return sosa(*args).stdout.strip()
@@ -349,7 +361,9 @@ def test_a_changed_template_cannot_rewrite_an_issued_letter(sosa, desk, tmp_path
     issued = (letters_dir / "L-0001-enrollment-C-0001.md").read_bytes()
     mine = tmp_path / "mine" / "ja"
     mine.mkdir(parents=True)
-    (mine / "enrollment.xml.j2").write_text('{% extends "ja/letterhead.xml.j2" %}{% block subject %}件名（通知）{% endblock %}{% block body %}<p>別の本文</p>{% endblock %}', encoding="utf-8")
+    (mine / "enrollment.xml.j2").write_text(
+        '{% extends "ja/letterhead.xml.j2" %}{% block subject %}件名（通知）{% endblock %}{% block body %}<p>別の本文</p>{% endblock %}', encoding="utf-8"
+    )
     monkeypatch.setenv("SOSA_TEMPLATES", str(mine.parent))
     result = render(sosa, "enrollment", "C-0001", ok=False)
     assert result.exit_code == 1 and "its template has changed" in result.stderr
@@ -411,7 +425,10 @@ def test_unknown_company(sosa, desk):
 def test_a_template_field_the_record_lacks_is_named(sosa, desk, tmp_path, monkeypatch, db_path):
     mine = tmp_path / "mine"
     (mine / "ja").mkdir(parents=True)
-    (mine / "ja" / "enrollment.xml.j2").write_text('{% extends "ja/letterhead.xml.j2" %}{% block subject %}件名（通知）{% endblock %}{% block body %}\n<p>FAX {{ company.fax }}</p>\n{% endblock %}', encoding="utf-8")
+    (mine / "ja" / "enrollment.xml.j2").write_text(
+        '{% extends "ja/letterhead.xml.j2" %}{% block subject %}件名（通知）{% endblock %}{% block body %}\n<p>FAX {{ company.fax }}</p>\n{% endblock %}',
+        encoding="utf-8",
+    )
     monkeypatch.setenv("SOSA_TEMPLATES", str(mine))
     before = counts(db_path)
     result = render(sosa, "enrollment", "C-0001", ok=False)
@@ -450,8 +467,11 @@ def test_an_officers_template_replaces_the_shipped_one_and_extends_its_letterhea
     listed = json.loads(sosa("letter", "templates", "--json").stdout)
     used = {(t["kind"], t["language"]): t for t in listed}
     assert used[("enrollment", "ja")] == {
-        "kind": "enrollment", "language": "ja", "name": "ja/enrollment.xml.j2",
-        "path": str(mine / "ja" / "enrollment.xml.j2"), "overridden": True,
+        "kind": "enrollment",
+        "language": "ja",
+        "name": "ja/enrollment.xml.j2",
+        "path": str(mine / "ja" / "enrollment.xml.j2"),
+        "overridden": True,
     }
     assert used[("relay", "ja")]["overridden"] is False
     assert used[("letterhead", "ja")]["path"] == str(REPO / "templates" / "ja" / "letterhead.xml.j2")
@@ -497,8 +517,16 @@ def test_list_filters_and_show(sosa, desk):
     assert json.loads(sosa("letter", "list", "--kind", "enrollment", "--json").stdout)[0]["key"] == "L-0001"
     shown = json.loads(sosa("letter", "show", "l-2", "--json").stdout)
     assert {k: shown[k] for k in ("key", "kind", "language", "record", "company", "doc_number", "fiscal_year", "serial", "letter_date", "status")} == {
-        "key": "L-0002", "kind": "enrollment", "language": "ja", "record": "C-0002", "company": "C-0002",
-        "doc_number": "装備政策第2号", "fiscal_year": 2026, "serial": 2, "letter_date": "2026-11-26", "status": "issued",
+        "key": "L-0002",
+        "kind": "enrollment",
+        "language": "ja",
+        "record": "C-0002",
+        "company": "C-0002",
+        "doc_number": "装備政策第2号",
+        "fiscal_year": 2026,
+        "serial": 2,
+        "letter_date": "2026-11-26",
+        "status": "issued",
     }
     assert shown["addressee"] == "北斗電子工業株式会社 品質保証部長 鈴木 健 殿"
     assert "context" not in shown
@@ -547,7 +575,9 @@ def test_the_letters_package_takes_records_and_the_profile_it_is_given(desk, tmp
     conn = open_db(desk)
     company = get_company(conn, "C-0001")
     profile = config.Profile(tmp_path / "elsewhere.yaml", {**OFFICE, "contact_name": "別人 次郎", "doc_prefix": "別記号"})
-    result = letters.issue(conn, "enrollment", Target(company.key, company.id, company.key), lambda: letters.kinds.enrollment(company), profile=profile, out="-")
+    result = letters.issue(
+        conn, "enrollment", Target(company.key, company.id, company.key), lambda: letters.kinds.enrollment(company), profile=profile, out="-"
+    )
     assert "別記号第1号" in result.content and "別人 次郎" in result.content and "山田 太郎" not in result.content
 
 
@@ -579,7 +609,12 @@ def test_two_processes_issuing_at_once_never_share_a_number(desk_env, office, db
     records = []
     for n in range(1, 101):
         record, problems = validate_company(
-            {"name_ja": f"試験工業{n}株式会社", "name_en": f"Test Industries {n}", "corporate_number": corporate_number(800000 + n), "coc_accepted_on": "2026-10-01"}
+            {
+                "name_ja": f"試験工業{n}株式会社",
+                "name_en": f"Test Industries {n}",
+                "corporate_number": corporate_number(800000 + n),
+                "coc_accepted_on": "2026-10-01",
+            }
         )
         assert not problems
         records.append(record)
@@ -609,7 +644,9 @@ def test_two_processes_issuing_at_once_never_share_a_number(desk_env, office, db
     assert sum(a != b for a, b in itertools.pairwise(second)) > 1
 
 
-@pytest.mark.parametrize("rule", ["@import url(file:///etc/passwd);", "body { background: url('http://127.0.0.1:9/x.png'); }", "@font-face { src: url(/etc/fonts/x.ttf); }"])
+@pytest.mark.parametrize(
+    "rule", ["@import url(file:///etc/passwd);", "body { background: url('http://127.0.0.1:9/x.png'); }", "@font-face { src: url(/etc/fonts/x.ttf); }"]
+)
 def test_an_html_letter_loads_nothing_when_opened(sosa, desk, tmp_path, monkeypatch, db_path, rule):
     """A browser opening the letter must fetch nothing: the officer's letter.css is checked for HTML too."""
     mine = tmp_path / "mine" / "ja"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_asks import ASK, dump, relays_by_company, show, with_option
 from tests.conftest import assert_lines_in_order
+from tests.test_asks import ASK, dump, relays_by_company, show, with_option
 
 
 @pytest.fixture
@@ -87,7 +87,9 @@ def test_the_relay_names_the_order_when_dod_gave_it(sosa, configured):
 
     sosa("ask", "record", *ask, "--customer", "Lockheed Martin Rotary and Mission Systems", "--order-number", "PO 4500123456")
     text = sosa("relay", "A-0001", "--to", "C-0002", "--out", "-").stdout
-    assert_lines_in_order(text.splitlines(), ["数量　12", "米国の発注者　Lockheed Martin Rotary and Mission Systems", "注文番号・契約番号　PO 4500123456", "現在の納期"])
+    assert_lines_in_order(
+        text.splitlines(), ["数量　12", "米国の発注者　Lockheed Martin Rotary and Mission Systems", "注文番号・契約番号　PO 4500123456", "現在の納期"]
+    )
 
 
 def test_a_short_answer_period_is_allowed_and_named_on_the_terminal(sosa, configured):
@@ -211,8 +213,19 @@ def test_several_letters_to_an_out_folder(sosa, recorded, tmp_path):
 
 def test_match_proposes_enrolled_companies_by_supply_class(sosa, recorded, db_path):
     # FSC 5962 is made by C-0002 (enrolled) and C-0008 (only applied); add one more maker.
-    sosa("enroll", "--name-ja", "試験半導体株式会社", "--name-en", "Test Semiconductor K.K.", "--corporate-number", "1000000000016",
-         "--coc-accepted-on", "2026-10-01", "--fsc", "5962")
+    sosa(
+        "enroll",
+        "--name-ja",
+        "試験半導体株式会社",
+        "--name-en",
+        "Test Semiconductor K.K.",
+        "--corporate-number",
+        "1000000000016",
+        "--coc-accepted-on",
+        "2026-10-01",
+        "--fsc",
+        "5962",
+    )
     before = dump(db_path)
     refused = sosa("relay", "A-0001", "--match", ok=False)
     assert refused.exit_code == 1 and "--yes" in refused.stderr
@@ -364,7 +377,20 @@ def exports(db: Path) -> list[tuple[str, dict]]:
 def test_reply_names_only_companies_that_consented_and_records_the_export(sosa, recorded, db_path, tmp_path, fmt):
     # C-0004 did not consent to sharing with the US government (share_usg: no).
     sosa("relay", "A-0001", "--to", "C-0002", "--to", "C-0004")
-    sosa("ask", "respond", "A-0001", "C-0004", "--decision", "partial", "--committed-date", "2027-04-30", "--quantity", "4", "--note", "no spare capacity for more")
+    sosa(
+        "ask",
+        "respond",
+        "A-0001",
+        "C-0004",
+        "--decision",
+        "partial",
+        "--committed-date",
+        "2027-04-30",
+        "--quantity",
+        "4",
+        "--note",
+        "no spare capacity for more",
+    )
     sosa("ask", "respond", "A-0001", "C-0002", "--decision", "accept", "--committed-date", "2027-03-31")
     result = sosa("ask", "reply", "A-0001", "--yes", "--format", fmt, "--out", str(tmp_path / f"reply.{fmt}"))
     path = Path(result.stdout.strip())

@@ -51,7 +51,8 @@ def test_from_delay_report_to_outcome_notice(sosa, two_delays, desk_env):
             "26 November 2026",
             "Office of the Assistant Secretary of Defense for Industrial Base Policy",
             "SUBJECT: Request for Support of Priority Ratings under the Security of Supply Arrangement",
-            "1. The Acquisition, Technology and Logistics Agency (ATLA), Ministry of Defense of Japan, sponsors this request on behalf of the Government of Japan under 15 CFR 700.57",
+            "1. The Acquisition, Technology and Logistics Agency (ATLA), Ministry of Defense of Japan, "
+            "sponsors this request on behalf of the Government of Japan under 15 CFR 700.57",
             "2. ATLA asks the Department to support priority ratings under the Defense Priorities and Allocations System (DPAS) for the orders listed below.",
             "3. Urgency and efforts made (15 CFR 700.53). The delay is affecting, or will shortly affect, operations",
             "4. The orders:",
@@ -98,12 +99,25 @@ def test_from_delay_report_to_outcome_notice(sosa, two_delays, desk_env):
     notice = sosa("letter", "render", "outcome", "R-0001", "--out", "-").stdout
     assert_lines_in_order(
         notice.splitlines(),
-        ["装備政策第2号", "令和8年11月26日", "東雲精機株式会社", "佐藤 花子　殿", "（公印省略）",
-         "米国への要請の結果について（通知）",
-         "米国国防省に対し米国の国防優先度・割当制度（DPAS）に基づく優先格付の付与を要請したところ",
-         "記", "1　当庁整理番号　R-0001（米国側整理番号　IBP-2026-117）",
-         "2　優先格付　DO-A1", "3　対象品目", "（1）123-456-789", "米国の供給企業　Acme Hydraulics Inc.",
-         "必要時期　令和9年1月15日", "結果　遅延解消", "4　要請の結果　遅延解消（令和8年11月26日）", "以上"],
+        [
+            "装備政策第2号",
+            "令和8年11月26日",
+            "東雲精機株式会社",
+            "佐藤 花子　殿",
+            "（公印省略）",
+            "米国への要請の結果について（通知）",
+            "米国国防省に対し米国の国防優先度・割当制度（DPAS）に基づく優先格付の付与を要請したところ",
+            "記",
+            "1　当庁整理番号　R-0001（米国側整理番号　IBP-2026-117）",
+            "2　優先格付　DO-A1",
+            "3　対象品目",
+            "（1）123-456-789",
+            "米国の供給企業　Acme Hydraulics Inc.",
+            "必要時期　令和9年1月15日",
+            "結果　遅延解消",
+            "4　要請の結果　遅延解消（令和8年11月26日）",
+            "以上",
+        ],
     )
     history = [e["action"] for e in show(sosa)["history"]]
     assert history == ["open", "send", "update", "update", "update", "update", "close"]
@@ -206,11 +220,19 @@ def test_list_filters_and_overdue_follow_up(sosa, two_delays, monkeypatch):
 
 
 ALLOWED = {
-    ("draft", "sent"), ("draft", "withdrawn"),
-    ("sent", "acknowledged"), ("sent", "declined"), ("sent", "withdrawn"),
-    ("acknowledged", "rated"), ("acknowledged", "declined"), ("acknowledged", "withdrawn"),
-    ("rated", "supplier-accepted"), ("rated", "closed"), ("rated", "withdrawn"),
-    ("supplier-accepted", "closed"), ("supplier-accepted", "withdrawn"),
+    ("draft", "sent"),
+    ("draft", "withdrawn"),
+    ("sent", "acknowledged"),
+    ("sent", "declined"),
+    ("sent", "withdrawn"),
+    ("acknowledged", "rated"),
+    ("acknowledged", "declined"),
+    ("acknowledged", "withdrawn"),
+    ("rated", "supplier-accepted"),
+    ("rated", "closed"),
+    ("rated", "withdrawn"),
+    ("supplier-accepted", "closed"),
+    ("supplier-accepted", "withdrawn"),
     ("declined", "closed"),
 }
 

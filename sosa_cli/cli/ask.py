@@ -109,16 +109,26 @@ def record(
     The requested date must be earlier than the current delivery date: otherwise nothing
     would be brought forward.
 
-    Example: sosa ask record --dod-ref IBP-2026-0311 --nsn 5962-01-456-7890 --part-number MC-4410 --quantity 12 --current-date 2027-06-30 --requested-date 2027-03-31 --reply-by 2026-12-18
+    Example: sosa ask record --dod-ref IBP-2026-0311 --nsn 5962-01-456-7890 --part-number MC-4410
+    --quantity 12 --current-date 2027-06-30 --requested-date 2027-03-31 --reply-by 2026-12-18
     """
     from .. import asks
     from ..errors import SosaError
 
     given = {
-        "dod_ref": dod_ref, "received_on": received_on, "program": program, "part_number": part_number, "nsn": nsn,
-        "description": description, "quantity": quantity, "current_date": current_date,
-        "requested_date": requested_date, "reason": reason, "reply_by": reply_by,
-        "customer": customer, "order_number": order_number,
+        "dod_ref": dod_ref,
+        "received_on": received_on,
+        "program": program,
+        "part_number": part_number,
+        "nsn": nsn,
+        "description": description,
+        "quantity": quantity,
+        "current_date": current_date,
+        "requested_date": requested_date,
+        "reason": reason,
+        "reply_by": reply_by,
+        "customer": customer,
+        "order_number": order_number,
     }
     raw = {k: v for k, v in given.items() if v is not None}
     conn = open_desk(db)
@@ -137,14 +147,22 @@ def record(
             typer.echo(key)
         message(f"Recorded {len(keys)} asks from {source}.")
         return
-    for name, option in (("dod_ref", "--dod-ref"), ("quantity", "--quantity"), ("current_date", "--current-date"),
-                         ("requested_date", "--requested-date"), ("reply_by", "--reply-by")):
+    for name, option in (
+        ("dod_ref", "--dod-ref"),
+        ("quantity", "--quantity"),
+        ("current_date", "--current-date"),
+        ("requested_date", "--requested-date"),
+        ("reply_by", "--reply-by"),
+    ):
         if name not in raw:
             raise SosaError(f"missing {option}", hint="see `sosa ask record --help`")
     ask = asks.record_ask(conn, raw)
     typer.echo(ask.key)
     item = ask.items[0]
-    message(f"Recorded {ask.key} ({ask.dod_ref}): {item.part_number or item.nsn} ×{item.quantity}, {item.current_date} → {item.requested_date}; reply to DoD by {ask.reply_by}.")
+    message(
+        f"Recorded {ask.key} ({ask.dod_ref}): {item.part_number or item.nsn} ×{item.quantity}, "
+        f"{item.current_date} → {item.requested_date}; reply to DoD by {ask.reply_by}."
+    )
 
 
 # --- list, show ------------------------------------------------------------------------
@@ -198,9 +216,7 @@ def show(ask: AskKey, db: DbOption = None, as_json: JsonOption = False) -> None:
     ]
     if not as_json:
         # The table says why a late relay is not overdue: its company is no longer chased.
-        data["relays"] = [
-            {**r, "status": f"{r['status']} (company {r['company_status']})"} if r["company_status"] != "enrolled" else r for r in data["relays"]
-        ]
+        data["relays"] = [{**r, "status": f"{r['status']} (company {r['company_status']})"} if r["company_status"] != "enrolled" else r for r in data["relays"]]
     print_card(
         f"{found.key} ask from DoD",
         fields,
@@ -230,14 +246,14 @@ def respond(
 
     Example: sosa ask respond A-0001 C-0002 --decision accept --committed-date 2027-03-31
     """
-    from ..letters.kinds import DECISION_EN
     from ..asks import respond as record_answer
+    from ..letters.kinds import DECISION_EN
 
     relay = record_answer(open_desk(db), ask, company, decision, committed_date=committed_date, quantity=quantity, note=note, note_en=note_en)
     detail = ""
     if relay.decision in ("accept", "partial"):
         detail = f": {relay.quantity} by {relay.committed_date}"
-    message(f"Recorded {relay.company_key}'s answer to {relay.ask_key}: {DECISION_EN[relay.decision]}{detail}.")
+    message(f"Recorded {relay.company_key}'s answer to {relay.ask_key}: {DECISION_EN[relay.decision or 'no-response']}{detail}.")
 
 
 @app.command()
@@ -268,7 +284,7 @@ def remind(
         message(f"No answer to {result.ask.key} is overdue; no reminder sent.")
         return
     _show_letters(result.letters)
-    for relay, letter in zip(result.relays, result.letters):
+    for relay, letter in zip(result.relays, result.letters, strict=True):
         message(f"Reminded {relay.company_key} ({letter.letter.key} {letter.letter.doc_number}); new answer-by date {relay.answer_by}.")
 
 
@@ -299,7 +315,8 @@ def reply(
         if stdin_is_terminal() and not yes:
             message(f"{len(waiting)} of {len(found.relays)} companies have not answered {found.key}: {names}.")
         _confirm(
-            f"Reply to DoD with {'it' if len(waiting) == 1 else 'them'} as no response?", yes,
+            f"Reply to DoD with {'it' if len(waiting) == 1 else 'them'} as no response?",
+            yes,
             refusal=f"{len(waiting)} of {len(found.relays)} companies have not answered {found.key} ({names})",
             hint="add --yes to reply with them as no response, or record their answers first with `sosa ask respond`",
         )
@@ -382,7 +399,8 @@ def relay(
             for row in proposed:
                 message(f"  {row['key']}  {row['name_ja']}  (FSC {row['fsc']})")
             _confirm(
-                f"Relay to these {len(proposed)} companies?", yes,
+                f"Relay to these {len(proposed)} companies?",
+                yes,
                 refusal=f"--match proposes {len(proposed)} companies for {ask.upper()}",
                 hint="add --yes to relay to them, or name the companies with --to",
             )

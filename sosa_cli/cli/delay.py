@@ -1,6 +1,6 @@
 """`sosa delay …`: delays of US-made parts reported by participants."""
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -23,26 +23,26 @@ LIST_COLUMNS = [
 ]
 SLIP_COLUMNS = [("promised_date", "Promised date"), ("recorded_at", "Recorded (UTC)"), ("source", "Source"), ("note", "Note")]
 
-Company = Annotated[Optional[str], typer.Option("--company", help="Reporting company: key or 法人番号.")]
-Program = Annotated[Optional[str], typer.Option("--program", help="JSDF program or end item.")]
-ProgramEn = Annotated[Optional[str], typer.Option("--program-en", help="JSDF program or end item in English, for letters to DoD.")]
-ServiceBranch = Annotated[Optional[str], typer.Option("--service-branch", help="JSDF service: gsdf, msdf, asdf or joint.")]
-Contract = Annotated[Optional[str], typer.Option("--contract", help="JSDF contract number.")]
-SupplierAddress = Annotated[Optional[str], typer.Option("--supplier-address", help="US supplier's address, in English.")]
-SupplierContact = Annotated[Optional[str], typer.Option("--supplier-contact", help="US supplier's point of contact, in English.")]
-Unit = Annotated[Optional[str], typer.Option("--unit", help="Unit of issue, 1–4 letters: EA, SE, LO … (default EA).")]
-RatingSought = Annotated[Optional[str], typer.Option("--rating-sought", help="DPAS rating to ask DoD for, e.g. DO-A1 or DX-A7.")]
-Supplier = Annotated[Optional[str], typer.Option("--supplier", help="US supplier's name.")]
-SupplierCage = Annotated[Optional[str], typer.Option("--supplier-cage", help="US supplier's CAGE code.")]
-Po = Annotated[Optional[str], typer.Option("--po", help="Purchase order number.")]
-PartNumber = Annotated[Optional[str], typer.Option("--part-number", help="Part number.")]
-Nsn = Annotated[Optional[str], typer.Option("--nsn", help="NSN, with or without hyphens.")]
-Description = Annotated[Optional[str], typer.Option("--description", help="What the part is.")]
-Quantity = Annotated[Optional[str], typer.Option("--quantity", help="Quantity late (a positive whole number).")]
-NeedDate = Annotated[Optional[str], typer.Option("--need-date", help="Date the part is needed (ISO or 和暦; no ASAP).")]
-PromisedDate = Annotated[Optional[str], typer.Option("--promised-date", help="Date the supplier now promises.")]
-Impact = Annotated[Optional[str], typer.Option("--impact", help="Impact on operations if late.")]
-Efforts = Annotated[Optional[str], typer.Option("--efforts", help="What the company has already done.")]
+Company = Annotated[str | None, typer.Option("--company", help="Reporting company: key or 法人番号.")]
+Program = Annotated[str | None, typer.Option("--program", help="JSDF program or end item.")]
+ProgramEn = Annotated[str | None, typer.Option("--program-en", help="JSDF program or end item in English, for letters to DoD.")]
+ServiceBranch = Annotated[str | None, typer.Option("--service-branch", help="JSDF service: gsdf, msdf, asdf or joint.")]
+Contract = Annotated[str | None, typer.Option("--contract", help="JSDF contract number.")]
+SupplierAddress = Annotated[str | None, typer.Option("--supplier-address", help="US supplier's address, in English.")]
+SupplierContact = Annotated[str | None, typer.Option("--supplier-contact", help="US supplier's point of contact, in English.")]
+Unit = Annotated[str | None, typer.Option("--unit", help="Unit of issue, 1–4 letters: EA, SE, LO … (default EA).")]
+RatingSought = Annotated[str | None, typer.Option("--rating-sought", help="DPAS rating to ask DoD for, e.g. DO-A1 or DX-A7.")]
+Supplier = Annotated[str | None, typer.Option("--supplier", help="US supplier's name.")]
+SupplierCage = Annotated[str | None, typer.Option("--supplier-cage", help="US supplier's CAGE code.")]
+Po = Annotated[str | None, typer.Option("--po", help="Purchase order number.")]
+PartNumber = Annotated[str | None, typer.Option("--part-number", help="Part number.")]
+Nsn = Annotated[str | None, typer.Option("--nsn", help="NSN, with or without hyphens.")]
+Description = Annotated[str | None, typer.Option("--description", help="What the part is.")]
+Quantity = Annotated[str | None, typer.Option("--quantity", help="Quantity late (a positive whole number).")]
+NeedDate = Annotated[str | None, typer.Option("--need-date", help="Date the part is needed (ISO or 和暦; no ASAP).")]
+PromisedDate = Annotated[str | None, typer.Option("--promised-date", help="Date the supplier now promises.")]
+Impact = Annotated[str | None, typer.Option("--impact", help="Impact on operations if late.")]
+Efforts = Annotated[str | None, typer.Option("--efforts", help="What the company has already done.")]
 
 
 def lateness(days: int) -> str:
@@ -77,9 +77,11 @@ def add(
 
     The promised date must be later than the need date (otherwise nothing is late).
 
-    Example: sosa delay add --company C-0001 --supplier "Acme Hydraulics" --supplier-cage 1ABC2 --part-number 123-456 --quantity 4 --need-date 2027-01-15 --promised-date 2027-04-30
+    Example: sosa delay add --company C-0001 --supplier "Acme Hydraulics" --supplier-cage 1ABC2
+    --part-number 123-456 --quantity 4 --need-date 2027-01-15 --promised-date 2027-04-30
     """
-    from ..delays import DELAY_FIELDS, add as add_delay
+    from ..delays import DELAY_FIELDS
+    from ..delays import add as add_delay
     from ..errors import SosaError
 
     raw = given(locals(), DELAY_FIELDS)
@@ -94,8 +96,8 @@ def add(
 @app.command("list")
 def list_(
     company: Company = None,
-    status: Annotated[Optional[str], typer.Option(help="open, escalated, resolved, unresolved, closed.")] = None,
-    supplier: Annotated[Optional[str], typer.Option(help="US supplier name (part of it) or CAGE.")] = None,
+    status: Annotated[str | None, typer.Option(help="open, escalated, resolved, unresolved, closed.")] = None,
+    supplier: Annotated[str | None, typer.Option(help="US supplier name (part of it) or CAGE.")] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only open or escalated delays past their need date.")] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -181,14 +183,15 @@ def update(
     impact: Impact = None,
     efforts: Efforts = None,
     rating_sought: RatingSought = None,
-    note: Annotated[Optional[str], typer.Option(help="Why the date moved; kept with the slip.")] = None,
+    note: Annotated[str | None, typer.Option(help="Why the date moved; kept with the slip.")] = None,
     db: DbOption = None,
 ) -> None:
     """Correct a delay; a new promised date is kept as a slip, not an overwrite.
 
     Example: sosa delay update D-0001 --promised-date 2027-05-31 --note "supplier letter of 2026-12-01"
     """
-    from ..delays import DELAY_FIELDS, update as update_delay
+    from ..delays import DELAY_FIELDS
+    from ..delays import update as update_delay
 
     raw = given(locals(), DELAY_FIELDS)
     found = update_delay(open_desk(db), delay, raw, note=note)

@@ -1,8 +1,8 @@
 """`sosa letter …`: render and issue letters, and keep the register of 文書番号."""
 
 from datetime import date
-from enum import Enum
-from typing import Annotated, Optional
+from enum import StrEnum
+from typing import Annotated
 
 import typer
 
@@ -12,7 +12,7 @@ from .output import check_letter_destination, message, print_card, print_letter,
 app = typer.Typer(help="Letters: render and issue them (文書番号), list, show, export, cancel; the templates in use.", no_args_is_help=True)
 
 
-class LetterFormat(str, Enum):
+class LetterFormat(StrEnum):
     md = "md"
     html = "html"
     docx = "docx"
@@ -38,12 +38,20 @@ TEMPLATE_COLUMNS = [("kind", "Kind"), ("language", "Lang"), ("name", "Template")
 @app.command()
 def render(
     kind: Annotated[str, typer.Argument(help="Kind of letter: enrollment, request, outcome, relay, reminder or reply.")],
-    record: Annotated[str, typer.Argument(help="The record it belongs to: a company (C-0001 or 法人番号) for enrollment, a request (R-0001) for request and outcome, an ask (A-0001) for relay, reminder and reply.")],
-    company: Annotated[Optional[str], typer.Option("--company", help="The company a relay or reminder goes to.")] = None,
+    record: Annotated[
+        str,
+        typer.Argument(
+            help="The record it belongs to: a company (C-0001 or 法人番号) for enrollment, "
+            "a request (R-0001) for request and outcome, an ask (A-0001) for relay, reminder and reply."
+        ),
+    ],
+    company: Annotated[str | None, typer.Option("--company", help="The company a relay or reminder goes to.")] = None,
     fmt: Annotated[LetterFormat, typer.Option("--format", help=FORMAT_HELP)] = LetterFormat.md,
-    out: Annotated[Optional[str], typer.Option("--out", help="File or folder to write; - prints the letter (docx and pdf only into a pipe; default: the letters folder).")] = None,
+    out: Annotated[
+        str | None, typer.Option("--out", help="File or folder to write; - prints the letter (docx and pdf only into a pipe; default: the letters folder).")
+    ] = None,
     draft: Annotated[bool, typer.Option("--draft", help="Render with a blank number; nothing is recorded.")] = False,
-    on: Annotated[Optional[str], typer.Option("--date", help="The letter's date, ISO or 和暦 (default: today).")] = None,
+    on: Annotated[str | None, typer.Option("--date", help="The letter's date, ISO or 和暦 (default: today).")] = None,
     db: DbOption = None,
 ) -> None:
     """Render a letter and issue it the next 文書番号 of its 年度; --draft issues nothing.
@@ -67,7 +75,7 @@ def render(
     if letter is None:
         message("Draft rendered with a blank number; nothing was recorded." + (f" Written to {result.path}." if result.path else ""))
         return
-    when = format_wareki(date.fromisoformat(letter.letter_date))
+    when = format_wareki(date.fromisoformat(str(letter.letter_date)))
     if result.issued_now:
         message(f"Issued {letter.key} {letter.doc_number} dated {when} to {letter.addressee}.")
     else:
@@ -78,7 +86,9 @@ def render(
 def export(
     letter: Annotated[str, typer.Argument(help="Letter key, e.g. L-0001.")],
     fmt: Annotated[LetterFormat, typer.Option("--format", help=FORMAT_HELP)] = LetterFormat.pdf,
-    out: Annotated[Optional[str], typer.Option("--out", help="File or folder to write; - prints it (docx and pdf only into a pipe; default: the letters folder).")] = None,
+    out: Annotated[
+        str | None, typer.Option("--out", help="File or folder to write; - prints it (docx and pdf only into a pipe; default: the letters folder).")
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Write an issued letter again, in any format, from its record: same number, date and text.
@@ -94,15 +104,16 @@ def export(
         print_letter(result.content)
     else:
         typer.echo(str(result.path))
-    message(f"{result.letter.key} {result.letter.doc_number} written as {fmt.value}" + (f" to {result.path}." if result.path else "."))
+    issued = result.entry
+    message(f"{issued.key} {issued.doc_number} written as {fmt.value}" + (f" to {result.path}." if result.path else "."))
 
 
 @app.command("list")
 def list_(
-    kind: Annotated[Optional[str], typer.Option(help="Only this kind (enrollment, …).")] = None,
-    status: Annotated[Optional[str], typer.Option(help="Only this status: issued or cancelled.")] = None,
-    record: Annotated[Optional[str], typer.Option(help="Only letters belonging to this record (C-0001, R-0002, …).")] = None,
-    company: Annotated[Optional[str], typer.Option(help="Only letters to this company (key or 法人番号).")] = None,
+    kind: Annotated[str | None, typer.Option(help="Only this kind (enrollment, …).")] = None,
+    status: Annotated[str | None, typer.Option(help="Only this status: issued or cancelled.")] = None,
+    record: Annotated[str | None, typer.Option(help="Only letters belonging to this record (C-0001, R-0002, …).")] = None,
+    company: Annotated[str | None, typer.Option(help="Only letters to this company (key or 法人番号).")] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:

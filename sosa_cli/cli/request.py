@@ -1,7 +1,7 @@
 """`sosa request …`: JP→US requests for priority support on delayed US parts."""
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -36,7 +36,7 @@ LETTER_COLUMNS = [("key", "Letter"), ("kind", "Kind"), ("doc_number", "文書番
 
 RequestKey = Annotated[str, typer.Argument(help="Request key, e.g. R-0001.")]
 Format = Annotated[str, typer.Option("--format", help="Letter format: md, html, docx (Word) or pdf (needs the pdf extra).")]
-Out = Annotated[Optional[Path], typer.Option("--out", help="File or folder for the letter (default: the letters folder); - for stdout.")]
+Out = Annotated[Path | None, typer.Option("--out", help="File or folder for the letter (default: the letters folder); - for stdout.")]
 
 
 def _row(request) -> dict:
@@ -93,13 +93,13 @@ def send(
 @app.command()
 def update(
     request: RequestKey,
-    status: Annotated[Optional[str], typer.Option(help="acknowledged, rated, supplier-accepted, declined, … (see the life cycle).")] = None,
-    dod_ref: Annotated[Optional[str], typer.Option("--dod-ref", help="DoD's reference for the request.")] = None,
-    rating: Annotated[Optional[str], typer.Option(help="DPAS rating granted, e.g. DO-A1 or DX-A7.")] = None,
-    rated_on: Annotated[Optional[str], typer.Option("--rated-on", help="Day the rated order reached the supplier (default: today); starts its deadline.")] = None,
-    committed_date: Annotated[Optional[str], typer.Option("--committed-date", help="Supplier's new committed delivery date.")] = None,
-    follow_up: Annotated[Optional[str], typer.Option("--follow-up", help="Next follow-up date.")] = None,
-    note: Annotated[Optional[str], typer.Option(help="A note for the record.")] = None,
+    status: Annotated[str | None, typer.Option(help="acknowledged, rated, supplier-accepted, declined, … (see the life cycle).")] = None,
+    dod_ref: Annotated[str | None, typer.Option("--dod-ref", help="DoD's reference for the request.")] = None,
+    rating: Annotated[str | None, typer.Option(help="DPAS rating granted, e.g. DO-A1 or DX-A7.")] = None,
+    rated_on: Annotated[str | None, typer.Option("--rated-on", help="Day the rated order reached the supplier (default: today); starts its deadline.")] = None,
+    committed_date: Annotated[str | None, typer.Option("--committed-date", help="Supplier's new committed delivery date.")] = None,
+    follow_up: Annotated[str | None, typer.Option("--follow-up", help="Next follow-up date.")] = None,
+    note: Annotated[str | None, typer.Option(help="A note for the record.")] = None,
     db: DbOption = None,
 ) -> None:
     """Record DoD's and the supplier's answers and move the request along its life cycle.
@@ -112,8 +112,15 @@ def update(
     from ..requests import update as update_request
 
     found = update_request(
-        open_desk(db), request, status=status, dod_ref=dod_ref, rating=rating,
-        committed_date=committed_date, follow_up_on=follow_up, note=note, rated_on=rated_on,
+        open_desk(db),
+        request,
+        status=status,
+        dod_ref=dod_ref,
+        rating=rating,
+        committed_date=committed_date,
+        follow_up_on=follow_up,
+        note=note,
+        rated_on=rated_on,
     )
     extra = f"; supplier must accept or reject by {found.supplier_deadline}" if found.supplier_deadline and (rating or rated_on) else ""
     message(f"Updated {found.key}: {found.status}{extra}.")
@@ -123,7 +130,7 @@ def update(
 def close(
     request: RequestKey,
     outcome: Annotated[str, typer.Option(help="resolved, partial, unresolved or withdrawn.")],
-    note: Annotated[Optional[str], typer.Option(help="A note for the record.")] = None,
+    note: Annotated[str | None, typer.Option(help="A note for the record.")] = None,
     db: DbOption = None,
 ) -> None:
     """Close a request and settle its delays (withdrawn hands them back as open).
@@ -141,8 +148,8 @@ def close(
 
 @app.command("list")
 def list_(
-    status: Annotated[Optional[str], typer.Option(help="Only this status.")] = None,
-    company: Annotated[Optional[str], typer.Option(help="Only this company's requests.")] = None,
+    status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
+    company: Annotated[str | None, typer.Option(help="Only this company's requests.")] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only requests past their follow-up date.")] = False,
     db: DbOption = None,
     as_json: JsonOption = False,

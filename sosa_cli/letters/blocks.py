@@ -301,12 +301,14 @@ class _Reader:
 
     def blocks(self, parent: ET.Element, depth: int = 0) -> list[Block]:
         out: list[Block] = []
-        if (parent.text or "").strip() and parent.tag == "letter":
-            raise self.fail(parent, f"text outside any paragraph: {parent.text.strip()[:30]!r}")
+        stray = (parent.text or "").strip()
+        if stray and parent.tag == "letter":
+            raise self.fail(parent, f"text outside any paragraph: {stray[:30]!r}")
         for element in parent:
             self.check(element)
-            if (element.tail or "").strip():
-                raise self.fail(parent, f"text outside any paragraph: {element.tail.strip()[:30]!r}")
+            stray = (element.tail or "").strip()
+            if stray:
+                raise self.fail(parent, f"text outside any paragraph: {stray[:30]!r}")
             out.append(self.block(element, depth))
         return out
 
@@ -434,7 +436,7 @@ UNBREAKABLE = ("防衛装備品等の供給の安定化に係る取決め（SoSA
 
 
 def _breaks(text: str, endings: tuple[str, ...], limit: int) -> list[int]:
-    inside = set()
+    inside: set[int] = set()
     for name in UNBREAKABLE:
         for found in re.finditer(re.escape(name), text):
             inside.update(range(found.start() + 1, found.end()))

@@ -20,7 +20,6 @@ decide what leaves the desk:
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -92,7 +91,15 @@ KINDS: dict[str, Kind] = {
         Kind("request", "en", "R", "Request to DoD for priority support (ATLA's sponsorship under the SoSA, 15 CFR 700.57).", EN_SETTINGS),
         Kind("outcome", "ja", "R", "Notice (通知) to the company behind a request of what came of it.", JA_SETTINGS),
         Kind("relay", "ja", "A", "Relay (依頼) of a US ask to one company: voluntary cooperation, answer by a date.", JA_SETTINGS, takes_company=True),
-        Kind("reminder", "ja", "A", "Reminder (再依頼) to a company that has not answered a relay by its answer-by date.", JA_SETTINGS, takes_company=True, once=False),
+        Kind(
+            "reminder",
+            "ja",
+            "A",
+            "Reminder (再依頼) to a company that has not answered a relay by its answer-by date.",
+            JA_SETTINGS,
+            takes_company=True,
+            once=False,
+        ),
         Kind("reply", "en", "A", "Reply to DoD with every company's answer to a relayed ask.", EN_SETTINGS),
     )
 }

@@ -11,29 +11,16 @@ Bytes still depend on the libraries (zlib's compressor, WeasyPrint's layout and 
 installed), so each document also has a `source_sha256`: the hash of what the letter says
 (the HTML a PDF was printed from), which stays the same across such upgrades and is what
 a later render is checked against.
-
-(`Document` and `reproducible_zip` stay here until nothing imports them from here: word.py,
-which writes the Word letters, has its own.)
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
-from dataclasses import dataclass
-from datetime import date
 
 from ..errors import SosaError
+from .document import Document
 
 PDF_MISSING = "PDF letters need WeasyPrint: pip install 'sosa-cli[pdf]' (on Debian/Ubuntu also: apt-get install fonts-ipaexfont libharfbuzz-subset0)"
-
-
-@dataclass(frozen=True)
-class Document:
-    """A letter as a file: its bytes, and the hash of what it says (see the module notes)."""
-
-    data: bytes
-    source_sha256: str
 
 
 # --- PDF ----------------------------------------------------------------------------------
@@ -151,29 +138,3 @@ def print_pdf(html: str, *, identifier: str) -> Document:
             hint="install a Japanese font: apt-get install fonts-ipaexfont",
         )
     return Document(data, hashlib.sha256(html.encode("utf-8")).hexdigest())
-
-
-# --- Word (until word.py has its own copy of these) ------------------------------------------
-
-
-def reproducible_zip(data: bytes, dated: date) -> Document:
-    """The same zip with every entry dated `dated` 00:00 and made on no particular system.
-
-    python-docx stamps each entry with the time of saving, so the same letter saved a
-    second later would hash differently and look like a changed letter.
-    """
-    from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
-
-    source = hashlib.sha256()
-    out = io.BytesIO()
-    with ZipFile(io.BytesIO(data)) as original, ZipFile(out, "w", ZIP_DEFLATED) as fixed:
-        for info in original.infolist():
-            content = original.read(info)
-            entry = ZipInfo(info.filename, date_time=(dated.year, dated.month, dated.day, 0, 0, 0))
-            entry.compress_type = ZIP_DEFLATED
-            entry.create_system = 0  # otherwise the OS of the machine that wrote it
-            entry.external_attr = 0
-            fixed.writestr(entry, content)
-            source.update(f"{info.filename}\0{len(content)}\0".encode())
-            source.update(content)
-    return Document(out.getvalue(), source.hexdigest())

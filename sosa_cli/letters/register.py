@@ -180,6 +180,13 @@ class LetterResult:
     def draft(self) -> bool:
         return self.letter is None
 
+    @property
+    def entry(self) -> Letter:
+        """The register entry of an issued letter; a draft has none."""
+        if self.letter is None:
+            raise SosaError("a draft has no number and no entry in the register")
+        return self.letter
+
 
 def letters_dir(conn: sqlite3.Connection, profile: config.Profile) -> Path:
     """The `letters_dir` setting, else `letters/` beside the database (CLI.md)."""
@@ -223,9 +230,7 @@ def _addressee(to: dict[str, Any]) -> str:
     return " ".join(p for p in (to.get("organisation"), to.get("title"), to.get("name"), to.get("honorific")) if p)
 
 
-def _context(
-    kind: Kind, target: Target, facts: LetterFacts, profile: config.Profile, on: date, *, key: str | None, serial: int | None
-) -> dict[str, Any]:
+def _context(kind: Kind, target: Target, facts: LetterFacts, profile: config.Profile, on: date, *, key: str | None, serial: int | None) -> dict[str, Any]:
     from ..calendar import fiscal_year, format_english, format_nendo, format_wareki
 
     fy = fiscal_year(on)

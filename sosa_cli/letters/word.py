@@ -36,6 +36,7 @@ from typing import Any
 
 from ..errors import SosaError
 from . import blocks
+from .document import Document
 
 WORD_MISSING = "Word letters need python-docx, a dependency of sosa-cli"
 WORD_INSTALL = "pip install 'python-docx>=1.1'"
@@ -51,14 +52,6 @@ JA_FONT = "ＭＳ 明朝"
 JA_FONT_ALTERNATIVES = ("IPAex明朝", "Noto Serif CJK JP")
 EN_FONT = "Times New Roman"
 EN_FONT_ALTERNATIVE = "Liberation Serif"  # metric-compatible: same line breaks
-
-
-@dataclass(frozen=True)
-class Document:
-    """A letter as a file: its bytes, and the hash of what it says (the uncompressed parts)."""
-
-    data: bytes
-    source_sha256: str
 
 
 @dataclass(frozen=True)
@@ -337,7 +330,7 @@ def _page_numbers(section: Any, language: str) -> None:
 
 def _lxml() -> Any:
     # python-docx's own XML library; it ships without type stubs.
-    from lxml import etree  # type: ignore[import-untyped]
+    from lxml import etree
 
     return etree
 
