@@ -173,6 +173,14 @@ def number_word(number: int) -> str:
     return _NUMBER_WORDS[n] if 0 <= n <= 10 else str(n)
 
 
+def international_phone(number: Any) -> str:
+    """`03-5555-0100` → `+81-3-5555-0100`: a Japanese number as a caller abroad dials it."""
+    text = str(number).strip()
+    if text.startswith("0") and not text.startswith("00"):
+        return "+81-" + text[1:]
+    return text
+
+
 def sentence(text: Any) -> str:
     """The first letter upper-cased, the rest as written ("one company…" → "One company…")."""
     text = str(text)
@@ -247,7 +255,7 @@ def _letter_environment(loader, autoescape):
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(wareki=wareki, english_date=english_date, count=count, number_word=number_word, and_list=and_list, sentence=sentence)
+    env.filters.update(wareki=wareki, english_date=english_date, count=count, number_word=number_word, and_list=and_list, sentence=sentence, international_phone=international_phone)
     return env
 
 
