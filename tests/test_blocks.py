@@ -160,7 +160,10 @@ def test_letter_text_lists_every_word_for_the_english_check():
         assert part in words
 
 
-@pytest.mark.parametrize(("number", "dialled"), [("03-5555-0100", "+81-3-5555-0100"), ("+81-3-3268-3111", "+81-3-3268-3111"), ("090-1234-5678", "+81-90-1234-5678")])
+@pytest.mark.parametrize(
+    ("number", "dialled"),
+    [("03-5555-0100", "+81-3-5555-0100"), ("+81-3-3268-3111", "+81-3-3268-3111"), ("090-1234-5678", "+81-90-1234-5678")],
+)
 def test_an_english_letter_gives_the_desks_number_as_dialled_from_abroad(number, dialled):
     from sosa_cli.letters.templates import international_phone
 

@@ -255,7 +255,15 @@ def _letter_environment(loader, autoescape):
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(wareki=wareki, english_date=english_date, count=count, number_word=number_word, and_list=and_list, sentence=sentence, international_phone=international_phone)
+    env.filters.update(
+        wareki=wareki,
+        english_date=english_date,
+        count=count,
+        number_word=number_word,
+        and_list=and_list,
+        sentence=sentence,
+        international_phone=international_phone,
+    )
     return env
 
 
