@@ -118,6 +118,26 @@ print(json.dumps({"setup": ready - started, "letters": done - ready}))
 """.replace("@CSS@", repr(FLOOR_CSS)).replace("@LETTER@", repr(FLOOR_LETTER))
 
 
+# The same floor over the relay's own letters: bare WeasyPrint printing the HTML letters
+# `sosa relay --format html` wrote, one FontConfiguration, one loop. Against it the relay's
+# PDF run shows what sosa adds to WeasyPrint itself, whatever the letters say.
+SAME_LETTERS_SCRIPT = """
+import json, pathlib, sys, time
+started = time.perf_counter()
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+
+source, folder = pathlib.Path(sys.argv[1]), sys.argv[2]
+font_config = FontConfiguration()
+ready = time.perf_counter()
+letters = sorted(source.glob("*.html"))
+for i, path in enumerate(letters, start=1):
+    HTML(string=path.read_text(encoding="utf-8")).write_pdf(f"{folder}/same-{i:04d}.pdf", font_config=font_config)
+done = time.perf_counter()
+print(json.dumps({"setup": ready - started, "letters": done - ready}))
+"""
+
+
 class RelayFailed(RuntimeError):
     """`sosa` refused or crashed; the message carries its stderr."""
 
@@ -194,6 +214,16 @@ def floor_time(letters: int, env: dict[str, str], work: Path) -> tuple[Timing, d
         raise RuntimeError(f"the WeasyPrint floor exited {result.returncode}: {result.stderr.strip()[-2000:]}")
     assert len(list(work.iterdir())) == letters
     return timing, json.loads(result.stdout)
+
+
+def same_letters_time(html_folder: Path, letters: int, env: dict[str, str], work: Path) -> Timing:
+    """Bare WeasyPrint printing the relay's own HTML letters, as one whole process."""
+    work.mkdir()
+    result, timing = run_timed([sys.executable, "-P", "-c", SAME_LETTERS_SCRIPT, str(html_folder), str(work)], env)
+    if result.returncode != 0:
+        raise RuntimeError(f"the same-letters floor exited {result.returncode}: {result.stderr.strip()[-2000:]}")
+    assert len(list(work.iterdir())) == letters
+    return timing
 
 
 def pdf_facts(pdf: Path) -> str:
@@ -281,12 +311,16 @@ def main(quick: bool = False, runs: int | None = None, pdf: bool = True) -> int:
             floor_time(2, env, tmp_path / "warm-floor")
         relays: list[Timing] = []
         floors: list[Timing] = []
+        same: list[Timing] = []
         inside: list[dict[str, float]] = []
+        relay_time(template, ask, pdf_letters, "html", env, tmp_path / "html")
+        html_letters = tmp_path / "html" / "letters"
         for run in range(pdf_runs):
             relays.append(relay_time(template, ask, pdf_letters, "pdf", env, tmp_path / f"pdf-{run}"))
             timing, split = floor_time(pdf_letters, env, tmp_path / f"floor-{run}")
             floors.append(timing)
             inside.append(split)
+            same.append(same_letters_time(html_letters, pdf_letters, env, tmp_path / f"same-{run}"))
         m_relay, m_floor = median(relays), median(floors)
         setup = statistics.median(s["setup"] for s in inside)
         loop = statistics.median(s["letters"] for s in inside)
@@ -300,6 +334,9 @@ def main(quick: bool = False, runs: int | None = None, pdf: bool = True) -> int:
         print(line("floor (WeasyPrint)", floors, pdf_letters))
         print(f"    floor inside: start-up, import and fonts {setup:.2f} s; then {loop / pdf_letters * 1000:.1f} ms per letter")
         print(f"  ratio relay/floor: {pdf_ratio:.2f}× wall, {pdf_cpu_ratio:.2f}× cpu  (target ≤ 1.50×)  {verdict(pdf_ratio, 1.5)}")
+        m_same = median(same)
+        print(line("WeasyPrint, same letters", same, pdf_letters))
+        print(f"  ratio relay/same letters: {m_relay.wall / m_same.wall:.2f}× wall, {m_relay.cpu / m_same.cpu:.2f}× cpu  (what sosa adds to WeasyPrint)")
         print(f"  relay letter: {pdf_facts(relay_sample)}; floor letter: {pdf_facts(floor_sample)}")
     return 0
 

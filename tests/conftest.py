@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -102,3 +103,17 @@ def assert_lines_in_order(lines: list[str], parts: list[str]) -> list[int]:
         assert index is not None, f"{part!r} is missing" + (f", or stands before {parts[len(found) - 1]!r}" if found else "")
         found.append(index)
     return found
+
+
+def _has_weasyprint() -> bool:
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):
+        return False
+    return True
+
+
+# PDF tests skip on a machine without WeasyPrint or poppler, never in CI (.ci/run installs both).
+_IN_CI = bool(os.environ.get("CI"))
+needs_poppler = pytest.mark.skipif((shutil.which("pdftotext") is None or shutil.which("pdffonts") is None) and not _IN_CI, reason="poppler-utils not installed")
+needs_pdf = pytest.mark.skipif(not _has_weasyprint() and not _IN_CI, reason="the pdf extra is not installed")

@@ -17,9 +17,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import re
-import shutil
 import subprocess
 import sys
 from datetime import date
@@ -32,23 +30,11 @@ from sosa_cli.calendar import format_english, format_wareki
 from sosa_cli.letters import word
 from sosa_cli.letters.blocks import subject_lines
 from sosa_cli.letters.templates import stylesheet_name, template_name
-from tests.conftest import assert_lines_in_order
+from tests.conftest import assert_lines_in_order, needs_pdf, needs_poppler
+from tests.test_asks import ASK as ASK_OPTIONS
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED = REPO / "templates"
-IN_CI = bool(os.environ.get("CI"))
-needs_poppler = pytest.mark.skipif(shutil.which("pdffonts") is None and not IN_CI, reason="poppler-utils not installed")
-
-
-def _has_weasyprint() -> bool:
-    try:
-        import weasyprint  # noqa: F401
-    except (ImportError, OSError):
-        return False
-    return True
-
-
-needs_pdf = pytest.mark.skipif(not _has_weasyprint() and not IN_CI, reason="the pdf extra is not installed")
 
 DELAY = [
     "delay",
@@ -76,30 +62,7 @@ DELAY = [
     "--efforts",
     "weekly calls with the supplier",
 ]
-ASK = [
-    "ask",
-    "record",
-    "--dod-ref",
-    "IBP-2026-0311",
-    "--received-on",
-    "2026-11-25",
-    "--program",
-    "AN/TPY-2 radar sustainment",
-    "--part-number",
-    "MC-4410",
-    "--nsn",
-    "5962-01-456-7890",
-    "--description",
-    "Microcircuit, hybrid",
-    "--quantity",
-    "12",
-    "--current-date",
-    "2027-06-30",
-    "--requested-date",
-    "2027-03-31",
-    "--reply-by",
-    "2026-12-25",
-]
+ASK = ["ask", "record", *ASK_OPTIONS]
 JAPANESE = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 
 

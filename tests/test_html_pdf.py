@@ -12,9 +12,7 @@ in CI (`CI` set) they must run.
 from __future__ import annotations
 
 import html as _html
-import os
 import re
-import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -25,21 +23,9 @@ import pytest
 from sosa_cli.errors import SosaError
 from sosa_cli.letters import blocks
 from sosa_cli.letters.html import write_html
+from tests.conftest import needs_pdf, needs_poppler
 
 REPO = Path(__file__).resolve().parent.parent
-IN_CI = bool(os.environ.get("CI"))
-needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None and not IN_CI, reason="poppler-utils not installed")
-
-
-def _has_weasyprint() -> bool:
-    try:
-        import weasyprint  # noqa: F401
-    except (ImportError, OSError):
-        return False
-    return True
-
-
-needs_pdf = pytest.mark.skipif(not _has_weasyprint() and not IN_CI, reason="the pdf extra is not installed")
 
 
 # --- letters as the wording templates render them ---------------------------------------------

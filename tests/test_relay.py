@@ -468,3 +468,19 @@ def test_an_ask_no_participant_supplies_is_still_answered(sosa, configured, fmt)
     assert "found none, so the request could not be relayed" in text
     assert "No participating Japanese company supplies these items" in text
     assert "answered as follows" not in text
+
+
+def test_the_reply_refuses_a_japanese_note_and_names_the_answer_to_correct(sosa, recorded, db_path):
+    sosa("relay", "A-0001", "--to", "C-0002", "--to", "C-0005")
+    sosa("ask", "respond", "A-0001", "C-0002", "--decision", "decline", "--note", "生産ラインに余力なし")
+    sosa("ask", "respond", "A-0001", "C-0005", "--decision", "accept", "--committed-date", "2027-03-31")
+    before = dump(db_path)
+    refused = sosa("ask", "reply", "A-0001", ok=False)
+    lines = refused.stderr.strip().splitlines()
+    assert refused.exit_code == 1 and len(lines) == 1, refused.stderr
+    assert "the reply letter is in English, but answers[0].note is Japanese (生産ラインに余力なし)" in lines[0]
+    assert "sosa ask respond A-0001 C-0002 --decision decline --note-en" in lines[0]
+    assert dump(db_path) == before  # no number taken, the ask not marked replied
+    sosa("ask", "respond", "A-0001", "C-0002", "--decision", "decline", "--note", "生産ラインに余力なし", "--note-en", "No spare capacity.")
+    text = sosa("ask", "reply", "A-0001", "--out", "-").stdout
+    assert "No spare capacity." in text and "生産" not in text

@@ -330,3 +330,28 @@ def test_rated_on_starts_the_suppliers_clock(sosa, two_delays):
     sosa("request", "update", "R-0001", "--status", "rated", "--rating", "DO-A1", "--rated-on", "令和8年11月20日")
     data = show(sosa)
     assert data["rated_on"] == "2026-11-20" and data["supplier_deadline"] == "2026-12-14"
+
+
+def test_the_request_refuses_japanese_and_names_the_field_and_its_option(sosa, configured, db_path):
+    sosa("delay", "add", *[a for a in with_option("--program-en", "x") if a not in ("--program-en", "x")])
+    sosa("request", "open", "D-0001")
+    before = dump(db_path)
+    refused = sosa("request", "send", "R-0001", ok=False)
+    assert refused.exit_code == 1 and len(refused.stderr.strip().splitlines()) == 1
+    assert "the request letter is in English, but items[0].program is Japanese (近代化改修)" in refused.stderr
+    assert "sosa delay update D-0001 --program-en" in refused.stderr
+    assert dump(db_path) == before
+    sosa("delay", "update", "D-0001", "--impact", "二機が飛べない", "--program-en", "F-15J modernization")
+    refused = sosa("request", "send", "R-0001", ok=False)
+    assert "items[0].impact is Japanese (二機が飛べない)" in refused.stderr and "sosa delay update D-0001 --impact" in refused.stderr
+    sosa("delay", "update", "D-0001", "--impact", "Two aircraft grounded")
+    assert "F-15J modernization" in sosa("letter", "render", "request", "R-0001", "--draft", "--out", "-").stdout
+
+
+def test_english_letters_need_their_english_settings(sosa, two_delays):
+    sosa("config", "unset", "doc_prefix_en")
+    sosa("config", "unset", "contact_name_en")
+    sosa("request", "open", "D-0001")
+    refused = sosa("request", "send", "R-0001", ok=False)
+    assert refused.exit_code == 1
+    assert "doc_prefix_en" in refused.stderr and "contact_name_en" in refused.stderr and "sosa config set doc_prefix_en" in refused.stderr

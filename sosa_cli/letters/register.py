@@ -292,17 +292,30 @@ _JAPANESE = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u
 
 # Where an English form comes from: a field's last name → the option or setting that sets it.
 ENGLISH_SOURCES = {
-    "program": "record the program in English: `sosa delay update D-… --program-en …`",
-    "program_en": "`sosa delay update D-… --program-en …`",
-    "note": "record the company's note in English: `sosa ask respond A-… C-… --decision … --note-en …`",
-    "note_en": "`sosa ask respond A-… C-… --decision … --note-en …`",
-    "impact": "record the impact in English: `sosa delay update D-… --impact …`",
-    "efforts": "record the efforts in English: `sosa delay update D-… --efforts …`",
-    "description": "record the description in English (`sosa delay update D-… --description …`)",
-    "supplier": "record the supplier's name in English: `sosa delay update D-… --supplier …`",
-    "reason": "the ask's reason is DoD's own English text: correct it with `sosa ask update`",
-    "name_en": "correct the company's English name: `sosa company update C-… --name-en …`",
+    "program": "record the program in English: sosa delay update {key} --program-en …",
+    "program_en": "sosa delay update {key} --program-en …",
+    "note": "record the company's note in English: sosa ask respond {ask} {company} --decision {decision} --note-en …",
+    "note_en": "sosa ask respond {ask} {company} --decision {decision} --note-en …",
+    "impact": "record the impact in English: sosa delay update {key} --impact …",
+    "efforts": "record the efforts made in English: sosa delay update {key} --efforts …",
+    "description": "record the description in English: sosa delay update {key} --description …",
+    "supplier": "record the supplier's name in English: sosa delay update {key} --supplier …",
+    "supplier_address": "sosa delay update {key} --supplier-address …",
+    "supplier_contact": "sosa delay update {key} --supplier-contact …",
+    "contract": "sosa delay update {key} --contract …",
+    "name_en": "correct the company's English name: sosa company update {key} --name-en …",
 }
+
+
+def _owner(context: dict[str, Any], path: str) -> dict[str, Any]:
+    """The record (dict) a dotted path's field belongs to."""
+    value: Any = context
+    owner: dict[str, Any] = context
+    for part in re.findall(r"[^.\[\]]+", path)[:-1]:
+        value = value[int(part)] if isinstance(value, list) else value.get(part) if isinstance(value, dict) else None
+        if isinstance(value, dict):
+            owner = value
+    return owner
 
 
 def _field_with(context: dict[str, Any], text: str) -> str | None:
@@ -339,7 +352,14 @@ def _english_only(kind: Kind, words: str, context: dict[str, Any]) -> None:
     if path.startswith("office."):
         hint = f"sosa config set {last}_en …" if not last.endswith("_en") and f"{last}_en" in config.SETTINGS else f"sosa config set {last} …"
     else:
-        hint = ENGLISH_SOURCES.get(last, f"give {path} in English")
+        owner = _owner(context, path)
+        names = {
+            "key": owner.get("key") or "…",
+            "ask": (context.get("ask") or {}).get("key") or "A-…",
+            "company": owner.get("company_key") or "C-…",
+            "decision": owner.get("decision") or "…",
+        }
+        hint = ENGLISH_SOURCES.get(last, f"give {path} in English").format(**names)
     raise SosaError(f"the {kind.name} letter is in English, but {path} is Japanese ({text[:20]}): it needs an English form", hint=hint)
 
 
