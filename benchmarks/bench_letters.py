@@ -74,7 +74,7 @@ def main(quick: bool = False) -> int:
             subprocess.run([*SOSA, "config", "set", key, value], env=env, check=True, capture_output=True)
         out = subprocess.run(
             # -P: `-c` would put the current folder (perhaps a checkout) before the installed package.
-            [sys.executable, "-P", "-c", WARM_LOOP, str(n), str(tmp_path / "letters"), ",".join(formats)],
+            [sys.executable, "-P", "-c", WARM_LOOP, str(n), f"{tmp_path / 'letters'}/", ",".join(formats)],  # DIR/: into the folder
             env=env,
             check=True,
             capture_output=True,

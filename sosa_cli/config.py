@@ -129,7 +129,7 @@ SETTINGS: dict[str, Setting] = {
         ),
         Setting("dod_salutation", "salutation of English letters to DoD", "Dear Sir or Madam:"),
         Setting("request_follow_up_days", "US working days from sending a request to DoD to its follow-up", "10"),
-        Setting("letters_dir", "folder rendered letters are written to (default: letters/ beside the database)", None, "~/sosa/letters"),
+        Setting("letters_dir", "folder rendered letters are written to (default: <database name>-letters/ beside the database)", None, "~/sosa/letters"),
         Setting("templates_dir", "the officer's own templates, searched before the shipped ones (SOSA_TEMPLATES wins)", None, "~/sosa/templates"),
         # US asks (asks.py): how long companies get to answer, and when `sosa status` warns.
         Setting("relay_answer_days", "開庁日 a company is given to answer a relayed US ask", "10", "10"),

@@ -401,5 +401,6 @@ def write_every_format(run: DemoRun, progress=None) -> list[Path]:
             done += 1
             if progress:
                 progress(done)
-    run.steps.append(f"Wrote each of the {len(issued)} letters as {', '.join(formats)} into {run.folder / 'letters'}" + (f" ({missing})." if missing else "."))
+    folder = run.database.parent / f"{run.database.stem}-letters"  # the database's letters folder
+    run.steps.append(f"Wrote each of the {len(issued)} letters as {', '.join(formats)} into {folder}" + (f" ({missing})." if missing else "."))
     return sorted(written)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import audit
+from . import audit, files
 from .errors import SosaError
 from .store import transaction
 
@@ -93,6 +93,13 @@ def _encode(rows: list[dict[str, Any]], fmt: str) -> bytes:
     return buffer.getvalue()
 
 
+def file_name(recipient: str, fmt: str) -> str:
+    """An export's usual name, used when `--out` names a folder: `sosa-usg-2026-11-30.csv`."""
+    from .clock import today
+
+    return f"sosa-{recipient}-{today().isoformat()}.{fmt}"
+
+
 def export(conn: sqlite3.Connection, recipient: str, fmt: str = "csv", out: str | Path | None = None) -> Export:
     """Build the export and record it; the file is written before the transaction commits."""
     if recipient not in RECIPIENTS:
@@ -102,7 +109,9 @@ def export(conn: sqlite3.Connection, recipient: str, fmt: str = "csv", out: str 
     if fmt == "xlsx" and (out is None or str(out) == "-"):
         raise SosaError("an Excel export needs a file", hint="add --out FILE.xlsx")
     consent_column, label = RECIPIENTS[recipient]
-    destination = "stdout" if out is None or str(out) == "-" else str(Path(out).expanduser().resolve())
+    # `--out DIR/` or an existing folder: the file takes its usual name there.
+    path = files.target(out, file_name(recipient, fmt))
+    destination = "stdout" if path is None else str(path.absolute())
     with transaction(conn):
         rows = _rows(conn, consent_column)
         content = _encode(rows, fmt)
@@ -110,12 +119,5 @@ def export(conn: sqlite3.Connection, recipient: str, fmt: str = "csv", out: str 
         for key in keys:
             audit.record(conn, "export", key, after={"to": recipient, "recipient": label, "format": fmt, "destination": destination})
         if destination != "stdout":
-            path = Path(destination)
-            if path.is_dir():
-                raise SosaError(f"{path} is a folder", hint="give a file name with --out")
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(content)
-            except OSError as exc:
-                raise SosaError(f"cannot write {path}: {exc.strerror}") from None
+            files.write(Path(destination), content, force=files.forced(out))
     return Export(recipient, fmt, destination, keys, content)

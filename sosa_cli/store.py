@@ -159,25 +159,33 @@ def remove_file(path: Path) -> Callable[[], None]:
     return lambda: Path(path).unlink(missing_ok=True)
 
 
-def backup(conn: sqlite3.Connection, target: str | Path) -> Path:
-    """Copy the live database with SQLite's online backup, then check the copy."""
-    target = Path(target).expanduser()
-    if target.exists():
-        raise SosaError(f"{target} already exists", hint="choose a new file name for the backup")
-    try:
-        _create_private(target)
-    except OSError as exc:
-        raise SosaError(f"cannot write the backup at {target}: {exc.strerror}") from None
-    dest = sqlite3.connect(target)
-    try:
-        conn.backup(dest)
-        problems = [row[0] for row in dest.execute("PRAGMA integrity_check")]
-    finally:
-        dest.close()
-    if problems != ["ok"]:
-        target.unlink(missing_ok=True)
-        raise SosaError(f"the backup failed its integrity check: {problems[0]}")
-    return target
+def backup(conn: sqlite3.Connection, target: str | Path, *, force: bool = False) -> Path:
+    """Copy the live database with SQLite's online backup, then check the copy.
+
+    The copy is made and checked under a temporary name beside `target` and takes its
+    name only once it passed (files.write): a failed or interrupted backup leaves nothing,
+    and an existing file is replaced only with `force`. A folder (`DIR/`) gets the copy
+    under the name `<database>-<date>.db`.
+    """
+    from . import files
+    from .clock import today
+
+    source = Path(getattr(conn, "path", None) or "sosa.db")
+    path = files.target(target, f"{source.stem}-{today().isoformat()}{source.suffix or '.db'}")
+    if path is None:
+        raise SosaError("a backup is a file", hint="give its file name, e.g. sosa db backup ~/backups/sosa.db")
+
+    def copy(temp: Path) -> None:
+        dest = sqlite3.connect(temp)
+        try:
+            conn.backup(dest)
+            problems = [row[0] for row in dest.execute("PRAGMA integrity_check")]
+        finally:
+            dest.close()
+        if problems != ["ok"]:
+            raise SosaError(f"the backup failed its integrity check: {problems[0]}")
+
+    return files.write(path, copy, force=force or files.forced(target), private=True)
 
 
 def integrity_problems(conn: sqlite3.Connection) -> list[str]:

@@ -239,7 +239,7 @@ def test_bad_input_is_refused_in_one_line_and_changes_nothing(sosa, desk, monkey
         args = args[:-1]
     args = [a.replace("{tmp}", str(desk)) for a in args]
     database, settings = dump(desk / "desk.db"), (desk / "config.yaml").read_bytes()
-    letters_before = sorted(p.name for p in (desk / "letters").iterdir()) if (desk / "letters").exists() else []
+    letters_before = sorted(p.name for p in (desk / "desk-letters").iterdir()) if (desk / "desk-letters").exists() else []
 
     result = sosa(*args, ok=False)
 
@@ -251,7 +251,7 @@ def test_bad_input_is_refused_in_one_line_and_changes_nothing(sosa, desk, monkey
     assert expected in lines[0]
     assert dump(desk / "desk.db") == database
     assert (desk / "config.yaml").read_bytes() == settings
-    letters_after = sorted(p.name for p in (desk / "letters").iterdir()) if (desk / "letters").exists() else []
+    letters_after = sorted(p.name for p in (desk / "desk-letters").iterdir()) if (desk / "desk-letters").exists() else []
     assert letters_after == letters_before
 
 

@@ -30,7 +30,8 @@ def test_demo_runs_the_desk_in_its_own_folder(sosa, tmp_path, db_path, desk_env)
     # Numbers follow the dates: the first day's letters come first.
     dates = [d for (d,) in conn.execute("SELECT letter_date FROM letters ORDER BY serial")]
     assert dates == sorted(dates)
-    letters = {p.name for p in (folder / "letters").iterdir()}
+    # The demo's database is sosa.db: its letters folder is sosa-letters/, marked as its own.
+    letters = {p.name for p in (folder / "sosa-letters").iterdir()} - {".sosa-letters"}
     formats = ["md", "html", "docx", "pdf"] if _pdf_available() else ["md", "html", "docx"]
     assert len(letters) == len(kinds) * len(formats)
     assert {f"L-0010-request-R-0001.{fmt}" for fmt in formats} <= letters
@@ -38,7 +39,7 @@ def test_demo_runs_the_desk_in_its_own_folder(sosa, tmp_path, db_path, desk_env)
     # A request, its outcome and its resolution each have a day of their own.
     request, outcome = conn.execute("SELECT sent_on, closed_on FROM requests WHERE key = 'R-0001'").fetchone()
     assert request < outcome
-    assert result.stdout.splitlines()[-1] == str(folder / "letters" / f"L-0019-relay-A-0002-C-0006.{formats[-1]}")
+    assert result.stdout.splitlines()[-1] == str(folder / "sosa-letters" / f"L-0019-relay-A-0002-C-0006.{formats[-1]}")
     # The demo's office profile lives in its folder; the officer's is untouched.
     assert (folder / "config.yaml").exists()
     assert os.environ["SOSA_CONFIG"] == str(desk_env / "config.yaml")
@@ -67,4 +68,4 @@ def test_demo_goes_on_without_pdf_when_the_machine_cannot_print_one(sosa, tmp_pa
     folder = tmp_path / "demo"
     result = sosa("demo", "--dir", str(folder))
     assert "as md, html, docx into" in result.stderr and "PDF left out: the PDF would print" in result.stderr
-    assert not any(p.suffix == ".pdf" for p in (folder / "letters").iterdir())
+    assert not any(p.suffix == ".pdf" for p in (folder / "sosa-letters").iterdir())

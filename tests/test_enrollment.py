@@ -168,5 +168,5 @@ def test_enroll_with_letter_issues_each_enrolled_companys_notice(sosa, db_path, 
     assert [entry["record"] for entry in letters] == [f"C-{n:04d}" for n in range(1, 11) if n != 8]
     assert letters[0]["doc_number"] == "装備政策第1号" and letters[-1]["doc_number"] == "装備政策第9号"
     assert "Issued L-0001 装備政策第1号 to 東雲精機株式会社" in result.stderr
-    html = (desk_env / "letters").glob("L-0001-*.html")
+    html = (desk_env / "desk-letters").glob("L-0001-*.html")
     assert "登録について（通知）" in next(html).read_text(encoding="utf-8")

@@ -45,7 +45,7 @@ def desk(enrolled, office):
 
 @pytest.fixture
 def letters_dir(desk) -> Path:
-    return desk.parent / "letters"
+    return desk.parent / "desk-letters"
 
 
 def counts(db: Path) -> tuple[int, int]:
@@ -307,7 +307,7 @@ def test_a_draft_needs_no_prefix_but_issuing_does(sosa, enrolled, db_path):
     assert "needs the setting doc_prefix" in refused.stderr
     assert "`sosa config set doc_prefix 装備政策`" in refused.stderr
     assert counts(db_path) == before
-    assert not (db_path.parent / "letters").exists()
+    assert not (db_path.parent / "desk-letters").exists()
 
 
 def test_missing_contact_settings_are_all_named(sosa, enrolled):
@@ -435,7 +435,7 @@ def test_a_template_field_the_record_lacks_is_named(sosa, desk, tmp_path, monkey
     assert result.exit_code == 1
     assert "enrollment.xml.j2 line 2 uses the field company.fax" in result.stderr
     assert counts(db_path) == before  # a refused letter takes no number
-    assert not (db_path.parent / "letters" / "L-0001-enrollment-C-0001.md").exists()
+    assert not (db_path.parent / "desk-letters" / "L-0001-enrollment-C-0001.md").exists()
 
 
 def test_the_register_refuses_deleting_or_renumbering(sosa, desk, db_path):

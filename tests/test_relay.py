@@ -19,8 +19,8 @@ def recorded(sosa, configured):
 
 
 def letter_files(db: Path) -> list[str]:
-    folder = db.parent / "letters"
-    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+    folder = db.parent / "desk-letters"
+    return sorted(p.name for p in folder.iterdir() if p.name != ".sosa-letters") if folder.exists() else []
 
 
 # --- the relay letter ------------------------------------------------------------------

@@ -90,8 +90,11 @@ def test_backup_is_checked_and_opens(sosa, enrolled, tmp_path):
     assert stat.S_IMODE(copy.stat().st_mode) == 0o600
     listed = sosa("company", "list", "--db", str(copy))
     assert len(listed.stdout.splitlines()) == 10
+    # The same database copied again gives the same bytes: the file is already the backup.
+    assert sosa("db", "backup", str(copy)).exit_code == 0
+    sosa("company", "suspend", "C-0001", "--reason", "audit pending")
     again = sosa("db", "backup", str(copy), ok=False)
-    assert again.exit_code == 1 and "already exists" in again.stderr
+    assert again.exit_code == 1 and "already exists (add --force to replace it)" in again.stderr
 
 
 def test_db_path_follows_option_and_environment(sosa, db_path, tmp_path):

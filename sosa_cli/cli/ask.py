@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .options import DbOption, JsonOption, YesOption, open_desk
+from .options import DbOption, ForceOption, JsonOption, YesOption, open_desk, out_option
 from .output import check_letter_destination, message, print_card, print_letter, print_table, progress, stdin_is_terminal
 
 app = typer.Typer(help="US asks from DoD: record, list, show, respond, remind, reply, close, cancel.", no_args_is_help=True)
@@ -51,7 +51,7 @@ MATCH_COLUMNS = [("key", "Company"), ("name_ja", "Name"), ("fsc", "Matching FSC"
 
 AskKey = Annotated[str, typer.Argument(help="Ask key, e.g. A-0001.")]
 Format = Annotated[str, typer.Option("--format", help="Letter format: md, html, docx or pdf.")]
-Out = Annotated[Path | None, typer.Option("--out", help="Folder for the letters (default: the letters folder); - prints them.")]
+Out = Annotated[str | None, typer.Option("--out", help="Folder for the letters (default: the letters folder); - prints them.")]
 
 
 def _confirm(question: str, yes: bool, *, refusal: str, hint: str) -> None:
@@ -262,6 +262,7 @@ def remind(
     within: Annotated[int | None, typer.Option("--within", help="開庁日 for the new answer-by date (default: setting reminder_answer_days, 5).")] = None,
     fmt: Format = "md",
     out: Out = None,
+    force: ForceOption = False,
     db: DbOption = None,
 ) -> None:
     """Send a reminder (再依頼) to every company whose answer is overdue.
@@ -277,7 +278,7 @@ def remind(
     check_letter_destination(fmt, out, several=True)
     conn = open_desk(db)
     with progress("Reminders", len(get_ask(conn, ask).overdue_relays)) as step:
-        result = send_reminders(conn, ask, within=within, fmt=fmt, out=None if out is None else str(out), progress=step)
+        result = send_reminders(conn, ask, within=within, fmt=fmt, out=out_option(out, force), progress=step)
     for line in result.skipped:
         message(f"{line}.")
     if not result.relays:
@@ -293,7 +294,8 @@ def reply(
     ask: AskKey,
     yes: YesOption = False,
     fmt: Format = "md",
-    out: Annotated[Path | None, typer.Option("--out", help="File or folder for the letter (default: the letters folder); - prints it.")] = None,
+    out: Annotated[str | None, typer.Option("--out", help="File or folder for the letter (default: the letters folder); - prints it.")] = None,
+    force: ForceOption = False,
     db: DbOption = None,
 ) -> None:
     """Issue the English reply to DoD with every company's answer; the ask becomes replied.
@@ -324,7 +326,7 @@ def reply(
     # (asks.reply): a relay added or answered meanwhile refuses the reply, so nothing is
     # recorded as no response that the officer did not see. With --yes the same holds.
     silent = frozenset(r.company_key for r in waiting)
-    result = send_reply(conn, found.key, silent_ok=silent, fmt=fmt, out=None if out is None else str(out))
+    result = send_reply(conn, found.key, silent_ok=silent, fmt=fmt, out=out_option(out, force))
     _show_letters(result.letters)
     letter = result.letters[0].letter
     extra = f"; recorded {', '.join(r.company_key for r in result.relays)} as no response" if result.relays else ""
@@ -371,6 +373,7 @@ def relay(
     yes: YesOption = False,
     fmt: Format = "md",
     out: Out = None,
+    force: ForceOption = False,
     db: DbOption = None,
 ) -> None:
     """Relay a US ask to participants: one relay and one Japanese relay letter per company.
@@ -408,7 +411,7 @@ def relay(
     if not companies:
         raise SosaError("name at least one company", hint="add --to C-0001, or --match to propose companies by supply class")
     with progress("Relay letters", len(companies)) as step:
-        result = relay_ask(conn, ask, companies, due=due, within=within, fmt=fmt, out=None if out is None else str(out), progress=step)
+        result = relay_ask(conn, ask, companies, due=due, within=within, fmt=fmt, out=out_option(out, force), progress=step)
     _show_letters(result.letters)
     for warning in result.warnings:
         message(f"Note: {warning}.")

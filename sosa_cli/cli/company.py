@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import SosaError
-from .options import DbOption, JsonOption, YesOption, given, open_desk, option_name
+from .options import DbOption, ForceOption, JsonOption, YesOption, given, open_desk, option_name, out_option
 from .output import message, print_card, print_table, progress, stdin_is_terminal
 
 app = typer.Typer(help="The participant register: list, show, correct, suspend, withdraw, export.", no_args_is_help=True)
@@ -345,7 +345,8 @@ for _action, (_target, _doc) in STATUS_COMMANDS.items():
 def export(
     to: Annotated[str, typer.Option("--to", help="usg (US government) or primes (US prime contractors).")],
     fmt: Annotated[str, typer.Option("--format", help="csv, json or xlsx.")] = "csv",
-    out: Annotated[Path | None, typer.Option("--out", help="File to write; stdout if omitted (csv, json).")] = None,
+    out: Annotated[str | None, typer.Option("--out", help="File or folder (DIR/) to write; stdout if omitted (csv, json).")] = None,
+    force: ForceOption = False,
     db: DbOption = None,
 ) -> None:
     """Export enrolled companies that consented to the recipient; the audit trail records who went where.
@@ -355,7 +356,7 @@ def export(
     from ..exporting import export as run_export
 
     conn = open_desk(db)
-    result = run_export(conn, to, fmt, out)
+    result = run_export(conn, to, fmt, out_option(out, force))
     if result.destination == "stdout":
         sys.stdout.buffer.write(result.content)
         sys.stdout.flush()

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from .options import DbOption, JsonOption, open_desk
+from .options import DbOption, ForceOption, JsonOption, open_desk, out_option
 from .output import check_letter_destination, message, print_card, print_letter, print_table
 
 app = typer.Typer(help="Letters: render and issue them (文書番号), list, show, export, cancel; the templates in use.", no_args_is_help=True)
@@ -50,6 +50,7 @@ def render(
     out: Annotated[
         str | None, typer.Option("--out", help="File or folder to write; - prints the letter (docx and pdf only into a pipe; default: the letters folder).")
     ] = None,
+    force: ForceOption = False,
     draft: Annotated[bool, typer.Option("--draft", help="Render with a blank number; nothing is recorded.")] = False,
     on: Annotated[str | None, typer.Option("--date", help="The letter's date, ISO or 和暦 (default: today).")] = None,
     db: DbOption = None,
@@ -66,7 +67,7 @@ def render(
 
     check_letter_destination(fmt.value, out)
     conn = open_desk(db)
-    result = render_letter(conn, kind, record, company=company, fmt=fmt.value, out=out, draft=draft, on=on)
+    result = render_letter(conn, kind, record, company=company, fmt=fmt.value, out=out_option(out, force), draft=draft, on=on)
     if result.path is None:
         print_letter(result.content)
     else:
@@ -89,6 +90,7 @@ def export(
     out: Annotated[
         str | None, typer.Option("--out", help="File or folder to write; - prints it (docx and pdf only into a pipe; default: the letters folder).")
     ] = None,
+    force: ForceOption = False,
     db: DbOption = None,
 ) -> None:
     """Write an issued letter again, in any format, from its record: same number, date and text.
@@ -99,7 +101,7 @@ def export(
     from ..letters import render_issued
 
     check_letter_destination(fmt.value, out)
-    result = render_issued(open_desk(db), letter, fmt=fmt.value, out=out, profile=load())
+    result = render_issued(open_desk(db), letter, fmt=fmt.value, out=out_option(out, force), profile=load())
     if result.path is None:
         print_letter(result.content)
     else:

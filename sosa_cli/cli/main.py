@@ -3,7 +3,6 @@
 import os
 import sqlite3
 import sys
-from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -11,7 +10,7 @@ from typer.core import TyperGroup
 
 from ..errors import SosaError
 from .clicks import ClickException, Command, Context, HelpFormatter, NoArgsIsHelpError, UsageError, get_current_context, make_default_short_help
-from .options import DbOption, JsonOption, open_desk
+from .options import DbOption, ForceOption, JsonOption, open_desk
 from .output import message, print_json, print_table
 
 
@@ -197,7 +196,11 @@ def db_path(db: DbOption = None) -> None:
 
 
 @db_app.command("backup")
-def db_backup(file: Annotated[Path, typer.Argument(help="New file to write the copy to.")], db: DbOption = None) -> None:
+def db_backup(
+    file: Annotated[str, typer.Argument(help="File to write the copy to, or a folder (DIR/) for <database>-<date>.db.")],
+    force: ForceOption = False,
+    db: DbOption = None,
+) -> None:
     """Copy the database while it is in use, then check the copy's integrity.
 
     Example: sosa db backup ~/backups/sosa-2026-11-26.db
@@ -205,7 +208,7 @@ def db_backup(file: Annotated[Path, typer.Argument(help="New file to write the c
     from ..store import backup
 
     conn = open_desk(db, create=False)
-    target = backup(conn, file)
+    target = backup(conn, file, force=force)
     message(f"Backed up {conn.path} to {target}; the copy passed its integrity check.")
 
 

@@ -13,6 +13,14 @@ DbOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON with stable keys instead of a table.")]
 YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Answer yes to every confirmation.")]
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace a file already at --out (never a link, a device or a folder).")]
+
+
+def out_option(out: str | None, force: bool):
+    """`--out` and `--force` as the one value the domain passes down to the file it writes."""
+    from ..files import out_option as carrying
+
+    return carrying(out, force)
 
 
 def command_path() -> str:

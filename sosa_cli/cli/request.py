@@ -1,11 +1,10 @@
 """`sosa request …`: JP→US requests for priority support on delayed US parts."""
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from .options import DbOption, JsonOption, open_desk
+from .options import DbOption, ForceOption, JsonOption, open_desk, out_option
 from .output import check_letter_destination, message, print_card, print_letter, print_table
 
 app = typer.Typer(help="JP→US requests to DoD: open, send, update, close, list, show.", no_args_is_help=True)
@@ -36,7 +35,7 @@ LETTER_COLUMNS = [("key", "Letter"), ("kind", "Kind"), ("doc_number", "文書番
 
 RequestKey = Annotated[str, typer.Argument(help="Request key, e.g. R-0001.")]
 Format = Annotated[str, typer.Option("--format", help="Letter format: md, html, docx (Word) or pdf (needs the pdf extra).")]
-Out = Annotated[Path | None, typer.Option("--out", help="File or folder for the letter (default: the letters folder); - for stdout.")]
+Out = Annotated[str | None, typer.Option("--out", help="File or folder for the letter (default: the letters folder); - for stdout.")]
 
 
 def _row(request) -> dict:
@@ -68,6 +67,7 @@ def send(
     request: RequestKey,
     fmt: Format = "md",
     out: Out = None,
+    force: ForceOption = False,
     db: DbOption = None,
 ) -> None:
     """Issue the English request letter to DoD and mark the request sent.
@@ -80,7 +80,7 @@ def send(
     from ..requests import send as send_request
 
     check_letter_destination(fmt, out)
-    sent, letter = send_request(open_desk(db), request, fmt=fmt, out=None if out is None else str(out))
+    sent, letter = send_request(open_desk(db), request, fmt=fmt, out=out_option(out, force))
     if letter.path is None:
         print_letter(letter.content)
     message(

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import sqlite3
 from collections.abc import Callable
@@ -26,7 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .. import audit, config, lifecycle
+from .. import audit, config, files, lifecycle
 from ..errors import NotFound, SosaError
 from ..keys import format_key, parse_key
 from .kinds import KINDS, LANGUAGES, Kind, LetterFacts, Target, get_kind
@@ -189,12 +188,19 @@ class LetterResult:
 
 
 def letters_dir(conn: sqlite3.Connection, profile: config.Profile) -> Path:
-    """The `letters_dir` setting, else `letters/` beside the database (CLI.md)."""
+    """The `letters_dir` setting, else `<name>-letters/` beside the database (CLI.md).
+
+    The default is named after the database (`desk.db` → `desk-letters/`), so two
+    databases in one folder keep their letters apart; a folder shared all the same (one
+    `letters_dir` for both) is refused by its marker when written to (files.claim).
+    """
     chosen = config.folder(profile, "letters_dir")
     if chosen is not None:
         return chosen
     db_path = getattr(conn, "path", None)
-    return (Path(db_path).parent if db_path else Path.cwd()) / "letters"
+    if not db_path:
+        return Path.cwd() / "letters"
+    return Path(db_path).parent / f"{Path(db_path).stem}-letters"
 
 
 def _file_name(kind: Kind, target: Target, fmt: str, key: str | None) -> str:
@@ -205,24 +211,22 @@ def _file_name(kind: Kind, target: Target, fmt: str, key: str | None) -> str:
 
 
 def _destination(out: str | Path | None, default_folder: Path, file_name: str) -> Path | None:
-    if out is not None and str(out) == "-":
-        return None
-    if out is None:
-        return default_folder / file_name
-    path = Path(out).expanduser()
-    return path / file_name if path.is_dir() else path
+    """The letter's file: `--out` (a file, or a folder to write into), else the letters folder; None for `-`."""
+    return files.target(out, file_name, default_folder)
 
 
-def _write(path: Path, content: bytes) -> Path:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Write aside and rename: a letter file is either the old one or the whole new one.
-        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temp.write_bytes(content)
-        os.replace(temp, path)
-    except OSError as exc:
-        raise SosaError(f"cannot write the letter to {path}: {exc.strerror}") from None
-    return path.resolve()
+def _write(path: Path, content: bytes, out: str | Path | None, conn: sqlite3.Connection) -> Path:
+    """Write the letter's file by the rules of files.write; `--force` comes with `out`.
+
+    A letter going to the letters folder (no `--out`) first checks that the folder is this
+    database's own: another database's letters there would share its numbers.
+    """
+    database = getattr(conn, "path", None) if out is None else None
+    unmarked = files.claim(path.parent, database) if database else False
+    written = files.write(path, content, force=files.forced(out))
+    if unmarked and database:
+        files.mark(path.parent, database)
+    return written.resolve()  # the path the register records (Rendered.entry)
 
 
 def _addressee(to: dict[str, Any]) -> str:
@@ -460,7 +464,7 @@ def issue(
         rendered = render_letter(spec, fmt, json.loads(json.dumps(context, ensure_ascii=False)), profile)
         path = _destination(out, folder, _file_name(spec, target, fmt, None))
         if path is not None:
-            path = _write(path, rendered.data)
+            path = _write(path, rendered.data, out, conn)
         return LetterResult(rendered.content, fmt, path)
 
     with transaction(conn):
@@ -513,7 +517,7 @@ def issue(
         letter = _letter_from_row(row, target.company_key)
         written = None
         if path is not None:
-            written = _write(path, rendered.data)
+            written = _write(path, rendered.data, out, conn)
             # The number is issued only if the transaction commits: no file may claim it otherwise.
             on_rollback(conn, remove_file(written))
     return LetterResult(rendered.content, fmt, written, letter, issued_now=True)
@@ -582,7 +586,7 @@ def _again(
             hint=f"the issued file stands as sent; to change the text, `sosa letter cancel {letter.key} --reason …` and issue a new letter",
         )
     if path is not None:
-        path = _write(path, rendered.data)
+        path = _write(path, rendered.data, out, conn)
     if entry not in letter.files:
         files = [*letter.files, entry]
         conn.execute("UPDATE letters SET files = ? WHERE id = ?", (json.dumps(files, ensure_ascii=False), letter.id))
