@@ -533,7 +533,7 @@ def _out_folder(out: str | Path | None, count: int) -> str | Path | None:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise SosaError(f"cannot create the folder {path}: {exc.strerror}") from None
-    return path
+    return out  # the folder exists now, so each letter goes into it; `out` keeps its --force (files.Out)
 
 
 def relay(

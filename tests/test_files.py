@@ -333,3 +333,18 @@ def test_db_backup_refuses_an_existing_file_unless_forced_and_writes_into_a_fold
     made = tmp_path / "backups" / "desk-2026-11-26.db"
     assert stat.S_IMODE(made.stat().st_mode) == 0o600
     assert sorted(p.name for p in (tmp_path / "backups").iterdir()) == ["desk-2026-11-26.db"], "no temporary or journal file left"
+
+
+def test_a_relay_into_a_folder_refuses_a_file_of_the_same_name_unless_forced(sosa, configured, tmp_path):
+    from tests.test_asks import ASK
+
+    sosa("ask", "record", *ASK)
+    folder = tmp_path / "relay"
+    folder.mkdir()
+    (folder / "L-0001-relay-A-0001-C-0002.md").write_text("a stale letter", encoding="utf-8")
+    refused = sosa("relay", "A-0001", "--to", "C-0002", "--to", "C-0005", "--out", str(folder), ok=False)
+    assert refused.exit_code == 1 and "already exists (add --force to replace it)" in refused.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["L-0001-relay-A-0001-C-0002.md"], "all or nothing"
+    sosa("relay", "A-0001", "--to", "C-0002", "--to", "C-0005", "--out", str(folder), "--force")
+    assert sorted(p.name for p in folder.iterdir()) == ["L-0001-relay-A-0001-C-0002.md", "L-0002-relay-A-0001-C-0005.md"]
+    assert "a stale letter" not in (folder / "L-0001-relay-A-0001-C-0002.md").read_text(encoding="utf-8")
