@@ -522,6 +522,16 @@ def _issue_each(
     return results
 
 
+def _emit(emit: Callable[[str | bytes], None] | None, results: list[Any]) -> None:
+    """Hand the letters going to standard output to the CLI's `emit`, inside the transaction:
+    a letter that cannot be printed (a closed pipe, a full disk) is not issued."""
+    if emit is None:
+        return
+    for result in results:
+        if result.path is None:
+            emit(result.content)
+
+
 def _out_folder(out: str | Path | None, count: int) -> str | Path | None:
     """Several letters need a folder: create it, so each letter keeps its own file name."""
     if out is None or str(out) == "-" or count < 2:
@@ -548,6 +558,7 @@ def relay(
     out: str | Path | None = None,
     profile=None,
     progress: Callable[[int], None] | None = None,
+    emit: Callable[[str | bytes], None] | None = None,
 ) -> Issued:
     """Relay an ask to enrolled companies: one relay and one Japanese relay letter each.
 
@@ -627,6 +638,7 @@ def relay(
         keys = {c.key for c in found}
         relays = [r for r in ask.relays if r.company_key in keys]
         results = _issue_each(conn, "relay", ask, relays, fmt=fmt, out=out, on=sent_on, profile=profile, progress=progress)
+        _emit(emit, results)
     return Issued(ask, relays, results, warnings=warnings)
 
 
@@ -765,6 +777,7 @@ def remind(
     out: str | Path | None = None,
     profile=None,
     progress: Callable[[int], None] | None = None,
+    emit: Callable[[str | bytes], None] | None = None,
 ) -> Issued:
     """Send a reminder (再依頼) to every company whose answer is overdue, with a new answer-by date.
 
@@ -805,6 +818,7 @@ def remind(
         keys = {r.company_key for r in overdue}
         relays = [r for r in ask.relays if r.company_key in keys]
         results = _issue_each(conn, "reminder", ask, relays, fmt=fmt, out=folder, on=reminded_on, profile=profile, progress=progress)
+        _emit(emit, results)
     return Issued(ask, relays, results, skipped)
 
 
@@ -828,6 +842,7 @@ def reply(
     fmt: str = "md",
     out: str | Path | None = None,
     profile=None,
+    emit: Callable[[str | bytes], None] | None = None,
 ) -> Issued:
     """Issue the consolidated English reply to DoD and mark the ask replied.
 
@@ -884,22 +899,26 @@ def reply(
 
         results = [issuing.reply(conn, get_ask(conn, ask.key), on=replied_on, profile=profile, fmt=fmt, out=out)]
         _record_disclosures(conn, results[0])
+        _emit(emit, results)
         ask = get_ask(conn, ask.key)
         keys = {r.company_key for r in waiting}
     return Issued(ask, [r for r in ask.relays if r.company_key in keys], results)
 
 
 def _record_disclosures(conn: sqlite3.Connection, result) -> None:
-    """An `export` audit entry on every company the reply names, as exporting.export writes.
+    """One `export` audit entry for the companies the reply names, as exporting.export writes.
 
     Read from the letter's snapshot, so the trail records what the letter says, not a
-    second guess at who was named.
+    second guess at who was named. The entry lists their keys and the letter file's
+    SHA-256; `sosa log C-…` finds it by the key.
     """
-    from .exporting import RECIPIENTS
+    from .exporting import record_export
 
-    label = RECIPIENTS["usg"][1]
     letter = result.letter
-    for answer in letter.context["answers"]:
-        if answer["named"]:
-            # result.format is the format as letters.issue normalised it ("HTML" → "html").
-            audit.record(conn, "export", answer["company_key"], after={"to": "usg", "recipient": label, "format": result.format, "destination": letter.key})
+    keys = [answer["company_key"] for answer in letter.context["answers"] if answer["named"]]
+    if not keys:
+        return
+    # result.format is the format as letters.issue normalised it ("HTML" → "html").
+    written = [f for f in letter.files if f.get("format") == result.format]
+    sha256 = written[-1]["sha256"] if written else ""
+    record_export(conn, "usg", fmt=result.format, destination=letter.key, keys=keys, sha256=sha256)

@@ -11,6 +11,7 @@ the records they already hold, so a relay to 400 companies loads the ask once.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -82,8 +83,13 @@ def render(
     draft: bool = False,
     on: str | date | None = None,
     profile: config.Profile | None = None,
+    emit: Callable[[str | bytes], None] | None = None,
 ) -> letters.LetterResult:
-    """Render (and, unless `draft`, issue) a letter of `kind` for the record named `record`."""
+    """Render (and, unless `draft`, issue) a letter of `kind` for the record named `record`.
+
+    With `out="-"`, `emit` is handed the letter inside the transaction: a letter that
+    cannot be printed is not issued.
+    """
     from .calendar import parse_date
     from .store import transaction
 
@@ -97,10 +103,14 @@ def render(
     options: dict[str, Any] = {"fmt": fmt, "out": out, "draft": draft, "on": letter_date}
     with transaction(conn):
         if spec.record == "C":
-            return _company_letter(conn, record, company, profile, options)
-        if spec.record == "R":
-            return _request_letter(conn, spec.name, record, profile, options, draft=draft)
-        return _ask_letter(conn, spec.name, record, company, profile, options)
+            result = _company_letter(conn, record, company, profile, options)
+        elif spec.record == "R":
+            result = _request_letter(conn, spec.name, record, profile, options, draft=draft)
+        else:
+            result = _ask_letter(conn, spec.name, record, company, profile, options)
+        if emit is not None and result.path is None:
+            emit(result.content)
+    return result
 
 
 def _company_letter(conn: sqlite3.Connection, record: str, company: str | None, profile: config.Profile, options: dict[str, Any]) -> letters.LetterResult:

@@ -9,6 +9,7 @@ supplier must accept or reject it within 15 working days (DO) or 10 (DX)
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -213,10 +214,11 @@ def mark_sent(conn: sqlite3.Connection, ref: str, *, follow_up_days: int = DEFAU
         return get_request(conn, request.key)
 
 
-def send(conn: sqlite3.Connection, ref: str, *, fmt: str = "md", out: str | None = None):
+def send(conn: sqlite3.Connection, ref: str, *, fmt: str = "md", out: str | None = None, emit: Callable[[str | bytes], None] | None = None):
     """Issue the English request letter to DoD and mark the request sent, as one change.
 
-    Returns the request and the letter (`letters.LetterResult`).
+    Returns the request and the letter (`letters.LetterResult`). With `out="-"`, `emit`
+    prints the letter inside the transaction: a letter that cannot be printed is not sent.
     """
     from . import config, issuing
     from .register import get_company
@@ -227,6 +229,8 @@ def send(conn: sqlite3.Connection, ref: str, *, fmt: str = "md", out: str | None
         request = mark_sent(conn, ref, follow_up_days=days)
         company = get_company(conn, request.company_key)
         result = issuing.request_letter(conn, request, company, profile=profile, fmt=fmt, out=out)
+        if emit is not None and result.path is None:
+            emit(result.content)
     return request, result
 
 

@@ -406,7 +406,11 @@ def test_reply_names_only_companies_that_consented_and_records_the_export(sosa, 
     assert "no spare capacity for more" in text  # its answer is still reported
     assert "Hokuto Denshi Kogyo K.K. (NCAGE SZ102)" in text
     letter = json.loads(sosa("letter", "list", "--json").stdout)[-1]
-    assert exports(db_path) == [("C-0002", {"to": "usg", "recipient": "US government", "format": fmt, "destination": letter["key"]})]
+    # One export entry for the letter, listing the companies it names and the file's hash.
+    sha256 = json.loads(sosa("letter", "show", letter["key"], "--json").stdout)["files"][0]["sha256"]
+    assert exports(db_path) == [
+        ("usg", {"to": "usg", "recipient": "US government", "format": fmt, "destination": letter["key"], "keys": ["C-0002"], "sha256": sha256})
+    ]
     # Nor is the name in the letter's stored snapshot, which `letter render` reproduces.
     snapshot = sqlite3.connect(db_path).execute("SELECT context FROM letters WHERE key = ?", (letter["key"],)).fetchone()[0]
     assert "Naniwa" not in snapshot and "SZ104" not in snapshot
@@ -423,7 +427,7 @@ def test_reply_reports_a_company_that_withdrew_before_answering(sosa, recorded, 
     assert "One company declined and one company did not answer." in result.stdout
     assert "One company did not answer; it is not named in this letter, as its name may not be given to the U.S. Government." in result.stdout
     assert "Kobe" not in result.stdout and "SZ105" not in result.stdout
-    assert [record for record, _ in exports(db_path)] == ["C-0002"]
+    assert [after["keys"] for _, after in exports(db_path)] == [["C-0002"]]
 
 
 # --- the demo ------------------------------------------------------------------------------

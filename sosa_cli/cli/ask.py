@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from .options import DbOption, ForceOption, JsonOption, YesOption, open_desk, out_option
-from .output import check_letter_destination, message, print_card, print_letter, print_table, progress, stdin_is_terminal
+from .output import check_letter_destination, letter_sink, message, print_card, print_table, progress, stdin_is_terminal
 
 app = typer.Typer(help="US asks from DoD: record, list, show, respond, remind, reply, close, cancel.", no_args_is_help=True)
 
@@ -68,10 +68,9 @@ def _confirm(question: str, yes: bool, *, refusal: str, hint: str) -> None:
 
 
 def _show_letters(results: list) -> None:
+    """The files written; letters for standard output were printed by `letter_sink` already."""
     for result in results:
-        if result.path is None:
-            print_letter(result.content)
-        else:
+        if result.path is not None:
             typer.echo(str(result.path))
 
 
@@ -278,7 +277,7 @@ def remind(
     check_letter_destination(fmt, out, several=True)
     conn = open_desk(db)
     with progress("Reminders", len(get_ask(conn, ask).overdue_relays)) as step:
-        result = send_reminders(conn, ask, within=within, fmt=fmt, out=out_option(out, force), progress=step)
+        result = send_reminders(conn, ask, within=within, fmt=fmt, out=out_option(out, force), progress=step, emit=letter_sink(out))
     for line in result.skipped:
         message(f"{line}.")
     if not result.relays:
@@ -326,7 +325,7 @@ def reply(
     # (asks.reply): a relay added or answered meanwhile refuses the reply, so nothing is
     # recorded as no response that the officer did not see. With --yes the same holds.
     silent = frozenset(r.company_key for r in waiting)
-    result = send_reply(conn, found.key, silent_ok=silent, fmt=fmt, out=out_option(out, force))
+    result = send_reply(conn, found.key, silent_ok=silent, fmt=fmt, out=out_option(out, force), emit=letter_sink(out))
     _show_letters(result.letters)
     letter = result.letters[0].letter
     extra = f"; recorded {', '.join(r.company_key for r in result.relays)} as no response" if result.relays else ""
@@ -411,7 +410,7 @@ def relay(
     if not companies:
         raise SosaError("name at least one company", hint="add --to C-0001, or --match to propose companies by supply class")
     with progress("Relay letters", len(companies)) as step:
-        result = relay_ask(conn, ask, companies, due=due, within=within, fmt=fmt, out=out_option(out, force), progress=step)
+        result = relay_ask(conn, ask, companies, due=due, within=within, fmt=fmt, out=out_option(out, force), progress=step, emit=letter_sink(out))
     _show_letters(result.letters)
     for warning in result.warnings:
         message(f"Note: {warning}.")

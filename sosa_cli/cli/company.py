@@ -8,7 +8,7 @@ import typer
 
 from ..errors import SosaError
 from .options import DbOption, ForceOption, JsonOption, YesOption, given, open_desk, option_name, out_option
-from .output import message, print_card, print_table, progress, stdin_is_terminal
+from .output import message, print_card, print_letter, print_table, progress, stdin_is_terminal
 
 app = typer.Typer(help="The participant register: list, show, correct, suspend, withdraw, export.", no_args_is_help=True)
 
@@ -356,9 +356,8 @@ def export(
     from ..exporting import export as run_export
 
     conn = open_desk(db)
-    result = run_export(conn, to, fmt, out_option(out, force))
-    if result.destination == "stdout":
-        sys.stdout.buffer.write(result.content)
-        sys.stdout.flush()
+    # Standard output is written inside the export's transaction: an export that cannot
+    # be delivered (a closed pipe, a full disk) is not recorded as sent.
+    result = run_export(conn, to, fmt, out_option(out, force), emit=print_letter)
     where = "" if result.destination == "stdout" else f" to {result.destination}"
     message(f"Exported {len(result.keys)} companies for {to} as {fmt}{where}; recorded in the audit trail.")

@@ -21,9 +21,24 @@ def rows(entries) -> list[dict[str, Any]]:
     return [{**e.as_dict(), "change": describe_change(e.before, e.after)} for e in entries]
 
 
-def record_history(conn, key: str) -> tuple[list[dict[str, Any]], tuple]:
-    """A record's entries for `--json`, and the History section for its card."""
+def entries(conn, key: str | None = None, *, limit: int | None = None) -> list:
+    """A record's audit entries, oldest first, or the latest `limit` without a key.
+
+    A company's history also holds every export that sent it: an export writes one entry
+    under its recipient listing the keys it sent, not one entry per company.
+    """
     from ..audit import history
 
-    entries = history(conn, key)
-    return [e.as_dict() for e in entries], ("History", rows(entries), HISTORY_COLUMNS)
+    found = history(conn, key, limit=limit)
+    if key and key.startswith("C-"):
+        from ..exporting import exports_including
+
+        seen = {e.id for e in found}
+        found = sorted([*found, *(e for e in exports_including(conn, key) if e.id not in seen)], key=lambda e: e.id)
+    return found
+
+
+def record_history(conn, key: str) -> tuple[list[dict[str, Any]], tuple]:
+    """A record's entries for `--json`, and the History section for its card."""
+    found = entries(conn, key)
+    return [e.as_dict() for e in found], ("History", rows(found), HISTORY_COLUMNS)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from .options import DbOption, ForceOption, JsonOption, open_desk, out_option
-from .output import check_letter_destination, message, print_card, print_letter, print_table
+from .output import check_letter_destination, letter_sink, message, print_card, print_letter, print_table
 
 app = typer.Typer(help="Letters: render and issue them (文書番号), list, show, export, cancel; the templates in use.", no_args_is_help=True)
 
@@ -67,10 +67,8 @@ def render(
 
     check_letter_destination(fmt.value, out)
     conn = open_desk(db)
-    result = render_letter(conn, kind, record, company=company, fmt=fmt.value, out=out_option(out, force), draft=draft, on=on)
-    if result.path is None:
-        print_letter(result.content)
-    else:
+    result = render_letter(conn, kind, record, company=company, fmt=fmt.value, out=out_option(out, force), draft=draft, on=on, emit=letter_sink(out))
+    if result.path is not None:
         typer.echo(str(result.path))
     letter = result.letter
     if letter is None:
@@ -99,12 +97,17 @@ def export(
     """
     from ..config import load
     from ..letters import render_issued
+    from ..store import transaction
 
     check_letter_destination(fmt.value, out)
-    result = render_issued(open_desk(db), letter, fmt=fmt.value, out=out_option(out, force), profile=load())
-    if result.path is None:
-        print_letter(result.content)
-    else:
+    conn = open_desk(db)
+    # Printed inside the transaction that records the new format, so a letter that
+    # cannot be printed records nothing.
+    with transaction(conn):
+        result = render_issued(conn, letter, fmt=fmt.value, out=out_option(out, force), profile=load())
+        if result.path is None:
+            print_letter(result.content)
+    if result.path is not None:
         typer.echo(str(result.path))
     issued = result.entry
     message(f"{issued.key} {issued.doc_number} written as {fmt.value}" + (f" to {result.path}." if result.path else "."))

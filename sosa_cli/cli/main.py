@@ -1,5 +1,6 @@
 """The `sosa` command: the top-level app, error handling, and the database commands."""
 
+import errno
 import os
 import sqlite3
 import sys
@@ -11,7 +12,11 @@ from typer.core import TyperGroup
 from ..errors import SosaError
 from .clicks import ClickException, Command, Context, HelpFormatter, NoArgsIsHelpError, UsageError, get_current_context, make_default_short_help
 from .options import DbOption, ForceOption, JsonOption, open_desk
-from .output import message, print_json, print_table
+from .output import message, print_json, print_table, silence_stdout
+
+# A full disk or quota, a file grown too large, a device failing: output that cannot be
+# written. Raised unnamed by the data a command prints; files are named by the domain.
+OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
 
 
 def _fail(text: str) -> None:
@@ -121,6 +126,16 @@ class SosaGroup(TyperGroup):
         except KeyboardInterrupt:
             _fail("interrupted; nothing was changed by the unfinished command")
             raise typer.Exit(130) from None
+        except BrokenPipeError:  # the reader left (`sosa company list | head -1`)
+            _end_quietly()
+        except OSError as exc:
+            if os.environ.get("SOSA_DEBUG") or exc.errno not in OUTPUT_ERRNOS:
+                raise
+            # Files are written by the domain, which names them; what reaches here unnamed
+            # is the data the command was printing, e.g. `sosa company list > /dev/full`.
+            silence_stdout()
+            _fail(f"cannot write the output: {exc.strerror}")
+            raise typer.Exit(1) from None
         except Exception as exc:  # a bug: still one line, never a traceback for officers
             if os.environ.get("SOSA_DEBUG"):
                 raise
@@ -278,9 +293,9 @@ def log(
 
     Example: sosa log C-0001
     """
-    from ..audit import history
     from ..keys import normalise_key
     from ..register import get_company
+    from .history import entries as history
     from .history import rows as history_rows
 
     conn = open_desk(db, create=False)
@@ -294,10 +309,31 @@ def log(
     print_table(history_rows(entries), LOG_COLUMNS, title=f"History of {key}" if key else "Latest audit entries", empty="no entries")
 
 
+def _end_quietly() -> NoReturn:
+    """`sosa company list | head -1`: the reader has what it wanted and left.
+
+    Python's docs (signal module, "Note on SIGPIPE"): point stdout at devnull so the
+    flush at exit cannot fail again; end as a tool killed by SIGPIPE would (128 + 13),
+    without a word, so `set -o pipefail` still sees that the output was cut short.
+    """
+    silence_stdout()
+    raise SystemExit(141)
+
+
 def run() -> None:
     """Console-script entry point."""
     try:
-        app(prog_name="sosa")
-    except BrokenPipeError:  # `sosa company list | head`
-        sys.stderr.close()
-        sys.exit(0)
+        try:
+            app(prog_name="sosa")
+        finally:
+            # What is still buffered must fail here, where it is handled, and not at
+            # interpreter exit ("Exception ignored … BrokenPipeError", exit status 120).
+            sys.stdout.flush()
+    except BrokenPipeError:  # found by the last flush
+        _end_quietly()
+    except OSError as exc:
+        if exc.errno not in OUTPUT_ERRNOS:
+            raise
+        silence_stdout()
+        _fail(f"cannot write the output: {exc.strerror}")
+        sys.exit(1)

@@ -46,14 +46,52 @@ def check_letter_destination(fmt: str, out: object, *, several: bool = False) ->
 
 
 def print_letter(content: str | bytes) -> None:
-    """A letter given with `--out -`: text as text, a Word or PDF file as its bytes."""
-    if isinstance(content, bytes):
-        sys.stdout.flush()
-        sys.stdout.buffer.write(content)
-        sys.stdout.buffer.flush()
-    else:
-        sys.stdout.write(content)
-        sys.stdout.flush()
+    """A letter or export given with `--out -`: text as text, a Word or PDF file as its bytes.
+
+    Handed to the domain as its `emit` so it runs inside the command's transaction: a
+    letter that cannot be written (a closed pipe, a full disk) refuses the command, and
+    the letter is not issued nor the export recorded. Flushed here, not at exit, so the
+    failure is seen while the transaction can still roll back.
+    """
+    from ..errors import SosaError
+
+    try:
+        if isinstance(content, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(content)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(content)
+            sys.stdout.flush()
+    except OSError as exc:
+        silence_stdout()
+        raise SosaError(
+            f"cannot write to standard output: {exc.strerror or exc}; nothing was issued or recorded",
+            hint="write to a file with --out FILE",
+        ) from None
+
+
+def letter_sink(out: object) -> Callable[[str | bytes], None] | None:
+    """The `emit` for a domain call: print_letter when `--out -`, else None (files)."""
+    return print_letter if out is not None and str(out) == "-" else None
+
+
+def silence_stdout() -> None:
+    """Point standard output at /dev/null once writing to it has failed.
+
+    Python flushes stdout again at exit; what is left in its buffer would fail again
+    and print "Exception ignored …" under the one-line error (the Python docs' advice
+    for SIGPIPE, in the signal module's notes).
+    """
+    try:
+        fileno = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # a test runner's in-memory stream
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fileno)
+    finally:
+        os.close(devnull)
 
 
 def _console(stderr: bool = False):

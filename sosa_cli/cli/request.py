@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from .options import DbOption, ForceOption, JsonOption, open_desk, out_option
-from .output import check_letter_destination, message, print_card, print_letter, print_table
+from .output import check_letter_destination, letter_sink, message, print_card, print_table
 
 app = typer.Typer(help="JP→US requests to DoD: open, send, update, close, list, show.", no_args_is_help=True)
 
@@ -80,9 +80,7 @@ def send(
     from ..requests import send as send_request
 
     check_letter_destination(fmt, out)
-    sent, letter = send_request(open_desk(db), request, fmt=fmt, out=out_option(out, force))
-    if letter.path is None:
-        print_letter(letter.content)
+    sent, letter = send_request(open_desk(db), request, fmt=fmt, out=out_option(out, force), emit=letter_sink(out))
     message(
         f"Sent {sent.key}: letter {letter.letter.key} {letter.letter.doc_number}"
         + (f" written to {letter.path}" if letter.path else "")
