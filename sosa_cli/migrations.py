@@ -19,6 +19,12 @@ if TYPE_CHECKING:
 
 MIGRATION_SET = "sosa"
 
+# sosa's mark in the SQLite header (`PRAGMA application_id`, bytes 68–71 of the file):
+# the ASCII of "SoSA" read as a big-endian 32-bit number, 0x536F5341 = 1399804737. Set
+# with the schema, so a database carries it from its creation or its first upgrade;
+# `store.open_db()` refuses a SQLite file that carries neither it nor sosa's migrations.
+APPLICATION_ID = 0x536F5341
+
 
 def _statements(script: str) -> Iterator[str]:
     """The statements of a frozen script, one at a time.
@@ -344,15 +350,22 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return conn.execute("PRAGMA user_version").fetchone()[0]
 
 
+def application_id(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA application_id").fetchone()[0]
+
+
 def upgrade(conn: sqlite3.Connection) -> int:
-    """Bring the schema up to date; refuse a database from a newer sosa. Returns the version."""
+    """Bring the schema up to date and mark the file as sosa's; refuse a database from a newer sosa.
+
+    Returns the version.
+    """
     version = schema_version(conn)
     if version > LATEST:
         raise SosaError(
             f"{getattr(conn, 'path', 'the database')} was written by a newer sosa (schema {version}, this one knows {LATEST})",
             hint="upgrade sosa before using this database",
         )
-    if version == LATEST:
+    if version == LATEST and application_id(conn) == APPLICATION_ID:
         return version
     from sqlite_utils import Database
     from sqlite_utils.migrations import Migrations
@@ -369,6 +382,7 @@ def upgrade(conn: sqlite3.Connection) -> int:
         if version < LATEST:
             migrations.apply(db)
             conn.execute(f"PRAGMA user_version = {LATEST}")
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:

@@ -4,6 +4,12 @@ Every connection gets the same pragmas; every write runs in `BEGIN IMMEDIATE`, s
 officers writing at once queue for the lock instead of losing an update (NOTES.md:
 Python's implicit transactions kept 313 of 1,200 concurrent increments; an explicit
 `BEGIN IMMEDIATE` kept all of them).
+
+Before anything is written, `open_db()` makes sure the file is a sosa database: a file
+that is not SQLite, a SQLite database of another program (no sosa mark, no sosa
+migrations) and a damaged one (a broken header, a file cut short, SQLite reporting
+corruption) are each refused in one line and left as they are. A database the officer
+may only read is opened read-only: every read command works, and a write is refused.
 """
 
 from __future__ import annotations
@@ -12,13 +18,44 @@ import contextlib
 import getpass
 import os
 import sqlite3
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from .errors import SosaError
+from .migrations import APPLICATION_ID, MIGRATION_SET
 
-# Long enough for another officer's bulk enrollment or letter batch to finish.
+# Long enough for another officer's bulk enrollment or letter batch to finish;
+# `SOSA_BUSY_TIMEOUT` (seconds) changes it, e.g. for tests.
 BUSY_TIMEOUT_MS = 60_000
+# After this long waiting for the write lock, the officer is told why nothing happens.
+WAIT_NOTICE_SECONDS = 1.0
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+# Primary result codes (the low byte of an extended code) that say the file itself is at fault.
+SQLITE_BUSY, SQLITE_READONLY, SQLITE_CORRUPT, SQLITE_CANTOPEN, SQLITE_NOTADB = 5, 8, 11, 14, 26
+
+
+class Damaged(SosaError):
+    """A sosa database whose file is broken: only a backup brings its records back."""
+
+    def __init__(self, path: Path | str, what: str):
+        path = Path(path)
+        name = path.name
+        # A -wal file left beside a restored copy would be replayed into it: it goes too.
+        super().__init__(
+            f"{path} is damaged: {what}; restore it from a backup with `cp BACKUP.db {path}` "
+            f"(a copy `sosa db backup` made), after moving {name} and any {name}-wal and {name}-shm aside"
+        )
+
+
+class ReadOnly(SosaError):
+    """A write asked of a database the officer may only read."""
+
+
+class Busy(SosaError):
+    """The write lock stayed with another command for the whole busy timeout."""
 
 
 class DeskConnection(sqlite3.Connection):
@@ -30,6 +67,88 @@ class DeskConnection(sqlite3.Connection):
     # Undo steps for what a transaction did outside the database (files written),
     # run if the outermost transaction rolls back.
     undo: list[Callable[[], None]]
+    # Why the database may only be read (None when it may be written).
+    readonly: str | None = None
+    # Seconds a write waits for another command's write lock before giving up.
+    busy_timeout: float = BUSY_TIMEOUT_MS / 1000
+    # Called once when a write has waited WAIT_NOTICE_SECONDS for the lock (the CLI
+    # prints a line; the domain never prints).
+    on_wait: Callable[[], None] | None = None
+    # (device, inode) of the database file, to know which files this process has open.
+    inode: tuple[int, int] | None = None
+
+    def close(self) -> None:
+        _OPEN.discard(self)
+        super().close()
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        try:
+            return super().execute(sql, parameters)
+        except sqlite3.DatabaseError as exc:
+            refusal = _refusal(self, exc)
+            if refusal is None:
+                raise
+            raise refusal from exc
+
+
+def _raw(conn: sqlite3.Connection, sql: str) -> sqlite3.Cursor:
+    """A statement whose SQLite error the caller reads itself (not turned into a refusal)."""
+    return sqlite3.Connection.execute(conn, sql)
+
+
+# The desk connections of this process that may hold the database file open.
+_OPEN: weakref.WeakSet[DeskConnection] = weakref.WeakSet()
+
+
+def _open_here(path: Path) -> bool:
+    """Whether a connection of this process has the file open.
+
+    Closing any descriptor of a file drops every POSIX lock the process holds on it,
+    SQLite's included (sqlite.org/howtocorrupt.html §2.2): a connection that lost its
+    lock lets another process delete the -wal file under it, and the database is
+    corrupted. So the header is read with a descriptor of our own only while none is.
+    """
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    return any(conn.inode == (st.st_dev, st.st_ino) for conn in list(_OPEN))
+
+
+def _code(exc: sqlite3.Error) -> int:
+    return (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+
+
+def _refusal(conn: DeskConnection, exc: sqlite3.DatabaseError) -> SosaError | None:
+    """The one-line refusal a SQLite error stands for, when the file itself is at fault."""
+    code = _code(exc)
+    path = getattr(conn, "path", "the database")
+    if code in (SQLITE_CORRUPT, SQLITE_NOTADB):
+        return Damaged(path, f"SQLite reports {exc}")
+    if code == SQLITE_READONLY:
+        return read_only(path, conn.command, conn.readonly or "the file system refused to write it")
+    return None
+
+
+def read_only(path: object, command: str, reason: str) -> ReadOnly:
+    return ReadOnly(
+        f"{path} is read-only ({reason}): {command or 'this command'} changes nothing",
+        hint="make the file and its folder writable, or work on a copy in a folder you may write",
+    )
+
+
+def busy_timeout() -> float:
+    """Seconds to wait for another command's write lock: `SOSA_BUSY_TIMEOUT`, else 60."""
+    raw = os.environ.get("SOSA_BUSY_TIMEOUT", "").strip()
+    if not raw:
+        return BUSY_TIMEOUT_MS / 1000
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 86_400:
+        raise SosaError(f"SOSA_BUSY_TIMEOUT={raw} is not a number of seconds", hint="e.g. SOSA_BUSY_TIMEOUT=60, or unset it")
+    return seconds
 
 
 def default_path() -> Path:
@@ -65,6 +184,156 @@ def _create_private(path: Path) -> None:
     os.close(fd)
 
 
+def _wal_has_frames(path: Path) -> bool:
+    """Whether committed changes may wait in the -wal file (beyond its 32-byte header)."""
+    try:
+        return os.stat(f"{path}-wal").st_size > 32
+    except OSError:
+        return False
+
+
+def _mentions_sosa(path: Path) -> bool:
+    """Whether a file with a broken header still holds sosa's tables (their names are
+    stored as text in the schema, on the first pages)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(1 << 20)
+    except OSError:
+        return False
+    return b"_sqlite_migrations" in head and b"CREATE TABLE audit" in head
+
+
+def _check_file(path: Path) -> bytes:
+    """The file's 100-byte SQLite header, once the file is known to be SQLite and whole.
+
+    An empty file gives b"" (a database not made yet). Checked from the bytes alone,
+    before SQLite opens the file, so nothing can be written to a file that is refused.
+    """
+    try:
+        with open(path, "rb") as f:
+            header = f.read(100)
+            size = os.fstat(f.fileno()).st_size
+    except OSError as exc:
+        raise SosaError(f"cannot read {path}: {exc.strerror}", hint="check --db or SOSA_DB and the file's permissions") from None
+    if not header:
+        return header
+    if not header.startswith(SQLITE_HEADER):
+        if header[68:72] == APPLICATION_ID.to_bytes(4, "big") or _mentions_sosa(path):
+            raise Damaged(path, "its header is not a SQLite header")
+        if SQLITE_HEADER.startswith(header[:16]) and len(header) < 16:
+            raise Damaged(path, f"the file ends after {size} bytes, inside its header")
+        raise SosaError(f"{path} is not a sosa database: it is not a SQLite file at all", hint="check --db or SOSA_DB")
+    if len(header) < 100:
+        raise Damaged(path, f"the file ends after {size} bytes, inside its header")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65_536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1) or header[21:24] != b"\x40\x20\x20":
+        raise Damaged(path, "its header is corrupt")
+    # Checkpoints of a live -wal file write whole pages, and a database's first page
+    # (which holds the page count) before the pages that follow: only a file without
+    # pending WAL frames is measured against its header.
+    if _wal_has_frames(path):
+        return header
+    if size % page_size:
+        raise Damaged(path, f"it is {size} bytes long, not a whole number of {page_size}-byte pages (cut short?)")
+    pages = int.from_bytes(header[28:32], "big")
+    if pages and header[24:28] == header[92:96] and size < pages * page_size:
+        raise Damaged(path, f"it is cut short: {size // page_size} of its {pages} pages are left")
+    return header
+
+
+def _read_only_reason(path: Path) -> str | None:
+    """Why the officer may only read the database, or None.
+
+    Root may write a file whatever its permission bits say, so a file with no write
+    permission bit at all is taken as meant to be read only; `os.access` covers other
+    users' files, immutable files (`chattr +i`) and read-only media, where it fails
+    even for root.
+    """
+    if os.environ.get("SOSA_READONLY", "").strip() not in ("", "0"):
+        return "SOSA_READONLY is set"
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    if not mode & 0o222:
+        return "the file is marked read-only"
+    if not os.access(path, os.W_OK):
+        return "you may not write the file"
+    # WAL mode keeps -wal and -shm files beside the database: a folder that refuses
+    # them leaves the database readable only.
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        return "its folder is read-only"
+    return None
+
+
+def _connect(target: str | Path, *, uri: bool = False, timeout: float) -> DeskConnection:
+    conn = sqlite3.connect(
+        target,
+        factory=DeskConnection,
+        isolation_level=None,  # we issue BEGIN IMMEDIATE ourselves
+        timeout=timeout,
+        uri=uri,
+    )
+    assert isinstance(conn, DeskConnection)
+    return conn
+
+
+def _connect_read_only(path: Path, *, timeout: float) -> DeskConnection:
+    """A connection that cannot write the database, and reads its -wal file if it has one.
+
+    SQLite reads a WAL database through its -shm file, which it creates beside the
+    database when missing: in a folder that refuses it, `mode=ro` cannot open the
+    database. `immutable=1` then reads the file without locks or the -shm, which is
+    right only when nothing can be writing it: no -wal file holds changes (it would be
+    ignored, and its changes with it) and the folder that refused our -shm refuses
+    any writer's -wal and -shm as well, so none can start until the folder changes.
+    """
+    base = path.absolute().as_uri()
+    conn = _connect(f"{base}?mode=ro", uri=True, timeout=timeout)
+    try:
+        _raw(conn, "SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if _code(exc) not in (SQLITE_CANTOPEN, SQLITE_READONLY):
+            raise
+    if _wal_has_frames(path):
+        raise ReadOnly(
+            f"{path} is read-only and its latest changes wait in {path.name}-wal, which SQLite cannot read without writing beside it",
+            hint="copy the database with its -wal file to a folder you may write, and use the copy",
+        )
+    return _connect(f"{base}?mode=ro&immutable=1", uri=True, timeout=timeout)
+
+
+def _refuse_foreign(path: Path, *, timeout: float) -> None:
+    """Refuse a SQLite database that sosa did not make, before anything is written to it.
+
+    A sosa database carries sosa's application_id, or (made before the mark) sosa's
+    migrations; a database without tables or a mark is new, and becomes sosa's.
+    """
+    probe = _connect_read_only(path, timeout=timeout)
+    probe.path = path
+    try:
+        mark = probe.execute("PRAGMA application_id").fetchone()[0]
+        if mark == APPLICATION_ID:
+            return
+        names = {row[0] for row in probe.execute("SELECT name FROM sqlite_master")}
+        if mark == 0 and not names:
+            return
+        if mark == 0 and "_sqlite_migrations" in names:
+            if probe.execute("SELECT 1 FROM _sqlite_migrations WHERE migration_set = ? LIMIT 1", (MIGRATION_SET,)).fetchone():
+                return
+    except sqlite3.OperationalError as exc:
+        raise SosaError(f"cannot read {path}: {exc}") from None
+    finally:
+        probe.close()
+    raise SosaError(
+        f"{path} is a SQLite database of another program, not a sosa database",
+        hint="check --db or SOSA_DB; the file was left as it is",
+    )
+
+
 def open_db(
     path: str | Path | None = None,
     *,
@@ -78,6 +347,7 @@ def open_db(
     database there, for commands that only read.
     """
     db_path = resolve_path(path)
+    timeout = busy_timeout()
     if db_path.is_dir():
         raise SosaError(f"{db_path} is a folder, not a database file", hint="give a file path with --db")
     if not db_path.exists():
@@ -89,33 +359,100 @@ def open_db(
             pass  # another process created it a moment ago: use theirs
         except OSError as exc:
             raise SosaError(f"cannot create the database at {db_path}: {exc.strerror}") from None
+    # A file this process already has open was checked when it was first opened.
+    header = b"" if _open_here(db_path) else _check_file(db_path)
+    reason = _read_only_reason(db_path)
+    if reason and not header and db_path.stat().st_size == 0:
+        raise read_only(db_path, command, f"{reason}, and it holds no database yet")
     try:
-        conn = sqlite3.connect(
-            db_path,
-            factory=DeskConnection,
-            isolation_level=None,  # we issue BEGIN IMMEDIATE ourselves
-            timeout=BUSY_TIMEOUT_MS / 1000,
-        )
-        assert isinstance(conn, DeskConnection)
-        conn.row_factory = sqlite3.Row
-        conn.path = db_path
-        conn.undo = []
-        conn.user = current_user()
-        conn.command = command
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        # Off by default and per connection in SQLite; sqlite-utils does not turn it on.
-        conn.execute("PRAGMA foreign_keys = ON")
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        if mode.lower() != "wal":
-            raise SosaError(f"{db_path}: cannot switch the database to WAL mode (got {mode})")
-        conn.execute("PRAGMA synchronous = NORMAL")
+        if header and header[68:72] != APPLICATION_ID.to_bytes(4, "big"):
+            # Not (yet) marked in the file itself: a sosa database from before the mark,
+            # one whose mark still waits in its -wal file, a new one, or another program's.
+            _refuse_foreign(db_path, timeout=timeout)
+        conn = _open(db_path, reason, timeout=timeout)
     except sqlite3.DatabaseError as exc:
-        raise SosaError(f"{db_path} is not a sosa database ({exc})") from None
+        if _code(exc) in (SQLITE_CORRUPT, SQLITE_NOTADB):
+            raise Damaged(db_path, f"SQLite reports {exc}") from None
+        raise SosaError(f"cannot open {db_path}: {exc}") from None
+    conn.command = command
+    conn.busy_timeout = timeout
     if migrate:
         from . import migrations
 
-        migrations.upgrade(conn)
+        if conn.readonly is None:
+            migrations.upgrade(conn)
+        elif migrations.schema_version(conn) != migrations.LATEST:
+            # upgrade() refuses a newer schema; an older one would need writing to upgrade.
+            if migrations.schema_version(conn) > migrations.LATEST:
+                migrations.upgrade(conn)
+            raise read_only(db_path, command, f"{conn.readonly}, and its schema needs an upgrade that writes it")
     return conn
+
+
+def _open(db_path: Path, reason: str | None, *, timeout: float) -> DeskConnection:
+    if reason is None:
+        conn = _connect(db_path, timeout=timeout)
+        try:
+            mode = _raw(conn, "PRAGMA journal_mode = WAL").fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            if _code(exc) not in (SQLITE_READONLY, SQLITE_CANTOPEN):
+                raise
+            # A write refused though permissions allowed it (a read-only mount seen
+            # through a network share, a locked-down container): read only after all.
+            reason = "the file system refused to write it"
+        else:
+            if mode.lower() != "wal":
+                conn.close()
+                raise SosaError(f"{db_path}: cannot switch the database to WAL mode (got {mode})")
+            conn.execute("PRAGMA synchronous = NORMAL")
+    if reason is not None:
+        conn = _connect_read_only(db_path, timeout=timeout)
+        conn.readonly = reason
+    # Off by default and per connection in SQLite; sqlite-utils does not turn it on.
+    conn.execute("PRAGMA foreign_keys = ON")
+    st = os.stat(db_path)
+    conn.inode = (st.st_dev, st.st_ino)
+    _OPEN.add(conn)
+    conn.row_factory = sqlite3.Row
+    conn.path = db_path
+    conn.undo = []
+    conn.user = current_user()
+    return conn
+
+
+def _begin_immediate(conn: sqlite3.Connection) -> None:
+    """`BEGIN IMMEDIATE`, waiting for another command's write lock where the officer sees it.
+
+    SQLite waits inside its own busy handler, where nothing can be printed: it is given
+    one second first, then the officer is told (`on_wait`), then it is given the rest
+    of the busy timeout. Which process holds the lock SQLite cannot say.
+    """
+    timeout = getattr(conn, "busy_timeout", BUSY_TIMEOUT_MS / 1000)
+    first = min(WAIT_NOTICE_SECONDS, timeout)
+    conn.execute(f"PRAGMA busy_timeout = {int(first * 1000)}")
+    try:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if _code(exc) != SQLITE_BUSY or timeout <= first:
+                raise
+        on_wait = getattr(conn, "on_wait", None)
+        if on_wait is not None:
+            on_wait()
+        conn.execute(f"PRAGMA busy_timeout = {int((timeout - first) * 1000)}")
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if _code(exc) != SQLITE_BUSY:
+            raise
+        command = getattr(conn, "command", "") or "this command"
+        raise Busy(
+            f"{getattr(conn, 'path', 'the database')} stayed busy for {timeout:g} s: another sosa command is writing it, and {command} changed nothing",
+            hint="try again in a moment; `pgrep -af sosa` lists the sosa commands running on this computer",
+        ) from None
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
 
 
 @contextlib.contextmanager
@@ -125,14 +462,18 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     `BEGIN IMMEDIATE` takes the write lock at the start, so a read-then-write command
     never finds its read stale when it comes to write. Nested calls join the outer
     transaction; files registered with `on_rollback` are removed if it rolls back.
+    A database opened read-only refuses here, before anything is done.
     """
     if conn.in_transaction:  # a domain function called from inside another one
         yield conn
         return
+    reason = getattr(conn, "readonly", None)
+    if reason:
+        raise read_only(getattr(conn, "path", "the database"), getattr(conn, "command", ""), reason)
     undo = getattr(conn, "undo", None)
     if undo is not None:
         undo.clear()
-    conn.execute("BEGIN IMMEDIATE")
+    _begin_immediate(conn)
     try:
         yield conn
         conn.execute("COMMIT")
@@ -189,6 +530,17 @@ def backup(conn: sqlite3.Connection, target: str | Path, *, force: bool = False)
 
 
 def integrity_problems(conn: sqlite3.Connection) -> list[str]:
-    rows = [row[0] for row in conn.execute("PRAGMA integrity_check")]
-    rows += [f"foreign key: {tuple(row)}" for row in conn.execute("PRAGMA foreign_key_check")]
-    return [] if rows == ["ok"] else [r for r in rows if r != "ok"]
+    """Rows that break a foreign key; a file whose pages or indexes are broken is refused.
+
+    A broken page or index is damage that only a backup repairs (`Damaged`, with the
+    first problem SQLite found); a foreign key pointing nowhere is a record to correct.
+    """
+    try:
+        rows = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+    except Damaged:
+        raise
+    except sqlite3.DatabaseError as exc:
+        raise Damaged(getattr(conn, "path", "the database"), f"the integrity check stopped: {exc}") from None
+    if rows != ["ok"]:
+        raise Damaged(getattr(conn, "path", "the database"), f"the integrity check found {len(rows)} problem(s), the first: {rows[0]}")
+    return [f"foreign key: {tuple(row)}" for row in conn.execute("PRAGMA foreign_key_check")]

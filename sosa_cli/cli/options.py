@@ -32,7 +32,8 @@ def open_desk(db: Path | None, *, create: bool = False):
     """Open the database named by --db / SOSA_DB / the top-level --db / the default.
 
     Only `init` and `enroll` create a missing database: anything else at a mistyped
-    path would otherwise show an empty register and leave a stray file behind.
+    path would otherwise show an empty register and leave a stray file behind. A write
+    that has to wait for another command's write lock says so on stderr after a second.
     """
     from ..store import open_db
 
@@ -40,7 +41,16 @@ def open_desk(db: Path | None, *, create: bool = False):
     root = ctx.find_root() if ctx else None
     if db is None and root is not None and root.obj:
         db = root.obj.get("db")
-    return open_db(db, command=command_path(), create=create)
+    conn = open_db(db, command=command_path(), create=create)
+    conn.on_wait = _say_waiting
+    return conn
+
+
+def _say_waiting() -> None:
+    """Another officer's command holds the write lock: say why nothing seems to happen."""
+    from .output import message
+
+    message("waiting for another sosa command to finish writing…")
 
 
 def given(values: dict, fields) -> dict:
