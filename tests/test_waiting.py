@@ -73,15 +73,15 @@ def test_a_write_that_waits_says_so_and_then_succeeds(desk):
 def test_after_the_busy_timeout_a_write_fails_in_one_line_and_changes_nothing(desk):
     path, env = desk
     before = _counts(path)
-    holder = _hold(path, 3)
-    result, took = _sosa(*ENROLL, env={**env, "SOSA_BUSY_TIMEOUT": "1"})
+    holder = _hold(path, 4)
+    result, _ = _sosa(*ENROLL, env={**env, "SOSA_BUSY_TIMEOUT": "1"})
+    assert holder.poll() is None, "it gave up after its timeout, while the other command still wrote"
     assert holder.wait(10) == 0
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert f"{path} stayed busy for 1 s: another sosa command is writing it, and sosa enroll changed nothing" in lines[0]
     assert "try again" in lines[0] and "pgrep -af sosa" in lines[0]
-    assert took < 2.8, "it gave up after the timeout, before the other command ended"
     assert _counts(path) == before
 
 
@@ -93,10 +93,11 @@ def test_a_write_that_finds_the_lock_free_says_nothing_about_waiting(desk):
 
 def test_reads_never_wait_for_a_writer(desk):
     path, env = desk
-    holder = _hold(path, 3)
-    result, took = _sosa("company", "list", env={**env, "SOSA_BUSY_TIMEOUT": "1"})
+    holder = _hold(path, 4)
+    result, _ = _sosa("company", "list", env={**env, "SOSA_BUSY_TIMEOUT": "1"})
+    assert holder.poll() is None, "the list did not wait for the writer to finish"
     holder.wait(10)
-    assert result.returncode == 0 and WAITING not in result.stderr and took < 2.5
+    assert result.returncode == 0 and WAITING not in result.stderr
 
 
 def test_the_notice_comes_once_after_a_second_and_the_wait_goes_on(db_path, monkeypatch):
@@ -113,7 +114,7 @@ def test_the_notice_comes_once_after_a_second_and_the_wait_goes_on(db_path, monk
     with transaction(conn):
         conn.execute("INSERT INTO probe VALUES (1)")
     release.join()
-    assert len(calls) == 1 and 0.9 <= calls[0] < 1.5
+    assert len(calls) == 1 and 0.9 <= calls[0] < 1.6
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 5000, "the timeout is restored after the wait"
 
 
