@@ -367,3 +367,16 @@ def test_opening_the_database_again_keeps_the_locks_of_this_process(db_path):
     subprocess.run([os.sys.executable, "-c", script, str(db_path)], check=True)
     assert db_path.with_name("desk.db-wal").exists(), "the other process saw this one's lock and left the -wal file"
     first.close()
+
+
+def test_a_read_only_database_in_a_folder_with_uri_characters_in_its_name(sosa, read_only_desk, tmp_path):
+    """The read-only connection names the file as a URI: `?`, `#`, `%` and spaces stay part of the path."""
+    folder = tmp_path / "共有 #1?a=b%20"
+    folder.mkdir()
+    path = folder / "desk.db"
+    shutil.copyfile(read_only_desk, path)
+    os.chmod(path, 0o444)
+    listed = sosa("company", "list", "--db", str(path))
+    assert len(listed.stdout.splitlines()) == 10
+    result = sosa(*WRITE_COMMANDS[0], "--db", str(path), ok=False)
+    assert f"{path} is read-only (the file is marked read-only)" in one_line(result)
