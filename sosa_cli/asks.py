@@ -33,7 +33,7 @@ from . import audit, identifiers, lifecycle
 from .clock import now_utc, today
 from .delays import quantity as positive_quantity
 from .errors import NotFound, SosaError
-from .fields import Invalid, Problem, Rules, apply_rules, english, iso_date, text
+from .fields import Invalid, Problem, Rules, apply_rules, dated, english, iso_date, text
 from .keys import format_key, parse_key
 from .store import transaction
 
@@ -42,6 +42,18 @@ DECISIONS = ("accept", "partial", "decline", "no-response")
 WAITING = ("sent", "overdue", "reminded")
 DEFAULT_RELAY_ANSWER_DAYS = 10
 DEFAULT_REMINDER_ANSWER_DAYS = 5
+# The most 開庁日 an answer period may run: about a year and a half, far beyond any ask
+# DoD makes (and the same ceiling as the *_answer_days settings' 365 working days).
+MAX_ANSWER_DAYS = 365
+
+
+def answer_days(days: int) -> int:
+    """`--within N`: a whole number of 開庁日 the company has to answer, 1 to MAX_ANSWER_DAYS."""
+    if days < 1:
+        raise SosaError(f"--within {days}: a company needs at least 1 開庁日 to answer")
+    if days > MAX_ANSWER_DAYS:
+        raise SosaError(f"--within {days}: an answer period is at most {MAX_ANSWER_DAYS} 開庁日")
+    return days
 
 
 def _multiline(value: Any) -> str:
@@ -53,7 +65,7 @@ def _multiline(value: Any) -> str:
 # they need no separate English form.
 ASK_FIELDS: Rules = {
     "dod_ref": (text, True),
-    "received_on": (iso_date, False),  # default: today
+    "received_on": (dated(past=True, what="date received"), False),  # default: today
     "program": (english("--program"), False),
     "reason": (_multiline, False),
     "reply_by": (iso_date, True),
@@ -458,7 +470,10 @@ def answer_by_date(on: date, *, due: str | date | None = None, within: int | Non
     if due is not None and within is not None:
         raise SosaError("give --due or --within, not both")
     if due is not None:
-        answer_by = parse_date(due)
+        try:
+            answer_by = parse_date(iso_date(due))
+        except SosaError as exc:
+            raise SosaError(f"--due: {exc.message}", hint=exc.hint) from None
         # The company answers to the desk: a day the office is closed (weekend, holiday,
         # 29 Dec – 3 Jan) is a deadline nobody is there to receive.
         if not is_jp_working_day(answer_by):
@@ -468,9 +483,7 @@ def answer_by_date(on: date, *, due: str | date | None = None, within: int | Non
                 hint=f"give --due {following.isoformat()}, the next 開庁日, or an earlier one",
             )
     else:
-        days = within if within is not None else _whole_days(profile, "relay_answer_days", DEFAULT_RELAY_ANSWER_DAYS)
-        if days < 1:
-            raise SosaError(f"--within {days}: a company needs at least 1 開庁日 to answer")
+        days = answer_days(within if within is not None else _whole_days(profile, "relay_answer_days", DEFAULT_RELAY_ANSWER_DAYS))
         answer_by = add_jp_working_days(on, days)
     if answer_by <= on:
         raise SosaError(f"the answer-by date {answer_by.isoformat()} is not after the relay date {on.isoformat()}", hint="give a later --due")
@@ -790,9 +803,7 @@ def remind(
 
     profile = profile or config.load()
     reminded_on = parse_date(on) if on is not None else today()
-    days = within if within is not None else _whole_days(profile, "reminder_answer_days", DEFAULT_REMINDER_ANSWER_DAYS)
-    if days < 1:
-        raise SosaError(f"--within {days}: a company needs at least 1 開庁日 to answer")
+    days = answer_days(within if within is not None else _whole_days(profile, "reminder_answer_days", DEFAULT_REMINDER_ANSWER_DAYS))
     new_answer_by = add_jp_working_days(reminded_on, days).isoformat()
     with transaction(conn):
         ask = get_ask(conn, ref)

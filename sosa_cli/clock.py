@@ -1,24 +1,118 @@
 """Today's date and the current time, in one place so tests and the demo can pin them.
 
+The desk's "today" is Japan's date (DOMAIN.md §7), whatever the computer's time zone:
+at 08:30 JST on 1 April a machine set to UTC is still on 31 March, in the previous 年度
+(NOTES.md), but the desk's new 年度 and its new series of 文書番号 have begun. The zone
+is the `timezone` setting (default Asia/Tokyo).
+
 `SOSA_TODAY=2026-11-26` fixes the desk's "today" (letters, due dates, status);
-audit timestamps always use the real clock, since they record when a change happened.
+`SOSA_NOW=2027-03-31T23:30:00Z` fixes the instant "today" is read from, so tests can
+check the zone. Audit timestamps always use the real clock and are stored in UTC, since
+they record when a change happened; `local_time` shows them in the desk's zone.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
+from zoneinfo import ZoneInfo
+
+from .errors import SosaError
+
+DEFAULT_ZONE = "Asia/Tokyo"
 
 
 def today() -> dt.date:
     pinned = os.environ.get("SOSA_TODAY")
     if pinned:
-        from .calendar import parse_date
+        return _pinned(pinned)
+    return now().astimezone(zone()).date()
 
-        return parse_date(pinned)
-    return dt.date.today()
+
+@functools.lru_cache(maxsize=8)
+def _pinned(value: str) -> dt.date:
+    # A relay of hundreds of letters asks for today hundreds of times (NOTES.md).
+    from .calendar import parse_date
+
+    try:
+        return parse_date(value)
+    except SosaError as exc:
+        raise SosaError(f"SOSA_TODAY: {exc.message}", hint=exc.hint) from None
+
+
+def now() -> dt.datetime:
+    """The current instant, aware and in UTC; `SOSA_NOW` (an ISO instant) pins it for tests."""
+    pinned = os.environ.get("SOSA_NOW")
+    if pinned:
+        return _instant(pinned)
+    return dt.datetime.now(dt.UTC)
+
+
+@functools.lru_cache(maxsize=8)
+def _instant(value: str) -> dt.datetime:
+    try:
+        instant = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise SosaError(f"SOSA_NOW {value!r} is not an ISO instant", hint="e.g. SOSA_NOW=2027-03-31T23:30:00Z") from None
+    if instant.tzinfo is None:
+        raise SosaError(f"SOSA_NOW {value!r} has no time zone", hint="end it with Z or +09:00") from None
+    return instant.astimezone(dt.UTC)
+
+
+def zone() -> ZoneInfo:
+    """The desk's time zone: the `timezone` setting, else Asia/Tokyo."""
+    from . import config
+
+    path = config.config_path()
+    try:
+        stat = path.stat()
+    except OSError:
+        return zone_named(DEFAULT_ZONE)
+    # Read the settings file again only when it changes: today() is asked often.
+    return _zone_of_file(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _zone_of_file(path: str, mtime_ns: int, size: int) -> ZoneInfo:
+    from pathlib import Path
+
+    from . import config
+
+    return zone_named(config.load(Path(path)).get("timezone") or DEFAULT_ZONE)
+
+
+@functools.lru_cache(maxsize=8)
+def zone_named(name: str) -> ZoneInfo:
+    """The IANA zone `name` (Asia/Tokyo), refused in one line when this computer does not know it."""
+    from zoneinfo import ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SosaError(
+            f"{name!r} is not a time zone this computer knows",
+            hint="give an IANA name such as Asia/Tokyo; on Windows, `pip install tzdata` provides them",
+        ) from None
 
 
 def now_utc() -> str:
     """The current UTC time as ISO 8601 with seconds, for audit entries."""
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def local_time(stamp: str | None) -> str:
+    """A stored UTC timestamp as the desk's local time (`2026-11-26 18:30 JST`), for terminals.
+
+    Anything that is not a timestamp comes back unchanged, so a display never fails on it.
+    """
+    if not stamp:
+        return stamp or ""
+    try:
+        instant = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=dt.UTC)
+    local = instant.astimezone(zone())
+    return f"{local:%Y-%m-%d %H:%M:%S} {local.tzname()}"

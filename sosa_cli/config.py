@@ -135,8 +135,16 @@ SETTINGS: dict[str, Setting] = {
         Setting("relay_answer_days", "開庁日 a company is given to answer a relayed US ask", "10", "10"),
         Setting("reminder_answer_days", "開庁日 a reminder (再依頼) gives for the new answer-by date", "5", "5"),
         Setting("ask_reply_warning_days", "開庁日 before DoD's reply-by date that `sosa status` lists an ask", "5", "5"),
+        # DOMAIN.md §7: the desk's dates are Japan's, whatever the computer's own zone.
+        Setting("timezone", "time zone of the desk's date (today, letters, deadlines) and of audit times shown", "Asia/Tokyo", "Asia/Tokyo"),
     )
 }
+
+
+def _timezone(value: str) -> str:
+    from .clock import zone_named
+
+    return zone_named(value).key
 
 
 def _days(value: str) -> str:
@@ -150,6 +158,7 @@ _CHECKS: dict[str, Callable[[str], str]] = {
     "reminder_answer_days": _days,
     "ask_reply_warning_days": _days,
     "request_follow_up_days": _days,
+    "timezone": _timezone,
     "doc_prefix": _doc_prefix,
     "contact_email": _email,
     "contact_phone": _phone,

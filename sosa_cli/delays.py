@@ -20,11 +20,20 @@ from .fields import Invalid, Problem, Rules, apply_rules, english, iso_date, tex
 from .keys import format_key, parse_key
 from .store import transaction
 
+# A quantity of parts or lots; far beyond any order, and within SQLite's 64-bit integers
+# (a larger Python int cannot be stored at all).
+MAX_QUANTITY = 999_999_999
+
 
 def quantity(value: Any) -> int:
-    raw = str(value).strip().replace(",", "")
-    if not raw.isdigit() or int(raw) <= 0:
+    # Full-width digits from a Japanese IME count; "²" and other digit-like signs do not.
+    raw = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "")
+    if not (raw.isascii() and raw.isdigit()) or not raw.strip("0"):
         raise SosaError(f"{value!r} is not a positive whole number")
+    # Count the digits before converting: Python refuses to read an int of 4,300 digits.
+    if len(raw.lstrip("0")) > len(str(MAX_QUANTITY)) or int(raw) > MAX_QUANTITY:
+        shown = raw if len(raw) <= 30 else f"a number of {len(raw)} digits"
+        raise SosaError(f"{shown} is more than {MAX_QUANTITY:,}; check the quantity")
     return int(raw)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from . import audit, identifiers
 from .clock import now_utc
-from .fields import Invalid, Problem, Rules, apply_rules, flag, fsc_list, iso_date, language, text
+from .fields import ARRANGEMENT_SIGNED, Invalid, Problem, Rules, apply_rules, dated, flag, fsc_list, language, text
 from .keys import format_key
 
 COMPANY_FIELDS: Rules = {
@@ -23,7 +23,9 @@ COMPANY_FIELDS: Rules = {
     "us_programs": (text, False),
     "fsc": (fsc_list, False),
     "coc_version": (text, False),
-    "coc_accepted_on": (iso_date, False),
+    # The Code of Conduct exists since the arrangement was signed, and an acceptance is a
+    # fact already past: a later date is a typo, and would enroll the company early.
+    "coc_accepted_on": (dated(earliest=ARRANGEMENT_SIGNED, since="the arrangement was signed", past=True, what="Code of Conduct acceptance"), False),
     "coc_signatory": (text, False),
     "share_usg": (flag, False),
     "share_primes": (flag, False),

@@ -9,17 +9,26 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from . import identifiers
-from .calendar import parse_date
+from .calendar import format_wareki, parse_date
+from .clock import today
 from .errors import SosaError
 
 Rule = Callable[[Any], Any]
 Rules = Mapping[str, tuple[Rule, bool]]  # field name → (rule, required)
 
 MAX_TEXT = 2000
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# C0 and C1 controls (U+0085 among them), the line and paragraph separators U+2028 and
+# U+2029 (a line break that is not \\n), and the bidirectional embeddings, overrides and
+# isolates U+202A–U+202E and U+2066–U+2069, which make a name or a note display in
+# another order than the one stored (Trojan Source, CVE-2021-42574).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# Zero-width spaces and joiners, the word joiner and the byte-order mark: invisible, they
+# make two equal names differ and a search miss; pasted from web pages and PDFs, they go.
+_ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff]")
 # Bytes that are not UTF-8 reach Python from the command line as lone surrogates.
 _NOT_UTF8 = re.compile(r"[\ud800-\udfff]")
 # Kana, kanji, Japanese punctuation (、。「」 and the ideographic space) and the full-width
@@ -59,14 +68,37 @@ def text(value: Any, *, multiline: bool = False) -> str:
         value = "; ".join(text(v) for v in value)
     if not isinstance(value, str):
         raise SosaError("must be text")
-    value = value.strip()
+    typed = _ZERO_WIDTH.sub("", value)
+    value = typed.strip()
     if len(value) > MAX_TEXT:
         raise SosaError(f"is {len(value)} characters long; at most {MAX_TEXT}")
     if _NOT_UTF8.search(value):
         raise SosaError("is not valid UTF-8 text (check the terminal's or the file's encoding)")
-    if _CONTROL.search(value) or (not multiline and ("\n" in value or "\r" in value)):
-        raise SosaError("contains control characters")
+    # Python's strip() also removes U+0085, U+2028 and U+2029 from the ends, so look for
+    # controls in the text as typed, less the ordinary spaces and line ends around it.
+    found = _CONTROL.search(typed.strip(" \t\n\r"))
+    if found:
+        raise SosaError(f"contains control characters (U+{ord(found.group()):04X}); type it again without them")
+    if not multiline and ("\n" in value or "\r" in value):
+        raise SosaError("contains control characters (a line break); give it on one line")
     return value
+
+
+# An officer's name or login, as the audit trail records it on every entry.
+MAX_USER = 64
+
+
+def officer(value: str) -> str:
+    """`SOSA_USER`, checked: the audit trail signs every change with it, so it must name
+    someone, on one line, in at most MAX_USER characters."""
+    try:
+        name = text(value)
+    except SosaError as exc:
+        raise SosaError(f"SOSA_USER {exc.message}", hint="set it to your name or login") from None
+    if not name or len(name) > MAX_USER:
+        why = "is blank" if not name else f"is {len(name)} characters long; at most {MAX_USER}"
+        raise SosaError(f"SOSA_USER {why}: the audit trail records who made each change", hint="set it to your name or login, or unset it to use the OS user")
+    return name
 
 
 def japanese_character(value: str) -> str | None:
@@ -98,8 +130,53 @@ def flag(value: Any) -> bool:
     raise SosaError(f"{value!r} is not yes or no")
 
 
-def iso_date(value: Any) -> str:
-    return parse_date(value).isoformat()
+# The day the Japan–US Security of Supply Arrangement was signed (DOMAIN.md §1): no
+# company accepted its Code of Conduct before it.
+ARRANGEMENT_SIGNED = date(2023, 1, 12)
+# A delivery, an answer or a deadline the desk records lies within this many years of
+# today; a date further off is a typo (0001-01-01, 令和100年), not a plan.
+PLAUSIBLE_YEARS = 20
+
+
+def _years_from(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February, in a year that has none
+        return day.replace(year=day.year + years, day=28)
+
+
+def _shown(day: date) -> str:
+    try:
+        return f"{day.isoformat()} ({format_wareki(day)})"
+    except SosaError:  # before 昭和: no 和暦 to show
+        return day.isoformat()
+
+
+def dated(*, earliest: date | None = None, since: str = "", past: bool = False, what: str = "date") -> Rule:
+    """The rule for a date field: a real date, within PLAUSIBLE_YEARS of today, and, where
+    the field says so, not before `earliest` (`since` says why) and not after today
+    (`past`: a day something already happened, such as a date received or sent)."""
+
+    def rule(value: Any) -> str:
+        day = parse_date(value)
+        now = today()
+        if earliest is not None and day < earliest:
+            raise SosaError(f"{_shown(day)} is before {since} ({earliest.isoformat()}); check the year")
+        if past and day > now:
+            raise SosaError(f"{_shown(day)} is after today ({now.isoformat()}): a {what} cannot be in the future")
+        if day < _years_from(now, -PLAUSIBLE_YEARS):
+            raise SosaError(f"{_shown(day)} is more than {PLAUSIBLE_YEARS} years before today ({now.isoformat()}); check the year")
+        if day > _years_from(now, PLAUSIBLE_YEARS):
+            raise SosaError(f"{_shown(day)} is more than {PLAUSIBLE_YEARS} years after today ({now.isoformat()}); check the year")
+        return day.isoformat()
+
+    return rule
+
+
+# Any date an officer types for a record: a real date, within PLAUSIBLE_YEARS of today.
+iso_date = dated()
+# A day something already happened (a letter received, a rating recorded, a relay sent).
+past_date = dated(past=True)
 
 
 def fsc_list(value: Any) -> list[str]:

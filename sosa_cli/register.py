@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -89,11 +90,21 @@ def get_company(conn: sqlite3.Connection, ref: str) -> Company:
     raise SosaError(f"{ref!r} names no company", hint="give a key such as C-0001 or a 13-digit 法人番号")
 
 
-def _like_escape(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 SEARCH_COLUMNS = ("name_ja", "name_en", "products", "address_ja", "address_en")
+
+
+def fold(value: str | None) -> str:
+    """Text as search compares it: NFKC-folded, so a name is found however its width was
+    typed (ＡＢＣ is ABC, ｶﾌﾞｼｷ is カブシキ), and case-folded, so abc finds ABC."""
+    return unicodedata.normalize("NFKC", value or "").casefold()
+
+
+def _matches(terms: str, *columns: str | None) -> bool:
+    # `terms` are folded and joined by U+001F, which no stored text contains (fields.text
+    # refuses control characters), and the columns are joined by it too, so a term never
+    # matches across the end of one column and the start of the next.
+    row = fold("\x1f".join(c or "" for c in columns))
+    return all(term in row for term in terms.split("\x1f"))
 
 
 def list_companies(
@@ -114,15 +125,14 @@ def list_companies(
     if fsc:
         where.append("id IN (SELECT company_id FROM company_fsc WHERE fsc = ?)")
         args.append(fsc)
-    for term in (search or "").split():
-        if len(term) >= 3:
-            # The trigram index answers terms of three characters or more.
-            where.append("id IN (SELECT rowid FROM companies_fts WHERE companies_fts MATCH ?)")
-            args.append('"' + term.replace('"', '""') + '"')
-        else:
-            # 2-character Japanese words (電子, 航空) are below the trigram size: scan.
-            where.append("(" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in SEARCH_COLUMNS) + ")")
-            args.extend([f"%{_like_escape(term)}%"] * len(SEARCH_COLUMNS))
+    terms = [fold(term) for term in (search or "").split()]
+    if terms:
+        # Both sides are folded, the register's text as it was stored and the terms as
+        # typed, so the comparison runs in Python over every row: the trigram index holds
+        # the text unfolded and would miss ｶﾌﾞｼｷ for カブシキ. One call per row, all terms at once.
+        conn.create_function("sosa_matches", 1 + len(SEARCH_COLUMNS), _matches, deterministic=True)
+        where.append(f"sosa_matches(?, {', '.join(SEARCH_COLUMNS)})")
+        args.append("\x1f".join(terms))
     sql = "SELECT * FROM companies"
     if where:
         sql += " WHERE " + " AND ".join(where)

@@ -19,7 +19,7 @@ from .clock import now_utc, today
 from .delays import Delay, get_delay, record_slip
 from .delays import set_status as set_delay_status
 from .errors import NotFound, SosaError
-from .fields import iso_date, text
+from .fields import dated, iso_date, text
 from .keys import format_key, parse_key
 from .store import transaction
 
@@ -273,6 +273,11 @@ def update(
         changes["follow_up_on"] = iso_date(follow_up_on)
     if note is not None:
         changes["note"] = text(note, multiline=True)
+    if rated_on is not None:
+        try:
+            rated_on = _RATED_ON(rated_on)
+        except SosaError as exc:
+            raise SosaError(f"--rated-on: {exc.message}", hint=exc.hint) from None
     if status is not None:
         status = status.strip().lower()
         if status in SETTLED_BY_CLOSE:
@@ -305,6 +310,10 @@ def update(
                     record_slip(conn, delay, changes["committed_date"], source="supplier", note=f"committed under {request.key}")
         _save(conn, request, changes, action="update")
         return get_request(conn, request.key)
+
+
+# The day the rated order reached the supplier has already come (15 CFR 700.13(d)).
+_RATED_ON = dated(past=True, what="day a rating reached the supplier")
 
 
 def close(conn: sqlite3.Connection, ref: str, outcome: str, *, note: str | None = None) -> Request:

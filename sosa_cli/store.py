@@ -169,8 +169,10 @@ def resolve_path(path: str | Path | None = None) -> Path:
 
 def current_user() -> str:
     user = os.environ.get("SOSA_USER")
-    if user:
-        return user
+    if user is not None:  # set, even blank: it must name the officer (fields.officer)
+        from .fields import officer
+
+        return officer(user)
     try:
         return getpass.getuser()
     except Exception:  # no login name (some containers): still record something

@@ -474,6 +474,17 @@ def issue(
         _require(profile, _required(spec, draft=False), spec)
         facts = build()
         fy = fiscal_year(letter_date)
+        # 文書番号 order and date order agree (DOMAIN.md §7): no letter is dated before the
+        # last one of its series, nor before a letter of a later 年度, so neither SOSA_TODAY
+        # nor --date can slip a back-dated letter into a series or a closed 年度.
+        last = conn.execute(
+            "SELECT key, doc_number, letter_date FROM letters WHERE fiscal_year >= ? ORDER BY letter_date DESC, id DESC LIMIT 1", (fy,)
+        ).fetchone()
+        if last is not None and last[2] > letter_date.isoformat():
+            raise SosaError(
+                f"a letter cannot be dated {letter_date.isoformat()}: the last letter issued, {last[0]} ({last[1]}), is dated {last[2]}",
+                hint=f"文書番号 and dates run in order; date it {last[2]} or later",
+            )
         # Inside BEGIN IMMEDIATE: no other writer can take the same serial between
         # this read and the insert. Cancelled letters count, so no number returns.
         serial = conn.execute("SELECT COALESCE(MAX(serial), 0) + 1 FROM letters WHERE fiscal_year = ?", (fy,)).fetchone()[0]
