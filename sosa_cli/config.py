@@ -148,7 +148,7 @@ def _timezone(value: str) -> str:
 
 
 def _days(value: str) -> str:
-    if not value.strip().isdigit() or not 0 < int(value) <= 365:
+    if not (value.strip().isascii() and value.strip().isdigit()) or not 0 < int(value) <= 365:
         raise SosaError(f"{value!r} is not a number of working days (1 to 365)")
     return str(int(value))
 
@@ -241,7 +241,10 @@ class Profile:
 def _check_value(key: str, value: str) -> str:
     setting = SETTINGS[key]
     value = value.strip() if not setting.multiline else "\n".join(line.rstrip() for line in value.strip().splitlines())
-    if re.search(r"[\x00-\x08\x0b-\x1f\x7f]", value) or (not setting.multiline and "\n" in value):
+    from .fields import control_character
+
+    lines = value.split("\n") if setting.multiline else [value]
+    if any(control_character(line) for line in lines) or (not setting.multiline and "\n" in value):
         raise SosaError(f"{key}: the value contains control characters or line breaks")
     check = _CHECKS.get(key)
     if not (check and value):

@@ -101,6 +101,12 @@ def officer(value: str) -> str:
     return name
 
 
+def control_character(value: str) -> str | None:
+    """The first control, line/paragraph separator or bidi override in `value`, or None."""
+    found = _CONTROL.search(value)
+    return found.group() if found else None
+
+
 def japanese_character(value: str) -> str | None:
     """The first Japanese or full-width character in `value`, or None."""
     found = _JAPANESE.search(value)

@@ -91,11 +91,14 @@ def render(
     cannot be printed is not issued.
     """
     from .calendar import parse_date
+    from .fields import iso_date
     from .store import transaction
 
     spec = kinds.get_kind(kind)
     profile = profile or config.load()
-    letter_date = parse_date(on) if on is not None else None
+    # Within twenty years of today, like every date a record takes: a letter dated 2118
+    # would otherwise hold back every later letter of its series (they go in date order).
+    letter_date = parse_date(iso_date(on)) if on is not None else None
     if spec.takes_company and not company:
         raise SosaError(f"a {spec.name} letter goes to one company", hint="add --company C-…")
     if company and not spec.takes_company and spec.record != "C":

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from sosa_cli.cli.main import app
@@ -103,6 +104,12 @@ def assert_lines_in_order(lines: list[str], parts: list[str]) -> list[int]:
         assert index is not None, f"{part!r} is missing" + (f", or stands before {parts[len(found) - 1]!r}" if found else "")
         found.append(index)
     return found
+
+
+# Speed is measured in benchmarks, not in tests: Hypothesis's per-example deadline only
+# makes property tests fail on a busy machine (seen when the suite ran beside others).
+settings.register_profile("sosa", deadline=None)
+settings.load_profile("sosa")
 
 
 def _has_weasyprint() -> bool:

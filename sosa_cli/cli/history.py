@@ -4,7 +4,7 @@ from typing import Any
 
 # What a one-line summary of a new record shows first, when it has these fields.
 SUMMARY_KEYS = ("status", "name_ja", "kind", "doc_number", "to", "destination", "reason")
-HISTORY_COLUMNS = [("at", "When (UTC)"), ("user", "Who"), ("action", "Action"), ("change", "Change")]
+HISTORY_COLUMNS = [("at", "When"), ("user", "Who"), ("action", "Action"), ("change", "Change")]
 
 
 def describe_change(before: Any, after: Any) -> str:
@@ -18,7 +18,10 @@ def describe_change(before: Any, after: Any) -> str:
 
 
 def rows(entries) -> list[dict[str, Any]]:
-    return [{**e.as_dict(), "change": describe_change(e.before, e.after)} for e in entries]
+    """Table rows: times in the desk's zone (the `timezone` setting); `--json` keeps UTC."""
+    from ..clock import local_time
+
+    return [{**e.as_dict(), "at": local_time(e.at), "change": describe_change(e.before, e.after)} for e in entries]
 
 
 def entries(conn, key: str | None = None, *, limit: int | None = None) -> list:

@@ -123,6 +123,11 @@ class SosaGroup(TyperGroup):
             hint = " (another officer is holding the database; try again)" if "locked" in str(exc) else ""
             _fail(f"database error: {exc}{hint}")
             raise typer.Exit(1) from None
+        except sqlite3.DatabaseError as exc:  # corruption SQLite finds only while reading rows
+            if os.environ.get("SOSA_DEBUG"):
+                raise
+            _fail(f"the database is damaged: {exc}; restore it from a backup (`sosa db backup` copies; `sosa db check` tells)")
+            raise typer.Exit(1) from None
         except KeyboardInterrupt:
             _fail("interrupted; nothing was changed by the unfinished command")
             raise typer.Exit(130) from None
@@ -279,13 +284,13 @@ def audit_verify(db: DbOption = None) -> None:
     message(f"Audit trail intact: {result.rows} entries, each chained to the one before.")
 
 
-LOG_COLUMNS = [("id", "#"), ("at", "When (UTC)"), ("user", "Who"), ("action", "Action"), ("record", "Record"), ("change", "Change")]
+LOG_COLUMNS = [("id", "#"), ("at", "When"), ("user", "Who"), ("action", "Action"), ("record", "Record"), ("change", "Change")]
 
 
 @app.command()
 def log(
     record: Annotated[str | None, typer.Argument(help="A record key (C-0001, L-0003, …); all records if omitted.")] = None,
-    limit: Annotated[int, typer.Option(help="How many of the latest entries, without RECORD.")] = 50,
+    limit: Annotated[int, typer.Option(min=1, max=100000, help="How many of the latest entries, without RECORD.")] = 50,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
