@@ -4,12 +4,16 @@ Target (issue 7): single-record work and searches cost under 2× their figure on
 100-company database. Listing the whole register necessarily grows with it; that figure
 is printed too, marked as such.
 
+A measured command that fails stops the run: exit status 1 and one line on stderr naming it.
+
     python benchmarks/bench_scale.py [--quick] [--small DB --large DB]
 """
 
 from __future__ import annotations
 
 import argparse
+import shlex
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -36,6 +40,10 @@ COMMANDS = [
 ]
 
 
+class CommandFailed(RuntimeError):
+    """A measured command exited non-zero: its time would measure an error message, not the work."""
+
+
 def measure(db: Path, runs: int) -> dict[str, float]:
     env = bench_env(db)
     env["SOSA_CONFIG"] = str(db.with_suffix(".config.yaml"))
@@ -44,8 +52,10 @@ def measure(db: Path, runs: int) -> dict[str, float]:
     for label, args, _ in COMMANDS:
         try:
             figures[label] = time_command([*SOSA, *args], runs, env)
-        except Exception:  # a command this version lacks (e.g. status before the ask flow)
-            figures[label] = float("nan")
+        except subprocess.CalledProcessError as error:
+            # Fail the run rather than print NaN: a ratio of a crash is no figure at all.
+            said = (error.stderr or b"").decode("utf-8", "replace").strip().splitlines()
+            raise CommandFailed(f"`sosa {shlex.join(args)}` exited {error.returncode} on {db.name}: {said[-1] if said else 'no message'}") from None
     return figures
 
 
@@ -59,8 +69,12 @@ def main(quick: bool = False, small: Path | None = None, large: Path | None = No
         if large is None:
             large = tmp_path / "large.db"
             generate(large, 200 if quick else 10_000, 2000 if quick else 100_000)
-        base = measure(small, runs)
-        big = measure(large, runs)
+        try:
+            base = measure(small, runs)
+            big = measure(large, runs)
+        except CommandFailed as error:
+            print(f"bench_scale: {error}", file=sys.stderr)
+            return 1
     print(f"median of {runs} runs: small = {small.name}, large = {large.name}")
     print(f"{'command':50} {'small':>9} {'large':>9}  ratio")
     for label, _, grows in COMMANDS:

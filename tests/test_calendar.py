@@ -173,13 +173,22 @@ def test_fiscal_year(day: str, fy: int) -> None:
 
 @pytest.mark.parametrize(
     ("fy", "label"),
-    [(2026, "令和8年度"), (2019, "令和元年度"), (2020, "令和2年度"), (2018, "平成30年度"), (1989, "平成元年度"), (1988, "昭和63年度")],
+    [
+        (2026, "令和8年度"),
+        (2019, "令和元年度"),
+        (2020, "令和2年度"),
+        (2018, "平成30年度"),
+        (1989, "平成元年度"),
+        (1988, "昭和63年度"),
+        (1927, "昭和2年度"),
+        (9999, "令和7981年度"),
+    ],
 )
 def test_format_nendo(fy: int, label: str) -> None:
     assert format_nendo(fy) == label
 
 
-@pytest.mark.parametrize("fy", [1926, 0, -1])
+@pytest.mark.parametrize("fy", [1926, 0, -1, 10000])
 def test_format_nendo_refuses_years_before_showa(fy: int) -> None:
     with pytest.raises(SosaError, match="年度"):
         format_nendo(fy)
@@ -283,6 +292,15 @@ def test_is_us_working_day(day: str, working: bool, why: str) -> None:
     assert is_us_working_day(D(day)) is working, why
 
 
+# Spans where only one calendar closes a day: the supplier's DPAS clock (10 days DX, 15 DO).
+US_ONLY_CROSSINGS = [
+    ("2026-06-12", 10, "2026-06-29"),  # Juneteenth, Friday 19 June 2026
+    ("2026-06-22", 15, "2026-07-14"),  # Independence Day observed, Friday 3 July 2026
+    ("2026-10-23", 10, "2026-11-06"),  # 文化の日, Tuesday 3 November 2026: the US works
+    ("2026-04-24", 15, "2026-05-15"),  # Golden Week 2026: the US works
+]
+
+
 @pytest.mark.parametrize(
     ("start", "n", "expected"),
     [
@@ -294,10 +312,17 @@ def test_is_us_working_day(day: str, working: bool, why: str) -> None:
         ("2026-11-25", 1, "2026-11-27"),
         ("2027-12-23", 1, "2027-12-27"),
         ("2027-12-30", 1, "2028-01-03"),
+        *US_ONLY_CROSSINGS,
     ],
 )
 def test_add_us_working_days(start: str, n: int, expected: str) -> None:
     assert add_us_working_days(D(start), n) == D(expected)
+
+
+@pytest.mark.parametrize(("start", "n", "expected"), US_ONLY_CROSSINGS)
+def test_the_two_calendars_part_on_these_spans(start: str, n: int, expected: str) -> None:
+    # So a US count done on the Japanese calendar by mistake cannot pass these cases.
+    assert add_jp_working_days(D(start), n) != D(expected)
 
 
 @pytest.mark.parametrize(

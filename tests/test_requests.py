@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import date
 
 import pytest
 
-from sosa_cli import lifecycle
+from sosa_cli import lifecycle, requests
+from sosa_cli.calendar import add_jp_working_days
+from sosa_cli.store import open_db
 from tests.conftest import assert_lines_in_order
 from tests.test_delays import DELAY, with_option
 
@@ -355,3 +358,40 @@ def test_english_letters_need_their_english_settings(sosa, two_delays):
     refused = sosa("request", "send", "R-0001", ok=False)
     assert refused.exit_code == 1
     assert "doc_prefix_en" in refused.stderr and "contact_name_en" in refused.stderr and "sosa config set doc_prefix_en" in refused.stderr
+
+
+# 15 CFR 700.13(d) counts the supplier's days on the US federal calendar. Each case crosses a
+# day that only one of the two calendars closes, so the Japanese calendar gives another date.
+US_DEADLINES = [
+    # DX: 10 US working days from Friday 12 June 2026; Juneteenth (Fri 19 June) is a federal holiday.
+    ("DX-A1", "2026-06-12", "2026-06-29"),
+    # DO: 15 from Monday 22 June; Independence Day observed on Friday 3 July (the 4th is a Saturday).
+    ("DO-A3", "2026-06-22", "2026-07-14"),
+    # DX: 10 from Friday 23 October; 文化の日 (Tue 3 November) is a Japanese holiday the US works.
+    ("DX-A7", "2026-10-23", "2026-11-06"),
+    # DO: 15 from Friday 24 April; Golden Week (29 April, 4–6 May) is worked in the US.
+    ("DO-A1", "2026-04-24", "2026-05-15"),
+]
+
+
+def _japanese_answer(rating: str, rated_on: str) -> str:
+    days = 10 if rating.startswith("DX") else 15
+    return add_jp_working_days(date.fromisoformat(rated_on), days).isoformat()
+
+
+@pytest.mark.parametrize("rating, rated_on, due", US_DEADLINES)
+def test_the_suppliers_deadline_is_counted_on_the_us_calendar(sosa, two_delays, rating, rated_on, due):
+    assert _japanese_answer(rating, rated_on) != due, "the case must tell the two calendars apart"
+    _sent_and(sosa, "acknowledged")
+    rated = sosa("request", "update", "R-0001", "--status", "rated", "--rating", rating, "--rated-on", rated_on)
+    assert f"supplier must accept or reject by {due}" in rated.stderr
+    data = show(sosa)
+    assert data["rating"] == rating and data["rated_on"] == rated_on and data["supplier_deadline"] == due
+
+
+@pytest.mark.parametrize("rating, rated_on, due", US_DEADLINES)
+def test_the_domain_counts_the_suppliers_deadline_on_the_us_calendar(sosa, two_delays, rating, rated_on, due):
+    _sent_and(sosa, "acknowledged")
+    request = requests.update(open_db(two_delays), "R-0001", status="rated", rating=rating.lower(), rated_on=rated_on)
+    assert request.status == "rated" and request.rating == rating
+    assert request.rated_on == rated_on and request.supplier_deadline == due
