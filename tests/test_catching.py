@@ -24,6 +24,13 @@ from sosa_cli.store import open_db, transaction
         (identifiers.fsc, " ", "no supply class given: give its 4 digits, e.g. 5935"),
         (identifiers.dpas_rating, "", "no DPAS rating given: give DO or DX and a program code, e.g. DO-A1"),
         (identifiers.email, "", "no e-mail address given"),
+        (identifiers.ncage, "", "no NCAGE code given: give its 5 letters or digits, e.g. 1ABC5"),
+        (identifiers.phone, " ", "no phone number given"),
+        # Characters that sort between the letters and digits allowed are still refused.
+        (identifiers.ncage, "1ab_5", 'NCAGE "1ab_5": only A–Z and 0–9 are allowed, not "_"'),
+        (identifiers.ncage, "1AB:5", 'NCAGE "1AB:5": only A–Z and 0–9 are allowed, not ":"'),
+        (identifiers.phone, "03-5555-X100", 'phone number "03-5555-X100": "X" is not allowed (digits, spaces, - ( ) and a leading +)'),
+        (identifiers.phone, "0+3-5555-0100", 'phone number "0+3-5555-0100": + may only come first'),
         # The refusal names the first character that is not a digit, whatever it is.
         (identifiers.fsc, "59X5", 'supply class "59X5": only digits are allowed, not "X"'),
         (identifiers.nsn, "5935-01-234-567X", 'NSN "5935-01-234-567X": only digits are allowed, not "X"'),
@@ -48,6 +55,13 @@ def test_a_niin_typed_for_an_nsn_gets_the_hint() -> None:
 @pytest.mark.parametrize("address", ["Xavier.X@example.com", "x_y+z@example.co.jp", "XX@example.com"])
 def test_ordinary_letters_are_allowed_before_the_at(address: str) -> None:
     assert identifiers.email(address) == address
+
+
+def test_a_phone_number_may_have_fifteen_digits_and_no_more() -> None:
+    # ITU-T E.164: at most 15 digits, country code included.
+    assert identifiers.phone("+81-3-1234-5678-9012") == "+81-3-1234-5678-9012"
+    with pytest.raises(SosaError, match="has 16 digits"):
+        identifiers.phone("+81-3-1234-5678-90123")
 
 
 def test_an_unknown_state_is_refused_with_the_states_listed() -> None:
