@@ -119,29 +119,84 @@ class Verification:
         return self.broken_at is None
 
 
-def verify(conn: sqlite3.Connection) -> Verification:
-    """Walk the chain from the first row and report the first row that does not fit."""
+# `verify` builds each entry's JSON array inside SQLite (`json_array()` escapes exactly as
+# `json.dumps(..., ensure_ascii=False)` does: `\"`, `\\`, `\b\f\n\r\t`, other controls as
+# `\u00xx`, everything else as is) and hashes it here, without a Python object per column.
+# Any entry whose SQLite digest differs is hashed again by `_digest` itself before it is
+# called broken, so the verdict is always `_digest`'s; `_CHAIN_PY` is the pure-Python walk.
+_CHAIN_SQL = f"SELECT id, prev_hash, hash, CAST(json_array({', '.join(FIELDS)}) AS BLOB) FROM audit ORDER BY id"
+_CHAIN_PY = f"SELECT {', '.join(FIELDS)}, prev_hash, hash FROM audit ORDER BY id"
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # = _digest's json.dumps
+
+
+def _tuples(conn: sqlite3.Connection) -> sqlite3.Cursor:
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    return cursor
+
+
+def _python_digest(conn: sqlite3.Connection, prev_hash: str, entry_id: int) -> str:
+    row = _tuples(conn).execute(f"SELECT {', '.join(FIELDS)} FROM audit WHERE id = ?", (entry_id,)).fetchone()
+    return _digest(prev_hash, dict(zip(FIELDS, row, strict=True)))
+
+
+def _walk_in_sqlite(conn: sqlite3.Connection) -> tuple[Verification | None, int, str]:
+    sha256 = hashlib.sha256
     prev_hash = GENESIS
     expected_id = 1
-    count = 0
-    cursor = conn.execute(f"SELECT {', '.join(FIELDS)}, prev_hash, hash FROM audit ORDER BY id")
-    for row in cursor:
-        count += 1
-        data = {f: row[f] for f in FIELDS}
-        if row["id"] != expected_id:
-            return Verification(count, row["id"], f"entries {expected_id}–{row['id'] - 1} are missing")
-        if row["prev_hash"] != prev_hash:
-            return Verification(count, row["id"], "it does not follow the entry before it")
-        if _digest(prev_hash, data) != row["hash"]:
-            return Verification(count, row["id"], "its content was changed after it was written")
-        prev_hash = row["hash"]
+    for entry_id, prev, stored, content in _tuples(conn).execute(_CHAIN_SQL):
+        if entry_id != expected_id:
+            return Verification(expected_id, entry_id, f"entries {expected_id}–{entry_id - 1} are missing"), 0, ""
+        if prev != prev_hash:
+            return Verification(expected_id, entry_id, "it does not follow the entry before it"), 0, ""
+        if sha256(prev_hash.encode() + content).hexdigest() != stored and _python_digest(conn, prev_hash, entry_id) != stored:
+            return Verification(expected_id, entry_id, "its content was changed after it was written"), 0, ""
+        prev_hash = stored
         expected_id += 1
-    head = conn.execute("SELECT id, hash FROM audit_head").fetchone()
-    last_id = expected_id - 1
-    if head is not None and (head["id"] != last_id or head["hash"] != prev_hash):
-        if head["id"] > last_id:
-            return Verification(count, last_id + 1, f"entries {last_id + 1}–{head['id']} are missing")
-        return Verification(count, head["id"], "the newest entry does not match the recorded head")
+    return None, expected_id - 1, prev_hash
+
+
+def _walk_in_python(conn: sqlite3.Connection) -> tuple[Verification | None, int, str]:
+    sha256 = hashlib.sha256
+    encode = _ENCODE
+    prev_hash = GENESIS
+    expected_id = 1
+    for row in _tuples(conn).execute(_CHAIN_PY):
+        entry_id = row[0]
+        if entry_id != expected_id:
+            return Verification(expected_id, entry_id, f"entries {expected_id}–{entry_id - 1} are missing"), 0, ""
+        if row[8] != prev_hash:
+            return Verification(expected_id, entry_id, "it does not follow the entry before it"), 0, ""
+        if sha256((prev_hash + encode(row[:8])).encode("utf-8")).hexdigest() != row[9]:
+            return Verification(expected_id, entry_id, "its content was changed after it was written"), 0, ""
+        prev_hash = row[9]
+        expected_id += 1
+    return None, expected_id - 1, prev_hash
+
+
+def verify(conn: sqlite3.Connection, *, in_sqlite: bool = True) -> Verification:
+    """Walk the chain from the first row and report the first row that does not fit.
+
+    Each entry's id must follow the one before, its prev_hash be that entry's hash, and its
+    hash be `_digest` of its content; then the head row must name the last entry.
+    `in_sqlite=False` walks in Python only (the two agree; the tests hold them to it).
+    """
+    broken: Verification | None
+    if in_sqlite:
+        try:
+            broken, last_id, prev_hash = _walk_in_sqlite(conn)
+        except sqlite3.OperationalError:  # no JSON functions, or a value JSON cannot hold
+            broken, last_id, prev_hash = _walk_in_python(conn)
+    else:
+        broken, last_id, prev_hash = _walk_in_python(conn)
+    if broken is not None:
+        return broken
+    count = last_id
+    head = _tuples(conn).execute("SELECT id, hash FROM audit_head").fetchone()
+    if head is not None and (head[0] != last_id or head[1] != prev_hash):
+        if head[0] > last_id:
+            return Verification(count, last_id + 1, f"entries {last_id + 1}–{head[0]} are missing")
+        return Verification(count, head[0], "the newest entry does not match the recorded head")
     if head is None and count:
         return Verification(count, last_id, "the record of the newest entry is missing")
     return Verification(count)

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from benchmarks import bench_enroll, bench_letters, bench_relay, bench_scale, bench_startup
+from benchmarks import bench_enroll, bench_letters, bench_relay, bench_scale, bench_startup, bench_verify
 
 IN_CI = bool(os.environ.get("CI"))
 
@@ -97,4 +97,14 @@ def test_relay_takes_a_warm_up_and_reports_the_median(monkeypatch, capsys):
     assert re.search(r"^  200 companies +2\.00 s ", out, re.M), out
     assert re.search(r"^  400 companies +4\.00 s ", out, re.M), out
     assert "ratio 400/200: 2.00× wall, 2.00× cpu" in out
+    assert_ratios_are_numbers(out)
+
+
+def test_verify_benchmark_prints_verify_the_command_and_the_floor(capsys):
+    assert bench_verify.main(quick=True) == 0
+    out = capsys.readouterr().out
+    assert "5,000 entries" in out
+    for line in ("audit.verify (in-process)", "sosa audit verify --db", "floor (select + SHA-256)"):
+        assert re.search(rf"^  {re.escape(line)} +\d+\.\d{{3}} s +\d+\.\d\d µs/entry", out, re.M), out
+    assert re.search(r"ratio verify/floor: \d+\.\d\d× \(target ≤ 2\.0×\); command/floor: \d+\.\d\d×", out), out
     assert_ratios_are_numbers(out)
