@@ -20,6 +20,7 @@ import os
 import sqlite3
 import weakref
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -502,13 +503,18 @@ def remove_file(path: Path) -> Callable[[], None]:
     return lambda: Path(path).unlink(missing_ok=True)
 
 
-def backup(conn: sqlite3.Connection, target: str | Path, *, force: bool = False) -> Path:
+def backup(conn: sqlite3.Connection, target: str | Path, *, force: bool = False) -> Backup:
     """Copy the live database with SQLite's online backup, then check the copy.
 
     The copy is made and checked under a temporary name beside `target` and takes its
     name only once it passed (files.write): a failed or interrupted backup leaves nothing,
     and an existing file is replaced only with `force`. A folder (`DIR/`) gets the copy
     under the name `<database>-<date>.db`.
+
+    The copy's newest audit entry is the head of the chain it copied, read from the copy
+    itself: `sosa audit verify --against` later proves the live trail still extends it.
+    Nothing is added to the live trail, so a backup is a read and the copy is the database
+    as it was.
     """
     from . import files
     from .clock import today
@@ -517,18 +523,21 @@ def backup(conn: sqlite3.Connection, target: str | Path, *, force: bool = False)
     path = files.target(target, f"{source.stem}-{today().isoformat()}{source.suffix or '.db'}")
     if path is None:
         raise SosaError("a backup is a file", hint="give its file name, e.g. sosa db backup ~/backups/sosa.db")
+    head: list[tuple[int, str]] = []
 
     def copy(temp: Path) -> None:
         dest = sqlite3.connect(temp)
         try:
             conn.backup(dest)
             problems = [row[0] for row in dest.execute("PRAGMA integrity_check")]
+            head[:] = [tuple(row) for row in dest.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1")]
         finally:
             dest.close()
         if problems != ["ok"]:
             raise SosaError(f"the backup failed its integrity check: {problems[0]}")
 
-    return files.write(path, copy, force=force or files.forced(target), private=True)
+    written = files.write(path, copy, force=force or files.forced(target), private=True)
+    return Backup(written, *(head[0] if head else (0, None)))
 
 
 def integrity_problems(conn: sqlite3.Connection) -> list[str]:
@@ -546,3 +555,140 @@ def integrity_problems(conn: sqlite3.Connection) -> list[str]:
     if rows != ["ok"]:
         raise Damaged(getattr(conn, "path", "the database"), f"the integrity check found {len(rows)} problem(s), the first: {rows[0]}")
     return [f"foreign key: {tuple(row)}" for row in conn.execute("PRAGMA foreign_key_check")]
+
+
+@dataclass(frozen=True)
+class Backup:
+    """A copy `backup()` made: where it is, and the newest audit entry it holds (the chain head
+    it copied; id 0 and no hash when the trail was still empty)."""
+
+    path: Path
+    head_id: int
+    head_hash: str | None
+
+
+def open_backup(path: str | Path) -> DeskConnection:
+    """Open a copy of a sosa database (a backup) to read only: never written, never upgraded.
+
+    A file that is not a sosa database, or is damaged, is refused in one line.
+    """
+    backup_path = Path(path).expanduser()
+    if backup_path.is_dir():
+        raise SosaError(f"{backup_path} is a folder, not a backup file", hint="give the file `sosa db backup` wrote")
+    if not backup_path.exists():
+        raise SosaError(f"no backup at {backup_path}", hint="give the file `sosa db backup` wrote")
+    # Reading the header with a descriptor of our own would drop this process's SQLite
+    # locks on a file it has open (the live database given as its own backup).
+    if not _open_here(backup_path):
+        try:
+            with open(backup_path, "rb") as f:
+                header = f.read(100)
+        except OSError as exc:
+            raise SosaError(f"cannot read {backup_path}: {exc.strerror}") from None
+        if not header.startswith(SQLITE_HEADER):
+            what = "it is empty" if not header else "it is not a SQLite file at all"
+            raise SosaError(f"{backup_path} is not a sosa database: {what}", hint="give the file `sosa db backup` wrote")
+    conn: DeskConnection | None = None
+    try:
+        if os.path.exists(f"{backup_path}-wal"):  # in use, or left so: read through SQLite's locks
+            conn = _connect_read_only(backup_path, timeout=busy_timeout())
+        else:
+            # A copy at rest: read as it is, without the -wal and -shm files a reader of a WAL
+            # database otherwise leaves beside it (no writer is at work: one would have a -wal).
+            conn = _connect(f"{backup_path.absolute().as_uri()}?mode=ro&immutable=1", uri=True, timeout=busy_timeout())
+        conn.path = backup_path
+        conn.readonly = "a backup is only read"
+        conn.row_factory = sqlite3.Row
+        mark = _raw(conn, "PRAGMA application_id").fetchone()[0]
+        names = {row[0] for row in _raw(conn, "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        migrated = (
+            "_sqlite_migrations" in names
+            and sqlite3.Connection.execute(conn, "SELECT 1 FROM _sqlite_migrations WHERE migration_set = ? LIMIT 1", (MIGRATION_SET,)).fetchone()
+        )
+        ours = mark == APPLICATION_ID or (mark == 0 and bool(migrated))
+        # Every page read once now, so that damage is named here as the backup's own.
+        problems = [row[0] for row in _raw(conn, "PRAGMA quick_check")] if ours else ["ok"]
+        if problems != ["ok"]:
+            conn.close()
+            raise SosaError(f"{backup_path} is damaged: SQLite's check found {len(problems)} problem(s), the first: {problems[0]}", hint="use another backup")
+    except sqlite3.DatabaseError as exc:
+        if conn is not None:
+            conn.close()
+        if _code(exc) in (SQLITE_CORRUPT, SQLITE_NOTADB):
+            raise SosaError(f"{backup_path} is damaged: SQLite reports {exc}", hint="use another backup") from None
+        raise SosaError(f"cannot read {backup_path}: {exc}") from None
+    if not ours or not {"audit", "audit_head"} <= names:
+        conn.close()
+        what = "a sosa database from before the audit trail's head" if ours else "a SQLite database of another program"
+        raise SosaError(f"{backup_path} is not a sosa database backup: it is {what}", hint="give the file `sosa db backup` wrote")
+    return conn
+
+
+def short_hash(value: str | None) -> str:
+    """The first twelve hex digits of an audit hash, for people to compare by eye."""
+    return f"{value[:12]}…" if value else "(none)"
+
+
+@dataclass(frozen=True)
+class Extension:
+    """How the live audit trail stands to a backup's: it extends it (every entry of the backup
+    is in the live trail with the same id and hash), or it parts from it at `parted_at`."""
+
+    backup_entries: int
+    live_entries: int
+    backup_head_hash: str | None
+    parted_at: int | None = None
+    problem: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.parted_at is None
+
+    @property
+    def beyond(self) -> int:
+        """Entries the live trail holds after the backup's newest."""
+        return max(self.live_entries - self.backup_entries, 0)
+
+
+def trail_extends(live: sqlite3.Connection, backup: sqlite3.Connection) -> Extension:
+    """Whether the live audit trail extends the backup's (a prefix check on (id, hash)),
+    naming the first entry where they part.
+
+    Both trails are read once, in id order, side by side. The hash of each entry covers
+    the one before it, so equal hashes mean equal histories up to that entry; every entry
+    is compared all the same, so a live trail rewritten and re-chained is named at its
+    first rewritten entry.
+    """
+    live_rows = iter(live.execute("SELECT id, hash FROM audit ORDER BY id"))
+    compared = 0
+    last_live = 0
+    head_hash: str | None = None
+    for b_id, b_hash in backup.execute("SELECT id, hash FROM audit ORDER BY id"):
+        compared += 1
+        head_hash = b_hash
+        row = next(live_rows, None)
+        if row is None:
+            ends = f"the live trail ends at #{last_live}" if last_live else "the live trail is empty"
+            return _parted(live, backup, b_id, f"entry #{b_id} of the backup is missing from the live trail: {ends}")
+        l_id, l_hash = row[0], row[1]
+        last_live = l_id
+        if l_id > b_id:
+            return _parted(live, backup, b_id, f"entry #{b_id} of the backup is missing from the live trail, which goes on at #{l_id}")
+        if l_id < b_id:
+            return _parted(live, backup, l_id, f"entry #{l_id} of the live trail is not in the backup, which goes on at #{b_id}")
+        if l_hash != b_hash:
+            return _parted(live, backup, b_id, f"entry #{b_id}: the live trail has hash {short_hash(l_hash)}, the backup {short_hash(b_hash)}")
+    live_total = compared + sum(1 for _ in live_rows)
+    return Extension(compared, live_total, head_hash)
+
+
+def _parted(live: sqlite3.Connection, backup: sqlite3.Connection, at: int, problem: str) -> Extension:
+    count = "SELECT count(*) FROM audit"
+    head = backup.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+    return Extension(
+        backup.execute(count).fetchone()[0],
+        live.execute(count).fetchone()[0],
+        head[0] if head else None,
+        parted_at=at,
+        problem=problem,
+    )

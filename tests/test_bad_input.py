@@ -288,6 +288,7 @@ def test_every_command_meets_bad_input():
         "audit verify",
         "letter list",
         "letter templates",
+        "letter verify",
         "config show",
         "config path",
         "config unset",

@@ -32,6 +32,7 @@ LIST_COLUMNS = [
     ("status", "Status"),
 ]
 FILE_COLUMNS = [("format", "Format"), ("path", "File"), ("sha256", "SHA-256")]
+VERIFY_COLUMNS = [("key", "Letter"), ("doc_number", "文書番号"), ("format", "Format"), ("path", "File"), ("problem", "Problem")]
 TEMPLATE_COLUMNS = [("kind", "Kind"), ("language", "Lang"), ("name", "Template"), ("source", "Source"), ("path", "File used")]
 
 
@@ -188,6 +189,31 @@ def cancel(
     conn = open_desk(db)
     cancelled = cancel_letter(conn, letter, reason)
     message(f"Cancelled {cancelled.key} {cancelled.doc_number}; the number stays used.")
+
+
+@app.command()
+def verify(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Check every letter file on disk against the SHA-256 recorded when it was written.
+
+    Issued and cancelled letters alike: a file edited, removed, or replaced by a link or a
+    folder is named, and the command fails. Letters printed with --out - have no file.
+
+    Example: sosa letter verify
+    """
+    from ..errors import SosaError
+    from ..letters import verify_files
+
+    conn = open_desk(db, create=False)
+    check = verify_files(conn)
+    rows = [p.as_dict() for p in check.problems]
+    if rows or as_json:
+        print_table(rows, VERIFY_COLUMNS, as_json=as_json, title="Letter files that differ from the register", empty="no problems")
+    if not check.ok:
+        raise SosaError(
+            f"{len(rows)} of {check.files} letter files differ from the register",
+            hint="`sosa letter export L-… --format … --force` writes an issued letter again from its record",
+        )
+    message(check.summary() + ".")
 
 
 @app.command()

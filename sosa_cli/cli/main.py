@@ -225,25 +225,30 @@ def db_backup(
 
     Example: sosa db backup ~/backups/sosa-2026-11-26.db
     """
-    from ..store import backup
+    from ..store import backup, short_hash
 
     conn = open_desk(db, create=False)
-    target = backup(conn, file, force=force)
-    message(f"Backed up {conn.path} to {target}; the copy passed its integrity check.")
+    copy = backup(conn, file, force=force)
+    head = f"the audit trail up to entry #{copy.head_id}, hash {short_hash(copy.head_hash)}" if copy.head_id else "no audit entries yet"
+    message(f"Backed up {conn.path} to {copy.path}; the copy passed its integrity check and holds {head}.")
+    message(f"Later, `sosa audit verify --against {copy.path}` proves the live trail still extends it.")
 
 
 @db_app.command("check")
 def db_check(db: DbOption = None, as_json: JsonOption = False) -> None:
-    """Check the database's integrity and walk the audit trail's hash chain.
+    """Check the database's integrity, walk the audit trail's hash chain, and check the
+    letter files on disk against their recorded SHA-256 (as `sosa letter verify`).
 
     Example: sosa db check
     """
     from ..audit import verify
+    from ..letters import verify_files
     from ..store import integrity_problems
 
     conn = open_desk(db, create=False)
     problems = integrity_problems(conn)
     chain = verify(conn)
+    letter_files = verify_files(conn)
     if as_json:
         print_json(
             {
@@ -252,14 +257,21 @@ def db_check(db: DbOption = None, as_json: JsonOption = False) -> None:
                 "audit_ok": chain.ok,
                 "audit_problem": chain.problem,
                 "audit_broken_at": chain.broken_at,
+                "letter_files": letter_files.files,
+                "letter_files_ok": letter_files.ok,
+                "letter_file_problems": [p.as_dict() for p in letter_files.problems],
             }
         )
     if problems:
         raise SosaError(f"integrity check failed: {problems[0]}")
-    if not chain.ok:
-        raise SosaError(f"audit entry {chain.broken_at} is broken: {chain.problem}")
+    # Both findings on the one line: a forger who edits the trail may have edited a letter too.
+    failures = [] if chain.ok else [f"audit entry {chain.broken_at} is broken: {chain.problem}"]
+    if not letter_files.ok:
+        failures.append(letter_files.summary())
+    if failures:
+        raise SosaError("; ".join(failures))
     if not as_json:
-        message(f"{conn.path}: integrity ok; audit trail of {chain.rows} entries intact.")
+        message(f"{conn.path}: integrity ok; audit trail of {chain.rows} entries intact; {letter_files.summary()}.")
 
 
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
@@ -267,10 +279,20 @@ app.add_typer(audit_app, name="audit")
 
 
 @audit_app.command("verify")
-def audit_verify(db: DbOption = None) -> None:
+def audit_verify(
+    against: Annotated[
+        str | None,
+        typer.Option("--against", metavar="BACKUP", help="A copy `sosa db backup` made: prove the live trail extends the copy's, entry by entry."),
+    ] = None,
+    db: DbOption = None,
+) -> None:
     """Walk the audit trail's hash chain and report the first broken entry.
 
-    Example: sosa audit verify
+    With --against BACKUP, also prove that the live trail holds every entry of the backup's
+    with the same hash (nothing cut off its end or rewritten since), and name the first
+    entry where they part.
+
+    Example: sosa audit verify --against ~/backups/sosa-2026-11-26.db
     """
     from ..audit import verify
 
@@ -281,7 +303,32 @@ def audit_verify(db: DbOption = None) -> None:
             f"audit entry {result.broken_at} is broken: {result.problem}",
             hint="the log was changed outside sosa; restore from a backup and report it",
         )
-    message(f"Audit trail intact: {result.rows} entries, each chained to the one before.")
+    if against is None:
+        message(f"Audit trail intact: {result.rows} entries, each chained to the one before.")
+        return
+    from ..store import open_backup, short_hash, trail_extends
+
+    copy = open_backup(against)
+    try:
+        own = verify(copy)
+        if not own.ok:
+            raise SosaError(
+                f"the backup's audit entry {own.broken_at} is broken: {own.problem}",
+                hint="this copy cannot vouch for the live trail; verify against another backup",
+            )
+        extension = trail_extends(conn, copy)
+    finally:
+        copy.close()
+    if not extension.ok:
+        raise SosaError(
+            f"the live audit trail does not extend the backup {copy.path}: {extension.problem}",
+            hint="the live trail lost or changed entries the backup holds; compare the two with `sosa log` and report it",
+        )
+    head = f"#{extension.backup_entries}, hash {short_hash(extension.backup_head_hash)}" if extension.backup_entries else "no entries"
+    message(
+        f"Audit trail intact: {result.rows} entries, each chained to the one before; it extends the backup {copy.path}"
+        f" (up to {head}) with {extension.beyond} {'entry' if extension.beyond == 1 else 'entries'} since."
+    )
 
 
 LOG_COLUMNS = [("id", "#"), ("at", "When"), ("user", "Who"), ("action", "Action"), ("record", "Record"), ("change", "Change")]

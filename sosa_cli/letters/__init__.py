@@ -2,7 +2,8 @@
 
 * kinds.py — the kinds of letter and the facts each is filled with, built from records
   the domain modules hand in (this package imports no domain module);
-* register.py — the register of 文書番号: issue, render again, cancel, list;
+* register.py — the register of 文書番号: issue, render again, cancel, list, and its
+  files on disk checked against their recorded SHA-256;
 * templates.py — the officer's and the shipped wording, the sandbox that fills it;
 * blocks.py — the letter read from its wording: the one description of every format;
 * text.py, html.py, word.py, pdf.py — the formats (a PDF is the HTML printed).
@@ -14,6 +15,8 @@ from .kinds import KINDS, Kind, LetterFacts, Target, get_kind
 from .register import (
     BINARY_FORMATS,
     FORMATS,
+    FileCheck,
+    FileProblem,
     Letter,
     LetterResult,
     TemplateUse,
@@ -26,11 +29,14 @@ from .register import (
     render_issued,
     snapshot_field,
     templates_in_use,
+    verify_files,
 )
 
 __all__ = [
     "BINARY_FORMATS",
     "FORMATS",
+    "FileCheck",
+    "FileProblem",
     "KINDS",
     "Kind",
     "Letter",
@@ -48,4 +54,5 @@ __all__ = [
     "render_issued",
     "snapshot_field",
     "templates_in_use",
+    "verify_files",
 ]

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import sqlite3
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -157,6 +159,109 @@ def cancel(conn: sqlite3.Connection, ref: str, reason: str) -> Letter:
             after={"status": "cancelled", "cancel_reason": reason, "doc_number": letter.doc_number},
         )
         return get_letter(conn, letter.key)
+
+
+# --- the files on disk against the register -------------------------------------------
+
+
+@dataclass
+class FileProblem:
+    """A letter file that no longer holds what the register recorded when it was written."""
+
+    key: str
+    doc_number: str | None
+    format: str
+    path: str
+    problem: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class FileCheck:
+    """What `verify_files` walked: letters and files on disk, entries printed, and what failed."""
+
+    letters: int = 0
+    files: int = 0
+    printed: int = 0  # entries written to standard output (`--out -`): nothing on disk to check
+    problems: list[FileProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        """One line for the officer: how many files were checked, and how many failed."""
+        printed = f" ({self.printed} printed, not kept)" if self.printed else ""
+        if self.ok:
+            return f"{self.files} files of {self.letters} letters match their recorded SHA-256{printed}"
+        named = "; ".join(f"{p.key} {p.path}: {p.problem}" for p in self.problems[:5])
+        more = f"; and {len(self.problems) - 5} more" if len(self.problems) > 5 else ""
+        return f"{len(self.problems)} of {self.files} letter files differ from the register: {named}{more}"
+
+
+def _on_disk(path: str, sha256: str) -> str | None:
+    """What is wrong with the file at `path`, recorded with `sha256`; None when it matches.
+
+    `lstat`, not `stat`: a symbolic link or a folder put in the file's place is not the file
+    written, whatever it points to.
+    """
+    try:
+        mode = os.lstat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return "missing"
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    if stat.S_ISLNK(mode):
+        return "replaced by a symbolic link"
+    if stat.S_ISDIR(mode):
+        return "replaced by a folder"
+    if not stat.S_ISREG(mode):
+        return "replaced by something that is not a regular file"
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    found = digest.hexdigest()
+    if found != sha256:
+        return f"edited: SHA-256 {found[:12]}…, recorded {sha256[:12]}…"
+    return None
+
+
+def verify_files(conn: sqlite3.Connection) -> FileCheck:
+    """Check every letter file on disk, issued and cancelled, against its recorded SHA-256.
+
+    A path's latest entry in a letter is the one that counts: rendering again with `--force`
+    replaces the file and records its new hash after the old one. When several letters
+    recorded the same path (`--out` with `--force`), the file passes if it holds the latest
+    bytes any of them wrote there. Entries printed to standard output are counted, not checked.
+    """
+    check = FileCheck()
+    # path → {letter key: (letter, format, sha256)} in register order; a letter's later entry replaces its earlier one.
+    recorded: dict[str, dict[str, tuple[Letter, str, str]]] = {}
+    with_files: set[str] = set()
+    for letter in list_letters(conn):
+        for entry in letter.files:
+            path = entry.get("path")
+            if not path:
+                check.printed += 1
+                continue
+            with_files.add(letter.key)
+            recorded.setdefault(path, {})[letter.key] = (letter, str(entry.get("format") or ""), str(entry.get("sha256") or ""))
+    check.letters = len(with_files)
+    check.files = len(recorded)
+    for path, by_letter in recorded.items():
+        entries = list(by_letter.values())
+        problems = [_on_disk(path, sha256) for _, _, sha256 in entries]
+        if any(problem is None for problem in problems):
+            continue
+        letter, fmt, _ = entries[-1]
+        check.problems.append(FileProblem(letter.key, letter.doc_number, fmt, path, problems[-1] or ""))
+    return check
 
 
 # --- rendering and issuing -------------------------------------------------------------
