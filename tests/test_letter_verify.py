@@ -141,7 +141,6 @@ def test_a_file_replaced_by_render_with_force_is_checked_against_its_new_hash(so
     assert "1 files of 1 letters match" in sosa("letter", "verify").stderr
 
 
-@pytest.mark.xfail(strict=True, reason="register._again records an entry only if the same entry is not already in the list (finding)")
 def test_a_path_written_back_to_an_earlier_format_is_recorded_again(sosa, configured, tmp_path):
     """md, then html over it, then md again: the file holds the md letter the tool wrote,
     but its entry was already in the list, so the latest entry for the path stays html."""

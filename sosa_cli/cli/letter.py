@@ -9,7 +9,7 @@ import typer
 from .options import DbOption, ForceOption, JsonOption, open_desk, out_option
 from .output import check_letter_destination, letter_sink, message, print_card, print_letter, print_table
 
-app = typer.Typer(help="Letters: render and issue them (文書番号), list, show, export, cancel; the templates in use.", no_args_is_help=True)
+app = typer.Typer(help="Letters: render and issue them (文書番号), list, show, export, cancel, verify the files; the templates in use.", no_args_is_help=True)
 
 
 class LetterFormat(StrEnum):

@@ -43,7 +43,7 @@ LAZY: dict[str, tuple[str, str, str]] = {
     "request": ("request", "app", "JP→US requests to DoD: open, send, update, close, list, show."),
     "ask": ("ask", "app", "US asks from DoD: record, list, show, respond, remind, reply, close, cancel."),
     "relay": ("ask", "relay", "Relay a US ask to participants: one relay and one Japanese relay letter per company."),
-    "letter": ("letter", "app", "Letters: render and issue them (文書番号), list, show, export, cancel; the templates in use."),
+    "letter": ("letter", "app", "Letters: render and issue them (文書番号), list, show, export, cancel, verify the files; the templates in use."),
     "status": ("status", "status", "What needs attention today, most urgent first."),
     "config": ("config", "app", "The office profile: sender, 担当 contact, 文書番号 prefix, folders."),
     "demo": ("demo", "demo", "Run the whole workflow on sample data in a fresh database, and show the register."),

@@ -703,7 +703,10 @@ def _again(
         )
     if path is not None:
         path = _write(path, rendered.data, out, conn)
-    if entry not in letter.files:
+    # Recorded unless the latest entry for this file already says it: a path written in
+    # md, then html, then md again holds the md letter, and its latest entry must say so.
+    latest = next((f for f in reversed(letter.files) if f.get("path") == entry["path"]), None)
+    if latest != entry:
         files = [*letter.files, entry]
         conn.execute("UPDATE letters SET files = ? WHERE id = ?", (json.dumps(files, ensure_ascii=False), letter.id))
         audit.record(conn, "render", letter.key, before={"files": letter.files}, after={"files": files})
