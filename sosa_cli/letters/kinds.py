@@ -20,7 +20,7 @@ decide what leaves the desk:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -192,16 +192,9 @@ OUTCOME_TEXT_JA = {
 }
 # A delay's state after its request closed, as the outcome notice words it.
 DELAY_OUTCOME_JA = {"resolved": "遅延解消", "unresolved": "未解消", "open": "要請取下げ（引き続き管理）"}
-SERVICE_BRANCH = {
-    "gsdf": ("陸上自衛隊", "Japan Ground Self-Defense Force"),
-    "msdf": ("海上自衛隊", "Japan Maritime Self-Defense Force"),
-    "asdf": ("航空自衛隊", "Japan Air Self-Defense Force"),
-    "joint": ("統合幕僚監部", "Joint Staff, Japan Self-Defense Forces"),
-}
 
 
 def _delay_item(delay: Any) -> dict[str, Any]:
-    branch = SERVICE_BRANCH.get(getattr(delay, "service_branch", None) or "")
     return {
         "key": delay.key,
         "program": delay.program,
@@ -217,8 +210,9 @@ def _delay_item(delay: Any) -> dict[str, Any]:
         "quantity": delay.quantity,
         "unit": getattr(delay, "unit", None) or "EA",
         "rating_sought": getattr(delay, "rating_sought", None),
-        "service_branch_ja": branch[0] if branch else None,
-        "service_branch_en": branch[1] if branch else None,
+        # The delay record names its JSDF service itself (delays.SERVICE_BRANCHES).
+        "service_branch_ja": getattr(delay, "service_branch_ja", None),
+        "service_branch_en": getattr(delay, "service_branch_en", None),
         "contract": getattr(delay, "contract", None),
         "need_date": delay.need_date,
         "original_promised_date": delay.original_promised_date,
@@ -430,11 +424,3 @@ def reply(ask: Any, companies: dict[str, Any], told: Callable[[str], bool], *, o
             "disclosed": [a["company_key"] for a in answers if a["named"]],
         },
     )
-
-
-def names(values: Iterable[str]) -> str:
-    """`A`, `A and B`, `A, B and C`."""
-    items = list(values)
-    if len(items) < 2:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
