@@ -344,10 +344,10 @@ def _context(kind: Kind, target: Target, facts: LetterFacts, profile: config.Pro
 
     fy = fiscal_year(on)
     prefix = profile.get("doc_prefix") or ""
-    prefix_en = _setting(profile, "doc_prefix_en") or ""
+    prefix_en = profile.get("doc_prefix_en") or ""
     to = dict(facts.to)
     if to.get("name") and not to.get("honorific"):
-        to["honorific"] = _setting(profile, "addressee_honorific") or "殿"
+        to["honorific"] = profile.get("addressee_honorific") or "殿"
     return {
         "letter": {
             "key": key,
@@ -369,13 +369,6 @@ def _context(kind: Kind, target: Target, facts: LetterFacts, profile: config.Pro
         "to": to,
         **facts.fields,
     }
-
-
-def _setting(profile: config.Profile, key: str) -> str | None:
-    try:
-        return profile.get(key)
-    except KeyError:  # a setting this version's profile does not know
-        return None
 
 
 @dataclass(frozen=True)
@@ -564,7 +557,7 @@ def issue(
 
     if draft:
         facts = build()
-        _require(profile, _required(spec, draft=True), spec)
+        profile.require(_required(spec, draft=True), f"the {spec.name} letter")
         context = _context(spec, target, facts, profile, letter_date, key=None, serial=None)
         rendered = render_letter(spec, fmt, json.loads(json.dumps(context, ensure_ascii=False)), profile)
         path = _destination(out, folder, _file_name(spec, target, fmt, None))
@@ -576,7 +569,7 @@ def issue(
         existing = issued(conn, spec.name, target) if spec.once else None
         if existing is not None:
             return _again(conn, spec, target, existing, fmt, out, folder, profile, on=on)
-        _require(profile, _required(spec, draft=False), spec)
+        profile.require(_required(spec, draft=False), f"the {spec.name} letter")
         facts = build()
         fy = fiscal_year(letter_date)
         # 文書番号 order and date order agree (DOMAIN.md §7): no letter is dated before the
@@ -637,12 +630,6 @@ def issue(
             # The number is issued only if the transaction commits: no file may claim it otherwise.
             on_rollback(conn, remove_file(written))
     return LetterResult(rendered.content, fmt, written, letter, issued_now=True)
-
-
-def _require(profile: config.Profile, keys: tuple[str, ...], spec: Kind) -> None:
-    missing = [k for k in keys if not _setting(profile, k)]
-    if missing:
-        raise config.MissingSetting(missing, f"the {spec.name} letter")
 
 
 def _letter_from_row(row: dict[str, Any], company_key: str | None) -> Letter:
