@@ -75,7 +75,10 @@ DELAY_FIELDS: Rules = {
     "service_branch": (service_branch, False),
     "contract": (text, False),
     "supplier": (text, True),
+    # A US supplier's CAGE code, or the NCAGE code of one in `supplier_country` (ISO 3166
+    # alpha-2; none given is the US): the pair is checked together (supplier_problem).
     "supplier_cage": (identifiers.ncage, False),
+    "supplier_country": (identifiers.country, False),
     "supplier_address": (english("--supplier-address", multiline=True), False),
     "supplier_contact": (english("--supplier-contact"), False),
     "po": (text, False),
@@ -91,6 +94,9 @@ DELAY_FIELDS: Rules = {
     "rating_sought": (identifiers.dpas_rating, False),
 }
 COLUMNS = [f for f in DELAY_FIELDS if f not in ("company", "promised_date")]
+# Where the supplier's country is stored: a column the schema does not have yet. Until a
+# migration adds it, a supplier outside the US is refused rather than recorded as in the US.
+COUNTRY_COLUMN = "supplier_country"
 CLOSE_REASONS = ("recovered", "withdrawn", "not-eligible")
 
 
@@ -122,6 +128,7 @@ class Delay:
     unit: str = DEFAULT_UNIT
     rating_sought: str | None = None
     supplier_cage: str | None = None
+    supplier_country: str | None = None  # ISO 3166 alpha-2; None: the US
     supplier_address: str | None = None
     supplier_contact: str | None = None
     po: str | None = None
@@ -167,9 +174,35 @@ def _check_dates(need: str, promised: str, problems: list[Problem]) -> None:
         )
 
 
+def supplier_problem(cage: str | None, country: str | None) -> Problem | None:
+    """A supplier's code that does not fit its country: a US CAGE code for the US, else an NCAGE code."""
+    if cage is None:
+        return None
+    try:
+        identifiers.supplier_code(cage, country)
+    except SosaError as exc:
+        return Problem("supplier_cage", exc.message)
+    return None
+
+
+def _store_country(conn: sqlite3.Connection, values: dict[str, Any]) -> None:
+    """Drop `supplier_country` from the values to write while the table has no column for it,
+    refusing a country other than the US, which would otherwise be lost."""
+    if any(row[1] == COUNTRY_COLUMN for row in conn.execute("PRAGMA table_info(delays)")):
+        return
+    given = values.pop(COUNTRY_COLUMN, None)
+    if given not in (None, "US"):
+        raise SosaError(
+            f"--supplier-country {given}: this database cannot record a supplier's country yet",
+            hint="the delays table has no supplier_country column; a schema upgrade of sosa adds it",
+        )
+
+
 def validate(raw: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
     problems: list[Problem] = []
     clean = apply_rules(raw, DELAY_FIELDS, "", {}, problems, partial=partial)
+    if not partial and not any(p.field.startswith("supplier_c") for p in problems):
+        problems.extend(filter(None, [supplier_problem(clean.get("supplier_cage"), clean.get("supplier_country"))]))
     # Not given at `add`, or cleared with --unit "": each.
     if ("unit" in clean or not partial) and clean.get("unit") is None:
         clean["unit"] = DEFAULT_UNIT
@@ -252,10 +285,11 @@ def add(conn: sqlite3.Connection, raw: Mapping[str, Any]) -> Delay:
                 f"{company.key} {company.name_ja} is {company.status}: only enrolled companies can report delays",
             )
         promised = values.pop("promised_date")
+        _store_country(conn, values)
         number = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM delays").fetchone()[0]
         key = format_key("D", number)
         stamp = now_utc()
-        row = {c: values.get(c) for c in COLUMNS}
+        row = {c: values.get(c) for c in COLUMNS if c in values or c != COUNTRY_COLUMN}
         row.update(
             id=number,
             key=key,
@@ -296,6 +330,12 @@ def update(conn: sqlite3.Connection, ref: str, raw: Mapping[str, Any], *, note: 
         delay = get_delay(conn, ref)
         if delay.status not in ("open", "escalated"):
             raise SosaError(f"{delay.key} is {delay.status}: a finished delay cannot be changed")
+        if "supplier_cage" in values or COUNTRY_COLUMN in values:
+            # The code and the country are checked together, the one given against the one stored.
+            problem = supplier_problem(values.get("supplier_cage", delay.supplier_cage), values.get(COUNTRY_COLUMN, delay.supplier_country))
+            if problem is not None:
+                raise Invalid([problem])
+            _store_country(conn, values)
         # Unlike at `add`, a promise that now meets the need date is accepted: that is
         # what a recovery looks like, and the officer then closes the delay or request.
         promised = values.pop("promised_date", None)

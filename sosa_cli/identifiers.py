@@ -15,9 +15,12 @@ from sosa_cli.errors import SosaError
 
 __all__ = [
     "ACCEPTANCE_WORKING_DAYS",
+    "COUNTRIES",
     "PROGRAM_CODES",
+    "cage",
     "corporate_check_digit",
     "corporate_number",
+    "country",
     "dpas_rating",
     "email",
     "fsc",
@@ -27,6 +30,7 @@ __all__ = [
     "nsn_class",
     "phone",
     "rating_symbol",
+    "supplier_code",
 ]
 
 # Characters people type or paste for a hyphen: ASCII, the Unicode hyphens and dashes,
@@ -119,6 +123,66 @@ def is_us_cage(code: str) -> bool:
     except SosaError:
         return False
     return re.fullmatch(r"[0-9][A-Z0-9]{3}[0-9]", normalised) is not None
+
+
+# The form of a US CAGE code: a digit, three letters or digits, a digit (DOMAIN.md §3).
+# DLA leaves the letters I and O out of CAGE codes, so that they are not read as 1 and 0.
+_US_CAGE_FORM: Final = "a digit, three letters or digits, and a digit, as 1ABC2 or 81755"
+
+
+def cage(value: str) -> str:
+    """A US supplier's CAGE code: digit, three letters or digits, digit; no I or O."""
+    code = ncage(value)
+    if not is_us_cage(code):
+        raise SosaError(
+            f'CAGE "{code}" does not have the form of a US CAGE code: {_US_CAGE_FORM}; for a supplier outside the US give --supplier-country and its NCAGE code'
+        )
+    letter = next((c for c in code if c in "IO"), None)
+    if letter is not None:
+        raise SosaError(f'CAGE "{code}": a US CAGE code has no letter {letter} (I and O are not used, to be told from 1 and 0)')
+    return code
+
+
+def supplier_code(value: str, country_code: str | None) -> str:
+    """A supplier's code for its country: a US CAGE code for the US (or no country given),
+    else an NCAGE code, which a nation other than the US never issues in the US form."""
+    if country_code in (None, "US"):
+        return cage(value)
+    code = ncage(value)
+    if is_us_cage(code):
+        raise SosaError(
+            f'NCAGE "{code}" has the form of a US CAGE code, which only the US issues: a supplier in {country_code} '
+            "has an NCAGE code of its own country; drop --supplier-country if the supplier is in the US"
+        )
+    return code
+
+
+# ISO 3166-1 alpha-2: the codes officially assigned (249 countries and territories).
+COUNTRIES: Final = frozenset(
+    """
+    AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ
+    CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR
+    GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP
+    KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT
+    MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW
+    SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG
+    UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW
+    """.split()
+)
+# Codes people write for a country that ISO 3166 gives another code.
+_COUNTRY_HINTS: Final = {"UK": "GB", "EN": "GB", "JA": "JP", "USA": "US"}
+
+
+def country(value: str) -> str:
+    """An ISO 3166-1 alpha-2 country code, upper-cased: ``gb`` → ``GB``."""
+    code = _text(value).upper()
+    if not code:
+        raise SosaError("no country given: give its ISO 3166 two-letter code, e.g. GB")
+    if code in _COUNTRY_HINTS:
+        raise SosaError(f'country "{value}": the ISO 3166 code is {_COUNTRY_HINTS[code]}')
+    if code not in COUNTRIES:
+        raise SosaError(f'country "{value}" is not an ISO 3166 two-letter code (e.g. US, GB, JP, DE)')
+    return code
 
 
 # --- NSN and supply class -------------------------------------------------------------

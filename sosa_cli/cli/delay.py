@@ -33,7 +33,10 @@ SupplierContact = Annotated[str | None, typer.Option("--supplier-contact", help=
 Unit = Annotated[str | None, typer.Option("--unit", help="Unit of issue, 1–4 letters: EA, SE, LO … (default EA).")]
 RatingSought = Annotated[str | None, typer.Option("--rating-sought", help="DPAS rating to ask DoD for, e.g. DO-A1 or DX-A7.")]
 Supplier = Annotated[str | None, typer.Option("--supplier", help="US supplier's name.")]
-SupplierCage = Annotated[str | None, typer.Option("--supplier-cage", help="US supplier's CAGE code.")]
+SupplierCage = Annotated[
+    str | None, typer.Option("--supplier-cage", help="Supplier's CAGE code (US form: digit, 3 letters or digits, digit), or its NCAGE code.")
+]
+SupplierCountry = Annotated[str | None, typer.Option("--supplier-country", help="Supplier's country outside the US (ISO 3166 code, e.g. GB); default US.")]
 Po = Annotated[str | None, typer.Option("--po", help="Purchase order number.")]
 PartNumber = Annotated[str | None, typer.Option("--part-number", help="Part number.")]
 Nsn = Annotated[str | None, typer.Option("--nsn", help="NSN, with or without hyphens.")]
@@ -43,6 +46,15 @@ NeedDate = Annotated[str | None, typer.Option("--need-date", help="Date the part
 PromisedDate = Annotated[str | None, typer.Option("--promised-date", help="Date the supplier now promises.")]
 Impact = Annotated[str | None, typer.Option("--impact", help="Impact on operations if late.")]
 Efforts = Annotated[str | None, typer.Option("--efforts", help="What the company has already done.")]
+
+
+def _supplier(delay) -> str:
+    """`Acme Hydraulics Inc. (CAGE 1ABC2)`, or `… (NCAGE K1234, GB)` for a supplier outside the US."""
+    if delay.supplier_country in (None, "US"):
+        code = delay.supplier_cage and f"(CAGE {delay.supplier_cage})"
+    else:
+        code = f"({'NCAGE ' + delay.supplier_cage + ', ' if delay.supplier_cage else ''}{delay.supplier_country})"
+    return " ".join(filter(None, [delay.supplier, code]))
 
 
 def lateness(days: int) -> str:
@@ -58,6 +70,7 @@ def add(
     contract: Contract = None,
     supplier: Supplier = None,
     supplier_cage: SupplierCage = None,
+    supplier_country: SupplierCountry = None,
     supplier_address: SupplierAddress = None,
     supplier_contact: SupplierContact = None,
     po: Po = None,
@@ -75,7 +88,9 @@ def add(
 ) -> None:
     """Record a delay reported by an enrolled company; prints its key.
 
-    The promised date must be later than the need date (otherwise nothing is late).
+    The promised date must be later than the need date (otherwise nothing is late). A US
+    supplier's CAGE code has the US form (1ABC2); a supplier outside the US is given
+    with --supplier-country and its NCAGE code.
 
     Example: sosa delay add --company C-0001 --supplier "Acme Hydraulics" --supplier-cage 1ABC2
     --part-number 123-456 --quantity 4 --need-date 2027-01-15 --promised-date 2027-04-30
@@ -137,7 +152,7 @@ def show(delay: Annotated[str, typer.Argument(help="Delay key, e.g. D-0001.")], 
         ("Program (en)", found.program_en),
         ("Service", found.service_branch and f"{found.service_branch_ja} ({found.service_branch_en})"),
         ("Contract", found.contract),
-        ("US supplier", " ".join(filter(None, [found.supplier, found.supplier_cage and f"(CAGE {found.supplier_cage})"]))),
+        ("US supplier" if found.supplier_country in (None, "US") else "Supplier", _supplier(found)),
         ("Supplier address", found.supplier_address),
         ("Supplier contact", found.supplier_contact),
         ("PO", found.po),
@@ -170,6 +185,7 @@ def update(
     contract: Contract = None,
     supplier: Supplier = None,
     supplier_cage: SupplierCage = None,
+    supplier_country: SupplierCountry = None,
     supplier_address: SupplierAddress = None,
     supplier_contact: SupplierContact = None,
     po: Po = None,
