@@ -23,6 +23,7 @@ without chasing it (letters/kinds.py, reply).
 from __future__ import annotations
 
 import sqlite3
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -337,7 +338,14 @@ def validate(raw: Mapping[str, Any], lines: Mapping[str, int] | None = None) -> 
     return values, items
 
 
-def _insert(conn: sqlite3.Connection, values: dict[str, Any], items: list[dict[str, Any]], *, source: str | None = None) -> str:
+def _insert(
+    conn: sqlite3.Connection,
+    values: dict[str, Any],
+    items: list[dict[str, Any]],
+    *,
+    source: str | None = None,
+    same_reference: list[str] | None = None,
+) -> str:
     number = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM asks").fetchone()[0]
     key = format_key("A", number)
     stamp = now_utc()
@@ -372,30 +380,81 @@ def _insert(conn: sqlite3.Connection, values: dict[str, Any], items: list[dict[s
             ),
         )
     after = {k: v for k, v in row.items() if k not in ("id", "key", "created_at", "updated_at")}
-    audit.record(conn, "record", key, after={**after, "items": items, **({"source": source} if source else {})})
+    # The trail says when the officer confirmed a reference already recorded as a separate ask.
+    extra: dict[str, Any] = {"source": source} if source else {}
+    if same_reference:
+        extra["separate_from"] = same_reference
+    audit.record(conn, "record", key, after={**after, "items": items, **extra})
     return key
 
 
-def record_ask(conn: sqlite3.Connection, raw: Mapping[str, Any]) -> Ask:
-    """Record an ask received from DoD; its items must each ask for an earlier delivery."""
+def _reference(dod_ref: str) -> str:
+    # DoD's reference as the desk compares it: `ibp-2026-0311` is IBP-2026-0311.
+    return " ".join(unicodedata.normalize("NFKC", dod_ref).upper().split())
+
+
+def same_reference(conn: sqlite3.Connection, dod_ref: str) -> list[str]:
+    """The asks already recorded under DoD's reference `dod_ref`, each as `A-0001 (received …, status)`."""
+    wanted = _reference(dod_ref)
+    return [
+        f"{row['key']} (received {row['received_on']}, {'not yet relayed' if row['status'] == 'received' else row['status']})"
+        for row in conn.execute("SELECT key, dod_ref, received_on, status FROM asks ORDER BY id")
+        if _reference(row["dod_ref"]) == wanted
+    ]
+
+
+def duplicate_reference(dod_ref: str, found: list[str]) -> str:
+    return f"DoD reference {dod_ref.strip()} is already recorded: {', '.join(found)}"
+
+
+SEPARATE_HINT = "if DoD sent a separate ask under the same reference, add --yes to record it as well"
+
+
+def record_ask(conn: sqlite3.Connection, raw: Mapping[str, Any], *, separate: bool = False) -> Ask:
+    """Record an ask received from DoD; its items must each ask for an earlier delivery.
+
+    A DoD reference already recorded is refused, naming the ask that has it, unless the
+    officer confirmed that this is a separate ask (`separate`): the same ask recorded twice
+    would be relayed and answered twice.
+    """
     values, items = validate(raw)
     with transaction(conn):
-        return get_ask(conn, _insert(conn, values, items))
+        found = same_reference(conn, values["dod_ref"])
+        if found and not separate:
+            raise SosaError(duplicate_reference(values["dod_ref"], found), hint=SEPARATE_HINT)
+        return get_ask(conn, _insert(conn, values, items, same_reference=found))
 
 
-def record_asks(conn: sqlite3.Connection, documents: Sequence[Any], *, source: str) -> list[str]:
-    """Record every ask of a YAML file (importing.Document), or none if any is wrong."""
+def record_asks(conn: sqlite3.Connection, documents: Sequence[Any], *, source: str, separate: bool = False) -> list[str]:
+    """Record every ask of a YAML file (importing.Document), or none if any is wrong.
+
+    A DoD reference already recorded, or given twice in the file, is a problem of its
+    record unless `separate` confirms them all as separate asks.
+    """
     problems: list[Problem] = []
     checked = []
     for doc in documents:
         try:
-            checked.append(validate(doc.values, doc.lines))
+            checked.append((validate(doc.values, doc.lines), doc.lines))
         except Invalid as exc:
             problems.extend(exc.problems)
     if problems:
         raise Invalid(problems, source)
     with transaction(conn):
-        return [_insert(conn, values, items, source=source) for values, items in checked]
+        seen: dict[str, list[str]] = {}
+        duplicates: list[list[str]] = []
+        for (values, _), lines in checked:
+            ref = values["dod_ref"]
+            found = same_reference(conn, ref)
+            earlier = seen.setdefault(_reference(ref), [])
+            if not separate and (found or earlier):
+                said = duplicate_reference(ref, found) if found else f"DoD reference {ref} is also that of the ask at line {earlier[0]}"
+                problems.append(Problem("dod_ref", f"{said}; {SEPARATE_HINT}", lines.get("dod_ref")))
+            duplicates.append(found + [f"line {n} of {source}" for n in earlier])
+            earlier.append(str(lines.get("dod_ref", "?")))
+        if problems:
+            raise Invalid(problems, source)
+        return [_insert(conn, values, items, source=source, same_reference=found) for ((values, items), _), found in zip(checked, duplicates, strict=True)]
 
 
 # --- moving an ask -------------------------------------------------------------------

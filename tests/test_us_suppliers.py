@@ -187,3 +187,78 @@ def test_a_country_the_database_cannot_hold_is_refused_not_lost(sosa, enrolled):
 def test_a_country_is_refused_unless_iso_3166(sosa, enrolled, typed, message):
     result = sosa(*DELAY, "--supplier-country", typed, "--supplier-cage", "K1234", ok=False)
     assert result.exit_code == 1 and message in result.stderr
+
+
+# --- DoD references ---------------------------------------------------------------------
+
+ASK = [
+    "ask",
+    "record",
+    "--dod-ref",
+    "IBP-2026-0311",
+    "--received-on",
+    "2026-11-25",
+    "--part-number",
+    "MC-4410",
+    "--nsn",
+    "5962-01-456-7890",
+    "--quantity",
+    "12",
+    "--current-date",
+    "2027-06-30",
+    "--requested-date",
+    "2027-03-31",
+    "--reply-by",
+    "2026-12-25",
+]
+
+
+def test_an_ask_under_a_recorded_dod_reference_is_refused_naming_the_ask(sosa, enrolled):
+    sosa(*ASK)
+    before = dump(enrolled)
+    again = list(ASK)
+    again[again.index("IBP-2026-0311")] = "ibp-2026-0311 "  # the same reference, however typed
+    result = sosa(*again, ok=False)
+    assert result.exit_code == 1
+    line = result.stderr.strip()
+    assert "\n" not in line
+    assert "DoD reference ibp-2026-0311 is already recorded: A-0001 (received 2026-11-25, not yet relayed)" in line
+    assert "add --yes" in line
+    assert dump(enrolled) == before
+
+
+def test_the_officer_confirms_a_separate_ask_with_yes(sosa, enrolled):
+    sosa(*ASK)
+    result = sosa(*ASK, "--yes")
+    assert result.stdout.strip() == "A-0002"
+    rows = json.loads(sosa("ask", "list", "--json").stdout)
+    assert [r["dod_ref"] for r in rows] == ["IBP-2026-0311", "IBP-2026-0311"]
+    # The trail says it was confirmed as separate, and from which ask.
+    trail = sosa("log", "A-0002", "--json").stdout
+    assert "separate_from" in trail and "A-0001" in trail
+
+
+def test_a_prompt_on_a_terminal_confirms_or_refuses(sosa, enrolled, monkeypatch):
+    from sosa_cli.cli import ask
+
+    sosa(*ASK)
+    monkeypatch.setattr(ask, "stdin_is_terminal", lambda: True)
+    refused = sosa(*ASK, input="n\n", ok=False)
+    assert refused.exit_code == 1
+    assert "DoD reference IBP-2026-0311 is already recorded: A-0001" in refused.stderr and "Nothing was done." in refused.stderr
+    # The typed answer is echoed to the runner's one output stream; the key is the last line.
+    assert sosa(*ASK, input="y\n").stdout.splitlines()[-1] == "A-0002"
+
+
+def test_a_file_is_refused_whole_for_a_reference_recorded_or_repeated(sosa, enrolled, tmp_path):
+    sosa(*ASK)
+    record = "  part_number: X-1\n  quantity: 1\n  current_date: 2027-06-30\n  requested_date: 2027-03-31\n  reply_by: 2026-12-25\n"
+    path = tmp_path / "asks.yaml"
+    path.write_text(f"- dod_ref: IBP-2026-0900\n{record}- dod_ref: IBP-2026-0900\n{record}- dod_ref: IBP-2026-0311\n{record}", encoding="utf-8")
+    before = dump(enrolled)
+    result = sosa("ask", "record", "--from", str(path), ok=False)
+    assert result.exit_code == 1
+    assert f"{path}:7: dod_ref: DoD reference IBP-2026-0900 is also that of the ask at line 1" in result.stderr
+    assert f"{path}:13: dod_ref: DoD reference IBP-2026-0311 is already recorded: A-0001" in result.stderr
+    assert dump(enrolled) == before
+    assert sosa("ask", "record", "--from", str(path), "--yes").stdout.split() == ["A-0002", "A-0003", "A-0004"]

@@ -101,12 +101,14 @@ def record(
     customer: Annotated[str | None, typer.Option("--customer", help="US customer (prime or buyer) the order is owed to.")] = None,
     order_number: Annotated[str | None, typer.Option("--order-number", help="Order or contract number DoD gave.")] = None,
     from_file: Annotated[Path | None, typer.Option("--from", help="YAML file of asks (a mapping or a list; items: for several items).")] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Confirm that an ask under a DoD reference already recorded is a separate ask.")] = False,
     db: DbOption = None,
 ) -> None:
     """Record an ask received from DoD; prints its key.
 
     The requested date must be earlier than the current delivery date: otherwise nothing
-    would be brought forward.
+    would be brought forward. A DoD reference already recorded is refused, naming its
+    ask, unless you confirm (--yes) that DoD sent a separate ask under it.
 
     Example: sosa ask record --dod-ref IBP-2026-0311 --nsn 5962-01-456-7890 --part-number MC-4410
     --quantity 12 --current-date 2027-06-30 --requested-date 2027-03-31 --reply-by 2026-12-18
@@ -141,7 +143,7 @@ def record(
             data = sys.stdin.buffer.read() if source == "-" else from_file.read_bytes()
         except OSError as exc:
             raise SosaError(f"cannot read {source}: {exc.strerror}") from None
-        keys = asks.record_asks(conn, read_records(data, source), source=source)
+        keys = asks.record_asks(conn, read_records(data, source), source=source, separate=yes)
         for key in keys:
             typer.echo(key)
         message(f"Recorded {len(keys)} asks from {source}.")
@@ -155,7 +157,13 @@ def record(
     ):
         if name not in raw:
             raise SosaError(f"missing {option}", hint="see `sosa ask record --help`")
-    ask = asks.record_ask(conn, raw)
+    found = asks.same_reference(conn, raw["dod_ref"])
+    if found:
+        said = asks.duplicate_reference(raw["dod_ref"], found)
+        if stdin_is_terminal() and not yes:
+            message(f"{said}.")
+        _confirm("Record this as a separate ask?", yes, refusal=said, hint=asks.SEPARATE_HINT)
+    ask = asks.record_ask(conn, raw, separate=bool(found))
     typer.echo(ask.key)
     item = ask.items[0]
     message(
