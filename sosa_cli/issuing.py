@@ -23,8 +23,20 @@ from .letters.kinds import Target
 
 
 def enrollment(conn: sqlite3.Connection, company: Any, *, profile: config.Profile, **options: Any) -> letters.LetterResult:
+    from .enrollment import issued_since_return
+
     target = Target(company.key, company.id, company.key)
-    return letters.issue(conn, "enrollment", target, lambda: kinds.enrollment(company), profile=profile, **options)
+    # A company that withdrew and came back gets a new notice; the one of its earlier
+    # enrollment stays in the register as it was sent.
+    return letters.issue(
+        conn,
+        "enrollment",
+        target,
+        lambda: kinds.enrollment(company),
+        profile=profile,
+        stands=lambda notice: issued_since_return(conn, company.key, notice.key),
+        **options,
+    )
 
 
 def request_letter(conn: sqlite3.Connection, request: Any, company: Any, *, profile: config.Profile, **options: Any) -> letters.LetterResult:

@@ -537,6 +537,7 @@ def issue(
     out: str | Path | None = None,
     draft: bool = False,
     on: date | None = None,
+    stands: Callable[[Letter], bool] | None = None,
 ) -> LetterResult:
     """Render a letter of `kind` for `target`, issuing it a 文書番号 unless `draft`.
 
@@ -544,7 +545,9 @@ def issue(
     a new letter is rendered. `out` is a file or folder, `"-"` for no file (the caller
     prints `content`), or None for the letters folder. `on` is the letter's date
     (default: today). If the target already has an issued letter of a kind issued once,
-    that letter is rendered again, with the same number, date and text.
+    that letter is rendered again, with the same number, date and text, unless `stands`
+    says it no longer stands for the record (the notice of an earlier enrollment of a
+    company that withdrew and came back): then a new one is issued.
     """
     from ..calendar import fiscal_year
     from ..clock import now_utc, today
@@ -567,7 +570,7 @@ def issue(
 
     with transaction(conn):
         existing = issued(conn, spec.name, target) if spec.once else None
-        if existing is not None:
+        if existing is not None and (stands is None or stands(existing)):
             return _again(conn, spec, target, existing, fmt, out, folder, profile, on=on)
         profile.require(_required(spec, draft=False), f"the {spec.name} letter")
         facts = build()
