@@ -7,10 +7,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import audit, identifiers
+from . import audit, identifiers, lifecycle
 from .clock import now_utc
+from .errors import SosaError
 from .fields import ARRANGEMENT_SIGNED, Invalid, Problem, Rules, apply_rules, dated, flag, fsc_list, language, text
 from .keys import format_key
+from .words import count
 
 COMPANY_FIELDS: Rules = {
     "name_ja": (text, True),
@@ -84,29 +86,98 @@ def initial_status(values: Mapping[str, Any]) -> str:
     return "enrolled" if values.get("coc_accepted_on") else "applied"
 
 
-def _existing_key(conn: sqlite3.Connection, corporate_number: str) -> str | None:
-    row = conn.execute("SELECT key FROM companies WHERE corporate_number = ?", (corporate_number,)).fetchone()
-    return row["key"] if row else None
+RE_ENROLL = "re-enroll"
+# What a returning company gives anew: the Code of Conduct it accepts again and the
+# consents that go with it (off unless given, as at a first enrollment). Every other
+# field it gives corrects the register; one it leaves out keeps what the register knew.
+GIVEN_ANEW = ("coc_version", "coc_accepted_on", "coc_signatory", "share_usg", "share_primes")
 
 
-def check_new(conn: sqlite3.Connection, records: list[CompanyInput], source: str | None = None) -> None:
-    """Refuse 法人番号 already registered or given twice, naming the existing key or line."""
+@dataclass
+class Return:
+    """A withdrawn company whose 法人番号 is enrolled again: the same record comes back."""
+
+    record: CompanyInput
+    key: str
+    name_ja: str
+    reason: str | None  # why it withdrew
+
+    def describe(self) -> str:
+        why = f" ({self.reason})" if self.reason else ""
+        return f"{self.key} {self.name_ja}, which withdrew{why}"
+
+
+def sort_out(conn: sqlite3.Connection, records: list[CompanyInput], source: str | None = None) -> dict[int, Return]:
+    """Which records are new and which bring back a withdrawn company (by position).
+
+    Refuses, all problems at once: a 法人番号 registered to a company that has not
+    withdrawn, one given twice, and a return without a new Code of Conduct date.
+    """
     problems: list[Problem] = []
     seen: dict[str, CompanyInput] = {}
-    for rec in records:
+    returns: dict[int, Return] = {}
+    for index, rec in enumerate(records):
         number = rec.values["corporate_number"]
-        key = _existing_key(conn, number)
-        if key:
-            problems.append(Problem("corporate_number", f"法人番号 {number} is already registered as {key}", rec.line))
-        elif number in seen:
+        row = conn.execute("SELECT key, name_ja, status, status_reason, coc_accepted_on FROM companies WHERE corporate_number = ?", (number,)).fetchone()
+        if number in seen:
             first = seen[number].line
             problems.append(
                 Problem("corporate_number", f"法人番号 {number} appears twice in this input" + (f" (first at line {first})" if first else ""), rec.line)
             )
+            continue
+        seen[number] = rec
+        if row is None:
+            continue
+        if row["status"] != "withdrawn":
+            problems.append(Problem("corporate_number", f"法人番号 {number} is already registered as {row['key']}", rec.line))
+            continue
+        back = Return(rec, row["key"], row["name_ja"], row["status_reason"])
+        accepted, earlier = rec.values.get("coc_accepted_on"), row["coc_accepted_on"]
+        if not accepted:
+            why = f"法人番号 {number} is {back.describe()}"
+        elif earlier and accepted <= earlier:
+            why = f"{accepted} is not after {row['key']}'s earlier acceptance of {earlier}"
         else:
-            seen[number] = rec
+            returns[index] = back
+            continue
+        problems.append(Problem("coc_accepted_on", why + ": enrolling it again needs the date it accepted the Code of Conduct anew", rec.line))
     if problems:
         raise Invalid(problems, source)
+    return returns
+
+
+def refuse_unconfirmed(returns: Mapping[int, Return]) -> None:
+    """A return changes a withdrawn company's record: say what would happen, and how to confirm."""
+    if not returns:
+        return
+    if len(returns) == 1:
+        [back] = returns.values()
+        number, accepted = back.record.values["corporate_number"], back.record.values["coc_accepted_on"]
+        raise SosaError(
+            f"法人番号 {number} is {back.describe()}: enrolling it again re-enrolls {back.key}, its history kept, "
+            f"with the Code of Conduct accepted on {accepted}; nothing was changed",
+            hint="add --yes to re-enroll it",
+        )
+    keys = ", ".join(back.key for back in returns.values())
+    raise SosaError(
+        f"{count(len(returns), 'company', 'companies')} in this input withdrew earlier ({keys}): enrolling them again re-enrolls each "
+        "under its key, its history kept, with its new Code of Conduct date; nothing was changed",
+        hint="add --yes to re-enroll them",
+    )
+
+
+def issued_since_return(conn: sqlite3.Connection, company_key: str, letter_key: str) -> bool:
+    """Whether a letter was issued after the company last came back (True if it never left).
+
+    Told apart by the order of their audit entries, not their times: both may fall in
+    the same second, as with `sosa enroll --yes --letter`.
+    """
+    row = conn.execute(
+        "SELECT (SELECT MAX(id) FROM audit WHERE record = ? AND action = ?), (SELECT MAX(id) FROM audit WHERE record = ? AND action = 'issue')",
+        (company_key, RE_ENROLL, letter_key),
+    ).fetchone()
+    returned, issued = row
+    return returned is None or (issued is not None and issued > returned)
 
 
 def store_contacts(conn: sqlite3.Connection, company_id: int, contacts: Iterable[Mapping[str, Any]]) -> None:
@@ -130,34 +201,85 @@ def snapshot(values: Mapping[str, Any], contacts: Sequence[Mapping[str, Any]], f
     return {**{c: values.get(c) for c in COMPANY_COLUMNS}, "status": values.get("status"), "fsc": list(fsc), "contacts": [dict(c) for c in contacts]}
 
 
+def company_snapshot(company: Any) -> dict[str, Any]:
+    """`snapshot` of a stored company (a `register.Company`)."""
+    data = company.as_dict()
+    return snapshot(data, data["contacts"], company.fsc)
+
+
+def changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The fields that differ, as the audit trail keeps a correction: (before, after)."""
+    keys = [k for k in after if after[k] != before.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+def as_columns(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Values as the companies table stores them: the consents as 0 or 1."""
+    columns = dict(values)
+    for name in ("share_usg", "share_primes"):
+        if name in columns:
+            columns[name] = int(bool(columns[name]))
+    return columns
+
+
+def _re_enroll(conn: sqlite3.Connection, back: Return, stamp: str) -> None:
+    from .register import get_company
+
+    rec = back.record
+    company = get_company(conn, back.key)
+    # Checked again inside the transaction: another officer may have changed it meanwhile.
+    lifecycle.COMPANY.check(company.key, company.status, "enrolled", action=RE_ENROLL)
+    before = company_snapshot(company)
+    values = {c: rec.values[c] for c in COMPANY_COLUMNS if rec.values.get(c) is not None}
+    values.update({c: rec.values.get(c) for c in GIVEN_ANEW})
+    columns = as_columns(values) | {"status": "enrolled", "status_reason": None, "updated_at": stamp}
+    conn.execute(f"UPDATE companies SET {', '.join(f'{c} = :{c}' for c in columns)} WHERE id = :id", {**columns, "id": company.id})
+    if rec.contacts:
+        store_contacts(conn, company.id, rec.contacts)
+    if rec.fsc:
+        store_fsc(conn, company.id, rec.fsc)
+    was, now = changed(before, company_snapshot(get_company(conn, company.key)))
+    audit.record(conn, RE_ENROLL, company.key, before=was, after=now)
+
+
 def enroll(
     conn: sqlite3.Connection,
     records: list[CompanyInput],
     *,
     source: str | None = None,
     progress: Callable[[int], None] | None = None,
+    returning: bool = False,
 ) -> list[str]:
-    """Add validated companies to the register, all or nothing; returns their keys."""
+    """Add validated companies to the register, all or nothing; returns their keys.
+
+    A record whose 法人番号 belongs to a withdrawn company re-enrolls that company (same
+    key, its history kept) when `returning` confirms it, and is refused otherwise.
+    """
     from .store import transaction
 
     keys: list[str] = []
     with transaction(conn):
-        check_new(conn, records, source)
+        returns = sort_out(conn, records, source)
+        if not returning:
+            refuse_unconfirmed(returns)
         next_id = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM companies").fetchone()[0]
         stamp = now_utc()
         for done, rec in enumerate(records, start=1):
-            key = format_key("C", next_id)
-            values = {c: rec.values.get(c) for c in COMPANY_COLUMNS}
-            values.update(id=next_id, key=key, status=initial_status(values), created_at=stamp, updated_at=stamp)
-            values["share_usg"] = int(bool(values["share_usg"]))
-            values["share_primes"] = int(bool(values["share_primes"]))
-            columns = ", ".join(values)
-            conn.execute(f"INSERT INTO companies ({columns}) VALUES ({', '.join(':' + c for c in values)})", values)
-            store_contacts(conn, next_id, rec.contacts)
-            store_fsc(conn, next_id, rec.fsc)
-            audit.record(conn, "enroll", key, after=snapshot(values, rec.contacts, rec.fsc))
-            keys.append(key)
-            next_id += 1
+            if done - 1 in returns:
+                _re_enroll(conn, returns[done - 1], stamp)
+                keys.append(returns[done - 1].key)
+            else:
+                key = format_key("C", next_id)
+                values = {c: rec.values.get(c) for c in COMPANY_COLUMNS}
+                values.update(id=next_id, key=key, status=initial_status(values), created_at=stamp, updated_at=stamp)
+                values = as_columns(values)
+                columns = ", ".join(values)
+                conn.execute(f"INSERT INTO companies ({columns}) VALUES ({', '.join(':' + c for c in values)})", values)
+                store_contacts(conn, next_id, rec.contacts)
+                store_fsc(conn, next_id, rec.fsc)
+                audit.record(conn, "enroll", key, after=snapshot(values, rec.contacts, rec.fsc))
+                keys.append(key)
+                next_id += 1
             if progress:
                 progress(done)
     return keys
@@ -170,11 +292,13 @@ def enroll_and_notify(
     fmt: str = "md",
     source: str | None = None,
     progress: Callable[[int], None] | None = None,
+    returning: bool = False,
 ) -> tuple[list[str], list]:
     """Enroll and issue each enrolled company's notice (通知) in the same transaction.
 
     If a notice cannot be issued (an office setting is missing, say), nobody is enrolled.
-    Applicants (no Code of Conduct date yet) get no notice. Returns the keys and the
+    Applicants (no Code of Conduct date yet) get no notice; a returning company gets a
+    new one. Returns the keys and the
     `letters.LetterResult` of each notice.
     """
     from . import config, issuing
@@ -183,7 +307,7 @@ def enroll_and_notify(
 
     profile = config.load()
     with transaction(conn):
-        keys = enroll(conn, records, source=source, progress=progress)
+        keys = enroll(conn, records, source=source, progress=progress, returning=returning)
         enrolled = [k for k, rec in zip(keys, records, strict=True) if initial_status(rec.values) == "enrolled"]
         notices = [issuing.enrollment(conn, get_company(conn, key), profile=profile, fmt=fmt) for key in enrolled]
     return keys, notices

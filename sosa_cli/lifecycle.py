@@ -6,15 +6,34 @@ transition with its own `if`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from .errors import SosaError
+
+
+class _Facts(dict):
+    """The facts a hint names; one not given prints as its name in capitals (CORPORATE_NUMBER)."""
+
+    def __missing__(self, name: str) -> str:
+        return name.upper()
+
+
+@dataclass(frozen=True)
+class OnlyBy:
+    """A move that one action alone makes, why, and the command that makes it."""
+
+    action: str
+    why: str
+    how: str  # with `{key}` and the `facts` given to `LifeCycle.check` filled in
 
 
 @dataclass(frozen=True)
 class LifeCycle:
     noun: str
     transitions: dict[str, tuple[str, ...]]
+    # Moves that one action alone makes: (from, to) → how.
+    only_by: dict[tuple[str, str], OnlyBy] = field(default_factory=dict)
 
     @property
     def states(self) -> tuple[str, ...]:
@@ -23,16 +42,23 @@ class LifeCycle:
     def allowed(self, state: str) -> tuple[str, ...]:
         return self.transitions[state]
 
-    def check(self, key: str, state: str, target: str) -> None:
-        """Refuse a move the table does not allow, naming the moves it does allow."""
+    def check(self, key: str, state: str, target: str, *, action: str | None = None, facts: Mapping[str, str] | None = None) -> None:
+        """Refuse a move the table does not allow, naming the moves it does allow.
+
+        A move that only one action makes (`only_by`) is refused to any other `action`,
+        saying how it is made.
+        """
         if target not in self.transitions:
             raise SosaError(
                 f"{target!r} is not a {self.noun} state",
                 hint=f"states are: {', '.join(self.states)}",
             )
         if target in self.transitions[state]:
-            return
-        allowed = self.transitions[state]
+            only = self.only_by.get((state, target))
+            if only is None or only.action == action:
+                return
+            raise SosaError(f"{key} is {state} and cannot become {target} this way: {only.why}", hint=only.how.format_map(_Facts(facts or {}, key=key)))
+        allowed = [t + (f" (by {self.only_by[state, t].action})" if (state, t) in self.only_by else "") for t in self.transitions[state]]
         where = f"from {state} it can move to {', '.join(allowed)}" if allowed else f"{state} is final"
         raise SosaError(f"{key} is {state} and cannot become {target}: {where}")
 
@@ -44,7 +70,16 @@ COMPANY = LifeCycle(
         "applied": ("enrolled", "withdrawn"),
         "enrolled": ("suspended", "withdrawn"),
         "suspended": ("enrolled", "withdrawn"),
-        "withdrawn": (),
+        # A company that left can come back (issue 12 §2), but only by enrolling again with
+        # a new Code of Conduct acceptance: `reinstate` ends a suspension, not a withdrawal.
+        "withdrawn": ("enrolled",),
+    },
+    only_by={
+        ("withdrawn", "enrolled"): OnlyBy(
+            "re-enroll",
+            "a company that withdrew comes back by enrolling again, with the date it accepted the Code of Conduct anew",
+            "sosa enroll --corporate-number {corporate_number} --name-ja … --name-en … --coc-accepted-on DATE --yes",
+        )
     },
 )
 
@@ -94,7 +129,11 @@ ASK = LifeCycle(
         # When no participant supplies the items there is nobody to relay to, and ATLA
         # still answers DoD (DOMAIN.md §1): received → replied, beyond §6's table.
         "received": ("relayed", "replied", "cancelled"),
-        "relayed": ("replied", "cancelled"),
+        # A reply while some company's answer-by date is still ahead is made in part
+        # (`sosa ask reply --partial`); the ask is replied once a supplement forwards
+        # those answers (`--supplement`), so it cannot close before.
+        "relayed": ("replied", "partly-replied", "cancelled"),
+        "partly-replied": ("replied", "cancelled"),
         "replied": ("closed", "cancelled"),
         "closed": (),
         "cancelled": (),

@@ -147,7 +147,7 @@ def change(conn: sqlite3.Connection, ref: str, raw: Mapping[str, Any], *, main_c
     gives of the main (first) contact and keeps its others.
     """
     from .clock import now_utc
-    from .enrollment import COMPANY_FIELDS, CONTACT_FIELDS, snapshot, store_contacts, store_fsc
+    from .enrollment import COMPANY_FIELDS, CONTACT_FIELDS, as_columns, changed, company_snapshot, store_contacts, store_fsc
     from .fields import Invalid, apply_rules
     from .store import transaction
 
@@ -164,7 +164,7 @@ def change(conn: sqlite3.Connection, ref: str, raw: Mapping[str, Any], *, main_c
         raise SosaError("nothing to change", hint="give at least one option, e.g. --name-en or --ncage")
     with transaction(conn):
         company = get_company(conn, ref)
-        before = snapshot(company.as_dict(), company.as_dict()["contacts"], company.fsc)
+        before = company_snapshot(company)
         if main_contact:
             # Read and merged inside the transaction, so a correction made meanwhile by
             # another officer is not overwritten with what this one read earlier.
@@ -180,10 +180,7 @@ def change(conn: sqlite3.Connection, ref: str, raw: Mapping[str, Any], *, main_c
             if other:
                 raise SosaError(f"法人番号 {clean['corporate_number']} is already registered as {other['key']}")
         fsc = clean.pop("fsc", None)
-        columns = dict(clean)
-        for flag_name in ("share_usg", "share_primes"):
-            if flag_name in columns:
-                columns[flag_name] = int(bool(columns[flag_name]))
+        columns = as_columns(clean)
         # Accepting the Code of Conduct is what turns an application into enrollment.
         if company.status == "applied" and columns.get("coc_accepted_on"):
             lifecycle.COMPANY.check(company.key, company.status, "enrolled")
@@ -198,15 +195,8 @@ def change(conn: sqlite3.Connection, ref: str, raw: Mapping[str, Any], *, main_c
         if contacts is not None:
             store_contacts(conn, company.id, contacts)
         updated = get_company(conn, company.key)
-        after = snapshot(updated.as_dict(), updated.as_dict()["contacts"], updated.fsc)
-        changed = [k for k in after if after[k] != before.get(k)]
-        audit.record(
-            conn,
-            "update",
-            company.key,
-            before={k: before.get(k) for k in changed},
-            after={k: after[k] for k in changed},
-        )
+        was, now = changed(before, company_snapshot(updated))
+        audit.record(conn, "update", company.key, before=was, after=now)
     return updated
 
 
@@ -217,7 +207,7 @@ def set_status(conn: sqlite3.Connection, ref: str, target: str, *, reason: str |
 
     with transaction(conn):
         company = get_company(conn, ref)
-        lifecycle.COMPANY.check(company.key, company.status, target)
+        lifecycle.COMPANY.check(company.key, company.status, target, action=action, facts={"corporate_number": company.corporate_number})
         conn.execute(
             "UPDATE companies SET status = ?, status_reason = ?, updated_at = ? WHERE id = ?",
             (target, reason, now_utc(), company.id),

@@ -148,7 +148,7 @@ CASES = [
     ("bad FSC", ["company", "update", "C-0001", "--fsc", "59"], "fsc"),
     ("nothing to change", ["company", "update", "C-0001"], "nothing to change"),
     ("suspend twice", ["company", "suspend", "C-0004"], "cannot become suspended"),
-    ("reinstate withdrawn", ["company", "reinstate", "C-0005"], "withdrawn is final"),
+    ("reinstate withdrawn", ["company", "reinstate", "C-0005"], "cannot become enrolled this way"),
     ("withdraw without reason", ["company", "withdraw", "C-0001"], "needs a reason"),
     ("unknown status", ["company", "list", "--status", "active"], "not a company status"),
     ("unknown recipient", ["company", "export", "--to", "china"], "not a recipient"),

@@ -101,7 +101,8 @@ def test_dry_run_validates_and_writes_nothing(sosa, db_path):
     sosa("init")
     before = dump(db_path)
     result = sosa("enroll", "--from", str(SAMPLE_COMPANIES), "--dry-run")
-    assert "10 companies would be enrolled" in result.stderr
+    # C-0008 gives no Code of Conduct date: it has applied, it is not enrolled (issue 12 §5).
+    assert "Dry run: 9 companies would be enrolled; 1 company would be recorded as applied; nothing was written." in result.stderr
     assert "Shinonome Seiki" in result.stdout
     assert dump(db_path) == before
 

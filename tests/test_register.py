@@ -103,7 +103,7 @@ def test_suspend_reinstate_withdraw(sosa, enrolled):
     assert data["status"] == "withdrawn" and data["status_reason"] == "company request"
     refused = sosa("company", "reinstate", "C-0001", ok=False)
     assert refused.exit_code == 1
-    assert "C-0001 is withdrawn and cannot become enrolled: withdrawn is final" in refused.stderr
+    assert "C-0001 is withdrawn and cannot become enrolled this way: a company that withdrew comes back by enrolling again" in refused.stderr
 
 
 def test_refused_transition_names_the_allowed_ones(sosa, enrolled):

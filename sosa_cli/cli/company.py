@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import SosaError
+from ..words import count
 from .options import DbOption, ForceOption, JsonOption, YesOption, given, open_desk, option_name, out_option
 from .output import message, print_card, print_letter, print_table, progress, stdin_is_terminal
 
@@ -86,6 +87,7 @@ def enroll(
     contact_title: ContactTitle = None,
     contact_email: ContactEmail = None,
     contact_phone: ContactPhone = None,
+    yes: YesOption = False,
     db: DbOption = None,
 ) -> None:
     """Enroll a company as a SoSA participant, from options or from a YAML file.
@@ -94,12 +96,17 @@ def enroll(
     recorded as applied. Consent to share with the US government and with US primes
     is off unless given.
 
+    A company that withdrew comes back by enrolling its 法人番号 again with the date it
+    accepted the Code of Conduct anew, confirmed with --yes: the same record (same key,
+    its history kept) is enrolled again, with the consents now given and any other
+    field given corrected.
+
     With --letter, each enrolled company's notice (通知) is issued in the same step.
 
     Example: sosa enroll --name-ja 株式会社有明電装 --name-en "Ariake Denso Co., Ltd."
     --corporate-number 8010401135790 --coc-accepted-on 2026-11-02 --share-usg --letter
     """
-    from ..enrollment import COMPANY_FIELDS, enroll_and_notify, validate_company
+    from ..enrollment import COMPANY_FIELDS, enroll_and_notify, initial_status, refuse_unconfirmed, sort_out, validate_company
     from ..enrollment import enroll as enroll_records
     from ..fields import Invalid
 
@@ -123,36 +130,69 @@ def enroll(
         records, source = [record], None
 
     conn = open_desk(db, create=True)
+    returns = sort_out(conn, records, source)
     if dry_run:
-        from ..enrollment import check_new, initial_status
-
-        check_new(conn, records, source)
-        rows = [
-            {
-                "name_ja": r.values["name_ja"],
-                "name_en": r.values["name_en"],
-                "corporate_number": r.values["corporate_number"],
-                "status": initial_status(r.values),
-            }
-            for r in records
-        ]
-        print_table(
-            rows,
-            [("name_ja", "Name (ja)"), ("name_en", "Name (en)"), ("corporate_number", "法人番号"), ("status", "Would be")],
-            title="Dry run: nothing written",
-        )
-        message(f"Dry run: {len(records)} compan{'y' if len(records) == 1 else 'ies'} would be enrolled; nothing was written.")
+        _show_plan(records, returns)
         return
+    if returns and not yes:
+        if not stdin_is_terminal():
+            refuse_unconfirmed(returns)
+        for back in returns.values():
+            message(f"{back.record.values['corporate_number']} is {back.describe()}.")
+        typer.confirm(f"Re-enroll {count(len(returns), 'company', 'companies')} under the same key, its history kept?", abort=True)
+    # Confirmed for the returns seen here; one that appears meanwhile is still refused.
+    returning = yes or bool(returns)
     with progress("Enrolling", len(records)) as tick:
         if letter:
-            keys, notices = enroll_and_notify(conn, records, fmt=letter_format, source=source, progress=tick)
+            keys, notices = enroll_and_notify(conn, records, fmt=letter_format, source=source, progress=tick, returning=returning)
         else:
-            keys, notices = enroll_records(conn, records, source=source, progress=tick), []
+            keys, notices = enroll_records(conn, records, source=source, progress=tick, returning=returning), []
     for key in keys:
         typer.echo(key)
     for notice in notices:
         message(f"Issued {notice.letter.key} {notice.letter.doc_number} to {notice.letter.addressee}: {notice.path}")
-    message(f"Enrolled {len(keys)} compan{'y' if len(keys) == 1 else 'ies'}: {keys[0]}{'…' + keys[-1] if len(keys) > 1 else ''}.")
+    for back in returns.values():
+        name, accepted = back.record.values["name_ja"], back.record.values["coc_accepted_on"]
+        message(f"Re-enrolled {back.key} {name}: the same record, its history kept; Code of Conduct accepted anew on {accepted}.")
+    new = [(key, rec) for index, (key, rec) in enumerate(zip(keys, records, strict=True)) if index not in returns]
+    enrolled = [key for key, rec in new if initial_status(rec.values) == "enrolled"]
+    applied = [key for key, rec in new if initial_status(rec.values) == "applied"]
+    if enrolled:
+        message(f"Enrolled {count(len(enrolled), 'company', 'companies')}: {_span(enrolled)}.")
+    if applied:
+        # Enrollment is the Code of Conduct accepted (DOMAIN.md §5): without its date a company has applied.
+        message(
+            f"Recorded {count(len(applied), 'company', 'companies')} as applied, not yet enrolled: {_span(applied)}; "
+            "`sosa company update KEY --coc-accepted-on DATE` enrolls it once the Code of Conduct is accepted."
+        )
+
+
+def _span(keys: list[str]) -> str:
+    """`C-0001`, `C-0001, C-0002`, or `C-0001…C-0010` for a longer run."""
+    return ", ".join(keys) if len(keys) <= 2 else f"{keys[0]}…{keys[-1]}"
+
+
+def _show_plan(records, returns) -> None:
+    """What `sosa enroll --dry-run` would do, record by record."""
+    from ..enrollment import initial_status
+
+    def would_be(index: int, values: dict) -> str:
+        if index in returns:
+            return f"re-enrolled as {returns[index].key}"
+        return "recorded as applied" if initial_status(values) == "applied" else "enrolled"
+
+    rows = [{**{k: r.values[k] for k in ("name_ja", "name_en", "corporate_number")}, "status": would_be(i, r.values)} for i, r in enumerate(records)]
+    print_table(
+        rows,
+        [("name_ja", "Name (ja)"), ("name_en", "Name (en)"), ("corporate_number", "法人番号"), ("status", "Would be")],
+        title="Dry run: nothing written",
+    )
+    tally: dict[str, int] = {}
+    for row in rows:
+        outcome = "re-enrolled (with --yes)" if row["status"].startswith("re-enrolled") else row["status"]
+        tally[outcome] = tally.get(outcome, 0) + 1
+    parts = [f"{count(n, 'company', 'companies')} would be {outcome}" for outcome, n in tally.items()]
+    message(f"Dry run: {'; '.join(parts)}; nothing was written.")
 
 
 def _read_file(name: str):
