@@ -17,6 +17,7 @@ from pathlib import Path
 from .errors import SosaError
 from .shipped import data_file
 from .store import open_db
+from .words import count
 
 SAMPLE_COMPANIES = "sample/companies.yaml"
 
@@ -138,7 +139,7 @@ def prepare(folder: str | Path | None) -> DemoRun:
 
 
 def enroll_samples(run: DemoRun) -> list[str]:
-    from .enrollment import enroll_and_notify, validate_company
+    from .enrollment import enroll_and_notify, initial_status, validate_company
     from .fields import Invalid
     from .importing import read_records
 
@@ -150,10 +151,11 @@ def enroll_samples(run: DemoRun) -> list[str]:
             raise Invalid(problems, source)
         records.append(record)
     keys, notices = enroll_and_notify(run.conn, records, source=source)
+    applied = [key for key, record in zip(keys, records, strict=True) if initial_status(record.values) == "applied"]
     run.steps.append(
-        f"Enrolled {len(keys)} sample companies from data/{source} ({keys[0]}…{keys[-1]}) and issued "
-        f"{len(notices)} enrollment notices ({notices[0].letter.doc_number}…{notices[-1].letter.doc_number}); "
-        "the applicant without a Code of Conduct date gets none."
+        f"Enrolled {count(len(keys) - len(applied), 'sample company', 'sample companies')} from data/{source} ({keys[0]}…{keys[-1]}) "
+        f"and recorded {', '.join(applied)}, without a Code of Conduct date, as applied; issued "
+        f"{count(len(notices), 'enrollment notice')} ({notices[0].letter.doc_number}…{notices[-1].letter.doc_number}), none to the applicant."
     )
     return keys
 
@@ -347,6 +349,29 @@ def collect_answers(run: DemoRun, companies: list[str]) -> None:
     )
 
 
+def a_company_comes_back(run: DemoRun) -> None:
+    """C-0007 withdrew four weeks ago and accepts the Code of Conduct anew today: the same
+    record is enrolled again (its key and history kept), and a new notice goes to it."""
+    from . import config, issuing
+    from .clock import today
+    from .enrollment import enroll, validate_company
+    from .register import get_company, set_status
+
+    conn = run.conn
+    with as_of(working_days_back(20)):
+        set_status(conn, "C-0007", "withdrawn", reason="company request: business reorganisation", action="withdraw")
+    company = get_company(conn, "C-0007")
+    again = {"name_ja": company.name_ja, "name_en": company.name_en, "corporate_number": company.corporate_number}
+    record, _ = validate_company({**again, "coc_version": "1.1", "coc_accepted_on": today().isoformat(), "share_usg": "yes"})
+    assert record is not None  # built from a stored company
+    enroll(conn, [record], returning=True)
+    notice = issuing.enrollment(conn, get_company(conn, "C-0007"), profile=config.load())
+    run.steps.append(
+        f"C-0007 {company.name_ja} withdrew four weeks ago and came back today: re-enrolled under the same key, its history kept, "
+        f"with the Code of Conduct accepted anew; new enrollment notice {notice.letter.doc_number}."
+    )
+
+
 def run_the_desk(run: DemoRun) -> None:
     """The whole workflow over seven weeks, each step on a day of its own: enrollment 35
     開庁日 ago, a request followed from its letter to its outcome, a US ask relayed eight
@@ -362,6 +387,7 @@ def run_the_desk(run: DemoRun) -> None:
         companies = relay_an_ask(run, reply_by)
     send_a_second_request(run, delay_keys)
     collect_answers(run, companies)
+    a_company_comes_back(run)
 
 
 def formats_available() -> tuple[list[str], str | None]:

@@ -18,7 +18,9 @@ def test_demo_runs_the_desk_in_its_own_folder(sosa, tmp_path, db_path, desk_env)
     result = sosa("demo", "--dir", str(folder))
     demo_db = folder / "sosa.db"
     assert f"Demo database: {demo_db}" in result.stderr
-    assert "Enrolled 10 sample companies" in result.stderr and "issued 9 enrollment notices" in result.stderr
+    assert "Enrolled 9 sample companies" in result.stderr and "recorded C-0008, without a Code of Conduct date, as applied" in result.stderr
+    assert "issued 9 enrollment notices" in result.stderr
+    assert "C-0007 瀬戸内化工株式会社 withdrew four weeks ago and came back today: re-enrolled under the same key" in result.stderr
     assert "closed resolved and issued the outcome notice" in result.stderr
     assert result.stdout.splitlines()[0].startswith("C-0001\t東雲精機株式会社")
     conn = sqlite3.connect(demo_db)
@@ -26,7 +28,7 @@ def test_demo_runs_the_desk_in_its_own_folder(sosa, tmp_path, db_path, desk_env)
     assert conn.execute("SELECT status, outcome FROM requests ORDER BY id").fetchall() == [("closed", "resolved"), ("rated", None)]
     kinds = [k for (k,) in conn.execute("SELECT kind FROM letters ORDER BY id")]
     # In the order of their dates: the desk's work over seven weeks.
-    assert kinds == ["enrollment"] * 9 + ["request", "outcome"] + ["relay"] * 4 + ["request", "reminder", "reply", "relay"]
+    assert kinds == ["enrollment"] * 9 + ["request", "outcome"] + ["relay"] * 4 + ["request", "reminder", "reply", "relay", "enrollment"]
     # Numbers follow the dates: the first day's letters come first.
     dates = [d for (d,) in conn.execute("SELECT letter_date FROM letters ORDER BY serial")]
     assert dates == sorted(dates)
@@ -39,7 +41,11 @@ def test_demo_runs_the_desk_in_its_own_folder(sosa, tmp_path, db_path, desk_env)
     # A request, its outcome and its resolution each have a day of their own.
     request, outcome = conn.execute("SELECT sent_on, closed_on FROM requests WHERE key = 'R-0001'").fetchone()
     assert request < outcome
-    assert result.stdout.splitlines()[-1] == str(folder / "sosa-letters" / f"L-0019-relay-A-0002-C-0006.{formats[-1]}")
+    assert result.stdout.splitlines()[-1] == str(folder / "sosa-letters" / f"L-0020-enrollment-C-0007.{formats[-1]}")
+    # C-0007 came back: one record, two enrollment notices, the return in its history.
+    returned = json.loads(sosa("company", "show", "C-0007", "--json", "--db", str(demo_db)).stdout)
+    assert returned["status"] == "enrolled" and [h["action"] for h in returned["history"]] == ["enroll", "withdraw", "re-enroll"]
+    assert [entry["kind"] for entry in returned["letters"]] == ["enrollment", "enrollment"]
     # The demo's office profile lives in its folder; the officer's is untouched.
     assert (folder / "config.yaml").exists()
     assert os.environ["SOSA_CONFIG"] == str(desk_env / "config.yaml")
