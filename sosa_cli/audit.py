@@ -3,6 +3,13 @@
 Each row stores SHA-256 over the previous row's hash and its own content, so a row
 edited or deleted behind the tool's back (triggers dropped, then a raw `sqlite3`
 edit) breaks the chain at that row, and `sosa audit verify` names it.
+
+Each entry also carries the rows its change left behind (`rows`: table, primary key and
+the whole row, or null for a row deleted), so that `replay.replay()` can rebuild what
+the tables must hold and name a row changed, added or deleted behind the tool's back.
+The rows are gathered, not listed by hand: `track()` puts temporary triggers on the
+connection (only sosa's own connections have them) that note each row a command
+writes, and `record()` takes the rows noted since the entry before.
 """
 
 from __future__ import annotations
@@ -10,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +25,12 @@ from .clock import now_utc
 
 GENESIS = "0" * 64
 FIELDS = ("id", "at", "user", "command", "action", "record", "before", "after")
+# Hashed after FIELDS when present; entries from before schema 7 have none.
+ROWS = "rows"
+SNAPSHOT = "snapshot"
+# Tables that are not records: the trail itself, sqlite-utils' list of migrations, and
+# full-text indexes (rebuilt from `companies` by their own triggers).
+_UNTRACKED = ("audit", "audit_head", "_sqlite_migrations")
 
 
 def _canonical(value: Any) -> str | None:
@@ -26,8 +40,111 @@ def _canonical(value: Any) -> str | None:
 
 
 def _digest(prev_hash: str, row: dict[str, Any]) -> str:
-    content = json.dumps([row[f] for f in FIELDS], ensure_ascii=False, separators=(",", ":"))
+    values = [row[f] for f in FIELDS]
+    if row.get(ROWS) is not None:
+        values.append(row[ROWS])
+    content = json.dumps(values, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256((prev_hash + content).encode("utf-8")).hexdigest()
+
+
+# --- which rows a command wrote ---------------------------------------------------------
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def tracked_tables(conn: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
+    """The tables that hold records, each with its primary key's columns (`rowid` if none)."""
+    schema = conn.execute("SELECT name, sql FROM main.sqlite_schema WHERE type = 'table' ORDER BY name").fetchall()
+    virtual = [name for name, sql in schema if (sql or "").upper().startswith("CREATE VIRTUAL TABLE")]
+    tables: dict[str, tuple[str, ...]] = {}
+    for name, _sql in schema:
+        if name.startswith("sqlite_") or name in _UNTRACKED or any(name == v or name.startswith(v + "_") for v in virtual):
+            continue
+        columns = conn.execute(f"PRAGMA main.table_info({_quote(name)})").fetchall()
+        key = tuple(column[1] for column in sorted((c for c in columns if c[5]), key=lambda c: c[5]))
+        tables[name] = key or ("rowid",)
+    return tables
+
+
+def _key_values(prefix: str, key: tuple[str, ...]) -> str:
+    # Up to two key columns are noted; a wider key would need a wider note table.
+    if len(key) > 2:
+        raise RuntimeError(f"a primary key of {len(key)} columns cannot be tracked")
+    values = [f"{prefix}.{_quote(c)}" for c in key]
+    return ", ".join(values + ["NULL"] * (2 - len(values)))
+
+
+def track(conn: sqlite3.Connection) -> None:
+    """Note every row this connection writes in the record tables (temporary triggers).
+
+    Run outside a transaction (the temporary schema is the connection's own and needs no
+    write lock); a connection already tracking is left as it is.
+    """
+    if conn.execute("SELECT 1 FROM temp.sqlite_schema WHERE name = 'sosa_touched'").fetchone():
+        return
+    statements = ["CREATE TEMP TABLE sosa_touched (tbl TEXT NOT NULL, k1, k2)"]
+    for n, (table, key) in enumerate(tracked_tables(conn).items()):
+        name = _quote(table)
+        literal = "'" + table.replace("'", "''") + "'"
+        new, old = _key_values("NEW", key), _key_values("OLD", key)
+        statements += [
+            f"CREATE TEMP TRIGGER sosa_touch_{n}_i AFTER INSERT ON main.{name} BEGIN INSERT INTO sosa_touched VALUES ({literal}, {new}); END",
+            f"CREATE TEMP TRIGGER sosa_touch_{n}_u AFTER UPDATE ON main.{name} BEGIN"
+            f" INSERT INTO sosa_touched VALUES ({literal}, {old}); INSERT INTO sosa_touched VALUES ({literal}, {new}); END",
+            f"CREATE TEMP TRIGGER sosa_touch_{n}_d AFTER DELETE ON main.{name} BEGIN INSERT INTO sosa_touched VALUES ({literal}, {old}); END",
+        ]
+    for statement in statements:
+        conn.execute(statement)
+
+
+def table_rows(conn: sqlite3.Connection, table: str, key: tuple[str, ...], values: list[Any] | None = None) -> Iterator[dict[str, Any]]:
+    """A record table's rows as {column: value}, or the one row whose key is `values`."""
+    columns = "rowid AS rowid, *" if key == ("rowid",) else "*"
+    where = " WHERE " + " AND ".join(f"{_quote(c)} = ?" for c in key) if values is not None else ""
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    cursor.execute(f"SELECT {columns} FROM main.{_quote(table)}{where}", values or [])
+    names = [d[0] for d in cursor.description]
+    for found in cursor:
+        yield dict(zip(names, found, strict=True))
+
+
+def _written_rows(conn: sqlite3.Connection) -> list[list[Any]] | None:
+    """The rows written since the last entry, as the change left them; None if none were."""
+    try:
+        noted = conn.execute("SELECT DISTINCT tbl, k1, k2 FROM temp.sosa_touched").fetchall()
+    except sqlite3.OperationalError:  # not tracking (a connection not opened by sosa)
+        return None
+    if not noted:
+        return None
+    conn.execute("DELETE FROM temp.sosa_touched")
+    tables = tracked_tables(conn)
+    rows = []
+    for table, k1, k2 in noted:
+        key = tables[table]
+        values = [k1, k2][: len(key)]
+        rows.append([table, values, next(table_rows(conn, table, key, values), None)])
+    rows.sort(key=lambda r: (r[0], json.dumps(r[1])))
+    return rows
+
+
+def unrecorded(conn: sqlite3.Connection) -> list[str]:
+    """Tables written since the last entry: a change without its audit entry (a bug)."""
+    try:
+        return [r[0] for r in conn.execute("SELECT DISTINCT tbl FROM temp.sosa_touched ORDER BY tbl")]
+    except sqlite3.OperationalError:
+        return []
+
+
+def snapshot(conn: sqlite3.Connection, reason: str) -> int | None:
+    """Record every row of the record tables as they stand: the replay's new starting
+    point (written by an upgrade that reshapes them). Nothing is written if there are no rows."""
+    rows = [[table, [row[c] for c in key], row] for table, key in tracked_tables(conn).items() for row in table_rows(conn, table, key)]
+    if not rows:
+        return None
+    return _append(conn, SNAPSHOT, "database", after={"reason": reason, "rows": len(rows)}, rows=rows)
 
 
 def record(
@@ -38,7 +155,11 @@ def record(
     before: Any = None,
     after: Any = None,
 ) -> int:
-    """Append one entry; call it inside the transaction that makes the change."""
+    """Append one entry; call it inside the transaction that makes the change, after its writes."""
+    return _append(conn, action, record, before=before, after=after, rows=_written_rows(conn))
+
+
+def _append(conn: sqlite3.Connection, action: str, record: str, *, before: Any = None, after: Any = None, rows: Any = None) -> int:
     if not conn.in_transaction:
         raise RuntimeError("audit.record() must run inside the change's transaction")
     last = conn.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
@@ -53,10 +174,11 @@ def record(
         "record": record,
         "before": _canonical(before),
         "after": _canonical(after),
+        ROWS: _canonical(rows),
     }
     conn.execute(
-        "INSERT INTO audit (id, at, user, command, action, record, before, after, prev_hash, hash)"
-        " VALUES (:id, :at, :user, :command, :action, :record, :before, :after, :prev_hash, :hash)",
+        "INSERT INTO audit (id, at, user, command, action, record, before, after, rows, prev_hash, hash)"
+        " VALUES (:id, :at, :user, :command, :action, :record, :before, :after, :rows, :prev_hash, :hash)",
         {**row, "prev_hash": prev_hash, "hash": _digest(prev_hash, row)},
     )
     return entry_id
@@ -124,8 +246,11 @@ class Verification:
 # `\u00xx`, everything else as is) and hashes it here, without a Python object per column.
 # Any entry whose SQLite digest differs is hashed again by `_digest` itself before it is
 # called broken, so the verdict is always `_digest`'s; `_CHAIN_PY` is the pure-Python walk.
-_CHAIN_SQL = f"SELECT id, prev_hash, hash, CAST(json_array({', '.join(FIELDS)}) AS BLOB) FROM audit ORDER BY id"
-_CHAIN_PY = f"SELECT {', '.join(FIELDS)}, prev_hash, hash FROM audit ORDER BY id"
+_CHAIN_SQL = (
+    f"SELECT id, prev_hash, hash, CAST(CASE WHEN rows IS NULL THEN json_array({', '.join(FIELDS)})"
+    f" ELSE json_array({', '.join(FIELDS)}, rows) END AS BLOB) FROM audit ORDER BY id"
+)
+_CHAIN_PY = f"SELECT {', '.join(FIELDS)}, rows, prev_hash, hash FROM audit ORDER BY id"
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # = _digest's json.dumps
 
 
@@ -136,8 +261,8 @@ def _tuples(conn: sqlite3.Connection) -> sqlite3.Cursor:
 
 
 def _python_digest(conn: sqlite3.Connection, prev_hash: str, entry_id: int) -> str:
-    row = _tuples(conn).execute(f"SELECT {', '.join(FIELDS)} FROM audit WHERE id = ?", (entry_id,)).fetchone()
-    return _digest(prev_hash, dict(zip(FIELDS, row, strict=True)))
+    row = _tuples(conn).execute(f"SELECT {', '.join(FIELDS)}, rows FROM audit WHERE id = ?", (entry_id,)).fetchone()
+    return _digest(prev_hash, dict(zip((*FIELDS, ROWS), row, strict=True)))
 
 
 def _walk_in_sqlite(conn: sqlite3.Connection) -> tuple[Verification | None, int, str]:
@@ -165,11 +290,12 @@ def _walk_in_python(conn: sqlite3.Connection) -> tuple[Verification | None, int,
         entry_id = row[0]
         if entry_id != expected_id:
             return Verification(expected_id, entry_id, f"entries {expected_id}–{entry_id - 1} are missing"), 0, ""
-        if row[8] != prev_hash:
+        if row[9] != prev_hash:
             return Verification(expected_id, entry_id, "it does not follow the entry before it"), 0, ""
-        if sha256((prev_hash + encode(row[:8])).encode("utf-8")).hexdigest() != row[9]:
+        content = encode(row[:8] if row[8] is None else row[:9])
+        if sha256((prev_hash + content).encode("utf-8")).hexdigest() != row[10]:
             return Verification(expected_id, entry_id, "its content was changed after it was written"), 0, ""
-        prev_hash = row[9]
+        prev_hash = row[10]
         expected_id += 1
     return None, expected_id - 1, prev_hash
 

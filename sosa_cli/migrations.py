@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
+from . import audit
 from .errors import SosaError
 
 if TYPE_CHECKING:
@@ -326,6 +327,16 @@ ENGLISH_LETTER_DATA = """
 """
 
 
+# What the audit trail's replay needs (issue 11 §4): each entry that changed rows
+# carries the rows it left behind (`audit.rows`), table and primary key with the whole
+# row, or null for a deleted one, and the hash covers them. Entries written before this
+# migration have none; `upgrade()` then records the tables as they stand (a snapshot
+# entry) so that the replay has a starting point.
+AUDIT_ROWS = """
+        ALTER TABLE audit ADD COLUMN rows TEXT;
+"""
+
+
 def _step(script: str) -> Callable[[Database], None]:
     def run(db: Database) -> None:
         for statement in _statements(script):
@@ -342,6 +353,7 @@ STEPS: list[tuple[str, str]] = [
     ("0004_delays_requests", DELAYS_REQUESTS),
     ("0005_asks", ASKS),
     ("0006_english_letter_data", ENGLISH_LETTER_DATA),
+    ("0007_audit_rows", AUDIT_ROWS),
 ]
 LATEST = len(STEPS)
 
@@ -382,6 +394,9 @@ def upgrade(conn: sqlite3.Connection) -> int:
         if version < LATEST:
             migrations.apply(db)
             conn.execute(f"PRAGMA user_version = {LATEST}")
+            # The replay's new starting point: the tables as this upgrade found them, in
+            # the new schema's shape (nothing is written for a database with no rows).
+            audit.snapshot(conn, f"upgrade to schema {LATEST}")
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute("COMMIT")
     except BaseException:

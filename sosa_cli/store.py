@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import audit
 from .errors import SosaError
 from .migrations import APPLICATION_ID, MIGRATION_SET
 
@@ -476,9 +477,13 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     undo = getattr(conn, "undo", None)
     if undo is not None:
         undo.clear()
+    audit.track(conn)
     _begin_immediate(conn)
     try:
         yield conn
+        unrecorded = audit.unrecorded(conn)
+        if unrecorded:  # every change carries its audit entry, or it is not made
+            raise RuntimeError(f"rows of {', '.join(unrecorded)} were written without an audit entry")
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:

@@ -75,7 +75,7 @@ CREATE TABLE audit (
             after TEXT,
             prev_hash TEXT NOT NULL,
             hash TEXT NOT NULL
-        );
+        , rows TEXT);
 CREATE INDEX audit_record ON audit (record, id);
 CREATE TABLE audit_head (
             only_row INTEGER PRIMARY KEY CHECK (only_row = 1),

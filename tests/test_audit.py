@@ -83,7 +83,7 @@ def test_recomputed_hash_still_breaks_the_link_to_the_next_entry(enrolled):
     conn = open_db(enrolled)
     row = dict(conn.execute("SELECT * FROM audit WHERE id = 3").fetchone())
     row["user"] = "nobody"
-    forged = audit._digest(row["prev_hash"], {f: row[f] for f in audit.FIELDS})
+    forged = audit._digest(row["prev_hash"], {f: row[f] for f in (*audit.FIELDS, audit.ROWS)})
     _tamper(enrolled, f"UPDATE audit SET user = 'nobody', hash = '{forged}' WHERE id = 3")
     result = audit.verify(open_db(enrolled))
     assert result.broken_at == 4 and "does not follow" in result.problem

@@ -23,9 +23,11 @@ def canonical_hash(prev_hash: str, row) -> str:  # type: ignore[no-untyped-def]
 
     SHA-256 over the previous entry's hash followed by the compact JSON array (UTF-8, not
     ASCII-escaped) of the entry's id, at, user, command, action, record, before and after,
-    where before and after are the JSON text as stored.
+    then rows if the entry has any, where before, after and rows are the JSON text as stored.
     """
     content = [row["id"], row["at"], row["user"], row["command"], row["action"], row["record"], row["before"], row["after"]]
+    if row["rows"] is not None:
+        content.append(row["rows"])
     text = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256((prev_hash + text).encode("utf-8")).hexdigest()
 
@@ -88,12 +90,14 @@ COLUMN_EDITS = {
     "before (erased)": "before = NULL",
     "after": "after = replace(after, 'export licence review', 'company request')",
     "after (erased)": "after = NULL",
+    "rows": "rows = replace(rows, 'export licence review', 'company request')",
+    "rows (erased)": "rows = NULL",
     "hash": "hash = '" + "f" * 64 + "'",
 }
 
 
 def test_every_column_of_an_entry_is_covered() -> None:
-    columns = set(audit.FIELDS) | {"prev_hash", "hash"}
+    columns = set(audit.FIELDS) | {audit.ROWS, "prev_hash", "hash"}
     edited = {name.split(" ")[0] for name in COLUMN_EDITS} | {"id", "prev_hash"}  # id and prev_hash below
     assert columns <= edited, f"a column no test edits: {columns - edited}"
 
@@ -156,6 +160,7 @@ def test_one_entrys_hash_is_pinned(db_path, monkeypatch):
         "record": "C-0002",
         "before": '{"status":"enrolled"}',
         "after": '{"status":"suspended","status_reason":"輸出許可の確認"}',
+        "rows": None,
         "prev_hash": GENESIS,
         "hash": None,
     }

@@ -12,12 +12,14 @@ committing it.
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from sosa_cli import migrations
+from sosa_cli import audit, migrations
+from sosa_cli.replay import replay
 from sosa_cli.store import open_db
 
 EXPECTED_SCHEMA = Path(__file__).with_name("schema.sql")
@@ -32,6 +34,7 @@ SHIPPED = {
     "0004_delays_requests": "22a3135d1752e226e35fbb4180a59857f96632fe5070a75136f19a247a9db771",
     "0005_asks": "21e575dfb5cde111b14135b4d5f0c3fcca148491ee3906c1f29388627ad08e0a",
     "0006_english_letter_data": "4eaed717f945303f4e7595b6330afa530538c76949b0c7a453499b20c518da4d",
+    "0007_audit_rows": "5bb334aedbb2d5d5afc571d206450379f6160db9e2d7d41942c7cb4c22fd13ab",
 }
 
 
@@ -131,3 +134,22 @@ def test_a_database_of_the_previous_version_is_upgraded_and_keeps_its_rows(db_pa
     relay = dict(conn.execute("SELECT * FROM relays").fetchone())
     assert (relay["note"], relay["note_en"]) == ("残りは当初納期", None)
     assert schema_text(conn) == fresh_schema(tmp_path / "fresh.db")
+    # The upgrade recorded the tables as it found them: the replay starts there and agrees.
+    snapshot = conn.execute("SELECT action, record, rows FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+    assert (snapshot["action"], snapshot["record"]) == ("snapshot", "database")
+    assert {(table, tuple(key)) for table, key, _ in json.loads(snapshot["rows"])} == {
+        ("companies", (1,)),
+        ("delays", (1,)),
+        ("asks", (1,)),
+        ("ask_items", (1, 1)),
+        ("relays", (1,)),
+    }
+    assert audit.verify(conn).ok and replay(conn).ok
+    conn.execute("UPDATE relays SET note = '全数前倒し' WHERE id = 1")
+    assert [d.describe() for d in replay(conn).differences] == ['relays #1 of C-0001: note is "全数前倒し", the audit trail says "残りは当初納期"']
+
+
+def test_a_fresh_database_needs_no_snapshot(db_path):
+    conn = open_db(db_path)
+    assert conn.execute("SELECT count(*) FROM audit").fetchone()[0] == 0
+    assert replay(conn).ok

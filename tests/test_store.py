@@ -8,8 +8,9 @@ import stat
 
 import pytest
 
-from sosa_cli import migrations
+from sosa_cli import audit, migrations
 from sosa_cli.errors import SosaError
+from sosa_cli.replay import replay
 from sosa_cli.store import open_db, transaction
 
 
@@ -67,6 +68,7 @@ def _increment(path: str, times: int) -> None:
         with transaction(conn):
             value = conn.execute("SELECT value FROM counter").fetchone()[0]
             conn.execute("UPDATE counter SET value = ?", (value + 1,))
+            audit.record(conn, "count", "counter", after={"value": value + 1})
 
 
 def test_concurrent_writers_wait_and_lose_nothing(db_path):
@@ -81,6 +83,7 @@ def test_concurrent_writers_wait_and_lose_nothing(db_path):
         w.join(120)
         assert w.exitcode == 0
     assert conn.execute("SELECT value FROM counter").fetchone()[0] == 450
+    assert audit.verify(conn).rows == 450 and replay(conn).ok, "each change kept its audit entry, in order"
 
 
 def test_backup_is_checked_and_opens(sosa, enrolled, tmp_path):

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from sosa_cli import store
+from sosa_cli import audit, store
 from sosa_cli.errors import SosaError
 from sosa_cli.store import open_db, transaction
 
@@ -113,6 +113,7 @@ def test_the_notice_comes_once_after_a_second_and_the_wait_goes_on(db_path, monk
     release.start()
     with transaction(conn):
         conn.execute("INSERT INTO probe VALUES (1)")
+        audit.record(conn, "probe", "probe")
     release.join()
     assert len(calls) == 1 and 0.9 <= calls[0] < 1.6
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 5000, "the timeout is restored after the wait"

@@ -243,11 +243,14 @@ def db_check(db: DbOption = None, as_json: JsonOption = False) -> None:
     """
     from ..audit import verify
     from ..letters import verify_files
+    from ..replay import Replay, replay
     from ..store import integrity_problems
 
     conn = open_desk(db, create=False)
     problems = integrity_problems(conn)
     chain = verify(conn)
+    # The tables are replayed only from an intact trail: a broken one proves nothing.
+    tables = replay(conn) if chain.ok and not problems else Replay()
     letter_files = verify_files(conn)
     if as_json:
         print_json(
@@ -257,6 +260,8 @@ def db_check(db: DbOption = None, as_json: JsonOption = False) -> None:
                 "audit_ok": chain.ok,
                 "audit_problem": chain.problem,
                 "audit_broken_at": chain.broken_at,
+                "tables_ok": tables.ok,
+                "table_differences": [d.as_dict() for d in tables.differences],
                 "letter_files": letter_files.files,
                 "letter_files_ok": letter_files.ok,
                 "letter_file_problems": [p.as_dict() for p in letter_files.problems],
@@ -266,12 +271,14 @@ def db_check(db: DbOption = None, as_json: JsonOption = False) -> None:
         raise SosaError(f"integrity check failed: {problems[0]}")
     # Both findings on the one line: a forger who edits the trail may have edited a letter too.
     failures = [] if chain.ok else [f"audit entry {chain.broken_at} is broken: {chain.problem}"]
+    if not tables.ok:
+        failures.append(f"the tables differ from the audit trail: {tables.summary()}")
     if not letter_files.ok:
         failures.append(letter_files.summary())
     if failures:
         raise SosaError("; ".join(failures))
     if not as_json:
-        message(f"{conn.path}: integrity ok; audit trail of {chain.rows} entries intact; {letter_files.summary()}.")
+        message(f"{conn.path}: integrity ok; audit trail of {chain.rows} entries intact; {tables.summary()}; {letter_files.summary()}.")
 
 
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
@@ -286,7 +293,9 @@ def audit_verify(
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """Walk the audit trail's hash chain and report the first broken entry.
+    """Walk the audit trail's hash chain and report the first broken entry; then replay the
+    trail and name every row of the tables it does not account for (changed, added or
+    deleted behind sosa's back: table, record, field, what the trail says, what is there).
 
     With --against BACKUP, also prove that the live trail holds every entry of the backup's
     with the same hash (nothing cut off its end or rewritten since), and name the first
@@ -303,8 +312,14 @@ def audit_verify(
             f"audit entry {result.broken_at} is broken: {result.problem}",
             hint="the log was changed outside sosa; restore from a backup and report it",
         )
+    from ..replay import replay
+
+    tables = replay(conn)
+    differ = f"the tables differ from the audit trail: {tables.summary()}"
     if against is None:
-        message(f"Audit trail intact: {result.rows} entries, each chained to the one before.")
+        if not tables.ok:
+            raise SosaError(differ, hint="a row was changed outside sosa; `sosa db check --json` lists every difference; compare with a backup and report it")
+        message(f"Audit trail intact: {result.rows} entries, each chained to the one before; {tables.summary()}.")
         return
     from ..store import open_backup, short_hash, trail_extends
 
@@ -320,13 +335,16 @@ def audit_verify(
     finally:
         copy.close()
     if not extension.ok:
+        # A trail cut back also leaves rows it no longer accounts for: the backup's finding first.
         raise SosaError(
-            f"the live audit trail does not extend the backup {copy.path}: {extension.problem}",
+            f"the live audit trail does not extend the backup {copy.path}: {extension.problem}" + ("" if tables.ok else f"; {differ}"),
             hint="the live trail lost or changed entries the backup holds; compare the two with `sosa log` and report it",
         )
+    if not tables.ok:
+        raise SosaError(differ, hint="a row was changed outside sosa; `sosa db check --json` lists every difference; compare with a backup and report it")
     head = f"#{extension.backup_entries}, hash {short_hash(extension.backup_head_hash)}" if extension.backup_entries else "no entries"
     message(
-        f"Audit trail intact: {result.rows} entries, each chained to the one before; it extends the backup {copy.path}"
+        f"Audit trail intact: {result.rows} entries, each chained to the one before; {tables.summary()}; it extends the backup {copy.path}"
         f" (up to {head}) with {extension.beyond} {'entry' if extension.beyond == 1 else 'entries'} since."
     )
 
