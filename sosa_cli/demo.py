@@ -368,7 +368,7 @@ def a_company_comes_back(run: DemoRun) -> None:
     notice = issuing.enrollment(conn, get_company(conn, "C-0007"), profile=config.load())
     run.steps.append(
         f"C-0007 {company.name_ja} withdrew four weeks ago and came back today: re-enrolled under the same key, its history kept, "
-        f"with the Code of Conduct accepted anew; new enrollment notice {notice.letter.doc_number}."
+        f"with the Code of Conduct accepted anew; new enrollment notice {notice.entry.doc_number}."
     )
 
 
