@@ -212,11 +212,46 @@ def _as_date(d: date) -> date:
     return d.date() if isinstance(d, datetime) else d
 
 
-@lru_cache(maxsize=512)
-def _jp_closed_days(year: int) -> frozenset[date]:
+HOLIDAY_TABLE: Final = "jp-holidays.csv"
+HOLIDAY_YEARS: Final = (1990, 2060)
+_TABLE_HEAD: Final = """\
+# 国民の祝日 by year (振替休日 and 国民の休日 included), as jpholiday computes them. A year's row
+# is read at once, where jpholiday tries every rule on every day of the year (about 0.13 s a
+# year, paid by every `sosa status`). tests/test_calendar.py checks the table against jpholiday;
+# write it again with: python3 -c "from sosa_cli.calendar import jp_holiday_table as t; print(t(), end='')" > data/jp-holidays.csv
+year,holidays
+"""
+
+
+def jp_holiday_table(first: int = HOLIDAY_YEARS[0], last: int = HOLIDAY_YEARS[1]) -> str:
+    """The shipped table of national holidays (data/jp-holidays.csv), computed by jpholiday."""
     import jpholiday
 
-    days = {d for d, _name in jpholiday.year_holidays(year)}
+    rows = [f"{year},{' '.join(sorted(d.strftime('%m-%d') for d, _name in jpholiday.year_holidays(year)))}" for year in range(first, last + 1)]
+    return _TABLE_HEAD + "\n".join(rows) + "\n"
+
+
+@lru_cache(maxsize=1)
+def _holiday_rows() -> dict[int, str]:
+    from importlib.resources import files
+
+    text = files("sosa_cli.data").joinpath(HOLIDAY_TABLE).read_text(encoding="utf-8")
+    rows = (line.split(",", 1) for line in text.splitlines() if line[:1].isdigit())
+    return {int(year): days for year, days in rows}
+
+
+def _national_holidays(year: int) -> set[date]:
+    days = _holiday_rows().get(year)
+    if days is None:  # a year the table does not hold
+        import jpholiday
+
+        return {d for d, _name in jpholiday.year_holidays(year)}
+    return {date(year, int(md[:2]), int(md[3:])) for md in days.split()}
+
+
+@lru_cache(maxsize=512)
+def _jp_closed_days(year: int) -> frozenset[date]:
+    days = _national_holidays(year)
     # 行政機関の休日に関する法律 第1条第1項第3号: 12月29日から翌年1月3日まで (jpholiday
     # has the national holidays of 国民の祝日に関する法律 only).
     days.update(date(year, 12, day) for day in (29, 30, 31))

@@ -262,6 +262,27 @@ def test_jp_working_days_between(start: str, end: str, count: int) -> None:
 # --- US federal working days ----------------------------------------------------------
 
 
+def test_the_shipped_holiday_table_is_what_jpholiday_computes() -> None:
+    """data/jp-holidays.csv spares every command jpholiday's day-by-day year (issue 12 §5);
+    a jpholiday that learns a new holiday makes this fail until the table is written again."""
+    from sosa_cli.calendar import jp_holiday_table
+    from sosa_cli.shipped import data_file
+
+    assert data_file("jp-holidays.csv").read_text(encoding="utf-8") == jp_holiday_table(), "write data/jp-holidays.csv again (its first lines say how)"
+
+
+def test_a_year_outside_the_table_is_computed() -> None:
+    from sosa_cli import calendar
+
+    calendar._jp_closed_days.cache_clear()
+    try:
+        assert not is_jp_working_day(date(2061, 1, 10))  # 成人の日, the second Monday of January
+        assert is_jp_working_day(date(2061, 1, 11))
+        assert not is_jp_working_day(date(1989, 2, 24))  # 昭和天皇の大喪の礼
+    finally:
+        calendar._jp_closed_days.cache_clear()
+
+
 @pytest.mark.parametrize(
     ("day", "working", "why"),
     [
