@@ -13,18 +13,27 @@ Jinja, YAML or sqlite-utils, so the command an officer runs every morning starts
 - US suppliers' deadlines to accept or reject a rated order (15 CFR 700.13(d)),
   nearest first;
 - draft requests not yet sent (no date: listed last).
+
+A long list stays readable, and cheap to gather, on a large register: more than `LONG`
+items of one kind show as their count and the `FEW` most urgent (`every=True`, `sosa
+status --all`, lists them all). Each query fetches at most `LONG + 1` rows, and counts the
+rest only when there are more. Working days are counted from one table of the 開庁日
+ahead, built once, not day by day for each ask.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from .clock import today as desk_today
+from .words import count
 
 DEFAULT_REPLY_WARNING_DAYS = 5
+LONG = 10  # more items than this of one kind are summarised…
+FEW = 5  # …as their count and this many, the most urgent
 # Among items due the same day: the ones the desk acts on first.
 RANK = {
     "relay-overdue": 0,
@@ -42,7 +51,7 @@ class Attention:
     due: str | None  # ISO date; None for work without a date (a draft request)
     kind: str  # one of RANK
     what: str
-    record: str
+    record: str | None  # None on the line that counts a long list
     detail: str
     company: str | None = None
     overdue: bool = False
@@ -64,32 +73,58 @@ def _reply_warning_days(profile) -> int:
     return int(value) if value else DEFAULT_REPLY_WARNING_DAYS
 
 
-def attention(conn: sqlite3.Connection, *, on: date | None = None, reply_days: int | None = None, profile=None) -> list[Attention]:
-    """Everything that needs attention on `on` (default today), most urgent first."""
-    from .calendar import jp_working_days_between
+# How each kind's count reads: "2,500 draft requests not sent".
+COUNTED = {
+    "relay-overdue": ("company's answer", "companies' answers", "overdue"),
+    "reply-due": ("reply to DoD", "replies to DoD", "due or overdue"),
+    "request-follow-up": ("request follow-up", "request follow-ups", "overdue"),
+    "supplier-deadline": ("supplier's deadline", "suppliers' deadlines", "to accept or reject a rated order"),
+    "draft-request": ("draft request", "draft requests", "not sent"),
+}
 
-    day = on or desk_today()
-    iso = day.isoformat()
-    if reply_days is None:
-        if profile is None:
-            from . import config
 
-            profile = config.load()
-        reply_days = _reply_warning_days(profile)
-    found: list[Attention] = []
+def _gather(conn: sqlite3.Connection, columns: str, source: str, args: Any, order: str, limit: int | None) -> tuple[list[sqlite3.Row], int]:
+    """The rows of one kind of work, most urgent first, at most `limit` of them; and how many there are."""
+    rows = conn.execute(f"SELECT {columns} FROM {source} ORDER BY {order}" + ("" if limit is None else f" LIMIT {limit}"), args).fetchall()
+    if limit is None or len(rows) < limit:
+        return rows, len(rows)
+    return rows, conn.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {source})", args).fetchone()[0]
 
-    # Overdue relays: stored sent/reminded, ask still relayed, company still enrolled,
-    # answer-by date passed (the same rule as asks.relay_state).
-    for row in conn.execute(
-        """
-        SELECT a.key AS ask, a.dod_ref, c.key AS company, c.name_ja, r.answer_by, r.reminders, r.last_reminded_on
-        FROM relays r JOIN asks a ON a.id = r.ask_id JOIN companies c ON c.id = r.company_id
-        WHERE a.status = 'relayed' AND c.status = 'enrolled' AND r.status IN ('sent', 'reminded') AND r.answer_by < ?
-        """,
-        (iso,),
-    ):
+
+def _summarised(kind: str, items: list[Attention], total: int) -> list[Attention]:
+    if total <= LONG:
+        return items
+    singular, plural, state = COUNTED[kind]
+    first = items[0]
+    return [
+        Attention(
+            due=first.due,
+            kind=kind,
+            what=f"{count(total, singular, plural)} {state}",
+            record=None,
+            detail=f"the {FEW} most urgent follow; `sosa status --all` lists every one",
+            overdue=first.overdue,
+        ),
+        *items[:FEW],
+    ]
+
+
+def _overdue_relays(conn: sqlite3.Connection, day: date, reply_days: int, limit: int | None) -> tuple[list[Attention], int]:
+    # Stored sent/reminded, ask still relayed, company still enrolled, answer-by date
+    # passed (the same rule as asks.relay_state).
+    rows, total = _gather(
+        conn,
+        "a.key AS ask, a.dod_ref, c.key AS company, c.name_ja, r.answer_by, r.reminders, r.last_reminded_on",
+        "relays r JOIN asks a ON a.id = r.ask_id JOIN companies c ON c.id = r.company_id"
+        " WHERE a.status = 'relayed' AND c.status = 'enrolled' AND r.status IN ('sent', 'reminded') AND r.answer_by < ?",
+        (day.isoformat(),),
+        "r.answer_by, a.id, c.id",
+        limit,
+    )
+    items = []
+    for row in rows:
         reminded = f"; reminded {row['reminders']}× (last {row['last_reminded_on']})" if row["reminders"] else "; not yet reminded"
-        found.append(
+        items.append(
             Attention(
                 due=row["answer_by"],
                 kind="relay-overdue",
@@ -100,33 +135,46 @@ def attention(conn: sqlite3.Connection, *, on: date | None = None, reply_days: i
                 overdue=True,
             )
         )
+    return items, total
 
-    # Asks not yet replied whose DoD reply-by date is near or past.
-    for row in conn.execute(
-        """
-        SELECT a.key, a.dod_ref, a.status, a.reply_by,
-               COUNT(r.id) AS relays,
-               SUM(CASE WHEN r.status IN ('answered', 'no-response') THEN 1 ELSE 0 END) AS answered
-        FROM asks a LEFT JOIN relays r ON r.ask_id = a.id
-        WHERE a.status IN ('received', 'relayed')
-        GROUP BY a.id
-        """
-    ):
-        ahead = jp_working_days_between(day, date.fromisoformat(row["reply_by"]))
-        if ahead > reply_days:
-            continue
+
+def _replies_due(conn: sqlite3.Connection, day: date, reply_days: int, limit: int | None) -> tuple[list[Attention], int]:
+    """Asks not yet replied whose DoD reply-by date is past or within `reply_days` 開庁日."""
+    from .calendar import add_jp_working_days, is_jp_working_day
+
+    # A reply-by date before the (reply_days + 1)-th 開庁日 ahead is at most reply_days
+    # away; the days up to it are counted once here, for every ask.
+    cutoff = add_jp_working_days(day, reply_days + 1)
+    ahead: dict[str, int] = {}
+    counted, current = 0, day
+    while current < cutoff:
+        current += timedelta(days=1)
+        counted += is_jp_working_day(current)
+        ahead[current.isoformat()] = counted
+    iso = day.isoformat()
+    rows, total = _gather(
+        conn,
+        "a.key, a.dod_ref, a.status, a.reply_by, COUNT(r.id) AS relays, SUM(CASE WHEN r.status IN ('answered', 'no-response') THEN 1 ELSE 0 END) AS answered",
+        "asks a LEFT JOIN relays r ON r.ask_id = a.id WHERE a.status IN ('received', 'relayed') AND a.reply_by < ? GROUP BY a.id",
+        (cutoff.isoformat(),),
+        "a.reply_by, a.id",
+        limit,
+    )
+    items = []
+    for row in rows:
         past = row["reply_by"] < iso
         if row["status"] == "received":
             progress = "not yet relayed to any company"
         else:
-            progress = f"{row['answered'] or 0} of {row['relays']} companies answered"
+            progress = f"{row['answered'] or 0} of {count(row['relays'], 'company', 'companies')} answered"
         if past:
             when = "passed"
         elif row["reply_by"] == iso:
             when = "today"
         else:
-            when = f"in {ahead} 開庁日" if ahead else "before the next 開庁日"
-        found.append(
+            days = ahead[row["reply_by"]]
+            when = f"in {days} 開庁日" if days else "before the next 開庁日"
+        items.append(
             Attention(
                 due=row["reply_by"],
                 kind="reply-due",
@@ -136,56 +184,99 @@ def attention(conn: sqlite3.Connection, *, on: date | None = None, reply_days: i
                 overdue=past,
             )
         )
+    return items, total
 
-    # JP→US requests: follow-ups past, suppliers' deadlines, drafts. One query.
-    for row in conn.execute(
-        """
-        SELECT r.key, r.status, r.follow_up_on, r.supplier_deadline, r.rating, r.dod_ref, r.created_at,
-               c.key AS company, c.name_ja
-        FROM requests r JOIN companies c ON c.id = r.company_id
-        WHERE (r.status IN ('sent', 'acknowledged') AND r.follow_up_on < ?)
-           OR (r.status = 'rated' AND r.supplier_deadline IS NOT NULL)
-           OR r.status = 'draft'
-        """,
-        (iso,),
-    ):
-        if row["status"] == "draft":
-            found.append(
-                Attention(
-                    due=None,
-                    kind="draft-request",
-                    what="draft request not sent",
-                    record=row["key"],
-                    company=row["company"],
-                    detail=f"for {row['company']} {row['name_ja']}, opened {row['created_at'][:10]}; send with `sosa request send {row['key']}`",
-                )
-            )
-        elif row["status"] == "rated":
-            past = row["supplier_deadline"] < iso
-            found.append(
-                Attention(
-                    due=row["supplier_deadline"],
-                    kind="supplier-deadline",
-                    what="supplier's deadline to accept or reject",
-                    record=row["key"],
-                    company=row["company"],
-                    detail=f"{row['rating']} order for {row['company']} {row['name_ja']}" + ("; the deadline has passed" if past else ""),
-                    overdue=past,
-                )
-            )
-        else:
-            found.append(
-                Attention(
-                    due=row["follow_up_on"],
-                    kind="request-follow-up",
-                    what="request follow-up overdue",
-                    record=row["key"],
-                    company=row["company"],
-                    detail=f"{row['status']} for {row['company']} {row['name_ja']}" + (f"; DoD ref {row['dod_ref']}" if row["dod_ref"] else ""),
-                    overdue=True,
-                )
-            )
 
-    # Dated work by date (the overdue come first, being earliest), undated last.
-    found.sort(key=lambda a: (a.due is None, a.due or "", RANK[a.kind], a.record, a.company or ""))
+REQUESTS = "requests r JOIN companies c ON c.id = r.company_id WHERE "
+REQUEST_COLUMNS = "r.key, r.status, r.follow_up_on, r.supplier_deadline, r.rating, r.dod_ref, r.created_at, c.key AS company, c.name_ja"
+
+
+def _follow_ups(conn: sqlite3.Connection, day: date, reply_days: int, limit: int | None) -> tuple[list[Attention], int]:
+    """Requests sent or acknowledged and past their follow-up date (as `requests.list_requests(overdue=True)`)."""
+    where = "r.status IN ('sent', 'acknowledged') AND r.follow_up_on < ?"
+    rows, total = _gather(conn, REQUEST_COLUMNS, REQUESTS + where, (day.isoformat(),), "r.follow_up_on, r.id", limit)
+    items = [
+        Attention(
+            due=row["follow_up_on"],
+            kind="request-follow-up",
+            what="request follow-up overdue",
+            record=row["key"],
+            company=row["company"],
+            detail=f"{row['status']} for {row['company']} {row['name_ja']}" + (f"; DoD ref {row['dod_ref']}" if row["dod_ref"] else ""),
+            overdue=True,
+        )
+        for row in rows
+    ]
+    return items, total
+
+
+def _supplier_deadlines(conn: sqlite3.Connection, day: date, reply_days: int, limit: int | None) -> tuple[list[Attention], int]:
+    """Rated orders' deadlines to accept or reject (15 CFR 700.13(d)), nearest first."""
+    where = "r.status = 'rated' AND r.supplier_deadline IS NOT NULL"
+    rows, total = _gather(conn, REQUEST_COLUMNS, REQUESTS + where, (), "r.supplier_deadline, r.id", limit)
+    iso = day.isoformat()
+    items = []
+    for row in rows:
+        past = row["supplier_deadline"] < iso
+        items.append(
+            Attention(
+                due=row["supplier_deadline"],
+                kind="supplier-deadline",
+                what="supplier's deadline to accept or reject",
+                record=row["key"],
+                company=row["company"],
+                detail=f"{row['rating']} order for {row['company']} {row['name_ja']}" + ("; the deadline has passed" if past else ""),
+                overdue=past,
+            )
+        )
+    return items, total
+
+
+def _drafts(conn: sqlite3.Connection, day: date, reply_days: int, limit: int | None) -> tuple[list[Attention], int]:
+    """Draft requests not yet sent, oldest first (no date: listed last)."""
+    rows, total = _gather(conn, REQUEST_COLUMNS, REQUESTS + "r.status = 'draft'", (), "r.created_at, r.id", limit)
+    items = [
+        Attention(
+            due=None,
+            kind="draft-request",
+            what="draft request not sent",
+            record=row["key"],
+            company=row["company"],
+            detail=f"for {row['company']} {row['name_ja']}, opened {row['created_at'][:10]}; send with `sosa request send {row['key']}`",
+        )
+        for row in rows
+    ]
+    return items, total
+
+
+KINDS = (_overdue_relays, _replies_due, _follow_ups, _supplier_deadlines, _drafts)
+
+
+def attention(
+    conn: sqlite3.Connection,
+    *,
+    on: date | None = None,
+    reply_days: int | None = None,
+    profile=None,
+    every: bool = False,
+) -> list[Attention]:
+    """Everything that needs attention on `on` (default today), most urgent first.
+
+    A kind with more than `LONG` items shows as one line counting them and the `FEW`
+    most urgent, unless `every`.
+    """
+    day = on or desk_today()
+    if reply_days is None:
+        if profile is None:
+            from . import config
+
+            profile = config.load()
+        reply_days = _reply_warning_days(profile)
+    found: list[Attention] = []
+    for gather in KINDS:
+        items, total = gather(conn, day, reply_days, None if every else LONG + 1)
+        found.extend(items if every else _summarised(items[0].kind, items, total) if items else [])
+    # Dated work by date (the overdue come first, being earliest), undated last; a
+    # count stands before the items it counts.
+    found.sort(key=lambda a: (a.due is None, a.due or "", RANK[a.kind], a.record or "", a.company or ""))
     return found

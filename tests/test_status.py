@@ -96,7 +96,18 @@ def test_queries_do_not_grow_with_the_records(sosa, busy_desk, monkeypatch):
     statements: list[str] = []
     conn.set_trace_callback(statements.append)
     status.attention(conn, reply_days=5)
-    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 3
+    few = len([s for s in statements if s.lstrip().upper().startswith("SELECT")])
+    for n in range(5, 30):
+        near = with_option("--reply-by", "2026-12-14")
+        near[near.index("--dod-ref") + 1] = f"IBP-{n}"
+        sosa("ask", "record", *near)
+    for n in range(20):
+        sosa("delay", "add", *delay_with("--part-number", f"Q-{n}"))
+        sosa("request", "open", f"D-{n + 4:04d}")
+    statements.clear()
+    status.attention(conn, reply_days=5)
+    # One query per kind of work, and one count for each long list (asks and drafts).
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == few + 2
 
 
 @pytest.mark.parametrize("command", ["withdraw", "suspend"])
@@ -111,3 +122,38 @@ def test_a_company_no_longer_enrolled_is_not_chased(sosa, configured, monkeypatc
     data = json.loads(sosa("ask", "show", "A-0001", "--json").stdout)
     assert {r["company_key"]: r["status"] for r in data["relays"]} == {"C-0002": "overdue", "C-0005": "sent"}
     assert data["overdue"] == 1
+
+
+@pytest.fixture
+def twelve_drafts(sosa, configured):
+    """Twelve draft requests R-0001…R-0012, one for each delay."""
+    for n in range(12):
+        sosa("delay", "add", *delay_with("--part-number", f"P-{n}"))
+        sosa("request", "open", f"D-{n + 1:04d}")
+    return configured
+
+
+def test_a_long_list_shows_as_its_count_and_the_most_urgent_few(sosa, twelve_drafts):
+    lines = [line.split("\t") for line in sosa("status").stdout.splitlines()]
+    assert lines[0][:5] == ["—", "12 draft requests not sent", "", "", "the 5 most urgent follow; `sosa status --all` lists every one"]
+    assert [line[2] for line in lines[1:]] == ["R-0001", "R-0002", "R-0003", "R-0004", "R-0005"]
+    items = attention(sosa)
+    assert [(i["record"], i["what"]) for i in items[:2]] == [(None, "12 draft requests not sent"), ("R-0001", "draft request not sent")]
+    assert len(items) == 6
+    every = json.loads(sosa("status", "--all", "--json").stdout)
+    assert [i["record"] for i in every] == [f"R-{n:04d}" for n in range(1, 13)]
+    assert len(sosa("status", "--all").stdout.splitlines()) == 12
+
+
+def test_ten_of_a_kind_are_listed_in_full(sosa, twelve_drafts):
+    sosa("request", "close", "R-0011", "--outcome", "withdrawn")
+    sosa("request", "close", "R-0012", "--outcome", "withdrawn")
+    assert [i["record"] for i in attention(sosa)] == [f"R-{n:04d}" for n in range(1, 11)]
+
+
+def test_counts_agree_with_their_nouns(sosa, configured, monkeypatch):
+    sosa("ask", "record", *with_option("--reply-by", "2026-12-14"))
+    sosa("relay", "A-0001", "--to", "C-0002", "--within", "3")
+    monkeypatch.setenv("SOSA_TODAY", "2026-12-11")
+    [reply] = [i for i in attention(sosa) if i["kind"] == "reply-due"]
+    assert reply["detail"] == "IBP-2026-0311: reply-by date in 1 開庁日; 0 of 1 company answered"

@@ -1,5 +1,9 @@
 """`sosa status`: what needs attention today, most urgent first."""
 
+from typing import Annotated
+
+import typer
+
 from .options import DbOption, JsonOption, open_desk
 from .output import print_table
 
@@ -14,14 +18,19 @@ def print_status(items, *, as_json: bool = False) -> None:
     print_table(rows, COLUMNS, as_json=as_json, title="Needs attention, most urgent first", empty="nothing needs attention today")
 
 
-def status(db: DbOption = None, as_json: JsonOption = False) -> None:
+def status(
+    every: Annotated[bool, typer.Option("--all", help="List every item of a long list, not its count and the most urgent few.")] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
     """What needs attention today, most urgent first.
 
     Overdue answers to relayed asks, replies due to DoD, request follow-ups, US
-    suppliers' DPAS deadlines and draft requests not yet sent.
+    suppliers' DPAS deadlines and draft requests not yet sent. More than 10 of one kind
+    show as their count and the 5 most urgent; --all lists every one.
 
     Example: sosa status --json
     """
     from ..status import attention
 
-    print_status(attention(open_desk(db)), as_json=as_json)
+    print_status(attention(open_desk(db), every=every), as_json=as_json)
