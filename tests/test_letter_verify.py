@@ -41,10 +41,10 @@ def test_an_issued_letter_matches_its_recorded_hash(sosa, configured, db_path, f
     path = issue(sosa, "C-0001", fmt)
     assert path.is_file()
     result = sosa("letter", "verify")
-    assert "1 files of 1 letters match their recorded SHA-256" in result.stderr
+    assert "1 file of 1 letter matches its recorded SHA-256" in result.stderr
     assert result.stdout == ""
     assert sosa("letter", "verify", "--json").stdout.strip() == "[]"
-    assert "1 files of 1 letters match" in sosa("db", "check").stderr
+    assert "1 file of 1 letter matches" in sosa("db", "check").stderr
     assert verify_files(open_db(db_path)).ok
 
 
@@ -60,7 +60,7 @@ def test_an_edited_letter_file_is_named_with_both_hashes(sosa, configured, db_pa
     assert found["problem"].startswith("edited") and recorded[:12] in found["problem"]
     result = sosa("letter", "verify", ok=False)
     assert result.exit_code == 1
-    assert result.stderr.strip().splitlines()[0].startswith("sosa: 1 of 1 letter files differ from the register")
+    assert result.stderr.strip().splitlines()[0].startswith("sosa: 1 of 1 letter file differs from the register")
     check = sosa("db", "check", ok=False)
     assert check.exit_code == 1 and str(path) in check.stderr and "edited" in check.stderr
 
@@ -107,7 +107,7 @@ def test_a_letter_printed_to_stdout_is_not_a_problem(sosa, configured, db_path):
     sosa("letter", "render", "enrollment", "C-0001", "--out", "-")
     issue(sosa, "C-0002", "md")
     result = sosa("letter", "verify")
-    assert "1 files of 1 letters match their recorded SHA-256 (1 printed, not kept)" in result.stderr
+    assert "1 file of 1 letter matches its recorded SHA-256 (1 printed, not kept)" in result.stderr
     check = verify_files(open_db(db_path))
     assert (check.letters, check.files, check.printed, check.ok) == (1, 1, 1, True)
     sosa("db", "check")
@@ -125,7 +125,7 @@ def test_a_cancelled_letters_file_is_still_checked(sosa, letters):
 def test_a_letter_rendered_again_in_another_format_is_checked_too(sosa, configured):
     md = issue(sosa, "C-0001", "md")
     html = Path(sosa("letter", "export", "L-0001", "--format", "html").stdout.strip())
-    assert "2 files of 1 letters match" in sosa("letter", "verify").stderr
+    assert "2 files of 1 letter match" in sosa("letter", "verify").stderr
     html.unlink()
     assert [(p["key"], p["format"], p["path"]) for p in problems(sosa)] == [("L-0001", "html", str(html))]
     assert md.is_file()
@@ -138,7 +138,7 @@ def test_a_file_replaced_by_render_with_force_is_checked_against_its_new_hash(so
     target.write_text("an officer's own note\n", encoding="utf-8")
     assert [p["problem"][:6] for p in problems(sosa)] == ["edited"]
     sosa("letter", "export", "L-0001", "--format", "html", "--out", str(target), "--force")
-    assert "1 files of 1 letters match" in sosa("letter", "verify").stderr
+    assert "1 file of 1 letter matches" in sosa("letter", "verify").stderr
 
 
 def test_a_path_written_back_to_an_earlier_format_is_recorded_again(sosa, configured, tmp_path):
@@ -155,7 +155,7 @@ def test_one_path_written_for_two_letters_holds_the_later_one(sosa, configured, 
     target = tmp_path / "letter.md"
     issue(sosa, "C-0001", "md", "--out", str(target))
     issue(sosa, "C-0002", "md", "--out", str(target), "--force")
-    assert "1 files of 2 letters match" in sosa("letter", "verify").stderr
+    assert "1 file of 2 letters matches" in sosa("letter", "verify").stderr
 
 
 def test_verify_has_help_with_an_example(sosa):

@@ -7,9 +7,8 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import SosaError
-from ..words import count
 from .options import DbOption, ForceOption, JsonOption, YesOption, given, open_desk, option_name, out_option
-from .output import message, print_card, print_letter, print_table, progress, stdin_is_terminal
+from .output import count, message, print_card, print_letter, print_table, progress, state, stdin_is_terminal
 
 app = typer.Typer(help="The participant register: list, show, correct, suspend, withdraw, export.", no_args_is_help=True)
 
@@ -245,7 +244,7 @@ def list_(
         for row in rows:
             row.pop("contacts", None)
             row.pop("fsc", None)
-    print_table(rows, LIST_COLUMNS, as_json=as_json, title=f"{len(rows)} companies", empty="no companies match")
+    print_table(rows, LIST_COLUMNS, as_json=as_json, title=count(len(rows), "company", "companies"), empty="no companies match")
 
 
 def company_card(conn, ref: str, as_json: bool) -> None:
@@ -265,7 +264,7 @@ def company_card(conn, ref: str, as_json: bool) -> None:
     code_of_conduct = [company.coc_version, accepted_on, company.coc_signatory and f"by {company.coc_signatory}"]
     fields = [
         ("Key", company.key),
-        ("Status", company.status + (f" ({company.status_reason})" if company.status_reason else "")),
+        ("Status", state(company.status, company.status_reason)),
         ("Name (ja)", company.name_ja),
         ("Name (en)", company.name_en),
         ("法人番号", company.corporate_number),
@@ -400,4 +399,4 @@ def export(
     # be delivered (a closed pipe, a full disk) is not recorded as sent.
     result = run_export(conn, to, fmt, out_option(out, force), emit=print_letter)
     where = "" if result.destination == "stdout" else f" to {result.destination}"
-    message(f"Exported {len(result.keys)} companies for {to} as {fmt}{where}; recorded in the audit trail.")
+    message(f"Exported {count(len(result.keys), 'company', 'companies')} for {to} as {fmt}{where}; recorded in the audit trail.")

@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from .options import DbOption, JsonOption, given, open_desk, option_name
-from .output import message, print_card, print_table
+from .output import count, message, print_card, print_table, state
 
 app = typer.Typer(help="Delays of US-made parts: add, list, show, update, close.", no_args_is_help=True)
 
@@ -58,7 +58,7 @@ def _supplier(delay) -> str:
 
 
 def lateness(days: int) -> str:
-    return f"{days} days late" if days > 0 else "now meets the need date"
+    return f"{count(days, 'day')} late" if days > 0 else "now meets the need date"
 
 
 @app.command()
@@ -128,7 +128,7 @@ def list_(
     if as_json:
         for row in rows:
             row.pop("slips")
-    print_table(rows, LIST_COLUMNS, as_json=as_json, title=f"{len(rows)} delays", empty="no delays match")
+    print_table(rows, LIST_COLUMNS, as_json=as_json, title=count(len(rows), "delay"), empty="no delays match")
 
 
 @app.command()
@@ -146,7 +146,7 @@ def show(delay: Annotated[str, typer.Argument(help="Delay key, e.g. D-0001.")], 
     data["history"], history_section = record_history(conn, found.key)
     fields = [
         ("Key", found.key),
-        ("Status", found.status + (f" ({found.close_reason})" if found.close_reason else "")),
+        ("Status", state(found.status, found.close_reason)),
         ("Company", f"{found.company_key} {found.company_name}"),
         ("Program", found.program),
         ("Program (en)", found.program_en),
@@ -211,7 +211,7 @@ def update(
 
     raw = given(locals(), DELAY_FIELDS)
     found = update_delay(open_desk(db), delay, raw, note=note)
-    message(f"Updated {found.key}: promised {found.promised_date}, {lateness(found.days_late)} ({len(found.slips)} slips kept).")
+    message(f"Updated {found.key}: promised {found.promised_date}, {lateness(found.days_late)} ({count(len(found.slips), 'slip')} kept).")
 
 
 @app.command()

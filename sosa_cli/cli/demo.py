@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from .output import message, print_table, progress
+from .output import count, message, print_table, progress
 
 
 def demo(
@@ -27,14 +27,14 @@ def demo(
     message(f"Demo database: {run.database}")
     with scenario.demo_office(run) as profile:
         scenario.run_the_desk(run)
-        count = run.conn.execute("SELECT count(*) FROM letters WHERE status = 'issued'").fetchone()[0]
-        with progress("Writing every letter in every format", count * len(scenario.formats_available()[0]), threshold=1) as step:
+        issued = run.conn.execute("SELECT count(*) FROM letters WHERE status = 'issued'").fetchone()[0]
+        with progress("Writing every letter in every format", issued * len(scenario.formats_available()[0]), threshold=1) as step:
             files = scenario.write_every_format(run, progress=step)
     for step_done in run.steps:
         message(f"• {step_done}")
     print_table([c.as_dict() for c in list_companies(run.conn)], LIST_COLUMNS, title="The participant register")
     print_status(attention(run.conn))
-    message(f"The {len(files)} files written:")
+    message(f"The {count(len(files), 'file')} written:")
     for path in files:
         typer.echo(str(path))
     message(f"Explore it with: SOSA_DB={run.database} SOSA_CONFIG={profile} sosa status")

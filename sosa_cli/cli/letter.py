@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from .options import DbOption, ForceOption, JsonOption, open_desk, out_option
-from .output import check_letter_destination, letter_sink, message, print_card, print_letter, print_table
+from .output import check_letter_destination, count, letter_sink, message, noun, print_card, print_letter, print_table, state
 
 app = typer.Typer(help="Letters: render and issue them (文書番号), list, show, export, cancel, verify the files; the templates in use.", no_args_is_help=True)
 
@@ -133,7 +133,7 @@ def list_(
     conn = open_desk(db)
     company_id = get_company(conn, company).id if company else None
     rows = [letter.as_dict() for letter in list_letters(conn, kind=kind, status=status, record=record, company_id=company_id)]
-    print_table(rows, LIST_COLUMNS, as_json=as_json, title=f"{len(rows)} letters", empty="no letters match")
+    print_table(rows, LIST_COLUMNS, as_json=as_json, title=count(len(rows), "letter"), empty="no letters match")
 
 
 @app.command()
@@ -157,7 +157,7 @@ def show(
         ("Key", found.key),
         ("文書番号", found.doc_number),
         ("Date", found.letter_date),
-        ("Status", found.status + (f" ({found.cancel_reason})" if found.cancel_reason else "")),
+        ("Status", state(found.status, found.cancel_reason)),
         ("Kind", f"{found.kind} ({found.language})"),
         ("Record", found.record),
         ("Company", found.company),
@@ -210,7 +210,7 @@ def verify(db: DbOption = None, as_json: JsonOption = False) -> None:
         print_table(rows, VERIFY_COLUMNS, as_json=as_json, title="Letter files that differ from the register", empty="no problems")
     if not check.ok:
         raise SosaError(
-            f"{len(rows)} of {check.files} letter files differ from the register",
+            f"{len(rows)} of {count(check.files, 'letter file')} {noun(len(rows), 'differs', 'differ')} from the register",
             hint="`sosa letter export L-… --format … --force` writes an issued letter again from its record",
         )
     message(check.summary() + ".")

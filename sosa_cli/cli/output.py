@@ -14,6 +14,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from ..words import count, noun
+
+__all__ = ["count", "message", "noun", "print_card", "print_json", "print_letter", "print_table", "progress", "state"]
+
 Column = tuple[str, str]  # (key in the record, header on the terminal)
 
 
@@ -117,6 +121,12 @@ def _plain(value: Any) -> str:
 
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def state(status: str, detail: str | None) -> str:
+    """`withdrawn (company request)`: a status and what it came with, the detail left out
+    where it would only say the status again ("withdrawn", never "withdrawn (withdrawn)")."""
+    return f"{status} ({detail})" if detail and detail != status else status
 
 
 def message(text: str) -> None:

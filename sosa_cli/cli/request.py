@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from .options import DbOption, ForceOption, JsonOption, open_desk, out_option
-from .output import check_letter_destination, letter_sink, message, print_card, print_table
+from .output import check_letter_destination, count, letter_sink, message, print_card, print_table, state
 
 app = typer.Typer(help="JP→US requests to DoD: open, send, update, close, list, show.", no_args_is_help=True)
 
@@ -141,7 +141,7 @@ def close(
 
     found = close_request(open_desk(db), request, outcome, note=note)
     settled = ", ".join(f"{d.key} {d.status}" for d in found.delays)
-    message(f"{found.key} is {found.status} ({found.outcome}); delays: {settled}.")
+    message(f"{found.key} is {state(found.status, found.outcome)}; delays: {settled}.")
 
 
 @app.command("list")
@@ -159,7 +159,7 @@ def list_(
     from ..requests import list_requests
 
     rows = [_row(r) for r in list_requests(open_desk(db), status=status, company=company, overdue=overdue)]
-    print_table(rows, LIST_COLUMNS, as_json=as_json, title=f"{len(rows)} requests", empty="no requests match")
+    print_table(rows, LIST_COLUMNS, as_json=as_json, title=count(len(rows), "request"), empty="no requests match")
 
 
 @app.command()
@@ -180,7 +180,7 @@ def show(request: RequestKey, db: DbOption = None, as_json: JsonOption = False) 
     data["history"], history_section = record_history(conn, found.key)
     fields = [
         ("Key", found.key),
-        ("Status", found.status + (f" ({found.outcome})" if found.outcome else "")),
+        ("Status", state(found.status, found.outcome)),
         ("Company", f"{found.company_key} {found.company_name}"),
         ("Action", ACTIONS[found.action]),
         ("Urgency", found.urgency),

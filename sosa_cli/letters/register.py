@@ -193,12 +193,16 @@ class FileCheck:
 
     def summary(self) -> str:
         """One line for the officer: how many files were checked, and how many failed."""
+        from ..words import count, noun
+
         printed = f" ({self.printed} printed, not kept)" if self.printed else ""
         if self.ok:
-            return f"{self.files} files of {self.letters} letters match their recorded SHA-256{printed}"
+            match = noun(self.files, "matches its", "match their")
+            return f"{count(self.files, 'file')} of {count(self.letters, 'letter')} {match} recorded SHA-256{printed}"
         named = "; ".join(f"{p.key} {p.path}: {p.problem}" for p in self.problems[:5])
         more = f"; and {len(self.problems) - 5} more" if len(self.problems) > 5 else ""
-        return f"{len(self.problems)} of {self.files} letter files differ from the register: {named}{more}"
+        differ = noun(len(self.problems), "differs", "differ")
+        return f"{len(self.problems)} of {count(self.files, 'letter file')} {differ} from the register: {named}{more}"
 
 
 def _on_disk(path: str, sha256: str) -> str | None:
