@@ -657,6 +657,30 @@ def test_pdf_numbers_pages_whatever_the_letters_css_says(tmp_path):
 
 
 @needs_pdf
+@needs_poppler
+def test_each_letter_is_printed_with_its_own_stylesheet(tmp_path):
+    """letter.css is parsed once per process: a changed stylesheet is still the one each letter
+    is printed with, and a letter's @counter-style never reaches the letter after it."""
+    from sosa_cli.letters.pdf import print_pdf as pdf
+
+    shipped = css("ja")
+    a5 = shipped.replace("size: A4;", "size: A5;")
+    uses = "\nbody { counter-reset: mark 2; } p.ki::before { content: counter(mark, sosa-kanji) '・'; }\n"
+    defines = "@counter-style sosa-kanji { system: fixed; symbols: 一 二 三; }\n"
+    sizes, marks = [], []
+    for stylesheet in (shipped, a5, shipped + uses + defines, shipped + uses, shipped):
+        path = tmp_path / "letter.pdf"
+        path.write_bytes(pdf(write_html(blocks.parse(relay_ja()), css=stylesheet, title="t"), identifier="L-0001").data)
+        info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+        size = re.search(r"Page size:\s+([\d.]+ x [\d.]+)", info)
+        sizes.append({"595.276 x 841.89": "A4", "419.528 x 595.276": "A5"}.get(size.group(1) if size else "", info))
+        text = "".join(page_text(path, n) for n in range(1, pages(path) + 1))
+        marks.append(re.findall(r"(\S*)・記", text))
+    assert sizes == ["A4", "A5", "A4", "A4", "A4"]
+    assert marks == [[], [], ["二"], ["2"], []]  # without its definition, the style is decimal
+
+
+@needs_pdf
 def test_pdf_is_reproducible_and_hashes_its_html():
     import hashlib
 
