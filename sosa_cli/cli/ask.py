@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from .options import DbOption, ForceOption, JsonOption, YesOption, open_desk, out_option
-from .output import check_letter_destination, letter_sink, message, print_card, print_table, progress, stdin_is_terminal
+from .output import check_letter_destination, count, letter_sink, message, noun, print_card, print_table, progress, stdin_is_terminal
 
 app = typer.Typer(help="US asks from DoD: record, list, show, respond, remind, reply, close, cancel.", no_args_is_help=True)
 
@@ -146,7 +146,7 @@ def record(
         keys = asks.record_asks(conn, read_records(data, source), source=source, separate=yes)
         for key in keys:
             typer.echo(key)
-        message(f"Recorded {len(keys)} asks from {source}.")
+        message(f"Recorded {count(len(keys), 'ask')} from {source}.")
         return
     for name, option in (
         ("dod_ref", "--dod-ref"),
@@ -189,7 +189,7 @@ def list_(
     from ..asks import list_asks
 
     rows = [_summary(a) for a in list_asks(open_desk(db), status=status, overdue=overdue)]
-    print_table(rows, LIST_COLUMNS, as_json=as_json, title=f"{len(rows)} asks", empty="no asks match")
+    print_table(rows, LIST_COLUMNS, as_json=as_json, title=count(len(rows), "ask"), empty="no asks match")
 
 
 @app.command()
@@ -217,7 +217,7 @@ def show(ask: AskKey, db: DbOption = None, as_json: JsonOption = False) -> None:
         ("Reply to DoD by", found.reply_by + (" (past)" if found.reply_overdue else "")),
         ("Program", found.program),
         ("Reason", found.reason),
-        ("Relayed to", f"{len(found.relays)} companies; {len(found.relays) - len(waiting)} answered, {len(found.overdue_relays)} overdue"),
+        ("Relayed to", f"{count(len(found.relays), 'company', 'companies')}; {len(found.relays) - len(waiting)} answered, {len(found.overdue_relays)} overdue"),
         ("Replied", found.replied_on),
         ("Closed", found.closed_on),
     ]
@@ -409,9 +409,9 @@ def relay(
             for row in proposed:
                 message(f"  {row['key']}  {row['name_ja']}  (FSC {row['fsc']})")
             _confirm(
-                f"Relay to these {len(proposed)} companies?",
+                f"Relay to {noun(len(proposed), 'this company', 'these ' + count(len(proposed), 'company', 'companies'))}?",
                 yes,
-                refusal=f"--match proposes {len(proposed)} companies for {ask.upper()}",
+                refusal=f"--match proposes {count(len(proposed), 'company', 'companies')} for {ask.upper()}",
                 hint="add --yes to relay to them, or name the companies with --to",
             )
             companies += [row["key"] for row in proposed if row["key"] not in companies]
@@ -423,9 +423,9 @@ def relay(
     for warning in result.warnings:
         message(f"Note: {warning}.")
     numbers = [r.letter.doc_number for r in result.letters]
-    count = f"{len(result.relays)} {'company' if len(result.relays) == 1 else 'companies'}"
+    relayed = count(len(result.relays), "company", "companies")
     message(
-        f"Relayed {result.ask.key} to {count} ({', '.join(r.company_key for r in result.relays)}); "
+        f"Relayed {result.ask.key} to {relayed} ({', '.join(r.company_key for r in result.relays)}); "
         f"{'letter ' + numbers[0] if len(numbers) == 1 else f'letters {numbers[0]}…{numbers[-1]}'}; "
         f"answers due by {result.relays[0].answer_by}."
     )
