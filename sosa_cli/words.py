@@ -15,3 +15,8 @@ def noun(number: int, singular: str, plural: str | None = None) -> str:
 def count(number: int, singular: str, plural: str | None = None) -> str:
     """`2500, "draft request"` → "2,500 draft requests"; `1, "company", "companies"` → "1 company"."""
     return f"{int(number):,} {noun(number, singular, plural)}"
+
+
+def part_of(part: int, whole: int, singular: str, plural: str | None = None, verbs: tuple[str, str] = ("has", "have")) -> str:
+    """`1, 4, "company", "companies"` → "1 of 4 companies has"; `2, 4, …` → "2 of 4 companies have"."""
+    return f"{int(part):,} of {count(whole, singular, plural)} {noun(part, *verbs)}"

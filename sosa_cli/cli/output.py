@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from ..words import count, noun
+from ..words import count, noun, part_of
 
-__all__ = ["count", "message", "noun", "print_card", "print_json", "print_letter", "print_table", "progress", "state"]
+__all__ = ["count", "message", "noun", "part_of", "print_card", "print_json", "print_letter", "print_table", "progress", "state"]
 
 Column = tuple[str, str]  # (key in the record, header on the terminal)
 
