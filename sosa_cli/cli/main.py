@@ -12,7 +12,7 @@ from typer.core import TyperGroup
 from ..errors import SosaError
 from .clicks import ClickException, Command, Context, HelpFormatter, NoArgsIsHelpError, UsageError, get_current_context, make_default_short_help
 from .options import DbOption, ForceOption, JsonOption, open_desk
-from .output import message, print_json, print_table, silence_stdout
+from .output import count, message, print_json, print_table, silence_stdout
 
 # A full disk or quota, a file grown too large, a device failing: output that cannot be
 # written. Raised unnamed by the data a command prints; files are named by the domain.
@@ -278,7 +278,7 @@ def db_check(db: DbOption = None, as_json: JsonOption = False) -> None:
     if failures:
         raise SosaError("; ".join(failures))
     if not as_json:
-        message(f"{conn.path}: integrity ok; audit trail of {chain.rows} entries intact; {tables.summary()}; {letter_files.summary()}.")
+        message(f"{conn.path}: integrity ok; audit trail of {count(chain.rows, 'entry', 'entries')} intact; {tables.summary()}; {letter_files.summary()}.")
 
 
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
@@ -319,7 +319,7 @@ def audit_verify(
     if against is None:
         if not tables.ok:
             raise SosaError(differ, hint="a row was changed outside sosa; `sosa db check --json` lists every difference; compare with a backup and report it")
-        message(f"Audit trail intact: {result.rows} entries, each chained to the one before; {tables.summary()}.")
+        message(f"Audit trail intact: {count(result.rows, 'entry', 'entries')}, each chained to the one before; {tables.summary()}.")
         return
     from ..store import open_backup, short_hash, trail_extends
 
@@ -344,7 +344,7 @@ def audit_verify(
         raise SosaError(differ, hint="a row was changed outside sosa; `sosa db check --json` lists every difference; compare with a backup and report it")
     head = f"#{extension.backup_entries}, hash {short_hash(extension.backup_head_hash)}" if extension.backup_entries else "no entries"
     message(
-        f"Audit trail intact: {result.rows} entries, each chained to the one before; {tables.summary()}; it extends the backup {copy.path}"
+        f"Audit trail intact: {count(result.rows, 'entry', 'entries')}, each chained to the one before; {tables.summary()}; it extends the backup {copy.path}"
         f" (up to {head}) with {extension.beyond} {'entry' if extension.beyond == 1 else 'entries'} since."
     )
 
