@@ -37,6 +37,7 @@ from .errors import NotFound, SosaError
 from .fields import Invalid, Problem, Rules, apply_rules, dated, english, iso_date, text
 from .keys import format_key, parse_key
 from .store import transaction
+from .words import part_of
 
 DECISIONS = ("accept", "partial", "decline", "no-response")
 # Relay states in which the company has not answered yet.
@@ -792,7 +793,7 @@ def respond(
         raise Invalid(problems)
     with transaction(conn):
         ask = get_ask(conn, ref)
-        if ask.status not in ("relayed", "replied"):
+        if ask.status not in ("relayed", "partly-replied", "replied"):
             raise SosaError(f"{ask.key} is {ask.status}: answers are recorded while it is relayed or replied")
         found = get_company(conn, company)
         current = get_relay(ask, found.key)
@@ -856,14 +857,20 @@ def remind(
     A company no longer enrolled is not reminded, however late: `Issued.skipped` names
     each one past its answer-by date and why. Returns an `Issued` with no relays when no
     relay is overdue; nothing is written then.
+
+    The new answer-by date is never after DoD's reply-by date. As for a relay, an
+    explicit `within` that runs past it is refused, and the usual period is cut to the
+    last 開庁日 before it (with a warning), so the desk has a day to write the reply; when
+    no 開庁日 is left before it, the reminder is refused: the desk replies to DoD now.
     """
     from . import config
-    from .calendar import add_jp_working_days, parse_date
+    from .calendar import add_jp_working_days, jp_working_days_between, parse_date
 
     profile = profile or config.load()
     reminded_on = parse_date(on) if on is not None else today()
     days = answer_days(within if within is not None else _whole_days(profile, "reminder_answer_days", DEFAULT_REMINDER_ANSWER_DAYS))
-    new_answer_by = add_jp_working_days(reminded_on, days).isoformat()
+    new_answer_by = add_jp_working_days(reminded_on, days)
+    warnings: list[str] = []
     with transaction(conn):
         ask = get_ask(conn, ref)
         if ask.status != "relayed":
@@ -876,10 +883,28 @@ def remind(
         ]
         if not overdue:
             return Issued(ask, [], [], skipped)
+        if new_answer_by.isoformat() > ask.reply_by:
+            if within is not None:
+                raise SosaError(
+                    f"--within {within}: the new answer-by date {new_answer_by.isoformat()} would be after DoD's reply-by date {ask.reply_by}",
+                    hint=f"give a shorter --within, or reply to DoD now: sosa ask reply {ask.key}",
+                )
+            # As for a relay: the companies get what is left, up to the last 開庁日 before
+            # DoD's date, so the desk has a day to write the reply.
+            latest = _last_working_day_before(date.fromisoformat(ask.reply_by))
+            if latest <= reminded_on:
+                raise SosaError(
+                    f"no 開庁日 is left before DoD's reply-by date {ask.reply_by} for the companies to answer a reminder "
+                    f"sent {reminded_on.isoformat()}: reply to DoD now",
+                    hint=f"sosa ask reply {ask.key} (the overdue companies are reported as no response)",
+                )
+            warnings.append(
+                f"the companies have {jp_working_days_between(reminded_on, latest)} 開庁日 to answer, until {latest.isoformat()}, "
+                f"fewer than the usual {days} (reminder_answer_days); DoD's reply-by date is {ask.reply_by}"
+            )
+            new_answer_by = latest
         folder = _out_folder(out, len(overdue))
-        # Not past DoD's reply-by date while that is still ahead: the desk must be
-        # able to report the answer.
-        answer_by = min(new_answer_by, ask.reply_by) if ask.reply_by > reminded_on.isoformat() else new_answer_by
+        answer_by = new_answer_by.isoformat()
         for r in overdue:
             lifecycle.RELAY.check(r.label, "overdue", "reminded")
             changes = {"status": "reminded", "reminders": r.reminders + 1, "last_reminded_on": reminded_on.isoformat(), "answer_by": answer_by}
@@ -889,7 +914,7 @@ def remind(
         relays = [r for r in ask.relays if r.company_key in keys]
         results = _issue_each(conn, "reminder", ask, relays, fmt=fmt, out=folder, on=reminded_on, profile=profile, progress=progress)
         _emit(emit, results)
-    return Issued(ask, relays, results, skipped)
+    return Issued(ask, relays, results, skipped, warnings)
 
 
 def relay_state_on(relay_: Relay, ask: Ask, on: date) -> str:
@@ -903,11 +928,64 @@ def relay_state_on(relay_: Relay, ask: Ask, on: date) -> str:
 # --- the reply to DoD -------------------------------------------------------------------
 
 
+def split_unanswered(ask: Ask, on: date) -> tuple[list[Relay], list[Relay]]:
+    """The relays still unanswered on `on`, in two lists: `pending`, whose answer-by date
+    (first or reminded) is still ahead, so the company may yet answer; and `silent`, past
+    that date or of a company no longer chased, which the reply reports as no response."""
+    pending = [r for r in ask.waiting if r.chased and r.answer_by >= on.isoformat()]
+    return pending, [r for r in ask.waiting if r not in pending]
+
+
+def _settle(conn: sqlite3.Connection, ask: Ask, day: date, *, silent_ok: frozenset[str] | None, partial: bool, what: str) -> list[Relay]:
+    """Check who a reply (or supplement) leaves out, and record the silent companies as no response.
+
+    A company whose answer-by date is still ahead may yet answer: replying without its
+    answer needs `partial`, and the letter then says the answer is awaited. The silent
+    companies must be exactly `silent_ok`, the set the officer confirmed: it is compared
+    inside the transaction that records them, so a relay answered by another officer
+    after the confirmation refuses the reply instead of being reported unconfirmed.
+    """
+    pending, silent = split_unanswered(ask, day)
+    flag = " --supplement" if what == "supplement" else ""
+    if pending and not partial:
+        names = ", ".join(f"{r.company_key} (answer-by date {r.answer_by})" for r in pending)
+        one = len(pending) == 1
+        raise SosaError(
+            f"{part_of(len(pending), len(ask.relays), 'company', 'companies', ('may', 'may'))} still answer {ask.key}: {names}",
+            hint=f"send the {what} when {'it has' if one else 'they have'} answered or {'its date has' if one else 'their dates have'} passed, "
+            f"or now with --partial and {'its answer' if one else 'their answers'} later with `sosa ask reply {ask.key} --supplement`",
+        )
+    if partial and not pending:
+        raise SosaError(
+            f"no company's answer-by date on {ask.key} is still ahead: a partial {what} would leave nothing to forward",
+            hint=f"drop --partial: sosa ask reply {ask.key}{flag}",
+        )
+    keys = {r.company_key for r in silent}
+    if silent_ok is None:
+        if silent:
+            raise SosaError(
+                f"{part_of(len(silent), len(ask.relays), 'company', 'companies')} not answered {ask.key} ({', '.join(sorted(keys))})",
+                hint="confirm, or add --yes, to reply with them as no response",
+            )
+    elif keys != set(silent_ok):
+        changes = [f"{k} now unanswered too" for k in sorted(keys - silent_ok)]
+        changes += [f"{k} answered since" for k in sorted(silent_ok - keys)]
+        raise SosaError(
+            f"the unanswered companies changed since you confirmed: {'; '.join(changes)}; run the command again",
+            hint=f"`sosa ask show {ask.key}` lists the relays and their answers",
+        )
+    for r in silent:
+        lifecycle.RELAY.check(r.label, r.status, "no-response")
+        _save_relay(conn, r, {"status": "no-response", "decision": "no-response", "answered_on": day.isoformat()}, action="no response")
+    return silent
+
+
 def reply(
     conn: sqlite3.Connection,
     ref: str,
     *,
     silent_ok: frozenset[str] | None = None,
+    partial: bool = False,
     on: str | date | None = None,
     fmt: str = "md",
     out: str | Path | None = None,
@@ -916,26 +994,30 @@ def reply(
 ) -> Issued:
     """Issue the consolidated English reply to DoD and mark the ask replied.
 
-    Companies that have not answered are reported as no response (and recorded so);
-    that needs `silent_ok`, the keys of exactly those companies as the officer
-    confirmed them. The set is compared inside the transaction that records them, so
-    a relay added or answered by another officer after the confirmation refuses the
-    reply instead of being reported unconfirmed: no window is left between the check
-    and the write.
+    Companies past their answer-by date without an answer are reported as no response
+    (and recorded so); that needs `silent_ok`, the keys of exactly those companies as the
+    officer confirmed them (`_settle`). While a company's answer-by date is still ahead
+    the reply waits, or is made in part (`partial`): the letter says which answers are
+    awaited, and the ask is `partly-replied` until `supplement()` forwards them.
 
     The letter names only the companies that may be disclosed to the US government
     (letters/kinds.py, reply); each one named is an export of company data, recorded like
     `sosa company export` does. Returns the relays recorded as no response now, and
     the letter.
     """
-    from . import config
+    from . import config, issuing
     from .calendar import parse_date
 
     profile = profile or config.load()
     replied_on = parse_date(on) if on is not None else today()
     with transaction(conn):
         ask = get_ask(conn, ref)
-        lifecycle.ASK.check(ask.key, ask.status, "replied")
+        if ask.status == "partly-replied":
+            raise SosaError(
+                f"{ask.key} was replied in part on {ask.replied_on}: the answers it said were awaited go in a supplement",
+                hint=f"sosa ask reply {ask.key} --supplement",
+            )
+        lifecycle.ASK.check(ask.key, ask.status, "partly-replied" if partial else "replied")
         if ask.status == "received" and any(i.fsc for i in ask.items):
             # Answering without relaying is for an ask no participant supplies; where
             # one does, it must be asked first (cooperation is theirs to offer).
@@ -945,38 +1027,105 @@ def reply(
                     f"{ask.key} has not been relayed, and {', '.join(candidates)} {'supplies' if len(candidates) == 1 else 'supply'} its class",
                     hint=f"relay it first: sosa relay {ask.key} --match",
                 )
-        waiting = ask.waiting
-        silent = {r.company_key for r in waiting}
-        if silent_ok is None:
-            if waiting:
-                names = ", ".join(r.company_key for r in waiting)
-                raise SosaError(
-                    f"{len(waiting)} of {len(ask.relays)} companies have not answered {ask.key} ({names})",
-                    hint="confirm, or add --yes, to reply with them as no response",
-                )
-        elif silent != set(silent_ok):
-            changes = [f"{k} now unanswered too" for k in sorted(silent - silent_ok)]
-            changes += [f"{k} answered since" for k in sorted(silent_ok - silent)]
-            raise SosaError(
-                f"the unanswered companies changed since you confirmed: {'; '.join(changes)}; run the command again",
-                hint=f"`sosa ask show {ask.key}` lists the relays and their answers",
-            )
-        for r in waiting:
-            lifecycle.RELAY.check(r.label, r.status, "no-response")
-            _save_relay(conn, r, {"status": "no-response", "decision": "no-response", "answered_on": replied_on.isoformat()}, action="no response")
-        _save(conn, ask, {"status": "replied", "replied_on": replied_on.isoformat()}, action="reply")
-        from . import issuing
-
+        silent = _settle(conn, ask, replied_on, silent_ok=silent_ok, partial=partial, what="reply")
+        _save(conn, ask, {"status": "partly-replied" if partial else "replied", "replied_on": replied_on.isoformat()}, action="reply")
         results = [issuing.reply(conn, get_ask(conn, ask.key), on=replied_on, profile=profile, fmt=fmt, out=out)]
         _record_disclosures(conn, results[0])
         _emit(emit, results)
         ask = get_ask(conn, ask.key)
-        keys = {r.company_key for r in waiting}
+        keys = {r.company_key for r in silent}
     return Issued(ask, [r for r in ask.relays if r.company_key in keys], results)
 
 
+def supplement(
+    conn: sqlite3.Connection,
+    ref: str,
+    *,
+    silent_ok: frozenset[str] | None = None,
+    partial: bool = False,
+    on: str | date | None = None,
+    fmt: str = "md",
+    out: str | Path | None = None,
+    profile=None,
+    emit: Callable[[str | bytes], None] | None = None,
+) -> Issued:
+    """After a partial reply, send DoD the answers it said were awaited, as a further numbered letter.
+
+    The same rules as the reply: a company whose answer-by date is still ahead needs
+    `partial` (the ask then stays partly replied, for a later supplement), and the
+    companies past their date are reported as no response once confirmed (`silent_ok`).
+    The ask becomes replied once nothing is awaited any more.
+    """
+    from . import config, issuing
+    from .calendar import parse_date
+
+    profile = profile or config.load()
+    day = parse_date(on) if on is not None else today()
+    with transaction(conn):
+        ask = get_ask(conn, ref)
+        if ask.status != "partly-replied":
+            raise SosaError(
+                f"{ask.key} is {ask.status}: a supplement follows a reply made in part, which said some answers were awaited",
+                hint=f"`sosa ask reply {ask.key} --partial` makes such a reply" if ask.status == "relayed" else None,
+            )
+        silent = _settle(conn, ask, day, silent_ok=silent_ok, partial=partial, what="supplement")
+        if not partial:
+            _save(conn, ask, {"status": "replied"}, action="supplement")
+        results = [issuing.reply_supplement(conn, get_ask(conn, ask.key), on=day, profile=profile, fmt=fmt, out=out)]
+        _record_disclosures(conn, results[0])
+        _emit(emit, results)
+        ask = get_ask(conn, ask.key)
+        keys = {r.company_key for r in silent}
+    return Issued(ask, [r for r in ask.relays if r.company_key in keys], results)
+
+
+@dataclass
+class AwaitingSupplement:
+    """An ask replied in part: DoD was told some answers would follow (`sosa status`)."""
+
+    key: str
+    dod_ref: str
+    replied_on: str
+    awaited: list[Relay]  # still unanswered
+    arrived: int  # answered since the last letter to DoD, not yet forwarded
+
+    def ready(self, on: date) -> bool:
+        """Whether the supplement can go without --partial: no answer-by date still ahead."""
+        return not any(r.chased and r.answer_by >= on.isoformat() for r in self.awaited)
+
+    @property
+    def due(self) -> str:
+        """The last answer-by date awaited: the supplement is due then (at once if none is left)."""
+        return max((r.answer_by for r in self.awaited), default=self.replied_on)
+
+    def detail(self, on: date) -> str:
+        awaited = ", ".join(f"{r.company_key} (answer-by date {r.answer_by})" for r in self.awaited)
+        parts = [f"{self.dod_ref}: replied in part on {self.replied_on}", f"{self.arrived} answered since"]
+        if awaited:
+            parts.append(f"awaiting {awaited}")
+        flag = "--supplement" if self.ready(on) else "--supplement --partial"
+        return "; ".join(parts) + f"; send with `sosa ask reply {self.key} {flag}`"
+
+
+def awaiting_supplement(conn: sqlite3.Connection) -> list[AwaitingSupplement]:
+    """Asks replied with --partial whose supplement has not been sent, in key order."""
+    asks = _asks(conn, "WHERE status = 'partly-replied'")
+    if not asks:
+        return []  # `sosa status` loads the letters package only when there is one
+    from .issuing import last_reply
+
+    found = []
+    for ask in asks:
+        letter = last_reply(conn, ask.key)
+        keys = set(((letter.context or {}).get("pending") or {}).get("company_keys") or []) if letter else set()
+        awaited = [r for r in ask.relays if r.status in WAITING]
+        arrived = sum(1 for r in ask.relays if r.company_key in keys and r.status not in WAITING)
+        found.append(AwaitingSupplement(ask.key, ask.dod_ref, ask.replied_on or "", awaited, arrived))
+    return found
+
+
 def _record_disclosures(conn: sqlite3.Connection, result) -> None:
-    """One `export` audit entry for the companies the reply names, as exporting.export writes.
+    """One `export` audit entry for the companies a reply or supplement names, as exporting.export writes.
 
     Read from the letter's snapshot, so the trail records what the letter says, not a
     second guess at who was named. The entry lists their keys and the letter file's
@@ -985,7 +1134,7 @@ def _record_disclosures(conn: sqlite3.Connection, result) -> None:
     from .exporting import record_export
 
     letter = result.letter
-    keys = [answer["company_key"] for answer in letter.context["answers"] if answer["named"]]
+    keys = letter.context["disclosed"]
     if not keys:
         return
     # result.format is the format as letters.issue normalised it ("HTML" → "html").

@@ -321,9 +321,12 @@ def collect_answers(run: DemoRun, companies: list[str]) -> None:
         f"(a normal answer: cooperation is voluntary); reminded {companies[3]}, whose answer was overdue "
         f"({reminded.letters[0].letter.doc_number})."
     )
-    replied = asks.reply(conn, ask_key, silent_ok=frozenset(r.company_key for r in asks.get_ask(conn, ask_key).waiting))
+    # The reminder's answer-by date is still ahead: the reply goes in part, and says that
+    # answer will follow in a supplement (`sosa ask reply --supplement`).
+    replied = asks.reply(conn, ask_key, silent_ok=frozenset(), partial=True)
     run.steps.append(
-        f"Replied to DoD with the consolidated answers ({replied.letters[0].letter.doc_number}); {companies[3]}, still silent, is reported as no response."
+        f"Replied to DoD in part with the answers in hand ({replied.letters[0].letter.doc_number}); {companies[3]}'s answer, "
+        f"due by {reminded.relays[0].answer_by} after the reminder, is awaited and will follow in a supplement."
     )
     day = today()
     second = asks.record_ask(

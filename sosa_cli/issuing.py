@@ -65,20 +65,44 @@ def reminder(conn: sqlite3.Connection, ask: Any, relay_: Any, company: Any, *, p
     return letters.issue(conn, "reminder", target, build, profile=profile, **options)
 
 
-def reply(conn: sqlite3.Connection, ask: Any, *, on: date, profile: config.Profile, **options: Any) -> letters.LetterResult:
+def _reply_companies(conn: sqlite3.Connection, ask: Any) -> tuple[dict[str, Any], Callable[[str], bool]]:
+    """The relayed companies by key, and whether each one's relay letter told it its name would go to DoD."""
     from .register import get_company
 
+    companies = {r.company_key: get_company(conn, r.company_key) for r in ask.relays}
+
+    def told(key: str) -> bool:
+        company = companies[key]
+        said = letters.snapshot_field(conn, "relay", Target(ask.key, company.id, company.key), ("relay", "disclose_to_dod"))
+        return bool(said)
+
+    return companies, told
+
+
+def reply(conn: sqlite3.Connection, ask: Any, *, on: date, profile: config.Profile, **options: Any) -> letters.LetterResult:
     def build() -> letters.LetterFacts:
-        companies = {r.company_key: get_company(conn, r.company_key) for r in ask.relays}
-
-        def told(key: str) -> bool:
-            company = companies[key]
-            said = letters.snapshot_field(conn, "relay", Target(ask.key, company.id, company.key), ("relay", "disclose_to_dod"))
-            return bool(said)
-
-        return kinds.reply(ask, companies, told, on=on.isoformat())
+        return kinds.reply(ask, *_reply_companies(conn, ask), on=on.isoformat())
 
     return letters.issue(conn, "reply", Target(ask.key), build, profile=profile, on=on, **options)
+
+
+def last_reply(conn: sqlite3.Connection, ask_key: str) -> letters.Letter | None:
+    """The latest letter issued to DoD on an ask: its reply, or a supplement after it."""
+    found = [letters.issued(conn, kind, Target(ask_key)) for kind in ("reply", "reply-supplement")]
+    return max((f for f in found if f is not None), key=lambda f: f.id, default=None)
+
+
+def reply_supplement(conn: sqlite3.Connection, ask: Any, *, on: date, profile: config.Profile, **options: Any) -> letters.LetterResult:
+    """A further numbered letter to DoD forwarding the answers the last one said were awaited."""
+    earlier = last_reply(conn, ask.key)
+    if earlier is None or earlier.context is None:
+        raise SosaError(f"{ask.key} has no reply letter in the register to supplement", hint=f"issue the reply again: sosa letter render reply {ask.key}")
+    context = earlier.context
+
+    def build() -> letters.LetterFacts:
+        return kinds.reply_supplement(ask, *_reply_companies(conn, ask), earlier=context)
+
+    return letters.issue(conn, "reply-supplement", Target(ask.key), build, profile=profile, on=on, **options)
 
 
 # --- `sosa letter render KIND RECORD` ------------------------------------------------------------
@@ -157,6 +181,14 @@ def _ask_letter(
     from .register import get_company
 
     ask = get_ask(conn, record)
+    if kind == "reply-supplement":
+        # The supplement moves the ask (replied in part → replied) and records who stayed
+        # silent, so it is issued by the command that does that; an issued one is written
+        # again by its key.
+        raise SosaError(
+            f"a supplement to the reply is issued by `sosa ask reply {ask.key} --supplement`",
+            hint="`sosa letter export L-…` writes an issued supplement again",
+        )
     if kind == "reply":
         if company is not None:
             raise SosaError("the reply goes to DoD, not to a company", hint="drop --company")

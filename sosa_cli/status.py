@@ -8,6 +8,7 @@ Jinja, YAML or sqlite-utils, so the command an officer runs every morning starts
   that withdrew or is suspended is not chased;
 - asks whose DoD reply-by date is past, or within `ask_reply_warning_days` 開庁日
   (default 5), and not yet replied;
+- asks replied in part (`sosa ask reply --partial`), until the supplement is sent;
 - JP→US requests past their follow-up date (sent or acknowledged, as
   `requests.list_requests(overdue=True)`);
 - US suppliers' deadlines to accept or reject a rated order (15 CFR 700.13(d)),
@@ -38,6 +39,7 @@ FEW = 5  # …as their count and this many, the most urgent
 RANK = {
     "relay-overdue": 0,
     "reply-due": 1,
+    "supplement-due": 1,
     "request-follow-up": 2,
     "supplier-deadline": 3,
     "draft-request": 4,
@@ -77,6 +79,7 @@ def _reply_warning_days(profile) -> int:
 COUNTED = {
     "relay-overdue": ("company's answer", "companies' answers", "overdue"),
     "reply-due": ("reply to DoD", "replies to DoD", "due or overdue"),
+    "supplement-due": ("supplement to a reply", "supplements to replies", "awaited by DoD"),
     "request-follow-up": ("request follow-up", "request follow-ups", "overdue"),
     "supplier-deadline": ("supplier's deadline", "suppliers' deadlines", "to accept or reject a rated order"),
     "draft-request": ("draft request", "draft requests", "not sent"),
@@ -187,6 +190,25 @@ def _replies_due(conn: sqlite3.Connection, day: date, reply_days: int, limit: in
     return items, total
 
 
+def _supplements_due(conn: sqlite3.Connection, day: date, reply_days: int, limit: int | None) -> tuple[list[Attention], int]:
+    """Asks replied with --partial: listed until the supplement forwards the answers awaited."""
+    from .asks import awaiting_supplement
+
+    found = awaiting_supplement(conn)
+    items = [
+        Attention(
+            due=a.due,
+            kind="supplement-due",
+            what="supplement to DoD due" if a.ready(day) else "supplement to DoD: answers awaited",
+            record=a.key,
+            detail=a.detail(day),
+            overdue=a.ready(day) and a.due < day.isoformat(),
+        )
+        for a in sorted(found, key=lambda a: (a.due, a.key))
+    ]
+    return items[:limit] if limit is not None else items, len(items)
+
+
 REQUESTS = "requests r JOIN companies c ON c.id = r.company_id WHERE "
 REQUEST_COLUMNS = "r.key, r.status, r.follow_up_on, r.supplier_deadline, r.rating, r.dod_ref, r.created_at, c.key AS company, c.name_ja"
 
@@ -249,7 +271,7 @@ def _drafts(conn: sqlite3.Connection, day: date, reply_days: int, limit: int | N
     return items, total
 
 
-KINDS = (_overdue_relays, _replies_due, _follow_ups, _supplier_deadlines, _drafts)
+KINDS = (_overdue_relays, _replies_due, _supplements_due, _follow_ups, _supplier_deadlines, _drafts)
 
 
 def attention(

@@ -149,26 +149,27 @@ def test_from_record_to_reply_and_close(sosa, configured, desk_env, monkeypatch)
         "2026-12-10",
     )
 
+    # While C-0003's reminded answer-by date is ahead, the reply waits (or goes --partial:
+    # tests/test_late_answers.py); past it, C-0003 is reported as no response.
+    assert "C-0003 (answer-by date 2026-12-18)" in sosa("ask", "reply", "A-0001", "--yes", ok=False).stderr
+    monkeypatch.setenv("SOSA_TODAY", "2026-12-21")
     replied = sosa("ask", "reply", "A-0001", "--yes")
     assert "recorded C-0003 as no response" in replied.stderr
     data = show(sosa)
-    assert data["status"] == "replied" and data["replied_on"] == "2026-12-11"
+    assert data["status"] == "replied" and data["replied_on"] == "2026-12-21"
     assert relays_by_company(data)["C-0003"]["status"] == "no-response"
     reply = Path(replied.stdout.strip()).read_text(encoding="utf-8")
     assert_lines_in_order(
         reply.splitlines(),
         [
             "Reference: ATLA-EPD No. 6",
-            "11 December 2026",
+            "21 December 2026",
             "Office of the Assistant Secretary of Defense for Industrial Base Policy",
             "Dear Sir or Madam:",
             "SUBJECT: Reply to the Department of Defense Request IBP-2026-0311 for Priority Delivery Support",
             "1. Reference is made to the Department's request IBP-2026-0311, received on 25 November 2026",
             "3. One company accepted, one company partially accepted, one company declined and one company did not answer.",
             "| Company | Answer | Committed date | Quantity | Conditions and notes |",
-            # C-0003 was reminded today and may still answer by 18 December.
-            "4. A reminder asked one company to answer by 18 December 2026. "
-            "ATLA will forward to the Department any answer received after the date of this letter.",
             "best-effort estimates, not binding commitments",
             "Cooperation by Japanese companies under the Code of Conduct of the Arrangement is voluntary",
             "business confidential and commercially sensitive",
@@ -352,7 +353,10 @@ ASK_MOVES = {
     ("received", "replied"),
     ("received", "cancelled"),
     ("relayed", "replied"),
+    ("relayed", "partly-replied"),  # sosa ask reply --partial
     ("relayed", "cancelled"),
+    ("partly-replied", "replied"),  # sosa ask reply --supplement
+    ("partly-replied", "cancelled"),
     ("replied", "closed"),
     ("replied", "cancelled"),
 }
@@ -427,7 +431,8 @@ def test_overdue_is_computed_not_stored(configured, sosa, monkeypatch):
 # --- the reply's confirmation is checked where the no-responses are written ------------------
 
 
-def test_reply_refuses_when_the_unanswered_companies_changed(sosa, relayed, db_path):
+def test_reply_refuses_when_the_unanswered_companies_changed(sosa, relayed, db_path, monkeypatch):
+    monkeypatch.setenv("SOSA_TODAY", "2026-12-11")  # past the answer-by date: the silent are no response
     sosa("ask", "respond", "A-0001", "C-0002", "--decision", "decline")
     sosa("ask", "respond", "A-0001", "C-0003", "--decision", "decline")
     conn = open_db()
@@ -450,6 +455,7 @@ def test_reply_refuses_when_the_unanswered_companies_changed(sosa, relayed, db_p
 def test_a_relay_added_after_the_confirmation_refuses_the_reply(sosa, recorded, monkeypatch):
     sosa("relay", "A-0001", "--to", "C-0002", "--to", "C-0005")
     sosa("ask", "respond", "A-0001", "C-0002", "--decision", "decline")
+    monkeypatch.setenv("SOSA_TODAY", "2026-12-11")  # C-0005 is past its answer-by date
     original = asks.reply
 
     def another_officer_relays_first(conn, ref, **options):
@@ -460,7 +466,8 @@ def test_a_relay_added_after_the_confirmation_refuses_the_reply(sosa, recorded, 
     monkeypatch.setattr(asks, "reply", another_officer_relays_first)
     result = sosa("ask", "reply", "A-0001", "--yes", ok=False)
     assert result.exit_code == 1
-    assert "the unanswered companies changed since you confirmed: C-0010 now unanswered too; run the command again" in result.stderr
+    # Relayed just now, C-0010 may still answer: the reply waits for it (or goes --partial).
+    assert "1 of 3 companies may still answer A-0001: C-0010 (answer-by date 2026-12-25)" in result.stderr
     data = show(sosa)
     assert data["status"] == "relayed"
     assert relays_by_company(data)["C-0010"]["status"] == "sent"  # not recorded as no response unseen

@@ -191,7 +191,7 @@ CASES = [
     ("answer of a company not relayed", ["ask", "respond", "A-0001", "C-0006", "--decision", "decline"], "C-0006"),
     ("unknown decision", ["ask", "respond", "A-0001", "C-0002", "--decision", "maybe"], "maybe"),
     ("close before the reply", ["ask", "close", "A-0001"], "cannot become closed"),
-    ("reply with silence, no --yes", ["ask", "reply", "A-0001"], "--yes"),
+    ("reply while an answer is still due", ["ask", "reply", "A-0001"], "--partial"),
     ("unknown ask", ["ask", "show", "A-0099"], "no ask A-0099"),
     ("cancel without reason", ["ask", "cancel", "A-0001"], "reason"),
     # letters

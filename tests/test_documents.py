@@ -105,7 +105,22 @@ def _reply(sosa, fmt, monkeypatch):
     sosa("ask", "reply", "A-0001", "--format", fmt)
 
 
-ISSUE = {"enrollment": _enrollment, "request": _request, "outcome": _outcome, "relay": _relay, "reminder": _reminder, "reply": _reply}
+def _reply_supplement(sosa, fmt, monkeypatch):
+    _relay(sosa, "md", monkeypatch)
+    sosa("ask", "reply", "A-0001", "--partial")
+    sosa("ask", "respond", "A-0001", "C-0002", "--decision", "decline")
+    sosa("ask", "reply", "A-0001", "--supplement", "--format", fmt)
+
+
+ISSUE = {
+    "enrollment": _enrollment,
+    "request": _request,
+    "outcome": _outcome,
+    "relay": _relay,
+    "reminder": _reminder,
+    "reply": _reply,
+    "reply-supplement": _reply_supplement,
+}
 
 
 def test_every_kind_has_a_way_here_to_issue_it():

@@ -289,7 +289,9 @@ def test_remind_only_the_overdue(sosa, recorded, db_path, monkeypatch):
     assert [Path(p).name for p in second.stdout.split()] == ["L-0006-reminder-A-0001-C-0003.md"]
     c3 = relays_by_company(show(sosa))["C-0003"]
     # Capped at DoD's reply-by date, so the desk can still report the answer.
-    assert (c3["reminders"], c3["last_reminded_on"], c3["answer_by"]) == (2, "2026-12-21", "2026-12-25")
+    # Five 開庁日 would run past DoD's reply-by date (2026-12-25): cut to the 開庁日 before it.
+    assert (c3["reminders"], c3["last_reminded_on"], c3["answer_by"]) == (2, "2026-12-21", "2026-12-24")
+    assert "until 2026-12-24, fewer than the usual 5" in second.stderr
 
 
 def test_remind_skips_companies_no_longer_enrolled(sosa, recorded, db_path, monkeypatch):
@@ -322,13 +324,14 @@ def test_a_reminder_letter_needs_sosa_ask_remind(sosa, recorded, monkeypatch):
 # --- the reply -----------------------------------------------------------------------------
 
 
-def test_reply_with_unanswered_relays_needs_yes(sosa, recorded, db_path):
+def test_reply_with_unanswered_relays_needs_yes(sosa, recorded, db_path, monkeypatch):
     sosa("relay", "A-0001", "--to", "C-0002", "--to", "C-0005")
     sosa("ask", "respond", "A-0001", "C-0002", "--decision", "decline")
+    monkeypatch.setenv("SOSA_TODAY", "2026-12-11")  # C-0005's answer-by date has passed
     before = dump(db_path)
     refused = sosa("ask", "reply", "A-0001", ok=False)
     assert refused.exit_code == 1
-    assert "1 of 2 companies have not answered A-0001 (C-0005 神戸船舶電機株式会社)" in refused.stderr
+    assert "1 of 2 companies has not answered A-0001 (C-0005 神戸船舶電機株式会社)" in refused.stderr
     assert "--yes" in refused.stderr
     assert dump(db_path) == before
     result = sosa("ask", "reply", "A-0001", "--yes", "--format", "html")
@@ -437,15 +440,16 @@ def test_demo_relays_an_ask_and_ends_with_the_status_table(sosa, tmp_path):
     folder = tmp_path / "demo"
     result = sosa("demo", "--dir", str(folder))
     assert "and relayed it to" in result.stderr and "reminded C-0003, whose answer was overdue" in result.stderr
-    assert "C-0003, still silent, is reported as no response" in result.stderr
+    # The reminder's answer-by date is still ahead: the reply goes in part (issue 12 §4).
+    assert "Replied to DoD in part" in result.stderr and "C-0003's answer, due by" in result.stderr
     data = json.loads(sosa("ask", "show", "A-0001", "--json", "--db", str(folder / "sosa.db")).stdout)
-    assert data["status"] == "replied"
+    assert data["status"] == "partly-replied"
     decisions = {r["company_key"]: (r["status"], r["decision"]) for r in data["relays"]}
     assert decisions == {
         "C-0002": ("answered", "accept"),
         "C-0005": ("answered", "partial"),
         "C-0010": ("answered", "decline"),
-        "C-0003": ("no-response", "no-response"),
+        "C-0003": ("reminded", None),
     }
     assert "C-0008" not in decisions  # FSC 5962 matches it, but it is only applied
     assert [letter["kind"] for letter in data["letters"]] == ["relay"] * 4 + ["reminder", "reply"]

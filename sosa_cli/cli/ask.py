@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from .options import DbOption, ForceOption, JsonOption, YesOption, open_desk, out_option
-from .output import check_letter_destination, count, letter_sink, message, noun, print_card, print_table, progress, stdin_is_terminal
+from .output import check_letter_destination, count, letter_sink, message, noun, part_of, print_card, print_table, progress, stdin_is_terminal
 
 app = typer.Typer(help="US asks from DoD: record, list, show, respond, remind, reply, close, cancel.", no_args_is_help=True)
 
@@ -157,6 +157,7 @@ def record(
     ):
         if name not in raw:
             raise SosaError(f"missing {option}", hint="see `sosa ask record --help`")
+    asks.validate(raw)  # what is wrong with the ask itself is said before a repeated reference
     found = asks.same_reference(conn, raw["dod_ref"])
     if found:
         said = asks.duplicate_reference(raw["dod_ref"], found)
@@ -275,7 +276,8 @@ def remind(
     """Send a reminder (再依頼) to every company whose answer is overdue.
 
     A company no longer enrolled (withdrawn or suspended) is not reminded; the command
-    says which were skipped.
+    says which were skipped. The new answer-by date is never after DoD's reply-by date;
+    when no 開庁日 is left before that date, reply to DoD instead.
 
     Example: sosa ask remind A-0001 --format html
     """
@@ -292,6 +294,8 @@ def remind(
         message(f"No answer to {result.ask.key} is overdue; no reminder sent.")
         return
     _show_letters(result.letters)
+    for warning in result.warnings:
+        message(f"Note: {warning}.")
     for relay, letter in zip(result.relays, result.letters, strict=True):
         message(f"Reminded {relay.company_key} ({letter.letter.key} {letter.letter.doc_number}); new answer-by date {relay.answer_by}.")
 
@@ -299,6 +303,8 @@ def remind(
 @app.command()
 def reply(
     ask: AskKey,
+    partial: Annotated[bool, typer.Option("--partial", help="Reply now though some company's answer-by date is still ahead; its answer follows.")] = False,
+    supplement: Annotated[bool, typer.Option("--supplement", help="After a partial reply: send DoD the answers it said were awaited.")] = False,
     yes: YesOption = False,
     fmt: Format = "md",
     out: Annotated[str | None, typer.Option("--out", help="File or folder for the letter (default: the letters folder); - prints it.")] = None,
@@ -307,37 +313,48 @@ def reply(
 ) -> None:
     """Issue the English reply to DoD with every company's answer; the ask becomes replied.
 
-    Companies that have not answered are reported as no response, after a confirmation;
-    --yes confirms whichever companies have not answered when the command reads them.
+    While some company's answer-by date (first or reminded) is still ahead, the reply
+    waits for it, or goes now with --partial: the letter says which answers are awaited,
+    and --supplement later sends them as a further numbered letter. Companies past their
+    date without an answer are reported as no response, after a confirmation; --yes
+    confirms whichever companies have not answered when the command reads them.
 
     Example: sosa ask reply A-0001 --format html
     """
-    from ..asks import get_ask
+    from ..asks import get_ask, split_unanswered
     from ..asks import reply as send_reply
+    from ..asks import supplement as send_supplement
+    from ..clock import today
 
     check_letter_destination(fmt, out)
     conn = open_desk(db)
     found = get_ask(conn, ask)
-    waiting = found.waiting
-    if waiting:
-        names = ", ".join(f"{r.company_key} {r.company_name}" + ("" if r.chased else f" ({r.company_status})") for r in waiting)
+    _, silent = split_unanswered(found, today())
+    if silent:
+        names = ", ".join(f"{r.company_key} {r.company_name}" + ("" if r.chased else f" ({r.company_status})") for r in silent)
         if stdin_is_terminal() and not yes:
-            message(f"{len(waiting)} of {len(found.relays)} companies have not answered {found.key}: {names}.")
+            message(f"{part_of(len(silent), len(found.relays), 'company', 'companies')} not answered {found.key}: {names}.")
         _confirm(
-            f"Reply to DoD with {'it' if len(waiting) == 1 else 'them'} as no response?",
+            f"Reply to DoD with {'it' if len(silent) == 1 else 'them'} as no response?",
             yes,
-            refusal=f"{len(waiting)} of {len(found.relays)} companies have not answered {found.key} ({names})",
+            refusal=f"{part_of(len(silent), len(found.relays), 'company', 'companies')} not answered {found.key} ({names})",
             hint="add --yes to reply with them as no response, or record their answers first with `sosa ask respond`",
         )
     # The set read and confirmed here is checked again inside the reply's transaction
-    # (asks.reply): a relay added or answered meanwhile refuses the reply, so nothing is
+    # (asks._settle): a relay added or answered meanwhile refuses the reply, so nothing is
     # recorded as no response that the officer did not see. With --yes the same holds.
-    silent = frozenset(r.company_key for r in waiting)
-    result = send_reply(conn, found.key, silent_ok=silent, fmt=fmt, out=out_option(out, force), emit=letter_sink(out))
+    send = send_supplement if supplement else send_reply
+    confirmed = frozenset(r.company_key for r in silent)
+    result = send(conn, found.key, silent_ok=confirmed, partial=partial, fmt=fmt, out=out_option(out, force), emit=letter_sink(out))
     _show_letters(result.letters)
     letter = result.letters[0].letter
     extra = f"; recorded {', '.join(r.company_key for r in result.relays)} as no response" if result.relays else ""
-    message(f"Replied to DoD on {result.ask.key}: {letter.key} {letter.doc_number}{extra}.")
+    what = "Sent DoD the supplement" if supplement else "Replied to DoD"
+    message(f"{what} on {result.ask.key}: {letter.key} {letter.doc_number}{extra}.")
+    awaited = result.ask.waiting
+    if result.ask.status == "partly-replied" and awaited:
+        names = ", ".join(f"{r.company_key} (by {r.answer_by})" for r in awaited)
+        message(f"Awaited: {names}; send {'its answer' if len(awaited) == 1 else 'their answers'} with `sosa ask reply {result.ask.key} --supplement`.")
 
 
 @app.command()

@@ -101,6 +101,8 @@ KINDS: dict[str, Kind] = {
             once=False,
         ),
         Kind("reply", "en", "A", "Reply to DoD with every company's answer to a relayed ask.", EN_SETTINGS),
+        # Issued by `sosa ask reply --supplement` alone, after a partial reply; one per batch of late answers.
+        Kind("reply-supplement", "en", "A", "Further letter to DoD forwarding the answers a partial reply said were awaited.", EN_SETTINGS, once=False),
     )
 }
 
@@ -373,54 +375,96 @@ def _withheld(company: Any, told: bool) -> str | None:
     return None
 
 
-def reply(ask: Any, companies: dict[str, Any], told: Callable[[str], bool], *, on: str) -> LetterFacts:
-    """The reply to DoD. `companies` maps each relayed company's key to its record;
-    `told(key)` says whether that company's relay letter said its name would be given."""
-    if ask.status not in ("replied", "closed"):
-        raise SosaError(f"{ask.key} is {ask.status}: the reply records every company's answer", hint=f"`sosa ask reply {ask.key}` issues it")
-    answers = []
-    for relay_ in ask.relays:
-        company = companies[relay_.company_key]
-        decision = relay_.decision or "no-response"
-        withheld = _withheld(company, told(relay_.company_key))
-        # The snapshot is what went to DoD: a withheld company's name is not in it at
-        # all, so an officer's own template cannot disclose it either.
-        answers.append(
-            {
-                "company_key": relay_.company_key,  # the desk's own key: the wording does not print it
-                "named": withheld is None,
-                "withheld": withheld,
-                "name_en": company.name_en if withheld is None else None,
-                "ncage": company.ncage if withheld is None else None,
-                "left": company.status == "withdrawn",
-                "decision": decision,
-                "decision_en": DECISION_EN[decision],
-                "committed_date": relay_.committed_date,
-                "quantity": relay_.quantity,
-                "note": relay_.note,
-                "note_en": getattr(relay_, "note_en", None),
-                "reminded": bool(relay_.reminders),
-                "answer_by": relay_.answer_by,
-            }
-        )
+# Relay states in which the company has not answered yet (asks.WAITING).
+_WAITING = ("sent", "overdue", "reminded")
+
+
+def _answer(relay_: Any, company: Any, told: bool) -> dict[str, Any]:
+    """One company's answer as a reply may give it; a withheld company's name is not in it at all,
+    so an officer's own template cannot disclose it either."""
+    decision = relay_.decision or "no-response"
+    withheld = _withheld(company, told)
+    return {
+        "company_key": relay_.company_key,  # the desk's own key: the wording does not print it
+        "named": withheld is None,
+        "withheld": withheld,
+        "name_en": company.name_en if withheld is None else None,
+        "ncage": company.ncage if withheld is None else None,
+        "left": company.status == "withdrawn",
+        "decision": decision,
+        "decision_en": DECISION_EN[decision],
+        "committed_date": relay_.committed_date,
+        "quantity": relay_.quantity,
+        "note": relay_.note,
+        "note_en": getattr(relay_, "note_en", None),
+        "reminded": bool(relay_.reminders),
+        "answer_by": relay_.answer_by,
+    }
+
+
+def _answer_fields(ask: Any, reported: list[Any], waiting: list[Any], companies: dict[str, Any], told: Callable[[str], bool]) -> dict[str, Any]:
+    """What a reply or its supplement says of the companies: the answers it reports, and the
+    answers still awaited (`pending`: a partial reply promises to forward them)."""
+    answers = [_answer(r, companies[r.company_key], told(r.company_key)) for r in reported]
     counts = {d.replace("-", "_"): sum(1 for a in answers if a["decision"] == d) for d in DECISION_EN}
     unnamed = [a for a in answers if not a["named"] and a["decision"] in ("decline", "no-response")]
-    # A reminder still running: a company reminded whose new answer-by date is after the
-    # reply; its late answer will be forwarded.
-    pending = [a for a in answers if a["decision"] == "no-response" and a["reminded"] and a["answer_by"] and a["answer_by"] > on]
-    relayed_on = min((r.sent_on for r in ask.relays), default=None)
-    return LetterFacts(
-        to={"organisation": "U.S. Department of Defense", "honorific": None},
-        fields={
-            "ask": {**_ask_fields(ask), "relayed_on": relayed_on},
-            "items": _ask_items(ask),
-            "answers": [a for a in answers if a["named"] or a["decision"] in ("accept", "partial")],
-            "counts": {**counts, "total": len(answers)},
-            "unnamed": {
-                "decline": sum(1 for a in unnamed if a["decision"] == "decline"),
-                "no_response": sum(1 for a in unnamed if a["decision"] == "no-response"),
-            },
-            "pending": {"count": len(pending), "answer_by": max((a["answer_by"] for a in pending), default=None)},
-            "disclosed": [a["company_key"] for a in answers if a["named"]],
+    awaited = [_answer(r, companies[r.company_key], told(r.company_key)) for r in waiting]
+    return {
+        "ask": {**_ask_fields(ask), "relayed_on": min((r.sent_on for r in ask.relays), default=None), "relayed_to": len(ask.relays)},
+        "items": _ask_items(ask),
+        "answers": [a for a in answers if a["named"] or a["decision"] in ("accept", "partial")],
+        "counts": {**counts, "total": len(answers)},
+        "unnamed": {
+            "decline": sum(1 for a in unnamed if a["decision"] == "decline"),
+            "no_response": sum(1 for a in unnamed if a["decision"] == "no-response"),
         },
-    )
+        "pending": {
+            "count": len(awaited),
+            "answer_by": max((a["answer_by"] for a in awaited), default=None),
+            "named": [{k: a[k] for k in ("company_key", "name_en", "ncage", "answer_by")} for a in awaited if a["named"]],
+            "unnamed": sum(1 for a in awaited if not a["named"]),
+            # The desk's own keys (not printed): what a supplement must forward.
+            "company_keys": [a["company_key"] for a in awaited],
+        },
+        # Every company the letter names, with its answer or as still awaited.
+        "disclosed": [a["company_key"] for a in answers + awaited if a["named"]],
+    }
+
+
+def reply(ask: Any, companies: dict[str, Any], told: Callable[[str], bool], *, on: str) -> LetterFacts:
+    """The reply to DoD. `companies` maps each relayed company's key to its record;
+    `told(key)` says whether that company's relay letter said its name would be given.
+
+    A company still waiting for its answer-by date when the ask was replied in part
+    (`sosa ask reply --partial`) is not reported: the letter says its answer is awaited
+    and will be forwarded in a supplement (`reply_supplement`).
+    """
+    if ask.status not in ("replied", "partly-replied", "closed"):
+        raise SosaError(f"{ask.key} is {ask.status}: the reply records every company's answer", hint=f"`sosa ask reply {ask.key}` issues it")
+    waiting = [r for r in ask.relays if r.status in _WAITING]
+    reported = [r for r in ask.relays if r.status not in _WAITING]
+    return LetterFacts(to={"organisation": "U.S. Department of Defense", "honorific": None}, fields=_answer_fields(ask, reported, waiting, companies, told))
+
+
+def reply_supplement(ask: Any, companies: dict[str, Any], told: Callable[[str], bool], *, earlier: dict[str, Any]) -> LetterFacts:
+    """A further letter to DoD after a partial reply: the answers of the companies the
+    earlier letter (`earlier`: its snapshot) said were still awaited, as they stand now,
+    and those still awaited if this supplement is partial too."""
+    awaited = set(earlier.get("pending", {}).get("company_keys") or [])
+    if ask.status not in ("replied", "partly-replied") or not awaited:
+        raise SosaError(
+            f"{ask.key} is {ask.status}: a supplement forwards answers a partial reply said were awaited",
+            hint=f"`sosa ask reply {ask.key} --supplement` sends one after `sosa ask reply {ask.key} --partial`",
+        )
+    relays = [r for r in ask.relays if r.company_key in awaited]
+    waiting = [r for r in relays if r.status in _WAITING]
+    reported = [r for r in relays if r.status not in _WAITING]
+    if not reported:
+        raise SosaError(f"no answer awaited on {ask.key} has arrived since {earlier['letter']['number_en']}: there is nothing to forward")
+    fields = _answer_fields(ask, reported, waiting, companies, told)
+    fields["earlier"] = {
+        "number_en": earlier["letter"]["number_en"],
+        "date": earlier["letter"]["date"],
+        "awaited": len(awaited),
+    }
+    return LetterFacts(to={"organisation": "U.S. Department of Defense", "honorific": None}, fields=fields)
