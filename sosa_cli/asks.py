@@ -986,6 +986,7 @@ def reply(
     *,
     silent_ok: frozenset[str] | None = None,
     partial: bool = False,
+    supplement: bool = False,
     on: str | date | None = None,
     fmt: str = "md",
     out: str | Path | None = None,
@@ -998,7 +999,8 @@ def reply(
     (and recorded so); that needs `silent_ok`, the keys of exactly those companies as the
     officer confirmed them (`_settle`). While a company's answer-by date is still ahead
     the reply waits, or is made in part (`partial`): the letter says which answers are
-    awaited, and the ask is `partly-replied` until `supplement()` forwards them.
+    awaited, and the ask is `partly-replied` until a `supplement` — a further numbered
+    letter, under the same rules — forwards them; a partial supplement leaves it so.
 
     The letter names only the companies that may be disclosed to the US government
     (letters/kinds.py, reply); each one named is an export of company data, recorded like
@@ -1009,74 +1011,51 @@ def reply(
     from .calendar import parse_date
 
     profile = profile or config.load()
-    replied_on = parse_date(on) if on is not None else today()
-    with transaction(conn):
-        ask = get_ask(conn, ref)
-        if ask.status == "partly-replied":
-            raise SosaError(
-                f"{ask.key} was replied in part on {ask.replied_on}: the answers it said were awaited go in a supplement",
-                hint=f"sosa ask reply {ask.key} --supplement",
-            )
-        lifecycle.ASK.check(ask.key, ask.status, "partly-replied" if partial else "replied")
-        if ask.status == "received" and any(i.fsc for i in ask.items):
-            # Answering without relaying is for an ask no participant supplies; where
-            # one does, it must be asked first (cooperation is theirs to offer).
-            candidates = [row["key"] for row in matching_companies(conn, ask.key)]
-            if candidates:
-                raise SosaError(
-                    f"{ask.key} has not been relayed, and {', '.join(candidates)} {'supplies' if len(candidates) == 1 else 'supply'} its class",
-                    hint=f"relay it first: sosa relay {ask.key} --match",
-                )
-        silent = _settle(conn, ask, replied_on, silent_ok=silent_ok, partial=partial, what="reply")
-        _save(conn, ask, {"status": "partly-replied" if partial else "replied", "replied_on": replied_on.isoformat()}, action="reply")
-        results = [issuing.reply(conn, get_ask(conn, ask.key), on=replied_on, profile=profile, fmt=fmt, out=out)]
-        _record_disclosures(conn, results[0])
-        _emit(emit, results)
-        ask = get_ask(conn, ask.key)
-        keys = {r.company_key for r in silent}
-    return Issued(ask, [r for r in ask.relays if r.company_key in keys], results)
-
-
-def supplement(
-    conn: sqlite3.Connection,
-    ref: str,
-    *,
-    silent_ok: frozenset[str] | None = None,
-    partial: bool = False,
-    on: str | date | None = None,
-    fmt: str = "md",
-    out: str | Path | None = None,
-    profile=None,
-    emit: Callable[[str | bytes], None] | None = None,
-) -> Issued:
-    """After a partial reply, send DoD the answers it said were awaited, as a further numbered letter.
-
-    The same rules as the reply: a company whose answer-by date is still ahead needs
-    `partial` (the ask then stays partly replied, for a later supplement), and the
-    companies past their date are reported as no response once confirmed (`silent_ok`).
-    The ask becomes replied once nothing is awaited any more.
-    """
-    from . import config, issuing
-    from .calendar import parse_date
-
-    profile = profile or config.load()
     day = parse_date(on) if on is not None else today()
     with transaction(conn):
         ask = get_ask(conn, ref)
-        if ask.status != "partly-replied":
-            raise SosaError(
-                f"{ask.key} is {ask.status}: a supplement follows a reply made in part, which said some answers were awaited",
-                hint=f"`sosa ask reply {ask.key} --partial` makes such a reply" if ask.status == "relayed" else None,
-            )
-        silent = _settle(conn, ask, day, silent_ok=silent_ok, partial=partial, what="supplement")
-        if not partial:
+        if supplement:
+            _check_supplement(ask)
+        else:
+            _check_reply(conn, ask, partial)
+        silent = _settle(conn, ask, day, silent_ok=silent_ok, partial=partial, what="supplement" if supplement else "reply")
+        if not supplement:
+            _save(conn, ask, {"status": "partly-replied" if partial else "replied", "replied_on": day.isoformat()}, action="reply")
+        elif not partial:
             _save(conn, ask, {"status": "replied"}, action="supplement")
-        results = [issuing.reply_supplement(conn, get_ask(conn, ask.key), on=day, profile=profile, fmt=fmt, out=out)]
+        issue = issuing.reply_supplement if supplement else issuing.reply
+        results = [issue(conn, get_ask(conn, ask.key), on=day, profile=profile, fmt=fmt, out=out)]
         _record_disclosures(conn, results[0])
         _emit(emit, results)
         ask = get_ask(conn, ask.key)
         keys = {r.company_key for r in silent}
     return Issued(ask, [r for r in ask.relays if r.company_key in keys], results)
+
+
+def _check_reply(conn: sqlite3.Connection, ask: Ask, partial: bool) -> None:
+    if ask.status == "partly-replied":
+        raise SosaError(
+            f"{ask.key} was replied in part on {ask.replied_on}: the answers it said were awaited go in a supplement",
+            hint=f"sosa ask reply {ask.key} --supplement",
+        )
+    lifecycle.ASK.check(ask.key, ask.status, "partly-replied" if partial else "replied")
+    if ask.status == "received" and any(i.fsc for i in ask.items):
+        # Answering without relaying is for an ask no participant supplies; where
+        # one does, it must be asked first (cooperation is theirs to offer).
+        candidates = [row["key"] for row in matching_companies(conn, ask.key)]
+        if candidates:
+            raise SosaError(
+                f"{ask.key} has not been relayed, and {', '.join(candidates)} {'supplies' if len(candidates) == 1 else 'supply'} its class",
+                hint=f"relay it first: sosa relay {ask.key} --match",
+            )
+
+
+def _check_supplement(ask: Ask) -> None:
+    if ask.status != "partly-replied":
+        raise SosaError(
+            f"{ask.key} is {ask.status}: a supplement follows a reply made in part, which said some answers were awaited",
+            hint=f"`sosa ask reply {ask.key} --partial` makes such a reply" if ask.status == "relayed" else None,
+        )
 
 
 @dataclass

@@ -323,7 +323,6 @@ def reply(
     """
     from ..asks import get_ask, split_unanswered
     from ..asks import reply as send_reply
-    from ..asks import supplement as send_supplement
     from ..clock import today
 
     check_letter_destination(fmt, out)
@@ -343,9 +342,10 @@ def reply(
     # The set read and confirmed here is checked again inside the reply's transaction
     # (asks._settle): a relay added or answered meanwhile refuses the reply, so nothing is
     # recorded as no response that the officer did not see. With --yes the same holds.
-    send = send_supplement if supplement else send_reply
     confirmed = frozenset(r.company_key for r in silent)
-    result = send(conn, found.key, silent_ok=confirmed, partial=partial, fmt=fmt, out=out_option(out, force), emit=letter_sink(out))
+    result = send_reply(
+        conn, found.key, silent_ok=confirmed, partial=partial, supplement=supplement, fmt=fmt, out=out_option(out, force), emit=letter_sink(out)
+    )
     _show_letters(result.letters)
     letter = result.letters[0].letter
     extra = f"; recorded {', '.join(r.company_key for r in result.relays)} as no response" if result.relays else ""
