@@ -14,9 +14,11 @@ writes, and `record()` takes the rows noted since the entry before.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import sqlite3
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -54,8 +56,23 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+# conn → (PRAGMA schema_version, its tracked tables): read once per connection and schema.
+_TABLES: weakref.WeakKeyDictionary[sqlite3.Connection, tuple[int, dict[str, tuple[str, ...]]]] = weakref.WeakKeyDictionary()
+
+
 def tracked_tables(conn: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
     """The tables that hold records, each with its primary key's columns (`rowid` if none)."""
+    version = conn.execute("PRAGMA main.schema_version").fetchone()[0]
+    cached = _TABLES.get(conn)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    tables = _read_tables(conn)
+    with contextlib.suppress(TypeError):  # a plain sqlite3 connection cannot be a weak key
+        _TABLES[conn] = (version, tables)
+    return tables
+
+
+def _read_tables(conn: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
     schema = conn.execute("SELECT name, sql FROM main.sqlite_schema WHERE type = 'table' ORDER BY name").fetchall()
     virtual = [name for name, sql in schema if (sql or "").upper().startswith("CREATE VIRTUAL TABLE")]
     tables: dict[str, tuple[str, ...]] = {}
@@ -69,73 +86,90 @@ def tracked_tables(conn: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
 
 
 def _key_values(prefix: str, key: tuple[str, ...]) -> str:
-    # Up to two key columns are noted; a wider key would need a wider note table.
+    # Up to two key columns are noted; a wider key would need a wider note.
     if len(key) > 2:
         raise RuntimeError(f"a primary key of {len(key)} columns cannot be tracked")
     values = [f"{prefix}.{_quote(c)}" for c in key]
     return ", ".join(values + ["NULL"] * (2 - len(values)))
 
 
+# conn → the (table, key, key) of each row written since its last entry. Only sosa's own
+# connections (which can be weak keys) are tracked; their triggers call `sosa_touched()`.
+_WRITTEN: weakref.WeakKeyDictionary[sqlite3.Connection, set[tuple[str, Any, Any]]] = weakref.WeakKeyDictionary()
+
+
 def track(conn: sqlite3.Connection) -> None:
-    """Note every row this connection writes in the record tables (temporary triggers).
+    """Note every row this connection writes in the record tables (temporary triggers that
+    call back into Python: no table to write, nothing for another connection to see).
 
     Run outside a transaction (the temporary schema is the connection's own and needs no
-    write lock); a connection already tracking is left as it is.
+    write lock). A connection already tracking forgets what it noted: a new change begins.
     """
-    if conn.execute("SELECT 1 FROM temp.sqlite_schema WHERE name = 'sosa_touched'").fetchone():
+    written = _WRITTEN.get(conn)
+    if written is not None:
+        written.clear()
         return
-    statements = ["CREATE TEMP TABLE sosa_touched (tbl TEXT NOT NULL, k1, k2)"]
+    try:
+        written = _WRITTEN.setdefault(conn, set())
+    except TypeError:  # a plain sqlite3 connection: not sosa's, not tracked
+        return
+    conn.create_function("sosa_touched", 3, lambda table, k1, k2: written.add((table, k1, k2)))
     for n, (table, key) in enumerate(tracked_tables(conn).items()):
         name = _quote(table)
         literal = "'" + table.replace("'", "''") + "'"
         new, old = _key_values("NEW", key), _key_values("OLD", key)
-        statements += [
-            f"CREATE TEMP TRIGGER sosa_touch_{n}_i AFTER INSERT ON main.{name} BEGIN INSERT INTO sosa_touched VALUES ({literal}, {new}); END",
-            f"CREATE TEMP TRIGGER sosa_touch_{n}_u AFTER UPDATE ON main.{name} BEGIN"
-            f" INSERT INTO sosa_touched VALUES ({literal}, {old}); INSERT INTO sosa_touched VALUES ({literal}, {new}); END",
-            f"CREATE TEMP TRIGGER sosa_touch_{n}_d AFTER DELETE ON main.{name} BEGIN INSERT INTO sosa_touched VALUES ({literal}, {old}); END",
-        ]
-    for statement in statements:
-        conn.execute(statement)
+        for suffix, event, note in (
+            ("i", "INSERT", f"sosa_touched({literal}, {new})"),
+            ("u", "UPDATE", f"sosa_touched({literal}, {old}), sosa_touched({literal}, {new})"),
+            ("d", "DELETE", f"sosa_touched({literal}, {old})"),
+        ):
+            conn.execute(f"CREATE TEMP TRIGGER IF NOT EXISTS sosa_touch_{n}_{suffix} AFTER {event} ON main.{name} BEGIN SELECT {note}; END")
 
 
-def table_rows(conn: sqlite3.Connection, table: str, key: tuple[str, ...], values: list[Any] | None = None) -> Iterator[dict[str, Any]]:
-    """A record table's rows as {column: value}, or the one row whose key is `values`."""
+def table_rows(conn: sqlite3.Connection, table: str, key: tuple[str, ...], keys: list[list[Any]] | None = None) -> Iterator[dict[str, Any]]:
+    """A record table's rows as {column: value}: all of them, or those whose key is in `keys`."""
     columns = "rowid AS rowid, *" if key == ("rowid",) else "*"
-    where = " WHERE " + " AND ".join(f"{_quote(c)} = ?" for c in key) if values is not None else ""
+    select = f"SELECT {columns} FROM main.{_quote(table)}"
     cursor = conn.cursor()
     cursor.row_factory = None
-    cursor.execute(f"SELECT {columns} FROM main.{_quote(table)}{where}", values or [])
-    names = [d[0] for d in cursor.description]
-    for found in cursor:
-        yield dict(zip(names, found, strict=True))
+    if keys is None:
+        batches: list[tuple[str, list[Any]]] = [(select, [])]
+    elif len(key) == 1:  # by 500: SQLite allows 32,766 parameters a statement
+        chunks = [[k[0] for k in keys[i : i + 500]] for i in range(0, len(keys), 500)]
+        batches = [(f"{select} WHERE {_quote(key[0])} IN ({', '.join('?' * len(chunk))})", chunk) for chunk in chunks]
+    else:  # one look-up each: `(a, b) IN (VALUES …)` would scan the table
+        where = " AND ".join(f"{_quote(c)} = ?" for c in key)
+        batches = [(f"{select} WHERE {where}", values) for values in keys]
+    for sql, parameters in batches:
+        cursor.execute(sql, parameters)
+        names = [d[0] for d in cursor.description]
+        for found in cursor:
+            yield dict(zip(names, found, strict=True))
 
 
 def _written_rows(conn: sqlite3.Connection) -> list[list[Any]] | None:
     """The rows written since the last entry, as the change left them; None if none were."""
-    try:
-        noted = conn.execute("SELECT DISTINCT tbl, k1, k2 FROM temp.sosa_touched").fetchall()
-    except sqlite3.OperationalError:  # not tracking (a connection not opened by sosa)
+    written = _WRITTEN.get(conn)
+    if not written:
         return None
-    if not noted:
-        return None
-    conn.execute("DELETE FROM temp.sosa_touched")
+    noted = sorted(written, key=repr)
+    written.clear()
     tables = tracked_tables(conn)
-    rows = []
+    keys: dict[str, list[list[Any]]] = {}
     for table, k1, k2 in noted:
+        keys.setdefault(table, []).append([k1, k2][: len(tables[table])])
+    rows = []
+    for table, wanted in keys.items():
         key = tables[table]
-        values = [k1, k2][: len(key)]
-        rows.append([table, values, next(table_rows(conn, table, key, values), None)])
-    rows.sort(key=lambda r: (r[0], json.dumps(r[1])))
+        found = {tuple(row[c] for c in key): row for row in table_rows(conn, table, key, wanted)}
+        rows += [[table, values, found.get(tuple(values))] for values in wanted]
+    rows.sort(key=lambda r: (r[0], str(r[1])))
     return rows
 
 
 def unrecorded(conn: sqlite3.Connection) -> list[str]:
     """Tables written since the last entry: a change without its audit entry (a bug)."""
-    try:
-        return [r[0] for r in conn.execute("SELECT DISTINCT tbl FROM temp.sosa_touched ORDER BY tbl")]
-    except sqlite3.OperationalError:
-        return []
+    return sorted({table for table, _, _ in _WRITTEN.get(conn, ())})
 
 
 def snapshot(conn: sqlite3.Connection, reason: str) -> int | None:

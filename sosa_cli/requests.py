@@ -178,10 +178,11 @@ def open_request(conn: sqlite3.Connection, delay_refs: list[str], *, action: str
             "INSERT INTO requests (id, key, company_id, status, action, urgency, created_at, updated_at) VALUES (?, ?, ?, 'draft', ?, ?, ?, ?)",
             (number, key, company_id, action, urgency, stamp, stamp),
         )
-        for delay in delays:
-            conn.execute("INSERT INTO request_delays (request_id, delay_id) VALUES (?, ?)", (number, delay.id))
-            set_delay_status(conn, delay, "escalated", action="escalate", reason=key)
+        conn.executemany("INSERT INTO request_delays (request_id, delay_id) VALUES (?, ?)", [(number, delay.id) for delay in delays])
+        # The request's entry first, carrying its rows; then each delay's, carrying the delay's.
         audit.record(conn, "open", key, after={"status": "draft", "action": action, "urgency": urgency, "delays": [d.key for d in delays]})
+        for delay in delays:
+            set_delay_status(conn, delay, "escalated", action="escalate", reason=key)
         return get_request(conn, key)
 
 

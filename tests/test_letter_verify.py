@@ -246,7 +246,35 @@ def _empty_letter(db: Path, letters: dict[str, Path]) -> str:
     return f"{letters['md']}: edited"
 
 
+def _edit_company(db: Path, letters: dict[str, Path]) -> str:
+    _tamper(db, "UPDATE companies SET ncage = 'ZZZZZ' WHERE key = 'C-0004'")
+    return 'companies C-0004: ncage is "ZZZZZ", the audit trail says'
+
+
+def _add_company(db: Path, letters: dict[str, Path]) -> str:
+    _tamper(
+        db,
+        "INSERT INTO companies (key, name_ja, name_en, corporate_number, status)"
+        " VALUES ('C-0042', '偽装商事株式会社', 'Forged Trading', '1234567890128', 'enrolled')",
+    )
+    return "companies C-0042 is not in the audit trail (added behind sosa's back)"
+
+
+def _delete_contact(db: Path, letters: dict[str, Path]) -> str:
+    _tamper(db, "DELETE FROM contacts WHERE company_id = (SELECT id FROM companies WHERE key = 'C-0006')")
+    return "of C-0006 is missing (deleted behind sosa's back)"
+
+
+def _edit_letter_row(db: Path, letters: dict[str, Path]) -> str:
+    _tamper(db, "UPDATE letters SET cancel_reason = 'never sent' WHERE key = 'L-0002'")
+    return 'letters L-0002: cancel_reason is "never sent", the audit trail says null'
+
+
 TAMPERING: dict[str, Callable[[Path, dict[str, Path]], str]] = {
+    "company row edited": _edit_company,
+    "company row added": _add_company,
+    "contact rows deleted": _delete_contact,
+    "letter row edited": _edit_letter_row,
     "letter file edited": _edit_letter,
     "letter file emptied": _empty_letter,
     "letter file deleted": _delete_letter,
