@@ -124,6 +124,37 @@ def write(path: Path, content: Content, *, force: bool = False, private: bool = 
     return path.absolute()
 
 
+def set_aside(path: Path) -> Path | None:
+    """Keep the file at `path` under a hidden name beside it, before `--force` replaces it,
+    so that a command that fails afterwards can put it back (`put_back`); None if there is
+    no file there. A hard link costs nothing; where links are refused, a copy."""
+    path = Path(path)
+    if _existing(path) is None:
+        return None
+    folder = path.parent
+    for _ in range(16):
+        aside = folder / f".{path.name}.{secrets.token_hex(4)}.old"
+        try:
+            os.link(path, aside, follow_symlinks=False)
+            return aside
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            if exc.errno not in _NO_LINKS:
+                raise SosaError(f"cannot keep a copy of {path} before replacing it: {exc.strerror}") from None
+            try:
+                write(aside, path.read_bytes(), private=True)
+            except OSError as exc:
+                raise SosaError(f"cannot keep a copy of {path} before replacing it: {exc.strerror}") from None
+            return aside
+    raise SosaError(f"cannot keep a copy of {path} in {folder}")
+
+
+def put_back(aside: Path, path: Path) -> Callable[[], None]:
+    """The step that gives a file set aside its name again (the replacement is discarded)."""
+    return lambda: os.replace(aside, path)
+
+
 def _existing(path: Path) -> os.stat_result | None:
     """The file at `path` (not following a link), or None; refuses what is not a regular file."""
     try:

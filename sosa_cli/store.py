@@ -69,6 +69,8 @@ class DeskConnection(sqlite3.Connection):
     # Undo steps for what a transaction did outside the database (files written),
     # run if the outermost transaction rolls back.
     undo: list[Callable[[], None]]
+    # Steps for after a transaction commits (remove the copy of a file it replaced).
+    after_commit: list[Callable[[], None]]
     # Why the database may only be read (None when it may be written).
     readonly: str | None = None
     # Seconds a write waits for another command's write lock before giving up.
@@ -421,6 +423,7 @@ def _open(db_path: Path, reason: str | None, *, timeout: float) -> DeskConnectio
     conn.row_factory = sqlite3.Row
     conn.path = db_path
     conn.undo = []
+    conn.after_commit = []
     conn.user = current_user()
     return conn
 
@@ -475,8 +478,10 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     if reason:
         raise read_only(getattr(conn, "path", "the database"), getattr(conn, "command", ""), reason)
     undo = getattr(conn, "undo", None)
-    if undo is not None:
-        undo.clear()
+    done = getattr(conn, "after_commit", None)
+    for steps in (undo, done):
+        if steps is not None:
+            steps.clear()
     audit.track(conn)
     _begin_immediate(conn)
     try:
@@ -491,9 +496,14 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         for step in reversed(undo or []):
             step()
         raise
+    else:
+        for step in done or []:
+            with contextlib.suppress(OSError):  # tidying only: the change stands
+                step()
     finally:
-        if undo is not None:
-            undo.clear()
+        for steps in (undo, done):
+            if steps is not None:
+                steps.clear()
 
 
 def on_rollback(conn: sqlite3.Connection, step: Callable[[], None]) -> None:
@@ -502,6 +512,13 @@ def on_rollback(conn: sqlite3.Connection, step: Callable[[], None]) -> None:
     undo = getattr(conn, "undo", None)
     if conn.in_transaction and undo is not None:
         undo.append(step)
+
+
+def after_commit(conn: sqlite3.Connection, step: Callable[[], None]) -> None:
+    """Run `step` once the transaction in progress has committed."""
+    done = getattr(conn, "after_commit", None)
+    if conn.in_transaction and done is not None:
+        done.append(step)
 
 
 def remove_file(path: Path) -> Callable[[], None]:

@@ -348,3 +348,34 @@ def test_a_relay_into_a_folder_refuses_a_file_of_the_same_name_unless_forced(sos
     sosa("relay", "A-0001", "--to", "C-0002", "--to", "C-0005", "--out", str(folder), "--force")
     assert sorted(p.name for p in folder.iterdir()) == ["L-0001-relay-A-0001-C-0002.md", "L-0002-relay-A-0001-C-0005.md"]
     assert "a stale letter" not in (folder / "L-0001-relay-A-0001-C-0002.md").read_text(encoding="utf-8")
+
+
+# --- a file --force replaced is put back if the command fails afterwards -------------------
+
+
+def _held(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+@pytest.mark.parametrize("outcome", ["commits", "fails"])
+def test_a_letter_written_over_a_file_with_force_puts_it_back_if_the_command_fails(sosa, configured, db_path, tmp_path, monkeypatch, outcome):
+    import sqlite3
+
+    from sosa_cli import audit
+
+    target = tmp_path / "out" / "letter.md"
+    target.parent.mkdir()
+    target.write_text("an officer's own note\n", encoding="utf-8")
+    with monkeypatch.context() as patched:
+        if outcome == "fails":
+            # A failure after the file was written (here: the check that every change was audited).
+            patched.setattr(audit, "unrecorded", lambda conn: ["letters"])
+        result = sosa("letter", "render", "enrollment", "C-0001", "--format", "md", "--out", str(target), "--force", ok=False)
+    issued = sqlite3.connect(db_path).execute("SELECT count(*) FROM letters").fetchone()[0]
+    if outcome == "fails":
+        assert result.exit_code == 1 and issued == 0
+        assert target.read_text(encoding="utf-8") == "an officer's own note\n", "the replaced file is put back"
+    else:
+        assert result.exit_code == 0 and issued == 1
+        assert "第1号" in target.read_text(encoding="utf-8")
+    assert _held(target.parent) == ["letter.md"], "no copy or temporary file is left beside it"

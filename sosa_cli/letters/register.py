@@ -330,9 +330,22 @@ def _write(path: Path, content: bytes, out: str | Path | None, conn: sqlite3.Con
     A letter going to the letters folder (no `--out`) first checks that the folder is this
     database's own: another database's letters there would share its numbers.
     """
+    from ..store import after_commit, on_rollback, remove_file
+
     database = getattr(conn, "path", None) if out is None else None
     unmarked = files.claim(path.parent, database) if database else False
-    written = files.write(path, content, force=files.forced(out))
+    force = files.forced(out)
+    # A file `--force` replaces is kept until the command commits, and put back if it fails.
+    aside = files.set_aside(path) if force and conn.in_transaction else None
+    try:
+        written = files.write(path, content, force=force)
+    except BaseException:
+        if aside is not None:
+            aside.unlink(missing_ok=True)
+        raise
+    if aside is not None:
+        on_rollback(conn, files.put_back(aside, written))
+        after_commit(conn, remove_file(aside))
     if unmarked and database:
         files.mark(path.parent, database)
     return written.resolve()  # the path the register records (Rendered.entry)
