@@ -1,4 +1,8 @@
-"""Delays: a participant's report that a US-made part for a JSDF product is late.
+"""Delays: a participant's report that a US-made part or service for a JSDF product is late.
+
+DPAS covers services (役務: a repair, an overhaul, a test) as well as parts (DOMAIN.md §2):
+a delayed service is recorded like a part, but has a description and no part number or
+NSN, and is counted in lots (one unless given).
 
 Every change of the supplier's promised date is kept as a slip, never overwritten: the
 history of slips is what ATLA shows DoD as the efforts already made (15 CFR 700.53).
@@ -16,7 +20,7 @@ from typing import Any
 from . import audit, identifiers, lifecycle
 from .clock import now_utc, today
 from .errors import NotFound, SosaError
-from .fields import Invalid, Problem, Rules, apply_rules, english, iso_date, text
+from .fields import Invalid, Problem, Rules, apply_rules, english, flag, iso_date, text
 from .keys import format_key, parse_key
 from .store import transaction
 
@@ -37,8 +41,10 @@ def quantity(value: Any) -> int:
     return int(raw)
 
 
-# The unit of issue when none is given: each (EA), as most US parts are ordered.
+# The unit of issue when none is given: each (EA), as most US parts are ordered; a
+# service is ordered as a lot (LO), worded 一式 / "1 lot" in letters.
 DEFAULT_UNIT = "EA"
+SERVICE_UNIT = "LO"
 # The JSDF service a delay's program belongs to: code → (Japanese name, English name).
 SERVICE_BRANCHES = {
     "gsdf": ("陸上自衛隊", "Japan Ground Self-Defense Force"),
@@ -82,10 +88,14 @@ DELAY_FIELDS: Rules = {
     "supplier_address": (english("--supplier-address", multiline=True), False),
     "supplier_contact": (english("--supplier-contact"), False),
     "po": (text, False),
-    "part_number": (text, True),
+    # `service`: a service (役務), not a part; stored as `kind`. A part needs its part
+    # number and quantity, a service neither (PART_REQUIRED, checked in `_kind_problems`).
+    "service": (flag, False),
+    "part_number": (text, False),
     "nsn": (identifiers.nsn, False),
+    "psc": (identifiers.psc, False),  # a service's code, e.g. J015
     "description": (text, False),
-    "quantity": (quantity, True),
+    "quantity": (quantity, False),
     "unit": (unit_of_issue, False),  # default DEFAULT_UNIT
     "need_date": (iso_date, True),
     "promised_date": (iso_date, True),
@@ -93,7 +103,15 @@ DELAY_FIELDS: Rules = {
     "efforts": (lambda v: text(v, multiline=True), False),
     "rating_sought": (identifiers.dpas_rating, False),
 }
-COLUMNS = [f for f in DELAY_FIELDS if f not in ("company", "promised_date")]
+PART_REQUIRED = ("part_number", "quantity")
+COLUMNS = [f for f in DELAY_FIELDS if f not in ("company", "promised_date", "service")] + ["kind"]
+
+
+def required_fields(service: bool) -> list[str]:
+    """The fields `sosa delay add` must be given, in the order of its options."""
+    return [name for name, (_, required) in DELAY_FIELDS.items() if required or (not service and name in PART_REQUIRED)]
+
+
 # Where the supplier's country is stored: a column the schema does not have yet. Until a
 # migration adds it, a supplier outside the US is refused rather than recorded as in the US.
 COUNTRY_COLUMN = "supplier_country"
@@ -116,11 +134,13 @@ class Delay:
     company_name: str
     status: str
     supplier: str
-    part_number: str
+    part_number: str | None
     quantity: int
     need_date: str
     original_promised_date: str
     promised_date: str
+    kind: str = "part"  # part or service (役務)
+    psc: str | None = None  # a service's code
     program: str | None = None
     program_en: str | None = None
     service_branch: str | None = None  # a SERVICE_BRANCHES code
@@ -148,6 +168,17 @@ class Delay:
         return (date.fromisoformat(self.promised_date) - date.fromisoformat(self.need_date)).days
 
     @property
+    def is_service(self) -> bool:
+        return self.kind == "service"
+
+    @property
+    def what(self) -> str:
+        """What is late, in a line: the part number, or `service: <description>`."""
+        if self.is_service:
+            return f"service: {self.description}"
+        return self.part_number or ""
+
+    @property
     def service_branch_ja(self) -> str | None:
         return SERVICE_BRANCHES[self.service_branch][0] if self.service_branch else None
 
@@ -158,6 +189,7 @@ class Delay:
     def as_dict(self) -> dict[str, Any]:
         data = {k: v for k, v in self.__dict__.items() if k not in ("id", "slips")}
         data["days_late"] = self.days_late
+        data["what"] = self.what
         data["service_branch_ja"] = self.service_branch_ja
         data["service_branch_en"] = self.service_branch_en
         data["slips"] = [s.__dict__.copy() for s in self.slips]
@@ -198,14 +230,52 @@ def _store_country(conn: sqlite3.Connection, values: dict[str, Any]) -> None:
         )
 
 
+def _kind_problems(kind: str, values: Mapping[str, Any], *, partial: bool = False) -> list[Problem]:
+    """A part has its part number; a service (役務) has a description and neither a part
+    number nor an NSN (DOMAIN.md §5). `partial`: a correction, checked against the kind stored."""
+
+    def cleared(name: str) -> bool:
+        return (name in values and values[name] is None) or (not partial and name not in values)
+
+    problems = []
+    if kind == "service":
+        for name, what in (("part_number", "part number"), ("nsn", "NSN")):
+            if values.get(name) is not None:
+                option = "--" + name.replace("_", "-")
+                problems.append(Problem(name, f"a service (役務) has no {what}: leave out {option}, or record a part without --service"))
+        if cleared("description"):
+            problems.append(Problem("description", 'a service needs --description: what is done, e.g. "F110 engine depot repair"'))
+    else:
+        if cleared("part_number"):
+            problems.append(Problem("part_number", "is required"))
+        if values.get("psc") is not None:
+            problems.append(Problem("psc", "a service code (PSC) is for a service: add --service, or leave it out for a part (its class comes from the NSN)"))
+    return problems
+
+
 def validate(raw: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    """Check a delay as given; `partial`: a correction, whose part or service fields
+    `update` checks against the kind stored."""
     problems: list[Problem] = []
+    kind = None
     clean = apply_rules(raw, DELAY_FIELDS, "", {}, problems, partial=partial)
+    service = clean.pop("service", None)
+    if partial and service is not None:
+        problems.append(Problem("service", "a delay stays a part or a service: close it as withdrawn and add a new one"))
+    if not partial:
+        kind = "service" if service else "part"
+        clean["kind"] = kind
+        if clean.get("quantity") is None and kind == "service":
+            clean["quantity"] = 1  # one lot
+        elif clean.get("quantity") is None:
+            problems.append(Problem("quantity", "is required"))
+    if kind is not None:
+        problems.extend(_kind_problems(kind, clean, partial=partial))
     if not partial and not any(p.field.startswith("supplier_c") for p in problems):
         problems.extend(filter(None, [supplier_problem(clean.get("supplier_cage"), clean.get("supplier_country"))]))
-    # Not given at `add`, or cleared with --unit "": each.
+    # Not given at `add`, or cleared with --unit "": each, or a lot for a service.
     if ("unit" in clean or not partial) and clean.get("unit") is None:
-        clean["unit"] = DEFAULT_UNIT
+        clean["unit"] = SERVICE_UNIT if kind == "service" else DEFAULT_UNIT
     if not partial and "need_date" in clean and "promised_date" in clean:
         _check_dates(clean["need_date"], clean["promised_date"], problems)
     if problems:
@@ -330,6 +400,9 @@ def update(conn: sqlite3.Connection, ref: str, raw: Mapping[str, Any], *, note: 
         delay = get_delay(conn, ref)
         if delay.status not in ("open", "escalated"):
             raise SosaError(f"{delay.key} is {delay.status}: a finished delay cannot be changed")
+        problems = _kind_problems(delay.kind, values, partial=True)
+        if problems:
+            raise Invalid(problems)
         if "supplier_cage" in values or COUNTRY_COLUMN in values:
             # The code and the country are checked together, the one given against the one stored.
             problem = supplier_problem(values.get("supplier_cage", delay.supplier_cage), values.get(COUNTRY_COLUMN, delay.supplier_country))

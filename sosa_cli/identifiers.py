@@ -29,6 +29,7 @@ __all__ = [
     "nsn",
     "nsn_class",
     "phone",
+    "psc",
     "rating_symbol",
     "supplier_code",
 ]
@@ -219,6 +220,24 @@ def fsc(value: str) -> str:
         raise SosaError(f'supply class "{value}": only digits are allowed, not "{_first_non_digit(code)}"')
     if len(code) != 4:
         raise SosaError(f"supply class {code}: must be 4 digits, not {len(code)}")
+    return code
+
+
+def psc(value: str) -> str:
+    """A service's product and service code (PSC), e.g. ``J015``: a letter and three
+    letters or digits, upper-cased.
+
+    A PSC of four digits names a product: it is the supply class (FSC) of a part, given
+    as an FSC. The PSC Manual's service codes begin with a letter (J maintenance and
+    repair, H quality control and testing, R professional services, A research).
+    """
+    code = _compact(value).upper()
+    if not code:
+        raise SosaError("no service code given: give its PSC, a letter and three letters or digits, e.g. J015")
+    if _is_ascii_digits(code) and len(code) == 4:
+        raise SosaError(f"PSC {code} is a supply class (FSC) of parts: give it as an FSC; a service code begins with a letter, e.g. J015")
+    if len(code) != 4 or not code.isascii() or not code.isalnum() or not code[0].isalpha():
+        raise SosaError(f'service code "{value}" is not a PSC: a letter and three letters or digits, e.g. J015')
     return code
 
 

@@ -337,6 +337,79 @@ AUDIT_ROWS = """
 """
 
 
+# Services as well as parts (issue 12 §1): DPAS covers 役務 (a repair, an overhaul, a test)
+# like parts (DOMAIN.md §2), and a service has no part number or NSN. `delays.part_number`
+# was NOT NULL, which SQLite cannot relax in place, so the table is rebuilt: its rows are
+# kept aside, the table dropped and created anew, the rows put back, the indexes made
+# again. Inside upgrade()'s transaction `PRAGMA foreign_keys` cannot be switched off, so
+# the check of delay_slips' and request_delays' references is deferred to the COMMIT:
+# dropping delays counts their rows as orphans, and putting each delay back under its own
+# id counts them found again (a delay lost on the way would fail the COMMIT). Also: the
+# supplier's country (ISO 3166; NULL is the US), a delayed service's code (PSC), an ask
+# item that is a service and its PSC, and the service codes a company performs, beside
+# the supply classes (FSC) it makes.
+SERVICES = """
+        PRAGMA defer_foreign_keys = ON;
+        CREATE TEMP TABLE delays_0008 AS SELECT * FROM main.delays;
+        DROP TABLE delays;
+        CREATE TABLE delays (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            company_id INTEGER NOT NULL REFERENCES companies(id),
+            status TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'part' CHECK (kind IN ('part', 'service')),
+            program TEXT,
+            program_en TEXT,
+            service_branch TEXT CHECK (service_branch IN ('gsdf', 'msdf', 'asdf', 'joint')),
+            contract TEXT,
+            supplier TEXT NOT NULL,
+            supplier_cage TEXT,
+            supplier_country TEXT,
+            supplier_address TEXT,
+            supplier_contact TEXT,
+            po TEXT,
+            part_number TEXT,
+            nsn TEXT,
+            psc TEXT,
+            description TEXT,
+            quantity INTEGER NOT NULL CHECK (quantity > 0),
+            unit TEXT NOT NULL DEFAULT 'EA',
+            rating_sought TEXT,
+            need_date TEXT NOT NULL,
+            original_promised_date TEXT NOT NULL,
+            promised_date TEXT NOT NULL,
+            impact TEXT,
+            efforts TEXT,
+            close_reason TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            -- A part has its part number; a service (役務) has neither part number nor NSN.
+            CHECK (kind = 'service' OR part_number IS NOT NULL),
+            CHECK (kind = 'part' OR (part_number IS NULL AND nsn IS NULL))
+        );
+        INSERT INTO delays (id, key, company_id, status, program, program_en, service_branch, contract, supplier,
+                            supplier_cage, supplier_address, supplier_contact, po, part_number, nsn, description,
+                            quantity, unit, rating_sought, need_date, original_promised_date, promised_date, impact,
+                            efforts, close_reason, created_at, updated_at)
+            SELECT id, key, company_id, status, program, program_en, service_branch, contract, supplier,
+                   supplier_cage, supplier_address, supplier_contact, po, part_number, nsn, description,
+                   quantity, unit, rating_sought, need_date, original_promised_date, promised_date, impact,
+                   efforts, close_reason, created_at, updated_at
+            FROM temp.delays_0008 ORDER BY id;
+        DROP TABLE temp.delays_0008;
+        CREATE INDEX delays_company ON delays (company_id, id);
+        CREATE INDEX delays_status ON delays (status, need_date);
+        ALTER TABLE ask_items ADD COLUMN service INTEGER NOT NULL DEFAULT 0 CHECK (service IN (0, 1));
+        ALTER TABLE ask_items ADD COLUMN psc TEXT;
+        CREATE TABLE company_psc (
+            company_id INTEGER NOT NULL REFERENCES companies(id),
+            psc TEXT NOT NULL,
+            PRIMARY KEY (psc, company_id)
+        );
+        CREATE INDEX company_psc_company ON company_psc (company_id);
+"""
+
+
 def _step(script: str) -> Callable[[Database], None]:
     def run(db: Database) -> None:
         for statement in _statements(script):
@@ -354,6 +427,7 @@ STEPS: list[tuple[str, str]] = [
     ("0005_asks", ASKS),
     ("0006_english_letter_data", ENGLISH_LETTER_DATA),
     ("0007_audit_rows", AUDIT_ROWS),
+    ("0008_services", SERVICES),
 ]
 LATEST = len(STEPS)
 

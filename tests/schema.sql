@@ -124,30 +124,6 @@ CREATE TRIGGER letters_issued_fixed
         BEFORE UPDATE OF doc_number, fiscal_year, serial, letter_date, context, kind, record ON letters
         WHEN OLD.status <> 'draft'
         BEGIN SELECT RAISE(ABORT, 'an issued letter keeps its number, date and text'); END;
-CREATE TABLE delays (
-            id INTEGER PRIMARY KEY,
-            key TEXT NOT NULL UNIQUE,
-            company_id INTEGER NOT NULL REFERENCES companies(id),
-            status TEXT NOT NULL,
-            program TEXT,
-            supplier TEXT NOT NULL,
-            supplier_cage TEXT,
-            po TEXT,
-            part_number TEXT NOT NULL,
-            nsn TEXT,
-            description TEXT,
-            quantity INTEGER NOT NULL CHECK (quantity > 0),
-            need_date TEXT NOT NULL,
-            original_promised_date TEXT NOT NULL,
-            promised_date TEXT NOT NULL,
-            impact TEXT,
-            efforts TEXT,
-            close_reason TEXT,
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL
-        , program_en TEXT, unit TEXT NOT NULL DEFAULT 'EA', rating_sought TEXT, supplier_address TEXT, supplier_contact TEXT, service_branch TEXT CHECK (service_branch IN ('gsdf', 'msdf', 'asdf', 'joint')), contract TEXT);
-CREATE INDEX delays_company ON delays (company_id, id);
-CREATE INDEX delays_status ON delays (status, need_date);
 CREATE TABLE delay_slips (
             id INTEGER PRIMARY KEY,
             delay_id INTEGER NOT NULL REFERENCES delays(id),
@@ -209,7 +185,7 @@ CREATE TABLE ask_items (
             description TEXT,
             quantity INTEGER NOT NULL CHECK (quantity > 0),
             current_delivery TEXT NOT NULL,
-            requested_delivery TEXT NOT NULL CHECK (requested_delivery < current_delivery), customer TEXT, order_number TEXT,
+            requested_delivery TEXT NOT NULL CHECK (requested_delivery < current_delivery), customer TEXT, order_number TEXT, service INTEGER NOT NULL DEFAULT 0 CHECK (service IN (0, 1)), psc TEXT,
             PRIMARY KEY (ask_id, position)
         );
 CREATE TABLE relays (
@@ -234,3 +210,46 @@ CREATE TABLE relays (
         );
 CREATE INDEX relays_company ON relays (company_id);
 CREATE INDEX relays_waiting ON relays (status, answer_by);
+CREATE TABLE delays (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            company_id INTEGER NOT NULL REFERENCES companies(id),
+            status TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'part' CHECK (kind IN ('part', 'service')),
+            program TEXT,
+            program_en TEXT,
+            service_branch TEXT CHECK (service_branch IN ('gsdf', 'msdf', 'asdf', 'joint')),
+            contract TEXT,
+            supplier TEXT NOT NULL,
+            supplier_cage TEXT,
+            supplier_country TEXT,
+            supplier_address TEXT,
+            supplier_contact TEXT,
+            po TEXT,
+            part_number TEXT,
+            nsn TEXT,
+            psc TEXT,
+            description TEXT,
+            quantity INTEGER NOT NULL CHECK (quantity > 0),
+            unit TEXT NOT NULL DEFAULT 'EA',
+            rating_sought TEXT,
+            need_date TEXT NOT NULL,
+            original_promised_date TEXT NOT NULL,
+            promised_date TEXT NOT NULL,
+            impact TEXT,
+            efforts TEXT,
+            close_reason TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            -- A part has its part number; a service (役務) has neither part number nor NSN.
+            CHECK (kind = 'service' OR part_number IS NOT NULL),
+            CHECK (kind = 'part' OR (part_number IS NULL AND nsn IS NULL))
+        );
+CREATE INDEX delays_company ON delays (company_id, id);
+CREATE INDEX delays_status ON delays (status, need_date);
+CREATE TABLE company_psc (
+            company_id INTEGER NOT NULL REFERENCES companies(id),
+            psc TEXT NOT NULL,
+            PRIMARY KEY (psc, company_id)
+        );
+CREATE INDEX company_psc_company ON company_psc (company_id);

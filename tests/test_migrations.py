@@ -35,6 +35,7 @@ SHIPPED = {
     "0005_asks": "21e575dfb5cde111b14135b4d5f0c3fcca148491ee3906c1f29388627ad08e0a",
     "0006_english_letter_data": "4eaed717f945303f4e7595b6330afa530538c76949b0c7a453499b20c518da4d",
     "0007_audit_rows": "5bb334aedbb2d5d5afc571d206450379f6160db9e2d7d41942c7cb4c22fd13ab",
+    "0008_services": "3240dc332b1a430f91f484f0806807bb29b59c04ccf651242619135fcf27ed6b",
 }
 
 
@@ -153,3 +154,91 @@ def test_a_fresh_database_needs_no_snapshot(db_path):
     conn = open_db(db_path)
     assert conn.execute("SELECT count(*) FROM audit").fetchone()[0] == 0
     assert replay(conn).ok
+
+
+def _schema_7_database(db_path, monkeypatch) -> None:
+    """A database as sosa left it at schema 7: two delays, their slips, a request covering one."""
+    with monkeypatch.context() as old_sosa:
+        old_sosa.setattr(migrations, "STEPS", migrations.STEPS[:7])
+        old_sosa.setattr(migrations, "LATEST", 7)
+        conn = open_db(db_path)
+        assert migrations.schema_version(conn) == 7
+        conn.executescript(
+            """
+            INSERT INTO companies (id, key, name_ja, name_en, corporate_number, status) VALUES (1, 'C-0001', '甲', 'Ko', '8010401135790', 'enrolled');
+            INSERT INTO company_fsc (company_id, fsc) VALUES (1, '1650');
+            INSERT INTO delays (id, key, company_id, status, supplier, supplier_cage, part_number, nsn, quantity, need_date,
+                                original_promised_date, promised_date, impact, efforts, created_at, updated_at, program_en, unit)
+                VALUES (1, 'D-0001', 1, 'escalated', 'Acme', '1ABC2', 'HV-1', '1650-01-234-5678', 4, '2027-01-15', '2027-04-30',
+                        '2027-05-31', 'two aircraft held', 'weekly calls', 'x', 'x', 'F-2 fighter', 'EA'),
+                       (2, 'D-0002', 1, 'open', 'Bravo', NULL, 'BR-9', NULL, 1, '2027-02-01', '2027-03-01', '2027-03-01', NULL, NULL,
+                        'x', 'x', NULL, 'SE');
+            INSERT INTO delay_slips (delay_id, promised_date, recorded_at, source) VALUES (1, '2027-04-30', 'x', 'reported'),
+                (1, '2027-05-31', 'x', 'reported'), (2, '2027-03-01', 'x', 'reported');
+            INSERT INTO requests (id, key, company_id, status, action, urgency, created_at, updated_at)
+                VALUES (1, 'R-0001', 1, 'draft', 'rating', 'critical', 'x', 'x');
+            INSERT INTO request_delays (request_id, delay_id) VALUES (1, 1);
+            """
+        )
+        conn.close()
+
+
+def test_a_database_of_schema_7_keeps_its_delays_and_may_record_services(db_path, monkeypatch, tmp_path, sosa):
+    """0008 rebuilds the delays table (a part number is no longer required of a service):
+    every delay comes through with its columns, its slips and its request, and is a part."""
+    _schema_7_database(db_path, monkeypatch)
+    conn = open_db(db_path)
+    assert migrations.schema_version(conn) == migrations.LATEST
+    delays = [dict(row) for row in conn.execute("SELECT * FROM delays ORDER BY id")]
+    assert [(d["key"], d["kind"], d["part_number"], d["nsn"], d["quantity"], d["unit"], d["promised_date"]) for d in delays] == [
+        ("D-0001", "part", "HV-1", "1650-01-234-5678", 4, "EA", "2027-05-31"),
+        ("D-0002", "part", "BR-9", None, 1, "SE", "2027-03-01"),
+    ]
+    first = delays[0]
+    assert (first["supplier_cage"], first["program_en"], first["impact"], first["status"]) == ("1ABC2", "F-2 fighter", "two aircraft held", "escalated")
+    assert all(d["supplier_country"] is None and d["psc"] is None for d in delays)
+    assert conn.execute("SELECT count(*) FROM delay_slips").fetchone()[0] == 3
+    assert [tuple(r) for r in conn.execute("SELECT request_id, delay_id FROM request_delays")] == [(1, 1)]
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert [r[1] for r in conn.execute("PRAGMA index_list(delays)") if not r[1].startswith("sqlite_")] == ["delays_status", "delays_company"]
+    assert schema_text(conn) == fresh_schema(tmp_path / "fresh.db")
+    snapshot = conn.execute("SELECT action, rows FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+    assert snapshot["action"] == "snapshot"
+    assert {(table, tuple(key)) for table, key, _ in json.loads(snapshot["rows"]) if table == "delays"} == {("delays", (1,)), ("delays", (2,))}
+    conn.close()
+
+    assert "Traceback" not in sosa("db", "check").output
+    shown = json.loads(sosa("delay", "show", "D-0001", "--json").stdout)
+    assert (shown["kind"], shown["part_number"], shown["request_key"], len(shown["slips"])) == ("part", "HV-1", "R-0001", 2)
+    sosa(
+        "delay",
+        "add",
+        "--service",
+        "--company",
+        "C-0001",
+        "--supplier",
+        "GE Aerospace",
+        "--description",
+        "F110 engine depot repair",
+        "--need-date",
+        "2027-01-15",
+        "--promised-date",
+        "2027-06-30",
+    )
+    assert sosa("db", "check").exit_code == 0
+
+
+def test_a_delay_lost_in_the_rebuild_would_fail_the_upgrade(db_path, monkeypatch):
+    """The deferred check of delay_slips' and request_delays' references is what makes the
+    rebuild safe: were a delay not put back, the COMMIT fails and the database stays at 7."""
+    _schema_7_database(db_path, monkeypatch)
+    broken = migrations.SERVICES.replace("FROM temp.delays_0008 ORDER BY id;", "FROM temp.delays_0008 WHERE id = 2;")
+    assert broken != migrations.SERVICES
+    monkeypatch.setattr(migrations, "STEPS", [*migrations.STEPS[:7], ("0008_services", broken)])
+    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+        open_db(db_path)
+    monkeypatch.undo()
+    conn = sqlite3.connect(db_path)
+    assert migrations.schema_version(conn) == 7
+    assert conn.execute("SELECT count(*) FROM delays").fetchone()[0] == 2
+    conn.close()

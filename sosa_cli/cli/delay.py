@@ -1,4 +1,4 @@
-"""`sosa delay …`: delays of US-made parts reported by participants."""
+"""`sosa delay …`: delays of US-made parts and services reported by participants."""
 
 from typing import Annotated
 
@@ -7,14 +7,14 @@ import typer
 from .options import DbOption, JsonOption, given, open_desk, option_name
 from .output import count, message, print_card, print_table, state
 
-app = typer.Typer(help="Delays of US-made parts: add, list, show, update, close.", no_args_is_help=True)
+app = typer.Typer(help="Delays of US-made parts and services: add, list, show, update, close.", no_args_is_help=True)
 
 LIST_COLUMNS = [
     ("key", "Key"),
     ("company_key", "Company"),
     ("status", "Status"),
     ("supplier", "US supplier"),
-    ("part_number", "Part number"),
+    ("what", "Part number / service"),
     ("quantity", "Qty"),
     ("need_date", "Need"),
     ("promised_date", "Promised"),
@@ -38,10 +38,12 @@ SupplierCage = Annotated[
 ]
 SupplierCountry = Annotated[str | None, typer.Option("--supplier-country", help="Supplier's country outside the US (ISO 3166 code, e.g. GB); default US.")]
 Po = Annotated[str | None, typer.Option("--po", help="Purchase order number.")]
-PartNumber = Annotated[str | None, typer.Option("--part-number", help="Part number.")]
+Service = Annotated[bool, typer.Option("--service", help="A service (役務: repair, overhaul, test), not a part: no part number or NSN.")]
+Psc = Annotated[str | None, typer.Option("--psc", help="A service's code (PSC), e.g. J015.")]
+PartNumber = Annotated[str | None, typer.Option("--part-number", help="Part number (not for a service).")]
 Nsn = Annotated[str | None, typer.Option("--nsn", help="NSN, with or without hyphens.")]
-Description = Annotated[str | None, typer.Option("--description", help="What the part is.")]
-Quantity = Annotated[str | None, typer.Option("--quantity", help="Quantity late (a positive whole number).")]
+Description = Annotated[str | None, typer.Option("--description", help="What the part is, or what the service does.")]
+Quantity = Annotated[str | None, typer.Option("--quantity", help="Quantity late (a positive whole number; a service: lots, default 1).")]
 NeedDate = Annotated[str | None, typer.Option("--need-date", help="Date the part is needed (ISO or 和暦; no ASAP).")]
 PromisedDate = Annotated[str | None, typer.Option("--promised-date", help="Date the supplier now promises.")]
 Impact = Annotated[str | None, typer.Option("--impact", help="Impact on operations if late.")]
@@ -74,8 +76,10 @@ def add(
     supplier_address: SupplierAddress = None,
     supplier_contact: SupplierContact = None,
     po: Po = None,
+    service: Service = False,
     part_number: PartNumber = None,
     nsn: Nsn = None,
+    psc: Psc = None,
     description: Description = None,
     quantity: Quantity = None,
     unit: Unit = None,
@@ -86,7 +90,10 @@ def add(
     rating_sought: RatingSought = None,
     db: DbOption = None,
 ) -> None:
-    """Record a delay reported by an enrolled company; prints its key.
+    """Record a delay of a part, or with --service of a service (役務), reported by an enrolled company; prints its key.
+
+    A service has a description and no part number or NSN; its quantity is in lots (1
+    unless given).
 
     The promised date must be later than the need date (otherwise nothing is late). A US
     supplier's CAGE code has the US form (1ABC2); a supplier outside the US is given
@@ -95,17 +102,19 @@ def add(
     Example: sosa delay add --company C-0001 --supplier "Acme Hydraulics" --supplier-cage 1ABC2
     --part-number 123-456 --quantity 4 --need-date 2027-01-15 --promised-date 2027-04-30
     """
-    from ..delays import DELAY_FIELDS
+    from ..delays import DELAY_FIELDS, required_fields
     from ..delays import add as add_delay
     from ..errors import SosaError
 
     raw = given(locals(), DELAY_FIELDS)
-    for name, (_, required) in DELAY_FIELDS.items():
-        if required and name not in raw:
+    if not service:
+        raw.pop("service")
+    for name in required_fields(service):
+        if name not in raw:
             raise SosaError(f"missing {option_name(name)}", hint="see `sosa delay add --help`")
     delay = add_delay(open_desk(db), raw)
     typer.echo(delay.key)
-    message(f"Recorded {delay.key} for {delay.company_key}: {delay.part_number} ×{delay.quantity}, {lateness(delay.days_late)}.")
+    message(f"Recorded {delay.key} for {delay.company_key}: {delay.what} ×{delay.quantity}, {lateness(delay.days_late)}.")
 
 
 @app.command("list")
@@ -156,8 +165,10 @@ def show(delay: Annotated[str, typer.Argument(help="Delay key, e.g. D-0001.")], 
         ("Supplier address", found.supplier_address),
         ("Supplier contact", found.supplier_contact),
         ("PO", found.po),
+        ("What", "service (役務)" if found.is_service else "part"),
         ("Part number", found.part_number),
         ("NSN", found.nsn),
+        ("PSC", found.psc),
         ("Description", found.description),
         ("Quantity", f"{found.quantity} {found.unit}"),
         ("Rating sought", found.rating_sought),
@@ -168,7 +179,7 @@ def show(delay: Annotated[str, typer.Argument(help="Delay key, e.g. D-0001.")], 
         ("Request", found.request_key),
     ]
     print_card(
-        f"{found.key} {found.part_number}",
+        f"{found.key} {found.what}",
         fields,
         data=data,
         as_json=as_json,
@@ -191,6 +202,7 @@ def update(
     po: Po = None,
     part_number: PartNumber = None,
     nsn: Nsn = None,
+    psc: Psc = None,
     description: Description = None,
     quantity: Quantity = None,
     unit: Unit = None,
