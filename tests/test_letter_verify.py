@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -305,3 +306,21 @@ def test_db_check_detects_tampering(sosa, letters, db_path, how):
     assert expected in lines[0], lines[0]
     assert "Traceback" not in result.output and "unexpected error" not in result.stderr
     assert os.path.exists(db_path)
+
+
+def test_the_desk_folder_moved_whole_still_verifies(sosa, letters, db_path, tmp_path, monkeypatch):
+    """The letters folder beside the database is recorded relative to it: the officer may
+    move or restore the desk's folder elsewhere, and the files are still found and checked."""
+    settle(db_path)
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    for name in (db_path.name, f"{db_path.stem}-letters"):
+        shutil.move(str(db_path.parent / name), str(moved / name))
+    monkeypatch.setenv("SOSA_DB", str(moved / db_path.name))
+    assert "3 files of 3 letters match their recorded SHA-256" in sosa("letter", "verify").stderr
+    shown = json.loads(sosa("letter", "show", "L-0001", "--json").stdout)
+    assert shown["files"][0]["path"] == str(moved / f"{db_path.stem}-letters" / letters["md"].name)
+    (moved / f"{db_path.stem}-letters" / letters["md"].name).write_text("edited\n", encoding="utf-8")
+    result = sosa("letter", "verify", ok=False)
+    assert result.exit_code == 1 and "1 of 3 letter files differs" in result.stderr
+    assert str(moved / f"{db_path.stem}-letters" / letters["md"].name) in result.stdout.replace("\n", "")

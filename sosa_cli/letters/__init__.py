@@ -21,6 +21,7 @@ from .register import (
     LetterResult,
     TemplateUse,
     cancel,
+    file_path,
     get_letter,
     issue,
     issued,
@@ -54,5 +55,6 @@ __all__ = [
     "render_issued",
     "snapshot_field",
     "templates_in_use",
+    "file_path",
     "verify_files",
 ]

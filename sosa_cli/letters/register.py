@@ -236,6 +236,29 @@ def _on_disk(path: str, sha256: str) -> str | None:
     return None
 
 
+def _desk_folder(conn: sqlite3.Connection) -> Path | None:
+    db_path = getattr(conn, "path", None)
+    return Path(db_path).resolve().parent if db_path else None
+
+
+def _recorded_path(conn: sqlite3.Connection, path: Path) -> str:
+    """How the register records a letter's file: relative to the database's folder when it
+    lies inside it (the letters folder beside the database), so that the desk's folder can
+    be moved or restored elsewhere whole; otherwise absolute."""
+    resolved = Path(path).resolve()
+    folder = _desk_folder(conn)
+    if folder is not None and resolved.is_relative_to(folder):
+        return resolved.relative_to(folder).as_posix()
+    return str(resolved)
+
+
+def file_path(conn: sqlite3.Connection, recorded: str) -> Path:
+    """Where a file the register records is now (relative entries are in the database's folder)."""
+    path = Path(recorded)
+    folder = _desk_folder(conn)
+    return path if path.is_absolute() or folder is None else folder / path
+
+
 def verify_files(conn: sqlite3.Connection) -> FileCheck:
     """Check every letter file on disk, issued and cancelled, against its recorded SHA-256.
 
@@ -258,7 +281,8 @@ def verify_files(conn: sqlite3.Connection) -> FileCheck:
             recorded.setdefault(path, {})[letter.key] = (letter, str(entry.get("format") or ""), str(entry.get("sha256") or ""))
     check.letters = len(with_files)
     check.files = len(recorded)
-    for path, by_letter in recorded.items():
+    for recorded_path, by_letter in recorded.items():
+        path = str(file_path(conn, recorded_path))
         entries = list(by_letter.values())
         problems = [_on_disk(path, sha256) for _, _, sha256 in entries]
         if any(problem is None for problem in problems):
@@ -398,8 +422,8 @@ class Rendered:
     # What the letter says, for binary formats: compared when it is rendered again.
     source_sha256: str | None = None
 
-    def entry(self, path: Path | None, fmt: str) -> dict[str, Any]:
-        entry = {"path": str(path.resolve()) if path else None, "format": fmt, "sha256": _sha256(self.data)}
+    def entry(self, path: Path | None, fmt: str, conn: sqlite3.Connection) -> dict[str, Any]:
+        entry = {"path": _recorded_path(conn, path) if path else None, "format": fmt, "sha256": _sha256(self.data)}
         if self.source_sha256 is not None:
             entry["source_sha256"] = self.source_sha256
         return entry
@@ -617,7 +641,7 @@ def issue(
         snapshot = json.dumps(context, ensure_ascii=False)
         rendered = render_letter(spec, fmt, json.loads(snapshot), profile)
         path = _destination(out, folder, _file_name(spec, target, fmt, key))
-        files = [rendered.entry(path, fmt)]
+        files = [rendered.entry(path, fmt, conn)]
         row = {
             "id": letter_id,
             "key": key,
@@ -696,7 +720,7 @@ def _again(
         raise SosaError(f"{letter.key} has no stored text to render again")
     rendered = render_letter(spec, fmt, letter.context, profile)
     path = _destination(out, folder, _file_name(spec, target, fmt, letter.key))
-    entry = rendered.entry(path, fmt)
+    entry = rendered.entry(path, fmt, conn)
     recorded = [f for f in letter.files if f.get("format") == fmt]
     # A Word or PDF file is checked by what it says (`source_sha256`): its bytes also
     # depend on zlib, WeasyPrint and the fonts installed, and an upgrade of those is not
