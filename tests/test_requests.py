@@ -395,3 +395,21 @@ def test_the_domain_counts_the_suppliers_deadline_on_the_us_calendar(sosa, two_d
     request = requests.update(open_db(two_delays), "R-0001", status="rated", rating=rating.lower(), rated_on=rated_on)
     assert request.status == "rated" and request.rating == rating
     assert request.rated_on == rated_on and request.supplier_deadline == due
+
+
+@pytest.mark.parametrize(
+    ("sent_on", "follow_up_on"),
+    [
+        # Juneteenth 2027 falls on a Saturday and is observed on Friday 18 June: a US-only
+        # closed day (on Japan's calendar the tenth working day would be 25 June).
+        ("2027-06-11", "2027-06-28"),
+        # Golden Week is Japan's only: 昭和の日 and 3–5 May are US working days (on Japan's
+        # calendar the tenth working day would be 18 May).
+        ("2027-04-28", "2027-05-12"),
+    ],
+)
+def test_the_follow_up_date_counts_us_working_days(sosa, two_delays, monkeypatch, sent_on, follow_up_on):
+    sosa("request", "open", "D-0001", "--action", "rating", "--urgency", "critical")
+    monkeypatch.setenv("SOSA_TODAY", sent_on)
+    assert f"follow up on {follow_up_on}" in sosa("request", "send", "R-0001").stderr
+    assert show(sosa)["follow_up_on"] == follow_up_on
