@@ -10,7 +10,7 @@ from typing import Any
 from . import audit, identifiers, lifecycle
 from .clock import now_utc
 from .errors import SosaError
-from .fields import ARRANGEMENT_SIGNED, Invalid, Problem, Rules, apply_rules, dated, flag, fsc_list, language, text
+from .fields import ARRANGEMENT_SIGNED, Invalid, Problem, Rules, apply_rules, dated, flag, fsc_list, language, psc_list, text
 from .keys import format_key
 from .words import count
 
@@ -24,6 +24,7 @@ COMPANY_FIELDS: Rules = {
     "products": (text, False),
     "us_programs": (text, False),
     "fsc": (fsc_list, False),
+    "psc": (psc_list, False),  # the services (役務) it performs, by their codes
     "coc_version": (text, False),
     # The Code of Conduct exists since the arrangement was signed, and an acceptance is a
     # fact already past: a later date is a typo, and would enroll the company early.
@@ -40,7 +41,7 @@ CONTACT_FIELDS: Rules = {
     "role": (text, False),
     "language": (language, False),
 }
-COMPANY_COLUMNS = [f for f in COMPANY_FIELDS if f != "fsc"]
+COMPANY_COLUMNS = [f for f in COMPANY_FIELDS if f not in ("fsc", "psc")]
 
 
 @dataclass
@@ -51,6 +52,7 @@ class CompanyInput:
     contacts: list[dict[str, Any]] = field(default_factory=list)
     fsc: list[str] = field(default_factory=list)
     line: int | None = None
+    psc: list[str] = field(default_factory=list)
 
 
 def validate_company(raw: Mapping[str, Any], lines: Mapping[str, int] | None = None) -> tuple[CompanyInput | None, list[Problem]]:
@@ -73,9 +75,10 @@ def validate_company(raw: Mapping[str, Any], lines: Mapping[str, int] | None = N
     if problems:
         return None, problems
     fsc = values.pop("fsc", None) or []
+    psc = values.pop("psc", None) or []
     values.setdefault("share_usg", False)
     values.setdefault("share_primes", False)
-    return CompanyInput(values=values, contacts=contacts, fsc=fsc, line=lines.get("")), []
+    return CompanyInput(values=values, contacts=contacts, fsc=fsc, line=lines.get(""), psc=psc), []
 
 
 # --- storing -------------------------------------------------------------------------
@@ -191,20 +194,35 @@ def store_contacts(conn: sqlite3.Connection, company_id: int, contacts: Iterable
     )
 
 
+def _store_codes(conn: sqlite3.Connection, column: str, company_id: int, codes: Iterable[str]) -> None:
+    # `column` is fsc or psc, each in its table company_<column>: never a value typed.
+    conn.execute(f"DELETE FROM company_{column} WHERE company_id = ?", (company_id,))
+    conn.executemany(f"INSERT INTO company_{column} (company_id, {column}) VALUES (?, ?)", [(company_id, c) for c in codes])
+
+
 def store_fsc(conn: sqlite3.Connection, company_id: int, codes: Iterable[str]) -> None:
-    conn.execute("DELETE FROM company_fsc WHERE company_id = ?", (company_id,))
-    conn.executemany("INSERT INTO company_fsc (company_id, fsc) VALUES (?, ?)", [(company_id, c) for c in codes])
+    _store_codes(conn, "fsc", company_id, codes)
 
 
-def snapshot(values: Mapping[str, Any], contacts: Sequence[Mapping[str, Any]], fsc: list[str]) -> dict[str, Any]:
-    """What the audit trail keeps of a company: every field, its contacts and classes."""
-    return {**{c: values.get(c) for c in COMPANY_COLUMNS}, "status": values.get("status"), "fsc": list(fsc), "contacts": [dict(c) for c in contacts]}
+def store_psc(conn: sqlite3.Connection, company_id: int, codes: Iterable[str]) -> None:
+    _store_codes(conn, "psc", company_id, codes)
+
+
+def snapshot(values: Mapping[str, Any], contacts: Sequence[Mapping[str, Any]], fsc: list[str], psc: Sequence[str] = ()) -> dict[str, Any]:
+    """What the audit trail keeps of a company: every field, its contacts, classes and service codes."""
+    return {
+        **{c: values.get(c) for c in COMPANY_COLUMNS},
+        "status": values.get("status"),
+        "fsc": list(fsc),
+        "psc": list(psc),
+        "contacts": [dict(c) for c in contacts],
+    }
 
 
 def company_snapshot(company: Any) -> dict[str, Any]:
     """`snapshot` of a stored company (a `register.Company`)."""
     data = company.as_dict()
-    return snapshot(data, data["contacts"], company.fsc)
+    return snapshot(data, data["contacts"], company.fsc, company.psc)
 
 
 def changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -238,6 +256,8 @@ def _re_enroll(conn: sqlite3.Connection, back: Return, stamp: str) -> None:
         store_contacts(conn, company.id, rec.contacts)
     if rec.fsc:
         store_fsc(conn, company.id, rec.fsc)
+    if rec.psc:
+        store_psc(conn, company.id, rec.psc)
     was, now = changed(before, company_snapshot(get_company(conn, company.key)))
     audit.record(conn, RE_ENROLL, company.key, before=was, after=now)
 
@@ -277,7 +297,8 @@ def enroll(
                 conn.execute(f"INSERT INTO companies ({columns}) VALUES ({', '.join(':' + c for c in values)})", values)
                 store_contacts(conn, next_id, rec.contacts)
                 store_fsc(conn, next_id, rec.fsc)
-                audit.record(conn, "enroll", key, after=snapshot(values, rec.contacts, rec.fsc))
+                store_psc(conn, next_id, rec.psc)
+                audit.record(conn, "enroll", key, after=snapshot(values, rec.contacts, rec.fsc, rec.psc))
                 keys.append(key)
                 next_id += 1
             if progress:

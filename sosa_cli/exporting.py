@@ -42,6 +42,7 @@ COLUMNS = [
     "address_ja",
     "products",
     "fsc",
+    "psc",
     "us_programs",
     "coc_version",
     "coc_accepted_on",
@@ -79,6 +80,8 @@ def _rows(conn: sqlite3.Connection, consent_column: str) -> list[dict[str, Any]]
         f"""
         SELECT c.*, (SELECT group_concat(fsc, ' ') FROM
                        (SELECT fsc FROM company_fsc WHERE company_id = c.id ORDER BY fsc)) AS fsc,
+               (SELECT group_concat(psc, ' ') FROM
+                       (SELECT psc FROM company_psc WHERE company_id = c.id ORDER BY psc)) AS psc,
                k.name AS contact_name, k.title AS contact_title,
                k.email AS contact_email, k.phone AS contact_phone
         FROM companies c

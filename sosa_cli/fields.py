@@ -185,10 +185,19 @@ iso_date = dated()
 past_date = dated(past=True)
 
 
-def fsc_list(value: Any) -> list[str]:
+def _codes(value: Any, rule: Rule) -> list[str]:
     items = value if isinstance(value, (list, tuple)) else re.split(r"[,\s]+", str(value))
-    codes = [identifiers.fsc(str(v)) for v in items if str(v).strip()]
-    return sorted(set(codes))
+    return sorted({rule(str(v)) for v in items if str(v).strip()})
+
+
+def fsc_list(value: Any) -> list[str]:
+    """Supply classes (FSC) of parts, e.g. 5935, as a list or separated by commas or spaces."""
+    return _codes(value, identifiers.fsc)
+
+
+def psc_list(value: Any) -> list[str]:
+    """Service codes (PSC), e.g. J015, as a list or separated by commas or spaces."""
+    return _codes(value, identifiers.psc)
 
 
 def language(value: Any) -> str:

@@ -47,6 +47,7 @@ class Company:
     updated_at: str | None = None
     fsc: list[str] = field(default_factory=list)
     contacts: list[Contact] = field(default_factory=list)
+    psc: list[str] = field(default_factory=list)  # service codes performed
 
     def as_dict(self) -> dict[str, Any]:
         data = {k: v for k, v in self.__dict__.items() if k not in ("id", "contacts")}
@@ -54,15 +55,16 @@ class Company:
         return data
 
 
-def _company(row: sqlite3.Row, *, fsc: list[str] | None = None, contacts: list[Contact] | None = None) -> Company:
+def _company(row: sqlite3.Row, *, fsc: list[str] | None = None, contacts: list[Contact] | None = None, psc: list[str] | None = None) -> Company:
     data = dict(row)
     data["share_usg"] = bool(data.get("share_usg"))
     data["share_primes"] = bool(data.get("share_primes"))
-    return Company(**data, fsc=fsc or [], contacts=contacts or [])
+    return Company(**data, fsc=fsc or [], contacts=contacts or [], psc=psc or [])
 
 
 def _load(conn: sqlite3.Connection, row: sqlite3.Row) -> Company:
     fsc = [r[0] for r in conn.execute("SELECT fsc FROM company_fsc WHERE company_id = ? ORDER BY fsc", (row["id"],))]
+    psc = [r[0] for r in conn.execute("SELECT psc FROM company_psc WHERE company_id = ? ORDER BY psc", (row["id"],))]
     contacts = [
         Contact(r["name"], r["title"], r["email"], r["phone"], r["role"], r["language"])
         for r in conn.execute(
@@ -70,7 +72,7 @@ def _load(conn: sqlite3.Connection, row: sqlite3.Row) -> Company:
             (row["id"],),
         )
     ]
-    return _company(row, fsc=fsc, contacts=contacts)
+    return _company(row, fsc=fsc, contacts=contacts, psc=psc)
 
 
 def get_company(conn: sqlite3.Connection, ref: str) -> Company:
@@ -113,8 +115,9 @@ def list_companies(
     status: str | None = None,
     search: str | None = None,
     fsc: str | None = None,
+    psc: str | None = None,
 ) -> list[Company]:
-    """The register, in key order, filtered by status, text and supply class."""
+    """The register, in key order, filtered by status, text, supply class and service code."""
     where: list[str] = []
     args: list[Any] = []
     if status:
@@ -125,6 +128,9 @@ def list_companies(
     if fsc:
         where.append("id IN (SELECT company_id FROM company_fsc WHERE fsc = ?)")
         args.append(fsc)
+    if psc:
+        where.append("id IN (SELECT company_id FROM company_psc WHERE psc = ?)")
+        args.append(psc.strip().upper())
     terms = [fold(term) for term in (search or "").split()]
     if terms:
         # Both sides are folded, the register's text as it was stored and the terms as
@@ -147,7 +153,7 @@ def change(conn: sqlite3.Connection, ref: str, raw: Mapping[str, Any], *, main_c
     gives of the main (first) contact and keeps its others.
     """
     from .clock import now_utc
-    from .enrollment import COMPANY_FIELDS, CONTACT_FIELDS, as_columns, changed, company_snapshot, store_contacts, store_fsc
+    from .enrollment import COMPANY_FIELDS, CONTACT_FIELDS, as_columns, changed, company_snapshot, store_contacts, store_fsc, store_psc
     from .fields import Invalid, apply_rules
     from .store import transaction
 
@@ -180,6 +186,7 @@ def change(conn: sqlite3.Connection, ref: str, raw: Mapping[str, Any], *, main_c
             if other:
                 raise SosaError(f"法人番号 {clean['corporate_number']} is already registered as {other['key']}")
         fsc = clean.pop("fsc", None)
+        psc = clean.pop("psc", None)
         columns = as_columns(clean)
         # Accepting the Code of Conduct is what turns an application into enrollment.
         if company.status == "applied" and columns.get("coc_accepted_on"):
@@ -192,6 +199,8 @@ def change(conn: sqlite3.Connection, ref: str, raw: Mapping[str, Any], *, main_c
         )
         if fsc is not None:
             store_fsc(conn, company.id, fsc)
+        if psc is not None:
+            store_psc(conn, company.id, psc)
         if contacts is not None:
             store_contacts(conn, company.id, contacts)
         updated = get_company(conn, company.key)

@@ -25,7 +25,7 @@ LIST_COLUMNS = [
 DELAY_COLUMNS = [
     ("key", "Delay"),
     ("status", "Status"),
-    ("part_number", "Part number"),
+    ("what", "Part number / service"),
     ("need_date", "Need"),
     ("promised_date", "Promised"),
     ("request_key", "Request"),
@@ -43,6 +43,7 @@ AddressEn = Annotated[str | None, typer.Option("--address-en", help="Address in 
 Products = Annotated[str | None, typer.Option("--products", help="Products and capabilities.")]
 UsPrograms = Annotated[str | None, typer.Option("--us-programs", help="US programs or primes supplied.")]
 Fsc = Annotated[list[str] | None, typer.Option("--fsc", help="Supply class (FSC) made; repeat for several.")]
+Psc = Annotated[list[str] | None, typer.Option("--psc", help="Service code (PSC) performed, e.g. J015; repeat for several.")]
 CocOn = Annotated[str | None, typer.Option("--coc-accepted-on", help="Date the Code of Conduct was accepted (ISO or 和暦).")]
 CocVersion = Annotated[str | None, typer.Option("--coc-version", help="Code of Conduct version accepted.")]
 CocSignatory = Annotated[str | None, typer.Option("--coc-signatory", help="Who signed the Code of Conduct.")]
@@ -77,6 +78,7 @@ def enroll(
     products: Products = None,
     us_programs: UsPrograms = None,
     fsc: Fsc = None,
+    psc: Psc = None,
     coc_accepted_on: CocOn = None,
     coc_version: CocVersion = None,
     coc_signatory: CocSignatory = None,
@@ -228,6 +230,7 @@ def list_(
     status: Annotated[str | None, typer.Option(help="Only this status: applied, enrolled, suspended, withdrawn.")] = None,
     search: Annotated[str | None, typer.Option("--search", "-s", help="Text in a name, product or address (ja or en).")] = None,
     fsc: Annotated[str | None, typer.Option(help="Only companies making this supply class.")] = None,
+    psc: Annotated[str | None, typer.Option(help="Only companies performing this service code.")] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -238,12 +241,13 @@ def list_(
     from ..register import list_companies
 
     conn = open_desk(db)
-    companies = list_companies(conn, status=status, search=search, fsc=fsc)
+    companies = list_companies(conn, status=status, search=search, fsc=fsc, psc=psc)
     rows = [c.as_dict() for c in companies]
     if as_json:
         for row in rows:
             row.pop("contacts", None)
             row.pop("fsc", None)
+            row.pop("psc", None)
     print_table(rows, LIST_COLUMNS, as_json=as_json, title=count(len(rows), "company", "companies"), empty="no companies match")
 
 
@@ -273,6 +277,7 @@ def company_card(conn, ref: str, as_json: bool) -> None:
         ("Address (en)", company.address_en),
         ("Products", company.products),
         ("Supply classes", company.fsc),
+        ("Service codes", company.psc),
         ("US programs", company.us_programs),
         ("Code of Conduct", " ".join(filter(None, code_of_conduct)) or "not accepted"),
         ("Share with USG", company.share_usg),
@@ -317,6 +322,7 @@ def update(
     products: Products = None,
     us_programs: UsPrograms = None,
     fsc: Fsc = None,
+    psc: Psc = None,
     coc_accepted_on: CocOn = None,
     coc_version: CocVersion = None,
     coc_signatory: CocSignatory = None,

@@ -39,7 +39,7 @@ def _usage(exc: UsageError) -> NoReturn:
 LAZY: dict[str, tuple[str, str, str]] = {
     "enroll": ("company", "enroll", "Enroll a company as a SoSA participant, from options or from a YAML file."),
     "company": ("company", "app", "The participant register: list, show, correct, suspend, withdraw, export."),
-    "delay": ("delay", "app", "Delays of US-made parts: add, list, show, update, close."),
+    "delay": ("delay", "app", "Delays of US-made parts and services: add, list, show, update, close."),
     "request": ("request", "app", "JP→US requests to DoD: open, send, update, close, list, show."),
     "ask": ("ask", "app", "US asks from DoD: record, list, show, respond, remind, reply, close, cancel."),
     "relay": ("ask", "relay", "Relay a US ask to participants: one relay and one Japanese relay letter per company."),
