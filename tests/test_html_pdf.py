@@ -410,6 +410,20 @@ def test_grid_has_a_repeating_head_widths_and_nowrap_columns():
     assert '<td class="nowrap">要請取下げ（継続管理）</td>' in page
 
 
+def test_item_and_fact_columns_are_measured_not_left_to_the_printer():
+    """Fixed column widths from the text: number, then the widest label with its 字 of space."""
+    page = page_html(relay_ja())
+    # 「1　」: a digit of IPAex明朝 (0.618 em) and a full-width space; 「米国の計画・最終品目　」: 11 字.
+    assert '<table class="items depth-1">\n<colgroup><col style="width: 1.618em"><col style="width: 11em"></colgroup>' in page
+    assert '<colgroup><col style="width: 2.618em"><col style="width: 0em"></colgroup>' in page  # （1） alone: no label column
+    assert '<tr><th scope="row" style="width: 9em">NSN</th>' in page  # 米国が希望する納期
+    assert '<td class="nested" colspan="3" style="padding-left: 1.618em">' in page
+    # 「　　　　電話　03-3268-3111（内線 20645）」: 10 字, 10 digits, 2 hyphens and a space of IPAex明朝.
+    assert '<div class="group right" style="width: 21.15em">' in page
+    # (a) hangs in 2 em, as the paragraphs' numbers; "Purchase order" in Times is 5.97 em, and 0.6 em after it.
+    assert '<colgroup><col style="width: 2em"><col style="width: 6.57em"></colgroup>' in page_html(request_en())
+
+
 # --- PDF ----------------------------------------------------------------------------------
 
 
@@ -500,6 +514,29 @@ def test_japanese_pdf_is_a_kobunsho_page(tmp_path):
     assert page_number(path, 1) is None  # a one-page letter has no page number
     text = re.sub(r"[\s\u3000]+", " ", page_text(path, 1))
     assert in_order(text, ["1 企業名（和文） A&B", "3 登録情報の提供に関する同意 （1）米国政府への提供 同意する", "以上"]), text
+
+
+@needs_pdf
+@needs_poppler
+def test_items_line_up_and_a_long_part_number_stays_in_its_cell(tmp_path):
+    """The values of 記 start one 字 after the widest label, at every depth; a part number too
+    long for its cell breaks inside it, in an item or a fact, and never runs past the margin."""
+    long_part = "MC-" + "4410" * 16
+    source = relay_ja().replace("12</fact>", f"{long_part}</fact>").replace("A-0001</item>", f"{long_part}</item>")
+    path = print_pdf(source, tmp_path)
+    em = 10.5
+    number, _, _ = line_of(path, 1, "1")
+    label, _, _ = line_of(path, 1, "米国の計画")
+    assert abs(label - (number + 1.618 * em)) < 0.5
+    _, _, ki = line_of(path, 1, "記")
+    for value in ("米国国防省", "AN/TPY-2", "前方配備"):
+        left = next(x0 for word, x0, y0, _, _ in words(path, 1) if word.startswith(value) and y0 > ki)
+        assert abs(left - (label + 11 * em)) < 0.5, value  # 「米国の計画・最終品目」 and a 字 of space
+    found = [w for n in range(1, pages(path) + 1) for w in words(path, n)]
+    right_margin = A4_WIDTH - 25 * MM
+    assert all(x1 <= right_margin + 1 for _, _, _, x1, _ in found), [w for w in found if w[3] > right_margin + 1]
+    text = re.sub(r"\s", "", "".join(page_text(path, n) for n in range(1, pages(path) + 1)))
+    assert text.count(long_part) == 2  # whole, read across its lines
 
 
 @needs_pdf
