@@ -112,9 +112,6 @@ def required_fields(service: bool) -> list[str]:
     return [name for name, (_, required) in DELAY_FIELDS.items() if required or (not service and name in PART_REQUIRED)]
 
 
-# Where the supplier's country is stored: a column the schema does not have yet. Until a
-# migration adds it, a supplier outside the US is refused rather than recorded as in the US.
-COUNTRY_COLUMN = "supplier_country"
 CLOSE_REASONS = ("recovered", "withdrawn", "not-eligible")
 
 
@@ -215,19 +212,6 @@ def supplier_problem(cage: str | None, country: str | None) -> Problem | None:
     except SosaError as exc:
         return Problem("supplier_cage", exc.message)
     return None
-
-
-def _store_country(conn: sqlite3.Connection, values: dict[str, Any]) -> None:
-    """Drop `supplier_country` from the values to write while the table has no column for it,
-    refusing a country other than the US, which would otherwise be lost."""
-    if any(row[1] == COUNTRY_COLUMN for row in conn.execute("PRAGMA table_info(delays)")):
-        return
-    given = values.pop(COUNTRY_COLUMN, None)
-    if given not in (None, "US"):
-        raise SosaError(
-            f"--supplier-country {given}: this database cannot record a supplier's country yet",
-            hint="the delays table has no supplier_country column; a schema upgrade of sosa adds it",
-        )
 
 
 def _kind_problems(kind: str, values: Mapping[str, Any], *, partial: bool = False) -> list[Problem]:
@@ -355,11 +339,10 @@ def add(conn: sqlite3.Connection, raw: Mapping[str, Any]) -> Delay:
                 f"{company.key} {company.name_ja} is {company.status}: only enrolled companies can report delays",
             )
         promised = values.pop("promised_date")
-        _store_country(conn, values)
         number = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM delays").fetchone()[0]
         key = format_key("D", number)
         stamp = now_utc()
-        row = {c: values.get(c) for c in COLUMNS if c in values or c != COUNTRY_COLUMN}
+        row = {c: values.get(c) for c in COLUMNS}
         row.update(
             id=number,
             key=key,
@@ -403,12 +386,11 @@ def update(conn: sqlite3.Connection, ref: str, raw: Mapping[str, Any], *, note: 
         problems = _kind_problems(delay.kind, values, partial=True)
         if problems:
             raise Invalid(problems)
-        if "supplier_cage" in values or COUNTRY_COLUMN in values:
+        if "supplier_cage" in values or "supplier_country" in values:
             # The code and the country are checked together, the one given against the one stored.
-            problem = supplier_problem(values.get("supplier_cage", delay.supplier_cage), values.get(COUNTRY_COLUMN, delay.supplier_country))
+            problem = supplier_problem(values.get("supplier_cage", delay.supplier_cage), values.get("supplier_country", delay.supplier_country))
             if problem is not None:
                 raise Invalid([problem])
-            _store_country(conn, values)
         # Unlike at `add`, a promise that now meets the need date is accepted: that is
         # what a recovery looks like, and the officer then closes the delay or request.
         promised = values.pop("promised_date", None)

@@ -40,18 +40,6 @@ def delay_json(sosa, key: str = "D-0001") -> dict:
     return json.loads(sosa("delay", "show", key, "--json").stdout)
 
 
-def add_country_column(db: Path) -> None:
-    """The column a supplier's country needs (asked of the schema's owner; see delays.COUNTRY_COLUMN).
-
-    Added here the way a migration would, unless the schema already has it.
-    """
-    conn = sqlite3.connect(db)
-    if not any(row[1] == "supplier_country" for row in conn.execute("PRAGMA table_info(delays)")):
-        conn.execute("ALTER TABLE delays ADD COLUMN supplier_country TEXT")
-        conn.commit()
-    conn.close()
-
-
 # --- the identifiers ------------------------------------------------------------------
 
 
@@ -131,7 +119,6 @@ def test_a_cage_code_with_the_letter_o_is_refused(sosa, enrolled):
 
 
 def test_a_supplier_outside_the_us_is_recorded_with_its_country_and_ncage(sosa, enrolled):
-    add_country_column(enrolled)
     sosa(*DELAY, "--supplier-country", "gb", "--supplier-cage", "k1234")
     data = delay_json(sosa)
     assert (data["supplier_country"], data["supplier_cage"]) == ("GB", "K1234")
@@ -144,7 +131,6 @@ def test_a_supplier_outside_the_us_is_recorded_with_its_country_and_ncage(sosa, 
 
 
 def test_a_supplier_outside_the_us_with_a_us_form_code_is_refused(sosa, enrolled):
-    add_country_column(enrolled)
     before = dump(enrolled)
     result = sosa(*DELAY, "--supplier-country", "DE", "--supplier-cage", "1ABC2", ok=False)
     assert result.exit_code == 1
@@ -153,7 +139,6 @@ def test_a_supplier_outside_the_us_with_a_us_form_code_is_refused(sosa, enrolled
 
 
 def test_the_code_given_alone_is_checked_against_the_stored_country(sosa, enrolled):
-    add_country_column(enrolled)
     sosa(*DELAY, "--supplier-country", "JP", "--supplier-cage", "SZ101")
     result = sosa("delay", "update", "D-0001", "--supplier-cage", "1ABC2", ok=False)
     assert "a supplier in JP has an NCAGE code of its own country" in result.stderr
@@ -167,20 +152,6 @@ def test_a_us_cage_code_given_alone_is_checked_on_update(sosa, enrolled):
     result = sosa("delay", "update", "D-0001", "--supplier-cage", "ABCDE", ok=False)
     assert result.exit_code == 1 and "a digit, three letters or digits, and a digit" in result.stderr
     assert dump(enrolled) == before
-
-
-def test_a_country_the_database_cannot_hold_is_refused_not_lost(sosa, enrolled):
-    """Until the schema has the column, a supplier outside the US is refused rather than
-    stored as if it were in the US."""
-    columns = [row[1] for row in sqlite3.connect(enrolled).execute("PRAGMA table_info(delays)")]
-    if "supplier_country" in columns:
-        pytest.skip("the schema holds the supplier's country")
-    before = dump(enrolled)
-    result = sosa(*DELAY, "--supplier-country", "GB", "--supplier-cage", "K1234", ok=False)
-    assert result.exit_code == 1 and "--supplier-country GB: this database cannot record a supplier's country yet" in result.stderr
-    assert dump(enrolled) == before
-    # The US, named or not, needs no column.
-    sosa(*DELAY, "--supplier-country", "US", "--supplier-cage", "1ABC2")
 
 
 @pytest.mark.parametrize(("typed", "message"), [("UK", 'supplier_country: country "UK": the ISO 3166 code is GB'), ("Japan", "not an ISO 3166")])
