@@ -178,7 +178,7 @@ def record(
 
 @app.command("list")
 def list_(
-    status: Annotated[str | None, typer.Option(help="received, relayed, replied, closed or cancelled.")] = None,
+    status: Annotated[str | None, typer.Option(help="received, relayed, partly-replied, replied, closed or cancelled.")] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only asks with an overdue relay or past DoD's reply-by date.")] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
