@@ -34,7 +34,7 @@ from . import audit, identifiers, lifecycle
 from .clock import now_utc, today
 from .delays import quantity as positive_quantity
 from .errors import NotFound, SosaError
-from .fields import Invalid, Problem, Rules, apply_rules, dated, english, iso_date, text
+from .fields import Invalid, Problem, Rules, apply_rules, dated, english, flag, iso_date, text
 from .keys import format_key, parse_key
 from .store import transaction
 from .words import part_of
@@ -73,10 +73,14 @@ ASK_FIELDS: Rules = {
     "reply_by": (iso_date, True),
 }
 ITEM_FIELDS: Rules = {
+    # A service (役務: a repair, an overhaul, a test) has a description and its service
+    # code (PSC), and no part number or NSN (DOMAIN.md §2).
+    "service": (flag, False),
     "part_number": (text, False),
     "nsn": (identifiers.nsn, False),
+    "psc": (identifiers.psc, False),
     "description": (english("--description"), False),
-    "quantity": (positive_quantity, True),
+    "quantity": (positive_quantity, False),  # required of a part; a service is one lot unless given
     "current_date": (iso_date, True),
     "requested_date": (iso_date, True),
     # The US customer (a prime or a buyer) the order is owed to, and the order or
@@ -100,10 +104,19 @@ class Item:
     description: str | None = None
     customer: str | None = None
     order_number: str | None = None
+    service: bool = False
+    psc: str | None = None  # a service's code
 
     @property
     def fsc(self) -> str | None:
         return identifiers.nsn_class(self.nsn) if self.nsn else None
+
+    @property
+    def what(self) -> str:
+        """The item in a line: `service: <description>`, or its part number or NSN."""
+        if self.service:
+            return f"service: {self.description}"
+        return self.part_number or self.nsn or ""
 
     def as_dict(self) -> dict[str, Any]:
         return {**self.__dict__, "fsc": self.fsc}
@@ -237,6 +250,8 @@ def _item(row: sqlite3.Row) -> Item:
         description=row["description"],
         customer=row["customer"],
         order_number=row["order_number"],
+        service=bool(row["service"]),
+        psc=row["psc"],
     )
 
 
@@ -316,8 +331,19 @@ def validate(raw: Mapping[str, Any], lines: Mapping[str, int] | None = None) -> 
             continue
         clean = apply_rules(item, ITEM_FIELDS, prefix, lines, problems)
         where = prefix.rstrip(".") or None
-        if not clean.get("part_number") and not clean.get("nsn") and not any(p.field.startswith(prefix + "nsn") for p in problems):
+        if clean.get("quantity") is None and not any(p.field == prefix + "quantity" for p in problems):
+            if clean.get("service"):
+                clean["quantity"] = 1
+            else:
+                problems.append(Problem(prefix + "quantity", "is required", lines.get(prefix + "quantity") or lines.get(where or "")))
+        if clean.get("service"):
+            problems.extend(_service_problems(clean, prefix, lines.get(where or "")))
+        elif not clean.get("part_number") and not clean.get("nsn") and not any(p.field.startswith(prefix + "nsn") for p in problems):
             problems.append(Problem(prefix + "part_number", "give the part number or the NSN (or both)", lines.get(where or "")))
+        elif clean.get("psc"):
+            problems.append(
+                Problem(prefix + "psc", "a service code (PSC) is for a service: add --service (service: true), or leave it out", lines.get(prefix + "psc"))
+            )
         current, requested = clean.get("current_date"), clean.get("requested_date")
         if current and requested and requested >= current:
             # DOMAIN.md §1: the ask is to bring deliveries forward; 15 CFR 700.53 refuses
@@ -337,6 +363,18 @@ def validate(raw: Mapping[str, Any], lines: Mapping[str, int] | None = None) -> 
     if problems:
         raise Invalid(problems)
     return values, items
+
+
+def _service_problems(item: Mapping[str, Any], prefix: str, line: int | None) -> list[Problem]:
+    """A service item has a description and no part number or NSN."""
+    problems = [
+        Problem(prefix + name, f"a service (役務) has no {what}: leave it out, or give the item as a part", line)
+        for name, what in (("part_number", "part number"), ("nsn", "NSN"))
+        if item.get(name)
+    ]
+    if not item.get("description"):
+        problems.append(Problem(prefix + "description", 'a service needs its description, e.g. "F110 engine depot repair"', line))
+    return problems
 
 
 def _insert(
@@ -366,7 +404,7 @@ def _insert(
     for position, item in enumerate(items, start=1):
         conn.execute(
             "INSERT INTO ask_items (ask_id, position, part_number, nsn, description, quantity, current_delivery, requested_delivery,"
-            " customer, order_number) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " customer, order_number, service, psc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 number,
                 position,
@@ -378,6 +416,8 @@ def _insert(
                 item["requested_date"],
                 item.get("customer"),
                 item.get("order_number"),
+                int(bool(item.get("service"))),
+                item.get("psc"),
             ),
         )
     after = {k: v for k, v in row.items() if k not in ("id", "key", "created_at", "updated_at")}
@@ -504,23 +544,27 @@ def _whole_days(profile, key: str, default: int) -> int:
 
 
 def matching_companies(conn: sqlite3.Connection, ref: str) -> list[dict[str, Any]]:
-    """Enrolled companies whose supply classes (FSC) include an item's NSN class, not yet relayed this ask."""
+    """Enrolled companies not yet relayed this ask that make a part item's supply class
+    (the FSC of its NSN) or perform a service item's code (PSC); `matched` names the codes."""
     ask = get_ask(conn, ref)
     classes = sorted({i.fsc for i in ask.items if i.fsc})
-    if not classes:
-        raise SosaError(f"{ask.key} has no NSN, so its supply class is unknown", hint="name the companies with --to")
-    marks = ", ".join("?" * len(classes))
+    services = sorted({i.psc for i in ask.items if i.psc})
+    if not classes and not services:
+        raise SosaError(f"{ask.key} has no NSN or service code (PSC), so no company can be matched to it", hint="name the companies with --to")
     rows = conn.execute(
         f"""
-        SELECT c.key, c.name_ja, group_concat(f.fsc, ', ') AS matched
-        FROM companies c JOIN company_fsc f ON f.company_id = c.id
-        WHERE c.status = 'enrolled' AND f.fsc IN ({marks})
-          AND c.id NOT IN (SELECT company_id FROM relays WHERE ask_id = ?)
+        SELECT c.key, c.name_ja, group_concat(m.code, ', ') AS matched
+        FROM companies c JOIN (
+            SELECT company_id, 'FSC ' || fsc AS code FROM company_fsc WHERE fsc IN ({", ".join("?" * len(classes))})
+            UNION ALL
+            SELECT company_id, 'PSC ' || psc FROM company_psc WHERE psc IN ({", ".join("?" * len(services))})
+        ) m ON m.company_id = c.id
+        WHERE c.status = 'enrolled' AND c.id NOT IN (SELECT company_id FROM relays WHERE ask_id = ?)
         GROUP BY c.id ORDER BY c.id
         """,
-        [*classes, ask.id],
+        [*classes, *services, ask.id],
     ).fetchall()
-    return [{"key": r["key"], "name_ja": r["name_ja"], "fsc": r["matched"]} for r in rows]
+    return [{"key": r["key"], "name_ja": r["name_ja"], "matched": r["matched"]} for r in rows]
 
 
 def answer_by_date(on: date, *, due: str | date | None = None, within: int | None = None, profile=None) -> date:
@@ -1039,7 +1083,7 @@ def _check_reply(conn: sqlite3.Connection, ask: Ask, partial: bool) -> None:
             hint=f"sosa ask reply {ask.key} --supplement",
         )
     lifecycle.ASK.check(ask.key, ask.status, "partly-replied" if partial else "replied")
-    if ask.status == "received" and any(i.fsc for i in ask.items):
+    if ask.status == "received" and any(i.fsc or i.psc for i in ask.items):
         # Answering without relaying is for an ask no participant supplies; where
         # one does, it must be asked first (cooperation is theirs to offer).
         candidates = [row["key"] for row in matching_companies(conn, ask.key)]

@@ -249,10 +249,11 @@ def validate(raw: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]
     if not partial:
         kind = "service" if service else "part"
         clean["kind"] = kind
-        if clean.get("quantity") is None and kind == "service":
-            clean["quantity"] = 1  # one lot
-        elif clean.get("quantity") is None:
-            problems.append(Problem("quantity", "is required"))
+        if clean.get("quantity") is None and not any(p.field == "quantity" for p in problems):
+            if kind == "service":
+                clean["quantity"] = 1  # one lot
+            else:
+                problems.append(Problem("quantity", "is required"))
     if kind is not None:
         problems.extend(_kind_problems(kind, clean, partial=partial))
     if not partial and not any(p.field.startswith("supplier_c") for p in problems):

@@ -99,6 +99,8 @@ def test_from_record_to_reply_and_close(sosa, configured, desk_env, monkeypatch)
             "fsc": "5962",
             "customer": None,
             "order_number": None,
+            "service": False,
+            "psc": None,
         }
     ]
 

@@ -32,6 +32,7 @@ ITEM_COLUMNS = [
     ("requested_date", "Requested date"),
     ("customer", "US customer"),
     ("order_number", "Order"),
+    ("psc", "Service code (PSC)"),
 ]
 RELAY_COLUMNS = [
     ("company_key", "Company"),
@@ -47,7 +48,7 @@ RELAY_COLUMNS = [
     ("note_en", "Note (en)"),
 ]
 LETTER_COLUMNS = [("key", "Letter"), ("kind", "Kind"), ("company", "Company"), ("doc_number", "文書番号"), ("letter_date", "Date"), ("status", "Status")]
-MATCH_COLUMNS = [("key", "Company"), ("name_ja", "Name"), ("fsc", "Matching FSC")]
+MATCH_COLUMNS = [("key", "Company"), ("name_ja", "Name"), ("matched", "Matching FSC / PSC")]
 
 AskKey = Annotated[str, typer.Argument(help="Ask key, e.g. A-0001.")]
 Format = Annotated[str, typer.Option("--format", help="Letter format: md, html, docx or pdf.")]
@@ -77,7 +78,7 @@ def _show_letters(results: list) -> None:
 def _summary(ask) -> dict[str, Any]:
     data = ask.as_dict()
     first = ask.items[0] if ask.items else None
-    data["part"] = first and (first.part_number or first.nsn)
+    data["part"] = first and first.what
     data["relay_count"] = len(ask.relays)
     return data
 
@@ -90,9 +91,11 @@ def record(
     dod_ref: Annotated[str | None, typer.Option("--dod-ref", help="DoD's reference for the ask.")] = None,
     received_on: Annotated[str | None, typer.Option("--received-on", help="Date the ask came in (default: today).")] = None,
     program: Annotated[str | None, typer.Option("--program", help="US program or end item, in English as DoD gave it.")] = None,
+    service: Annotated[bool, typer.Option("--service", help="The item is a service (役務: repair, overhaul, test): no part number or NSN.")] = False,
     part_number: Annotated[str | None, typer.Option("--part-number", help="Part number.")] = None,
     nsn: Annotated[str | None, typer.Option("--nsn", help="NSN, with or without hyphens.")] = None,
-    description: Annotated[str | None, typer.Option("--description", help="What the part is, in English.")] = None,
+    psc: Annotated[str | None, typer.Option("--psc", help="A service's code (PSC), e.g. J015: `sosa relay --match` finds the companies performing it.")] = None,
+    description: Annotated[str | None, typer.Option("--description", help="What the part is or the service does, in English.")] = None,
     quantity: Annotated[str | None, typer.Option("--quantity", help="Quantity asked (a positive whole number).")] = None,
     current_date: Annotated[str | None, typer.Option("--current-date", help="Current delivery date (ISO or 和暦).")] = None,
     requested_date: Annotated[str | None, typer.Option("--requested-date", help="Date DoD asks for: earlier than the current date; no ASAP.")] = None,
@@ -120,8 +123,10 @@ def record(
         "dod_ref": dod_ref,
         "received_on": received_on,
         "program": program,
+        "service": "yes" if service else None,
         "part_number": part_number,
         "nsn": nsn,
+        "psc": psc,
         "description": description,
         "quantity": quantity,
         "current_date": current_date,
@@ -150,7 +155,7 @@ def record(
         return
     for name, option in (
         ("dod_ref", "--dod-ref"),
-        ("quantity", "--quantity"),
+        *([] if service else [("quantity", "--quantity")]),
         ("current_date", "--current-date"),
         ("requested_date", "--requested-date"),
         ("reply_by", "--reply-by"),
@@ -167,10 +172,7 @@ def record(
     ask = asks.record_ask(conn, raw, separate=bool(found))
     typer.echo(ask.key)
     item = ask.items[0]
-    message(
-        f"Recorded {ask.key} ({ask.dod_ref}): {item.part_number or item.nsn} ×{item.quantity}, "
-        f"{item.current_date} → {item.requested_date}; reply to DoD by {ask.reply_by}."
-    )
+    message(f"Recorded {ask.key} ({ask.dod_ref}): {item.what} ×{item.quantity}, {item.current_date} → {item.requested_date}; reply to DoD by {ask.reply_by}.")
 
 
 # --- list, show ------------------------------------------------------------------------
@@ -393,7 +395,9 @@ def relay(
     to: Annotated[list[str] | None, typer.Option("--to", help="A company to relay to (repeatable): key or 法人番号.")] = None,
     due: Annotated[str | None, typer.Option("--due", help="Answer-by date (ISO or 和暦).")] = None,
     within: Annotated[int | None, typer.Option("--within", help="Answer within N 開庁日 (default: setting relay_answer_days, 10).")] = None,
-    match: Annotated[bool, typer.Option("--match", help="Propose the enrolled companies whose supply classes include the NSN's class.")] = False,
+    match: Annotated[
+        bool, typer.Option("--match", help="Propose the enrolled companies that make a part's supply class (its NSN's FSC) or perform a service's PSC.")
+    ] = False,
     yes: YesOption = False,
     fmt: Format = "md",
     out: Out = None,
@@ -424,7 +428,7 @@ def relay(
         else:
             message(f"Enrolled companies whose supply classes match {ask.upper()}:")
             for row in proposed:
-                message(f"  {row['key']}  {row['name_ja']}  (FSC {row['fsc']})")
+                message(f"  {row['key']}  {row['name_ja']}  ({row['matched']})")
             _confirm(
                 f"Relay to {noun(len(proposed), 'this company', 'these ' + count(len(proposed), 'company', 'companies'))}?",
                 yes,
