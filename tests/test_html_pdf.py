@@ -520,9 +520,11 @@ def test_japanese_pdf_is_a_kobunsho_page(tmp_path):
 @needs_poppler
 def test_items_line_up_and_a_long_part_number_stays_in_its_cell(tmp_path):
     """The values of 記 start one 字 after the widest label, at every depth; a part number too
-    long for its cell breaks inside it, in an item or a fact, and never runs past the margin."""
+    long for its cell breaks inside it, in an item or a fact, and an item's long name wraps:
+    nothing runs past the margin."""
     long_part = "MC-" + "4410" * 16
     source = relay_ja().replace("12</fact>", f"{long_part}</fact>").replace("A-0001</item>", f"{long_part}</item>")
+    source = source.replace("（Microcircuit, hybrid）", "（" + "Microcircuit, hybrid, " * 5 + "radar receiver）")  # a heading alone
     path = print_pdf(source, tmp_path)
     em = 10.5
     number, _, _ = line_of(path, 1, "1")
