@@ -7,7 +7,8 @@ recorded and reported to DoD like any other (the flyer's Q3: 「あくまでも�
 任意の協力」).
 
 Life cycles (lifecycle.ASK, lifecycle.RELAY): an ask is received → relayed → replied →
-closed, or cancelled by DoD. A relay is sent → answered, or sent → overdue → reminded →
+closed, or cancelled by DoD; replied while some company may still answer, it is
+partly-replied until a supplement forwards the late answers (`reply`). A relay is sent → answered, or sent → overdue → reminded →
 answered | no-response. *Overdue* is not stored: a relay is overdue while its ask is
 relayed, it has no answer and its answer-by date has passed, so it becomes overdue
 with the calendar, never by a command; `reminded` (with the count and date of the
