@@ -187,6 +187,10 @@ def test_a_partial_reply_says_which_answers_are_awaited(sosa, relayed, monkeypat
     assert "Naniwa" not in letter and "no response" not in letter
     assert "Replied to DoD on A-0001: L-0004 装備政策第4号." in result.stderr
     assert "Awaited: C-0003 (by 2026-12-10), C-0004 (by 2026-12-10); send their answers with `sosa ask reply A-0001 --supplement`." in result.stderr
+    # Naming C-0003 as awaited gives its name to DoD: an export of company data, in its log;
+    # C-0004, not named, is in no export.
+    assert "destination=L-0004" in sosa("log", "C-0003").stdout
+    assert "destination=L-0004" not in sosa("log", "C-0004").stdout
     data = show(sosa)
     assert data["status"] == "partly-replied" and data["replied_on"] == "2026-12-01"
     assert {k: r["status"] for k, r in relays(sosa).items()} == {"C-0002": "answered", "C-0003": "sent", "C-0004": "sent"}
