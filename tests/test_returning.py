@@ -155,3 +155,15 @@ def test_the_life_cycle_allows_the_return_only_by_re_enrollment():
             lifecycle.COMPANY.check("C-0001", "withdrawn", "enrolled", action=action)
     with pytest.raises(SosaError, match="from withdrawn it can move to enrolled"):
         lifecycle.COMPANY.check("C-0001", "withdrawn", "suspended", action="suspend")
+
+
+@pytest.mark.parametrize(("answer", "back"), [("y\n", True), ("n\n", False)])
+def test_on_a_terminal_the_officer_is_asked(sosa, withdrawn, monkeypatch, answer, back):
+    from sosa_cli.cli import company
+
+    monkeypatch.setattr(company, "stdin_is_terminal", lambda: True)
+    result = sosa(*BACK, "--coc-accepted-on", "2026-11-25", input=answer, ok=False)
+    assert "1140001085678 is C-0005 神戸船舶電機株式会社, which withdrew (company request of 2026-11-20)." in result.stderr
+    assert "Re-enroll 1 company under the same key, its history kept? [y/N]" in result.output
+    assert (result.exit_code == 0) is back
+    assert show(sosa, "C-0005")["status"] == ("enrolled" if back else "withdrawn")
