@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 
 from ..errors import SosaError
+from ..words import count
 from .document import Document
 
 PDF_MISSING = "PDF letters need WeasyPrint: pip install 'sosa-cli[pdf]' (on Debian/Ubuntu also: apt-get install fonts-ipaexfont libharfbuzz-subset0)"
@@ -161,7 +162,7 @@ def print_pdf(html: str, *, identifier: str) -> Document:
     if missing:
         shown = "".join(missing[:10]) + ("…" if len(missing) > 10 else "")
         raise SosaError(
-            f"the PDF would print {len(missing)} character(s) as empty boxes ({shown}): no installed font has them",
+            f"the PDF would print {count(len(missing), 'character')} as empty boxes ({shown}): no installed font has them",
             hint="install a Japanese font: apt-get install fonts-ipaexfont",
         )
     return Document(data, hashlib.sha256(html.encode("utf-8")).hexdigest())
