@@ -38,7 +38,7 @@ from .errors import NotFound, SosaError
 from .fields import Invalid, Problem, Rules, apply_rules, dated, english, flag, iso_date, text
 from .keys import format_key, parse_key
 from .store import transaction
-from .words import part_of
+from .words import company_status, part_of
 
 DECISIONS = ("accept", "partial", "decline", "no-response")
 # Relay states in which the company has not answered yet.
@@ -732,7 +732,7 @@ def relay(
                 continue
             seen.add(company.key)
             if company.status != "enrolled":
-                refused.append(f"{company.key} {company.name_ja} is {company.status}; only enrolled companies receive relays")
+                refused.append(f"{company.key} {company.name_ja} is {company_status(company.status)}; only enrolled companies receive relays")
             elif company.key in relayed:
                 refused.append(f"{company.key} {company.name_ja} was already relayed {ask.key}")
             else:

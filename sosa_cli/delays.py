@@ -23,6 +23,7 @@ from .errors import NotFound, SosaError
 from .fields import Invalid, Problem, Rules, apply_rules, english, flag, iso_date, text
 from .keys import format_key, parse_key
 from .store import transaction
+from .words import company_status
 
 # A quantity of parts or lots; far beyond any order, and within SQLite's 64-bit integers
 # (a larger Python int cannot be stored at all).
@@ -337,7 +338,7 @@ def add(conn: sqlite3.Connection, raw: Mapping[str, Any]) -> Delay:
         company = get_company(conn, values.pop("company"))
         if company.status != "enrolled":
             raise SosaError(
-                f"{company.key} {company.name_ja} is {company.status}: only enrolled companies can report delays",
+                f"{company.key} {company.name_ja} is {company_status(company.status)}: only enrolled companies can report delays",
             )
         promised = values.pop("promised_date")
         number = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM delays").fetchone()[0]

@@ -20,3 +20,9 @@ def count(number: int, singular: str, plural: str | None = None) -> str:
 def part_of(part: int, whole: int, singular: str, plural: str | None = None, verbs: tuple[str, str] = ("has", "have")) -> str:
     """`1, 4, "company", "companies"` → "1 of 4 companies has"; `2, 4, …` → "2 of 4 companies have"."""
     return f"{int(part):,} of {count(whole, singular, plural)} {noun(part, *verbs)}"
+
+
+def company_status(status: str) -> str:
+    """A company's status as a sentence says it: "recorded as applied" for a company without
+    a Code of Conduct date (it has applied, it is not enrolled), else the status itself."""
+    return "recorded as applied" if status == "applied" else status

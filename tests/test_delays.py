@@ -77,7 +77,7 @@ def test_add_prints_the_key_and_normalises(sosa, enrolled):
         ("--promised-date", "2027-01-15", "not later than the need date"),
         ("--promised-date", "2026-12-01", "nothing is late"),
         ("--company", "C-0099", "no company C-0099"),
-        ("--company", "C-0008", "C-0008 東都通信機株式会社 is applied: only enrolled companies can report delays"),
+        ("--company", "C-0008", "C-0008 東都通信機株式会社 is recorded as applied: only enrolled companies can report delays"),
     ],
 )
 def test_bad_delays_are_refused_and_nothing_is_written(sosa, enrolled, option, value, message):

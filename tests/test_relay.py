@@ -157,7 +157,7 @@ def mixed_register(sosa, recorded):
     [
         ("C-0004", "C-0004 浪速特殊鋼株式会社 is suspended; only enrolled companies receive relays"),
         ("C-0006", "C-0006 株式会社丸の内光学 is withdrawn"),
-        ("C-0008", "C-0008 東都通信機株式会社 is applied"),
+        ("C-0008", "C-0008 東都通信機株式会社 is recorded as applied; only enrolled companies receive relays"),
         ("C-0002", "C-0002 北斗電子工業株式会社 was already relayed A-0001"),
         ("C-0099", "C-0099"),
     ],
