@@ -87,3 +87,9 @@ def test_one_company_exported_and_relayed_is_one_company(sosa, configured, tmp_p
     assert "Relayed A-0001 to 1 company (C-0002)" in relayed.stderr
     shown = dict(line.split("\t", 1) for line in sosa("ask", "show", "A-0001").stdout.splitlines() if line.startswith("Relayed to"))
     assert shown["Relayed to"].startswith("1 company; 0 answered")
+
+
+def test_an_update_says_the_company_is_recorded_as_applied(sosa, enrolled):
+    assert sosa("company", "update", "C-0008", "--ncage", "SZ118").stderr == "Updated C-0008 東都通信機株式会社 (recorded as applied).\n"
+    enrolled_now = sosa("company", "update", "C-0008", "--coc-accepted-on", "2026-11-20")
+    assert enrolled_now.stderr == "Updated C-0008 東都通信機株式会社 (enrolled).\n"

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import SosaError
+from ..words import company_status
 from .options import DbOption, ForceOption, JsonOption, YesOption, given, open_desk, option_name, out_option
 from .output import count, message, print_card, print_letter, print_table, progress, state, stdin_is_terminal
 
@@ -347,7 +348,7 @@ def update(
     raw = given(locals(), COMPANY_FIELDS)
     contact = given({"name": contact_name, "title": contact_title, "email": contact_email, "phone": contact_phone}, ("name", "title", "email", "phone"))
     updated = change(open_desk(db), company, raw, main_contact=contact)
-    message(f"Updated {updated.key} {updated.name_ja} (status {updated.status}).")
+    message(f"Updated {updated.key} {updated.name_ja} ({company_status(updated.status)}).")
 
 
 def _status_command(target: str, action: str, verb: str):
