@@ -146,14 +146,12 @@ def show(
 
     Example: sosa letter show L-0001
     """
-    from ..letters import file_path, get_letter
+    from ..letters import get_letter
     from .history import record_history
 
     conn = open_desk(db)
     found = get_letter(conn, letter)
     data = found.as_dict()
-    # Where each file is now: the register keeps a letters-folder path relative to the database.
-    data["files"] = [{**f, "path": str(file_path(conn, f["path"]))} if f.get("path") else f for f in found.files]
     data["history"], history_section = record_history(conn, found.key)
     fields = [
         ("Key", found.key),

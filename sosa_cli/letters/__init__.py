@@ -21,7 +21,6 @@ from .register import (
     LetterResult,
     TemplateUse,
     cancel,
-    file_path,
     get_letter,
     issue,
     issued,
@@ -55,6 +54,5 @@ __all__ = [
     "render_issued",
     "snapshot_field",
     "templates_in_use",
-    "file_path",
     "verify_files",
 ]

@@ -59,20 +59,29 @@ class Letter:
     letter_date: str | None = None
     cancel_reason: str | None = None
     cancelled_at: str | None = None
+    # As the register keeps them: a path in the letters folder is relative to `folder`.
     files: list[dict[str, Any]] = field(default_factory=list)
     context: dict[str, Any] | None = field(default=None, repr=False)
+    folder: Path | None = field(default=None, repr=False)  # the database's folder
+
+    def located_files(self) -> list[dict[str, Any]]:
+        """The files with the paths where they are now (absolute)."""
+        return [{**f, "path": str(self.folder / f["path"])} if f.get("path") and self.folder and not Path(f["path"]).is_absolute() else f for f in self.files]
 
     def as_dict(self) -> dict[str, Any]:
         """Stable keys for `--json`; the context snapshot is left out (it is the letter's text)."""
-        return {k: v for k, v in self.__dict__.items() if k not in ("id", "context")}
+        data = {k: v for k, v in self.__dict__.items() if k not in ("id", "context", "folder")}
+        data["files"] = self.located_files()
+        return data
 
 
 _SELECT = "SELECT l.*, c.key AS company_key FROM letters l LEFT JOIN companies c ON c.id = l.company_id"
 
 
-def _letter(row: sqlite3.Row) -> Letter:
+def _letter(row: sqlite3.Row, conn: sqlite3.Connection) -> Letter:
     data = dict(row)
     return Letter(
+        folder=_desk_folder(conn),
         id=data["id"],
         key=data["key"],
         kind=data["kind"],
@@ -99,7 +108,7 @@ def get_letter(conn: sqlite3.Connection, ref: str) -> Letter:
     row = conn.execute(f"{_SELECT} WHERE l.id = ?", (number,)).fetchone()
     if row is None:
         raise NotFound(f"no letter {format_key('L', number)}", hint="`sosa letter list` shows the register")
-    return _letter(row)
+    return _letter(row, conn)
 
 
 def list_letters(
@@ -133,7 +142,7 @@ def list_letters(
         where.append("l.company_id = ?")
         args.append(company_id)
     sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY l.id"
-    return [_letter(row) for row in conn.execute(sql, args)]
+    return [_letter(row, conn) for row in conn.execute(sql, args)]
 
 
 def cancel(conn: sqlite3.Connection, ref: str, reason: str) -> Letter:
@@ -553,7 +562,7 @@ def issued(conn: sqlite3.Connection, kind: str, target: Target) -> Letter | None
         f"{_SELECT} WHERE l.kind = ? AND l.record = ? AND l.company_id IS ? AND l.status = 'issued' ORDER BY l.id DESC LIMIT 1",
         (kind, target.record, target.company_id),
     ).fetchone()
-    return _letter(row) if row else None
+    return _letter(row, conn) if row else None
 
 
 def _sha256(content: bytes) -> str:
@@ -667,7 +676,7 @@ def issue(
             key,
             after={k: row[k] for k in ("kind", "record", "addressee", "doc_number", "letter_date")} | {"company": target.company_key, "files": files},
         )
-        letter = _letter_from_row(row, target.company_key)
+        letter = _letter_from_row(row, target.company_key, _desk_folder(conn))
         written = None
         if path is not None:
             written = _write(path, rendered.data, out, conn)
@@ -676,7 +685,7 @@ def issue(
     return LetterResult(rendered.content, fmt, written, letter, issued_now=True)
 
 
-def _letter_from_row(row: dict[str, Any], company_key: str | None) -> Letter:
+def _letter_from_row(row: dict[str, Any], company_key: str | None, folder: Path | None) -> Letter:
     """The register entry just inserted, without reading it back (a relay issues hundreds)."""
     return Letter(
         id=row["id"],
@@ -695,6 +704,7 @@ def _letter_from_row(row: dict[str, Any], company_key: str | None) -> Letter:
         letter_date=row["letter_date"],
         files=json.loads(row["files"]),
         context=json.loads(row["context"]),
+        folder=folder,
     )
 
 
