@@ -389,21 +389,30 @@ for _action, (_target, _doc) in STATUS_COMMANDS.items():
 
 @app.command("export")
 def export(
-    to: Annotated[str, typer.Option("--to", help="usg (US government) or primes (US prime contractors).")],
+    to: Annotated[str, typer.Option("--to", help="usg (US government), primes (US prime contractors) or internal (the desk's own copy).")],
     fmt: Annotated[str, typer.Option("--format", help="csv, json or xlsx.")] = "csv",
     out: Annotated[str | None, typer.Option("--out", help="File or folder (DIR/) to write; stdout if omitted (csv, json).")] = None,
+    encoding: Annotated[str | None, typer.Option("--encoding", help="CSV: utf-8 (with a BOM, the default) or cp932 (Shift_JIS).")] = None,
     force: ForceOption = False,
     db: DbOption = None,
 ) -> None:
     """Export enrolled companies that consented to the recipient; the audit trail records who went where.
 
+    --to internal writes the whole register (every status) with Japanese headers for
+    the desk's own 回覧 and 決裁; it is recorded as an internal export, not as sharing,
+    and `sosa enroll --from` reads it back.
+
     Example: sosa company export --to usg --format xlsx --out usg-2026-11.xlsx
     """
+    from ..exporting import INTERNAL
     from ..exporting import export as run_export
 
     conn = open_desk(db)
     # Standard output is written inside the export's transaction: an export that cannot
     # be delivered (a closed pipe, a full disk) is not recorded as sent.
-    result = run_export(conn, to, fmt, out_option(out, force), emit=print_letter)
+    result = run_export(conn, to, fmt, out_option(out, force), emit=print_letter, encoding=encoding)
     where = "" if result.destination == "stdout" else f" to {result.destination}"
+    if to == INTERNAL:
+        message(f"Exported {count(len(result.keys), 'company', 'companies')} for the desk as {fmt}{where}; recorded as an internal export, not shared.")
+        return
     message(f"Exported {count(len(result.keys), 'company', 'companies')} for {to} as {fmt}{where}; recorded in the audit trail.")
