@@ -426,7 +426,7 @@ def relay(
                 raise SosaError(f"no enrolled company not yet relayed makes the supply class of {ask.upper()}", hint="name companies with --to")
             message("No further enrolled company matches the supply class.")
         else:
-            message(f"Enrolled companies whose supply classes match {ask.upper()}:")
+            message(f"Enrolled companies whose supply classes or service codes match {ask.upper()}:")
             for row in proposed:
                 message(f"  {row['key']}  {row['name_ja']}  ({row['matched']})")
             _confirm(

@@ -88,9 +88,18 @@ def add(
     impact: Impact = None,
     efforts: Efforts = None,
     rating_sought: RatingSought = None,
+    from_file: Annotated[str | None, typer.Option("--from", help="CSV or Excel (.xlsx) file of delays, a row each; - for stdin.")] = None,
+    file_format: Annotated[str | None, typer.Option("--format", help="csv or xlsx: the file's format when its name does not say (stdin).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="With --from: check every row and write nothing.")] = False,
     db: DbOption = None,
 ) -> None:
     """Record a delay of a part, or with --service of a service (役務), reported by an enrolled company; prints its key.
+
+    With --from FILE (.csv or .xlsx), every row is a delay, by the same rules: the
+    header row gives the option names in snake_case (company or corporate_number,
+    supplier, part_number, need_date …) or their Japanese headers (参加企業, 法人番号,
+    米国の供給企業, 必要時期 …); a service has yes in its service (役務) column. Every
+    problem is listed as file:row:column, and nothing is recorded unless every row is right.
 
     A service has a description and no part number or NSN; its quantity is in lots (1
     unless given).
@@ -107,6 +116,9 @@ def add(
     from ..errors import SosaError
 
     raw = given(locals(), DELAY_FIELDS)
+    if from_file is not None or file_format is not None or dry_run:
+        _add_from_file(from_file, file_format, dry_run, raw, service, db)
+        return
     if not service:
         raw.pop("service")
     for name in required_fields(service):
@@ -115,6 +127,32 @@ def add(
     delay = add_delay(open_desk(db), raw)
     typer.echo(delay.key)
     message(f"Recorded {delay.key} for {delay.company_key}: {delay.what} ×{delay.quantity}, {lateness(delay.days_late)}.")
+
+
+def _add_from_file(from_file: str | None, file_format: str | None, dry_run: bool, raw: dict, service: bool, db) -> None:
+    """`sosa delay add --from FILE`: every row a delay, all or nothing."""
+    from ..errors import SosaError
+    from ..importing import TABULAR
+    from ..importing import file_format as format_of
+    from ..intake import add_delays_file
+    from .company import _open_input, _source
+
+    if from_file is None:
+        raise SosaError("--format and --dry-run are for a file", hint="add --from FILE")
+    if service or len(raw) > 1:
+        raise SosaError("--from reads every field from the file", hint="drop the other options or drop --from")
+    fmt = format_of(from_file, file_format or ("csv" if from_file == "-" else None))
+    if fmt not in TABULAR:
+        raise SosaError(f"{from_file}: delays are read from CSV or Excel (.xlsx) files", hint="save it as .csv or .xlsx, or add --format csv")
+    conn = open_desk(db)
+    with _open_input(from_file) as stream:
+        added = add_delays_file(conn, stream, _source(from_file), fmt, dry_run=dry_run)
+    if dry_run:
+        message(f"Dry run: {count(len(added), 'delay')} would be recorded; nothing was written.")
+        return
+    for _, delay in added:
+        typer.echo(delay.key)
+    message(f"Recorded {count(len(added), 'delay')}" + (f": {added[0][1].key}…{added[-1][1].key}." if len(added) > 1 else "."))
 
 
 @app.command("list")
@@ -170,7 +208,7 @@ def show(delay: Annotated[str, typer.Argument(help="Delay key, e.g. D-0001.")], 
         ("NSN", found.nsn),
         ("PSC", found.psc),
         ("Description", found.description),
-        ("Quantity", f"{found.quantity} {found.unit}"),
+        ("Quantity", count(found.quantity, "lot") if found.is_service else f"{found.quantity} {found.unit}"),
         ("Rating sought", found.rating_sought),
         ("Need date", found.need_date),
         ("Promised date", f"{found.promised_date} (originally {found.original_promised_date}; {lateness(found.days_late)})"),

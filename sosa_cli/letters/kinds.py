@@ -206,6 +206,9 @@ def _delay_item(delay: Any) -> dict[str, Any]:
         "supplier_address": getattr(delay, "supplier_address", None),
         "supplier_contact": getattr(delay, "supplier_contact", None),
         "po": delay.po,
+        # A service (役務) has a description and its code (PSC), no part number or NSN.
+        "service": getattr(delay, "kind", "part") == "service",
+        "psc": getattr(delay, "psc", None),
         "part_number": delay.part_number,
         "nsn": delay.nsn,
         "description": delay.description,
@@ -304,6 +307,8 @@ def _ask_items(ask: Any) -> list[dict[str, Any]]:
     return [
         {
             "position": i.position,
+            "service": bool(getattr(i, "service", False)),
+            "psc": getattr(i, "psc", None),
             "part_number": i.part_number,
             "nsn": i.nsn,
             "description": i.description,
