@@ -11,7 +11,9 @@ label and value, so a long value wraps under itself and a label never breaks.
 
 The tables of items and facts are laid out with fixed column widths measured here, not by
 the printer from their content: WeasyPrint's automatic table layout sets every cell's text
-twice (once to measure it), which made a relay letter cost 2.9× a plain one-page letter.
+twice (once to measure it), a fifth of what a relay letter's PDF cost
+(benchmarks/bench_relay.py). The measure is the fonts letter.css names first; with another
+face a label may stand a little wider or narrower than its column, never broken.
 """
 
 from __future__ import annotations
