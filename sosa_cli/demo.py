@@ -210,12 +210,35 @@ def request_priority_support(run: DemoRun) -> list[str]:
     return keys
 
 
+# A delayed service (役務): DPAS covers services as well as parts (DOMAIN.md §2). It has a
+# description and a service code (PSC), no part number or NSN, and is one lot.
+DEMO_SERVICE = {
+    "company": "C-0003",
+    "service": "yes",
+    "supplier": "GE Aerospace",
+    "supplier_cage": "07482",
+    "po": "PO-CA-2026-318",
+    "description": "F110 engine depot repair",
+    "psc": "J028",
+    "need_date": "2027-02-28",
+    "promised_date": "2027-05-31",
+    "program": "F110エンジン・オーバーホール",
+    "program_en": "F110 engine overhaul line",
+    "impact": "Two engines wait for depot repair; the overhaul line stops in March 2027.",
+    "efforts": "Repair slot requested monthly since September 2026; no other depot is qualified.",
+    "service_branch": "asdf",
+}
+
+
 def send_a_second_request(run: DemoRun, keys: list[str]) -> None:
-    """A second request, sent six 開庁日 ago and rated since: its supplier's clock is running."""
-    from . import requests
+    """A second request, for a late part and a late service (役務), sent six 開庁日 ago and
+    rated since: its supplier's clock is running."""
+    from . import delays, requests
 
     conn = run.conn
     with as_of(working_days_back(6)):
+        service = delays.add(conn, DEMO_SERVICE)
+        keys = [*keys, service.key]
         second = requests.open_request(conn, keys[2:], action="rating", urgency="urgent")
         requests.send(conn, second.key)
     with as_of(working_days_back(4)):
@@ -223,7 +246,8 @@ def send_a_second_request(run: DemoRun, keys: list[str]) -> None:
     with as_of(working_days_back(2)):
         rated = requests.update(conn, second.key, status="rated", rating="DX-A1")
     run.steps.append(
-        f"Opened and sent {second.key} for {keys[2]}; DoD rated it DX-A1, so the supplier must accept or "
+        f"Recorded {service.key}, a delayed service ({service.description}: 役務, no part number); opened and sent "
+        f"{second.key} for {keys[2]} and {service.key}; DoD rated it DX-A1, so the supplier must accept or "
         f"reject the rated order by {rated.supplier_deadline} (10 US working days, 15 CFR 700.13)."
     )
 
