@@ -56,7 +56,10 @@ def test_demo_runs_the_desk_in_its_own_folder(sosa, tmp_path, db_path, desk_env)
     # A delayed service (役務) goes to DoD beside a part: no part number or NSN, one lot.
     assert "Recorded D-0004, a delayed service (F110 engine depot repair: 役務, no part number)" in result.stderr
     second = json.loads(sosa("request", "show", "R-0002", "--json", "--db", str(demo_db)).stdout)
-    assert [(d["key"], d["kind"], d["part_number"], d["psc"]) for d in second["delays"]] == [("D-0003", "part", "TB-88120", None), ("D-0004", "service", None, "J028")]
+    assert [(d["key"], d["kind"], d["part_number"], d["psc"]) for d in second["delays"]] == [
+        ("D-0003", "part", "TB-88120", None),
+        ("D-0004", "service", None, "J028"),
+    ]
     letter = (folder / "sosa-letters" / "L-0016-request-R-0002.md").read_text(encoding="utf-8")
     assert "Service: F110 engine depot repair (PSC J028)\n      Quantity: 1 lot\n" in letter
     assert sosa("audit", "verify", "--db", str(demo_db)).exit_code == 0
