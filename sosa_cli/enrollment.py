@@ -240,7 +240,7 @@ def as_columns(values: Mapping[str, Any]) -> dict[str, Any]:
     return columns
 
 
-def _re_enroll(conn: sqlite3.Connection, back: Return, stamp: str) -> None:
+def re_enroll(conn: sqlite3.Connection, back: Return, stamp: str) -> None:
     from .register import get_company
 
     rec = back.record
@@ -260,6 +260,21 @@ def _re_enroll(conn: sqlite3.Connection, back: Return, stamp: str) -> None:
         store_psc(conn, company.id, rec.psc)
     was, now = changed(before, company_snapshot(get_company(conn, company.key)))
     audit.record(conn, RE_ENROLL, company.key, before=was, after=now)
+
+
+def insert_new(conn: sqlite3.Connection, rec: CompanyInput, number: int, stamp: str) -> str:
+    """Add one new company as C-<number>, with its audit entry (inside the caller's transaction)."""
+    key = format_key("C", number)
+    values = {c: rec.values.get(c) for c in COMPANY_COLUMNS}
+    values.update(id=number, key=key, status=initial_status(values), created_at=stamp, updated_at=stamp)
+    values = as_columns(values)
+    columns = ", ".join(values)
+    conn.execute(f"INSERT INTO companies ({columns}) VALUES ({', '.join(':' + c for c in values)})", values)
+    store_contacts(conn, number, rec.contacts)
+    store_fsc(conn, number, rec.fsc)
+    store_psc(conn, number, rec.psc)
+    audit.record(conn, "enroll", key, after=snapshot(values, rec.contacts, rec.fsc, rec.psc))
+    return key
 
 
 def enroll(
@@ -286,20 +301,10 @@ def enroll(
         stamp = now_utc()
         for done, rec in enumerate(records, start=1):
             if done - 1 in returns:
-                _re_enroll(conn, returns[done - 1], stamp)
+                re_enroll(conn, returns[done - 1], stamp)
                 keys.append(returns[done - 1].key)
             else:
-                key = format_key("C", next_id)
-                values = {c: rec.values.get(c) for c in COMPANY_COLUMNS}
-                values.update(id=next_id, key=key, status=initial_status(values), created_at=stamp, updated_at=stamp)
-                values = as_columns(values)
-                columns = ", ".join(values)
-                conn.execute(f"INSERT INTO companies ({columns}) VALUES ({', '.join(':' + c for c in values)})", values)
-                store_contacts(conn, next_id, rec.contacts)
-                store_fsc(conn, next_id, rec.fsc)
-                store_psc(conn, next_id, rec.psc)
-                audit.record(conn, "enroll", key, after=snapshot(values, rec.contacts, rec.fsc, rec.psc))
-                keys.append(key)
+                keys.append(insert_new(conn, rec, next_id, stamp))
                 next_id += 1
             if progress:
                 progress(done)

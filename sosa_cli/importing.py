@@ -1,4 +1,4 @@
-"""Reading officers' YAML files safely.
+"""Reading officers' files safely: YAML, CSV and Excel.
 
 `yaml.safe_load` turns `NO` into False, `010` into 8 and `12:30` into 750, and keeps the
 last of two duplicate keys without a word (NOTES.md). Here the file is composed with
@@ -115,3 +115,133 @@ def read_records(data: bytes, source: str) -> list[Document]:
             raise SosaError(f"{source}:{lines['']}: expected a record (a mapping such as `name_ja: …`), found {got}")
         documents.append(Document(values, lines))
     return documents
+
+
+# --- CSV and Excel ---------------------------------------------------------------------
+# A spreadsheet reaches the desk as UTF-8 (with or without a BOM, as Excel's "CSV UTF-8"
+# writes it) or as CP932 (Windows Shift_JIS, Excel's plain "CSV"), or as an .xlsx
+# workbook. Rows are read one at a time, never the whole file at once.
+
+TABULAR = ("csv", "xlsx")
+FILE_FORMATS = ("yaml", "csv", "xlsx")
+EXTENSIONS = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".xlsx": "xlsx"}
+# The largest integer a spreadsheet's number (an IEEE double) holds exactly: every
+# 13-digit 法人番号 typed as a number is below it, so it is recovered digit for digit.
+EXACT_INTEGER = 2**53
+_CHUNK = 1 << 20
+
+
+def file_format(name: str, given: str | None) -> str:
+    """The format of `name`: `--format` if given (needed for standard input), else its extension."""
+    if given is not None:
+        fmt = given.lower().lstrip(".")
+        fmt = "yaml" if fmt == "yml" else fmt
+        if fmt not in FILE_FORMATS:
+            raise SosaError(f"{given!r} is not a file format", hint=f"use --format {', '.join(FILE_FORMATS)}")
+        return fmt
+    from pathlib import PurePath
+
+    suffix = PurePath(name).suffix.lower() if name != "-" else ""
+    if suffix in (".xls", ".xlsm", ".xlsb", ".ods", ".numbers"):
+        raise SosaError(f"{name}: sosa reads .xlsx workbooks, not {suffix}", hint="save it from Excel as .xlsx (Excel ブック), or as CSV UTF-8")
+    # Any other name is YAML, as sosa has always read it (standard input too, unless --format says).
+    return EXTENSIONS.get(suffix, "yaml")
+
+
+def text_encoding(stream, source: str) -> str:
+    """`utf-8-sig` or `cp932`, whichever decodes the whole stream (UTF-8 tried first, strictly).
+
+    Reads the stream through once in chunks (an incremental decoder: no copy of the file
+    in memory) and rewinds it. A file in neither is refused in one line.
+    """
+    import codecs
+
+    for encoding in ("utf-8-sig", "cp932"):
+        stream.seek(0)
+        decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+        offset = 0
+        try:
+            while chunk := stream.read(_CHUNK):
+                if b"\x00" in chunk:
+                    raise SosaError(
+                        f"{source}: holds NUL bytes (UTF-16 text?), not a CSV file in UTF-8 or Shift_JIS (CP932)", hint="save it as CSV UTF-8 from Excel"
+                    )
+                decoder.decode(chunk)
+                offset += len(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError as exc:
+            bad = offset + exc.start
+            continue
+        stream.seek(0)
+        return encoding
+    raise SosaError(f"{source}: neither UTF-8 nor Shift_JIS (CP932) text (byte {bad:,} cannot be read in either)", hint="save it as CSV UTF-8 from Excel")
+
+
+def column_letter(index: int) -> str:
+    """A spreadsheet's name for the column at `index` (0 → A, 26 → AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def csv_rows(stream, source: str):
+    """The rows of a CSV file (binary stream) as lists of text, the header first."""
+    import csv
+    import io
+
+    encoding = text_encoding(stream, source)
+    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+    try:
+        yield from csv.reader(text)
+    except csv.Error as exc:
+        raise SosaError(f"{source}: malformed CSV: {exc}") from None
+    finally:
+        text.detach()
+
+
+def xlsx_rows(stream, source: str):
+    """The rows of a workbook's first sheet as lists of cell values, read in read-only mode."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(stream, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise SosaError(f"{source}: not an Excel workbook (.xlsx) ({exc})", hint="save it from Excel as .xlsx, or as CSV UTF-8") from None
+    try:
+        sheet = book.worksheets[0]
+        yield from (list(row) for row in sheet.iter_rows(values_only=True))
+    finally:
+        book.close()
+
+
+def cell_text(value: Any, *, number_as_text: bool = True) -> str | None:
+    """A cell as the text an officer typed: a date as ISO, a whole number without `.0`.
+
+    A number too large to be exact (beyond 2**53) or with a fraction is given as Python
+    writes it, and the field's rule refuses it. `number_as_text=False` (a phone number)
+    refuses numbers: a phone typed as a number has lost its leading 0.
+    """
+    from datetime import date, datetime
+
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (int, float)):
+        if not number_as_text:
+            raise SosaError(f"was typed as a number ({value:g}), which drops a leading 0; format the column as text (文字列) and type it again")
+        if isinstance(value, float) and value.is_integer() and abs(value) < EXACT_INTEGER:
+            return str(int(value))
+        return str(value)
+    return str(value)

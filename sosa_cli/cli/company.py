@@ -66,7 +66,8 @@ def _contact(name, title, email, phone) -> dict[str, Any] | None:
 
 
 def enroll(
-    from_file: Annotated[str | None, typer.Option("--from", help="YAML file of one company or a list; - for stdin.")] = None,
+    from_file: Annotated[str | None, typer.Option("--from", help="YAML, CSV or Excel (.xlsx) file of companies; - for stdin.")] = None,
+    file_format: Annotated[str | None, typer.Option("--format", help="yaml, csv or xlsx: the file's format when its name does not say (stdin).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the input and show what would be enrolled; write nothing.")] = False,
     letter: Annotated[bool, typer.Option("--letter", help="Also issue each enrolled company's notice (通知) at once.")] = False,
     letter_format: Annotated[str, typer.Option("--letter-format", help="Format of the notices: md, html, docx (Word) or pdf (needs the pdf extra).")] = "md",
@@ -94,6 +95,11 @@ def enroll(
 ) -> None:
     """Enroll a company as a SoSA participant, from options or from a YAML file.
 
+    A CSV or .xlsx file has a header row of the YAML keys (name_ja, corporate_number,
+    contact_name, contact_email …) or the Japanese headers of `sosa company export --to
+    internal`; a CSV may be UTF-8 or Shift_JIS (CP932). Every problem in the file is
+    listed as file:row:column; nothing is enrolled unless every row is right.
+
     A company with a Code of Conduct acceptance date is enrolled; without one it is
     recorded as applied. Consent to share with the US government and with US primes
     is off unless given.
@@ -115,7 +121,15 @@ def enroll(
     if from_file is not None:
         if given(locals(), COMPANY_FIELDS) or contact_name:
             raise SosaError("--from reads every field from the file", hint="drop the other options or drop --from")
+        from ..importing import file_format as format_of
+
+        fmt = format_of(from_file, file_format)
+        if fmt != "yaml":
+            _enroll_sheet(from_file, fmt, db, dry_run=dry_run, yes=yes, letter_format=letter_format if letter else None)
+            return
         records, source = _read_file(from_file)
+    elif file_format is not None:
+        raise SosaError("--format is for a file", hint="add --from FILE")
     else:
         raw = given(locals(), COMPANY_FIELDS)
         for field in REQUIRED_FIELDS:
@@ -134,7 +148,13 @@ def enroll(
     conn = open_desk(db, create=True)
     returns = sort_out(conn, records, source)
     if dry_run:
-        _show_plan(records, returns)
+        outcomes = [("re-enroll", returns[i].key) if i in returns else (initial_status(r.values), None) for i, r in enumerate(records)]
+        _show_plan(
+            [
+                {**{k: r.values[k] for k in ("name_ja", "name_en", "corporate_number")}, "status": _would_be(*outcome)}
+                for r, outcome in zip(records, outcomes, strict=True)
+            ]
+        )
         return
     if returns and not yes:
         if not stdin_is_terminal():
@@ -153,12 +173,17 @@ def enroll(
         typer.echo(key)
     for notice in notices:
         message(f"Issued {notice.letter.key} {notice.letter.doc_number} to {notice.letter.addressee}: {notice.path}")
-    for back in returns.values():
+    new = [(key, initial_status(rec.values)) for index, (key, rec) in enumerate(zip(keys, records, strict=True)) if index not in returns]
+    _summarise(new, list(returns.values()))
+
+
+def _summarise(new: list[tuple[str, str]], returned: list) -> None:
+    """What an enrollment did: the companies re-enrolled, enrolled, and recorded as applied."""
+    for back in returned:
         name, accepted = back.record.values["name_ja"], back.record.values["coc_accepted_on"]
         message(f"Re-enrolled {back.key} {name}: the same record, its history kept; Code of Conduct accepted anew on {accepted}.")
-    new = [(key, rec) for index, (key, rec) in enumerate(zip(keys, records, strict=True)) if index not in returns]
-    enrolled = [key for key, rec in new if initial_status(rec.values) == "enrolled"]
-    applied = [key for key, rec in new if initial_status(rec.values) == "applied"]
+    enrolled = [key for key, status in new if status == "enrolled"]
+    applied = [key for key, status in new if status == "applied"]
     if enrolled:
         message(f"Enrolled {count(len(enrolled), 'company', 'companies')}: {_span(enrolled)}.")
     if applied:
@@ -174,16 +199,65 @@ def _span(keys: list[str]) -> str:
     return ", ".join(keys) if len(keys) <= 2 else f"{keys[0]}…{keys[-1]}"
 
 
-def _show_plan(records, returns) -> None:
+def _enroll_sheet(name: str, fmt: str, db, *, dry_run: bool, yes: bool, letter_format: str | None) -> None:
+    """`sosa enroll --from FILE.csv|.xlsx`: rows streamed, checked and written in one transaction."""
+    from ..intake import Unconfirmed, enroll_file
+
+    conn = open_desk(db, create=True)
+
+    def run(returning: bool):
+        with _open_input(name) as stream:
+            return enroll_file(conn, stream, _source(name), fmt, dry_run=dry_run, returning=returning, notify=letter_format)
+
+    try:
+        plans, notices = run(yes)
+    except Unconfirmed as exc:
+        if not stdin_is_terminal() or name == "-":
+            raise
+        for back in exc.returns:
+            message(f"{back.record.values['corporate_number']} is {back.describe()}.")
+        typer.confirm(f"Re-enroll {count(len(exc.returns), 'company', 'companies')} under the same key, its history kept?", abort=True)
+        plans, notices = run(True)
+    if dry_run:
+        rows = [{"name_ja": p.name_ja, "name_en": p.name_en, "corporate_number": p.corporate_number, "status": _would_be(p.outcome, p.key)} for p in plans]
+        _show_plan(rows)
+        return
+    for plan in plans:
+        typer.echo(plan.key)
+    for notice in notices:
+        message(f"Issued {notice.letter.key} {notice.letter.doc_number} to {notice.letter.addressee}: {notice.path}")
+    _summarise([(p.key, p.outcome) for p in plans if p.back is None], [p.back for p in plans if p.back is not None])
+
+
+def _source(name: str) -> str:
+    return "<stdin>" if name == "-" else name
+
+
+def _open_input(name: str):
+    """The file to read, as a binary stream; standard input is read into memory (it cannot be rewound)."""
+    import io
+
+    if name == "-":
+        return io.BytesIO(sys.stdin.buffer.read())
+    path = Path(name).expanduser()
+    try:
+        return path.open("rb")
+    except FileNotFoundError:
+        raise SosaError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise SosaError(f"{name} is a folder, not a file") from None
+    except OSError as exc:
+        raise SosaError(f"{name}: cannot read ({exc.strerror})") from None
+
+
+def _would_be(outcome: str, key: str | None) -> str:
+    if outcome == "re-enroll":
+        return f"re-enrolled as {key}"
+    return "recorded as applied" if outcome == "applied" else "enrolled"
+
+
+def _show_plan(rows: list[dict]) -> None:
     """What `sosa enroll --dry-run` would do, record by record."""
-    from ..enrollment import initial_status
-
-    def would_be(index: int, values: dict) -> str:
-        if index in returns:
-            return f"re-enrolled as {returns[index].key}"
-        return "recorded as applied" if initial_status(values) == "applied" else "enrolled"
-
-    rows = [{**{k: r.values[k] for k in ("name_ja", "name_en", "corporate_number")}, "status": would_be(i, r.values)} for i, r in enumerate(records)]
     print_table(
         rows,
         [("name_ja", "Name (ja)"), ("name_en", "Name (en)"), ("corporate_number", "法人番号"), ("status", "Would be")],
@@ -201,19 +275,14 @@ def _read_file(name: str):
     from ..enrollment import Invalid, validate_company
     from ..importing import read_records
 
-    if name == "-":
-        data, source = sys.stdin.buffer.read(), "<stdin>"
-    else:
-        path = Path(name).expanduser()
+    with _open_input(name) as stream:
         try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise SosaError(f"{name}: no such file") from None
+            data = stream.read()
         except IsADirectoryError:
-            raise SosaError(f"{name} is a folder, not a YAML file") from None
+            raise SosaError(f"{name} is a folder, not a file") from None
         except OSError as exc:
             raise SosaError(f"{name}: cannot read ({exc.strerror})") from None
-        source = name
+    source = _source(name)
     documents = read_records(data, source)
     records, problems = [], []
     for doc in documents:

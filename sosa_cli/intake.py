@@ -1,0 +1,348 @@
+"""Enrollment and delays from CSV and Excel: `sosa enroll --from FILE`, `sosa delay add --from FILE`.
+
+A file's headers are the YAML keys (`name_ja`, `corporate_number`, `contact_email` …) or
+the Japanese headers the internal export writes (`columns.py`), so a workbook the desk
+exported enrolls again unchanged. Rows are read one at a time, checked one at a time and
+written in one transaction as they come: memory stays flat for 100,000 rows. Every
+problem in the file is reported at once, as `file:row:column: header: what is wrong`
+(row and column as the spreadsheet shows them: the header is row 1, the first column A);
+if there is one, nothing is written.
+
+A number typed into a cell reaches sosa as a double: a 13-digit 法人番号 is below 2**53,
+so it is recovered digit for digit (and its check digit still checked); a phone number
+typed as a number has lost its leading 0 and is refused. A CSV saved by Excel may hold
+`1.18E+12`, whose digits are gone: refused, saying how to keep them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+from . import columns, importing
+from .errors import SosaError
+from .fields import Invalid, Problem
+from .words import count
+
+# Problems listed before the rest are only counted: the first hundreds say what is wrong.
+MAX_LISTED = 200
+_SHORTENED = re.compile(r"^\s*[+-]?\d+(\.\d+)?[eE][+-]?\d+\s*$")
+
+
+@dataclass
+class CellProblem(Problem):
+    """A problem in one cell: `file:row:column: header: what is wrong`."""
+
+    column: str | None = None
+
+    def render(self, source: str | None = None) -> str:
+        where = ":".join(str(p) for p in (source, self.line, self.column) if p is not None)
+        return f"{where + ': ' if where else ''}{self.field}: {self.message}"
+
+
+@dataclass
+class Sheet:
+    """A file's header, understood: which column holds which field."""
+
+    source: str
+    keys: list[str | None]  # per column: the field, or None for a column to read past
+    headers: list[str]  # as written
+    problems: list[CellProblem] = field(default_factory=list)
+
+    def where(self, key: str) -> tuple[str, str | None]:
+        """The header as written and the column letter of field `key`."""
+        if key in self.keys:
+            index = self.keys.index(key)
+            return self.headers[index], importing.column_letter(index)
+        return key, None
+
+
+def _header(row: list[Any], source: str, vocabulary: Mapping[str, str], required: tuple[str, ...], skip: tuple[str, ...]) -> Sheet:
+    known = columns.header_map(dict(vocabulary))
+    sheet = Sheet(source, [], [])
+    for index, cell in enumerate(row):
+        header = importing.cell_text(cell) or ""
+        header = header.strip().lstrip("\ufeff")
+        sheet.headers.append(header)
+        key = known.get(header) or known.get(header.lower())
+        letter = importing.column_letter(index)
+        if not header:
+            sheet.keys.append(None)
+            continue
+        if key is None:
+            sheet.problems.append(CellProblem(header, f"unknown column (known: {', '.join(vocabulary)}, or their Japanese headers)", 1, letter))
+        elif key in sheet.keys:
+            first = importing.column_letter(sheet.keys.index(key))
+            sheet.problems.append(CellProblem(header, f"the same column as {first}", 1, letter))
+            key = None
+        sheet.keys.append(None if key in skip else key)
+    for key in required:
+        if key not in sheet.keys:
+            sheet.problems.append(CellProblem(vocabulary[key], f"no column {key} or {vocabulary[key]}: every row needs it", 1, None))
+    return sheet
+
+
+def _rows(stream: BinaryIO, source: str, fmt: str) -> Iterator[list[Any]]:
+    if fmt == "csv":
+        return importing.csv_rows(stream, source)
+    if fmt == "xlsx":
+        return importing.xlsx_rows(stream, source)
+    raise SosaError(f"{fmt!r} is not a spreadsheet format", hint="use csv or xlsx")
+
+
+def _cells(sheet: Sheet, row: list[Any], number: int, problems: list[CellProblem], text_only: frozenset[str]) -> dict[str, str]:
+    """A row's non-empty cells by field, as text; a cell that cannot be text is a problem."""
+    values: dict[str, str] = {}
+    for index, cell in enumerate(row):
+        key = sheet.keys[index] if index < len(sheet.keys) else None
+        if key is None or cell is None:
+            continue
+        try:
+            text = importing.cell_text(cell, number_as_text=key not in text_only)
+        except SosaError as exc:
+            problems.append(CellProblem(sheet.headers[index], exc.message, number, importing.column_letter(index)))
+            continue
+        if text is None or not text.strip():
+            continue
+        if key in columns.TEXT_COLUMNS and _SHORTENED.match(text):
+            problems.append(
+                CellProblem(
+                    sheet.headers[index],
+                    f"{text.strip()} is a number Excel shortened, its digits lost: format the column as text (文字列) and type it again",
+                    number,
+                    importing.column_letter(index),
+                )
+            )
+            continue
+        values[key] = text
+    return values
+
+
+def _placed(
+    sheet: Sheet, found: list[Problem], number: int, to_key: Callable[[str], str] = lambda f: f, already: Sequence[CellProblem] = ()
+) -> list[CellProblem]:
+    """Problems from the field rules, placed in their row and the column of their field;
+    a cell already reported (`already`: it could not be read) is not reported again."""
+    placed = []
+    seen = {p.column for p in already}
+    for problem in found:
+        header, letter = sheet.where(to_key(problem.field))
+        if letter is None or letter not in seen:
+            placed.append(CellProblem(header, problem.message, number, letter))
+    return placed
+
+
+def _in_order(found: list[CellProblem]) -> list[CellProblem]:
+    """A row's problems from its first column to its last; those of no column (one missing) last."""
+    return sorted(found, key=lambda p: (p.column is None, len(p.column or ""), p.column or ""))
+
+
+def refuse(problems: list[CellProblem], source: str, rows: int, what: str) -> None:
+    """Every problem, a line each (the first MAX_LISTED), then a one-line summary; nothing written."""
+    if not problems:
+        return
+    listed = [p.render(source) for p in problems[:MAX_LISTED]]
+    if len(problems) > MAX_LISTED:
+        listed.append(f"… and {count(len(problems) - MAX_LISTED, 'more problem')}")
+    bad_rows = len({p.line for p in problems})
+    summary = f"{source}: {count(len(problems), 'problem')} in {count(bad_rows, 'row')} of {count(rows, 'row')}; nothing was {what}"
+    raise SosaError("\n".join([*listed, summary]))
+
+
+# --- companies ------------------------------------------------------------------------
+
+
+def _company_raw(values: Mapping[str, str]) -> dict[str, Any]:
+    raw: dict[str, Any] = {}
+    contact: dict[str, str] = {}
+    for key, value in values.items():
+        if key.startswith(columns.CONTACT_PREFIX):
+            contact[key.removeprefix(columns.CONTACT_PREFIX)] = value
+        elif key in columns.LIST_COLUMNS:
+            raw[key] = columns.split_list(value)
+        else:
+            raw[key] = value
+    if contact:
+        raw["contacts"] = [contact]
+    return raw
+
+
+def _company_column(field_name: str) -> str:
+    # contacts.1.email → contact_email; contacts (a contact without a name) → contact_name
+    if field_name.startswith("contacts.1."):
+        return columns.CONTACT_PREFIX + field_name.removeprefix("contacts.1.")
+    return field_name
+
+
+@dataclass
+class Planned:
+    """What intake did, or would do, with one row."""
+
+    row: int
+    name_ja: str
+    name_en: str
+    corporate_number: str
+    outcome: str  # enrolled, applied, or re-enroll
+    key: str | None = None
+    back: Any = None  # enrollment.Return, for a withdrawn company enrolled again
+
+
+def enroll_file(
+    conn: sqlite3.Connection,
+    stream: BinaryIO,
+    source: str,
+    fmt: str,
+    *,
+    dry_run: bool = False,
+    returning: bool = False,
+    notify: str | None = None,
+) -> tuple[list[Planned], list]:
+    """Enroll every row of a CSV or xlsx file, all or nothing; with `dry_run`, write nothing.
+
+    A row whose 法人番号 belongs to a withdrawn company re-enrolls it when `returning`
+    confirms it, and is refused otherwise (`Unconfirmed`, as for YAML). `notify`: the
+    format of each enrolled company's notice (通知), issued in the same transaction.
+    Returns the plan of each row and the notices issued.
+    """
+    from . import enrollment
+    from .clock import now_utc
+    from .store import transaction
+
+    rows = _rows(stream, source, fmt)
+    first = next(rows, None)
+    if first is None:
+        raise SosaError(f"{source}: the file holds no rows", hint="the first row names the columns: name_ja, name_en, corporate_number, …")
+    sheet = _header(first, source, columns.COMPANY, ("name_ja", "name_en", "corporate_number"), columns.COMPANY_READ_ONLY)
+    refuse(sheet.problems, source, 0, "enrolled")
+    problems: list[CellProblem] = []
+    plans: list[Planned] = []
+    seen: dict[str, int] = {}
+    text_only = frozenset({"contact_phone"})
+    number = 1
+    # A dry run reads the register and writes nothing, so takes no write lock.
+    with contextlib.nullcontext(conn) if dry_run else transaction(conn):
+        next_id = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM companies").fetchone()[0]
+        stamp = now_utc()
+        for number, row in enumerate(rows, start=2):
+            found: list[CellProblem] = []
+            values = _cells(sheet, row, number, found, text_only)
+            if not values and not found:
+                continue  # a blank row, as spreadsheets end with
+            record, invalid = enrollment.validate_company(_company_raw(values), {"": number})
+            found.extend(_placed(sheet, invalid, number, _company_column, found))
+            returns: dict[int, Any] = {}
+            if record is not None and not found:
+                corporate = record.values["corporate_number"]
+                if corporate in seen:
+                    found.extend(_placed(sheet, [Problem("corporate_number", f"法人番号 {corporate} is also in row {seen[corporate]}")], number))
+                else:
+                    seen[corporate] = number
+                    try:
+                        returns = enrollment.sort_out(conn, [record])
+                    except Invalid as exc:
+                        found.extend(_placed(sheet, exc.problems, number))
+            problems.extend(_in_order(found))
+            if found or record is None:
+                continue
+            values_in = record.values
+            plan = Planned(number, values_in["name_ja"], values_in["name_en"], values_in["corporate_number"], enrollment.initial_status(values_in))
+            if returns:
+                plan.outcome, plan.back = "re-enroll", returns[0]
+                plan.key = plan.back.key
+            plans.append(plan)
+            if problems or dry_run:
+                continue
+            if plan.back is None:
+                plan.key = enrollment.insert_new(conn, record, next_id, stamp)
+                next_id += 1
+            elif returning:
+                enrollment.re_enroll(conn, plan.back, stamp)
+        refuse(problems, source, number - 1, "enrolled")
+        if dry_run:
+            return plans, []
+        if not returning:
+            backs = [p.back for p in plans if p.back is not None]
+            try:
+                enrollment.refuse_unconfirmed(dict(enumerate(backs)))
+            except SosaError as exc:
+                raise Unconfirmed(exc.message, hint=exc.hint, returns=backs) from None
+        notices = _notices(conn, plans, notify) if notify else []
+    return plans, notices
+
+
+class Unconfirmed(SosaError):
+    """Withdrawn companies in the file, not confirmed: nothing was written."""
+
+    def __init__(self, message: str, *, hint: str | None, returns: list):
+        super().__init__(message, hint=hint)
+        self.returns = returns
+
+
+def _notices(conn: sqlite3.Connection, plans: list[Planned], fmt: str) -> list:
+    """Each enrolled company's notice (通知), inside the intake's transaction."""
+    from . import config, issuing
+    from .register import get_company
+
+    profile = config.load()
+    return [issuing.enrollment(conn, get_company(conn, p.key), profile=profile, fmt=fmt) for p in plans if p.key and p.outcome != "applied"]
+    return plans
+
+
+# --- delays ---------------------------------------------------------------------------
+
+
+def add_delays_file(conn: sqlite3.Connection, stream: BinaryIO, source: str, fmt: str, *, dry_run: bool = False) -> list[tuple[int, Any]]:
+    """Record every row of a CSV or xlsx file as a delay, all or nothing, by the rules of
+    `sosa delay add`; returns (row, the recorded Delay, or its checked values in a dry run)."""
+    from . import delays
+    from .register import get_company
+    from .store import transaction
+    from .words import company_status
+
+    rows = _rows(stream, source, fmt)
+    first = next(rows, None)
+    if first is None:
+        raise SosaError(f"{source}: the file holds no rows", hint="the first row names the columns: company, supplier, need_date, …")
+    sheet = _header(first, source, columns.DELAY, ("supplier", "need_date", "promised_date"), ())
+    if "company" not in sheet.keys and "corporate_number" not in sheet.keys:
+        missing = "no column company (参加企業) or corporate_number (法人番号): every delay names its company"
+        sheet.problems.append(CellProblem(columns.DELAY["company"], missing, 1))
+    refuse(sheet.problems, source, 0, "recorded")
+    problems: list[CellProblem] = []
+    added: list[tuple[int, Any]] = []
+    number = 1
+    with transaction(conn):
+        for number, row in enumerate(rows, start=2):
+            found: list[CellProblem] = []
+            values: dict[str, Any] = _cells(sheet, row, number, found, frozenset())
+            if not values and not found:
+                continue
+            by_number = values.pop("corporate_number", None)
+            company_field = "company" if "company" in values else "corporate_number"
+            values.setdefault("company", by_number)
+            if values["company"] is None:
+                header, letter = sheet.where("company" if "company" in sheet.keys else "corporate_number")
+                found.append(CellProblem(header, "is required: the company's key (C-0001) or 法人番号", number, letter))
+                values.pop("company")
+            checked: dict[str, Any] | None = None
+            try:
+                checked = delays.validate(values)
+            except Invalid as exc:
+                found.extend(_placed(sheet, [p for p in exc.problems if p.field != "company" or "company" in values], number, already=found))
+            if "company" in values:
+                try:
+                    company = get_company(conn, values["company"])
+                    if company.status != "enrolled":
+                        raise SosaError(f"{company.key} {company.name_ja} is {company_status(company.status)}: only enrolled companies can report delays")
+                except SosaError as exc:
+                    found.extend(_placed(sheet, [Problem(company_field, exc.message)], number))
+            problems.extend(_in_order(found))
+            if found or problems or checked is None:
+                continue
+            added.append((number, checked if dry_run else delays.add(conn, values)))
+        refuse(problems, source, number - 1, "recorded")
+    return added
