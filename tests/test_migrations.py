@@ -103,16 +103,25 @@ def test_applied_migrations_are_recorded_by_name_and_version(db_path):
     assert migrations.schema_version(conn) == migrations.LATEST == len(migrations.STEPS)
 
 
+def _database_at(version: int, db_path, monkeypatch, rows: str) -> None:
+    """A database as the sosa of schema `version` left it, holding `rows` (SQL inserts)."""
+    with monkeypatch.context() as old_sosa:
+        old_sosa.setattr(migrations, "STEPS", migrations.STEPS[:version])
+        old_sosa.setattr(migrations, "LATEST", version)
+        conn = open_db(db_path)
+        assert migrations.schema_version(conn) == version
+        conn.executescript(rows)
+        conn.close()
+
+
 def test_a_database_of_the_previous_version_is_upgraded_and_keeps_its_rows(db_path, monkeypatch, tmp_path):
     """A database from before 0006: its delays, ask items and relays gain the columns English
     letters need, every row kept, and its schema ends as a fresh database's."""
-    with monkeypatch.context() as old_sosa:
-        old_sosa.setattr(migrations, "STEPS", migrations.STEPS[:5])
-        old_sosa.setattr(migrations, "LATEST", 5)
-        conn = open_db(db_path)
-        assert migrations.schema_version(conn) == 5
-        conn.executescript(
-            """
+    _database_at(
+        5,
+        db_path,
+        monkeypatch,
+        """
             INSERT INTO companies (id, key, name_ja, name_en, corporate_number, status) VALUES (1, 'C-0001', '甲', 'Ko', '8010401135790', 'enrolled');
             INSERT INTO delays (id, key, company_id, status, supplier, part_number, quantity, need_date, original_promised_date,
                                 promised_date, created_at, updated_at)
@@ -123,9 +132,8 @@ def test_a_database_of_the_previous_version_is_upgraded_and_keeps_its_rows(db_pa
                 VALUES (1, 1, 'MC-4410', 12, '2027-06-30', '2027-03-31');
             INSERT INTO relays (id, ask_id, company_id, status, sent_on, answer_by, original_answer_by, note, created_at, updated_at)
                 VALUES (1, 1, 1, 'answered', '2026-11-26', '2026-12-10', '2026-12-10', '残りは当初納期', 'x', 'x');
-            """
-        )
-        conn.close()
+            """,
+    )
     conn = open_db(db_path)
     assert migrations.schema_version(conn) == migrations.LATEST
     delay = dict(conn.execute("SELECT * FROM delays").fetchone())
@@ -158,13 +166,11 @@ def test_a_fresh_database_needs_no_snapshot(db_path):
 
 def _schema_7_database(db_path, monkeypatch) -> None:
     """A database as sosa left it at schema 7: two delays, their slips, a request covering one."""
-    with monkeypatch.context() as old_sosa:
-        old_sosa.setattr(migrations, "STEPS", migrations.STEPS[:7])
-        old_sosa.setattr(migrations, "LATEST", 7)
-        conn = open_db(db_path)
-        assert migrations.schema_version(conn) == 7
-        conn.executescript(
-            """
+    _database_at(
+        7,
+        db_path,
+        monkeypatch,
+        """
             INSERT INTO companies (id, key, name_ja, name_en, corporate_number, status) VALUES (1, 'C-0001', '甲', 'Ko', '8010401135790', 'enrolled');
             INSERT INTO company_fsc (company_id, fsc) VALUES (1, '1650');
             INSERT INTO delays (id, key, company_id, status, supplier, supplier_cage, part_number, nsn, quantity, need_date,
@@ -178,9 +184,8 @@ def _schema_7_database(db_path, monkeypatch) -> None:
             INSERT INTO requests (id, key, company_id, status, action, urgency, created_at, updated_at)
                 VALUES (1, 'R-0001', 1, 'draft', 'rating', 'critical', 'x', 'x');
             INSERT INTO request_delays (request_id, delay_id) VALUES (1, 1);
-            """
-        )
-        conn.close()
+            """,
+    )
 
 
 def test_a_database_of_schema_7_keeps_its_delays_and_may_record_services(db_path, monkeypatch, tmp_path, sosa):

@@ -70,6 +70,16 @@ def delay(sosa, key: str = "D-0001") -> dict:
     return json.loads(sosa("delay", "show", key, "--json").stdout)
 
 
+def given(args: list[str], option: str, value: str) -> list[str]:
+    """`args` with `option` set to `value`, replacing it or added."""
+    args = list(args)
+    if option in args:
+        args[args.index(option) + 1] = value
+    else:
+        args += [option, value]
+    return args
+
+
 def refused_in_one_line(sosa, db: Path, *args: str) -> str:
     """Runs a command that must be refused: one line on stderr, exit 1, nothing changed."""
     before = dump(db)
@@ -112,11 +122,7 @@ def test_a_service_may_be_several_lots(sosa, enrolled):
     ],
 )
 def test_a_service_with_what_only_a_part_has_is_refused(sosa, enrolled, extra, message):
-    args = list(SERVICE)
-    if extra[0] in args:
-        args[args.index(extra[0]) + 1] = extra[1]
-    else:
-        args += extra
+    args = given(SERVICE, *extra)
     assert message in refused_in_one_line(sosa, enrolled, "delay", "add", *args)
 
 
@@ -291,11 +297,7 @@ items:
     ],
 )
 def test_an_ask_for_a_service_with_a_part_number_or_a_bad_psc_is_refused(sosa, enrolled, extra, message):
-    args = list(SERVICE_ASK)
-    if extra[0] in args:
-        args[args.index(extra[0]) + 1] = extra[1]
-    else:
-        args += extra
+    args = given(SERVICE_ASK, *extra)
     assert message in refused_in_one_line(sosa, enrolled, "ask", "record", *args)
 
 
