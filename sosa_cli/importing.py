@@ -9,6 +9,7 @@ and every value keeps its line number for error messages.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -199,7 +200,10 @@ def csv_rows(stream, source: str):
     except csv.Error as exc:
         raise SosaError(f"{source}: malformed CSV: {exc}") from None
     finally:
-        text.detach()
+        # Hand the stream back to its owner open (it closes it); a generator left behind
+        # may finish after that owner already closed it.
+        with contextlib.suppress(ValueError):
+            text.detach()
 
 
 def xlsx_rows(stream, source: str):

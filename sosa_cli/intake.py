@@ -149,7 +149,8 @@ def refuse(problems: list[CellProblem], source: str, rows: int, what: str) -> No
     if len(problems) > MAX_LISTED:
         listed.append(f"… and {count(len(problems) - MAX_LISTED, 'more problem')}")
     bad_rows = len({p.line for p in problems})
-    summary = f"{source}: {count(len(problems), 'problem')} in {count(bad_rows, 'row')} of {count(rows, 'row')}; nothing was {what}"
+    where = "the header row" if rows == 0 else f"{count(bad_rows, 'row')} of {count(rows, 'row')}"
+    summary = f"{source}: {count(len(problems), 'problem')} in {where}; nothing was {what}"
     raise SosaError("\n".join([*listed, summary]))
 
 
