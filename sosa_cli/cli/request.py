@@ -24,7 +24,7 @@ LIST_COLUMNS = [
 ]
 DELAY_COLUMNS = [
     ("key", "Delay"),
-    ("part_number", "Part number"),
+    ("what", "Part number / service"),
     ("supplier", "US supplier"),
     ("quantity", "Qty"),
     ("need_date", "Need"),
