@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from benchmarks import bench_enroll, bench_letters, bench_relay, bench_scale, bench_startup, bench_verify
+from benchmarks import bench_enroll, bench_intake, bench_letters, bench_relay, bench_scale, bench_startup, bench_verify
 
 IN_CI = bool(os.environ.get("CI"))
 
@@ -107,4 +107,14 @@ def test_verify_benchmark_prints_verify_the_command_and_the_floor(capsys):
     for line in ("audit.verify (in-process)", "sosa audit verify --db", "floor (select + SHA-256)"):
         assert re.search(rf"^  {re.escape(line)} +\d+\.\d{{3}} s +\d+\.\d\d µs/entry", out, re.M), out
     assert re.search(r"ratio verify/floor: \d+\.\d\d× \(target ≤ 2\.0×\); command/floor: \d+\.\d\d×", out), out
+    assert_ratios_are_numbers(out)
+
+
+def test_intake_benchmark_prints_time_and_peak_memory_of_both(capsys):
+    assert bench_intake.main(quick=True) == 0
+    out = capsys.readouterr().out
+    assert "2,000 companies" in out
+    for line in ("sqlite-utils insert --csv", "sosa enroll --from --dry-run", "sosa enroll --from"):
+        assert re.search(rf"^  {re.escape(line)} +\d+\.\d\d s +\d+ MiB peak", out, re.M), out
+    assert re.search(r"ratio enroll/sqlite-utils: \d+\.\d\d× \(target ≤ 2\.0×\); peak \d+ MiB \(target < 300 MiB\)", out), out
     assert_ratios_are_numbers(out)
