@@ -25,6 +25,7 @@ from typing import Any, BinaryIO
 
 from . import columns, importing
 from .errors import SosaError
+from .exporting import FORMULA_STARTS
 from .fields import Invalid, Problem
 from .words import count
 
@@ -52,6 +53,9 @@ class Sheet:
     keys: list[str | None]  # per column: the field, or None for a column to read past
     headers: list[str]  # as written
     problems: list[CellProblem] = field(default_factory=list)
+    # A CSV from sosa's exports carries `'` before a value Excel would read as a formula
+    # (`'=…`, `'+81…`): read it back as the value itself, so the round trip is exact.
+    unquote: bool = False
 
     def where(self, key: str) -> tuple[str, str | None]:
         """The header as written and the column letter of field `key`."""
@@ -108,6 +112,8 @@ def _cells(sheet: Sheet, row: list[Any], number: int, problems: list[CellProblem
             continue
         if text is None or not text.strip():
             continue
+        if sheet.unquote and text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+            text = text[1:]
         if key in columns.TEXT_COLUMNS and _SHORTENED.match(text):
             problems.append(
                 CellProblem(
@@ -218,6 +224,7 @@ def enroll_file(
     if first is None:
         raise SosaError(f"{source}: the file holds no rows", hint="the first row names the columns: name_ja, name_en, corporate_number, …")
     sheet = _header(first, source, columns.COMPANY, ("name_ja", "name_en", "corporate_number"), columns.COMPANY_READ_ONLY)
+    sheet.unquote = fmt == "csv"
     refuse(sheet.problems, source, 0, "enrolled")
     problems: list[CellProblem] = []
     plans: list[Planned] = []
@@ -309,6 +316,7 @@ def add_delays_file(conn: sqlite3.Connection, stream: BinaryIO, source: str, fmt
     if first is None:
         raise SosaError(f"{source}: the file holds no rows", hint="the first row names the columns: company, supplier, need_date, …")
     sheet = _header(first, source, columns.DELAY, ("supplier", "need_date", "promised_date"), ())
+    sheet.unquote = fmt == "csv"
     if "company" not in sheet.keys and "corporate_number" not in sheet.keys:
         missing = "no column company (参加企業) or corporate_number (法人番号): every delay names its company"
         sheet.problems.append(CellProblem(columns.DELAY["company"], missing, 1))

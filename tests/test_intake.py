@@ -43,6 +43,19 @@ def test_an_internal_export_enrolls_into_a_fresh_database_unchanged(sosa, enroll
     assert copy["contacts"][0] == original["contacts"][0]
 
 
+def test_values_the_csv_export_neutralised_come_back_as_they_were(sosa, enrolled, tmp_path):
+    """The export writes '+81… and '=… so Excel shows them as typed; intake reads the value itself."""
+    sosa("company", "update", "C-0001", "--products", "=1+1 (not a formula)", "--contact-phone", "+81-3-5555-0101")
+    first, again, fresh = tmp_path / "r.csv", tmp_path / "again.csv", tmp_path / "fresh.db"
+    sosa("company", "export", "--to", "internal", "--out", str(first))
+    assert "'+81-3-5555-0101" in first.read_text(encoding="utf-8-sig")
+    sosa("enroll", "--db", str(fresh), "--from", str(first))
+    copy = json.loads(sosa("company", "show", "C-0001", "--json", "--db", str(fresh)).stdout)
+    assert copy["products"] == "=1+1 (not a formula)" and copy["contacts"][0]["phone"] == "+81-3-5555-0101"
+    sosa("company", "export", "--db", str(fresh), "--to", "internal", "--out", str(again))
+    assert again.read_bytes() == first.read_bytes()
+
+
 def test_shift_jis_with_nec_and_ibm_characters_is_read_without_being_told(sosa, db_path, tmp_path):
     source = tmp_path / "sjis.csv"
     row = "髙橋精工株式会社,Takahashi Seiko K.K.,8010401135790,髙橋 ①郎,03-5555-0301,5935、5961,令和8年11月2日,はい\r\n"
