@@ -85,22 +85,20 @@ def _read_tables(conn: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
     return tables
 
 
-def _key_values(prefix: str, key: tuple[str, ...]) -> str:
-    # Up to two key columns are noted; a wider key would need a wider note.
-    if len(key) > 2:
-        raise RuntimeError(f"a primary key of {len(key)} columns cannot be tracked")
-    values = [f"{prefix}.{_quote(c)}" for c in key]
-    return ", ".join(values + ["NULL"] * (2 - len(values)))
-
-
-# conn → the (table, key, key) of each row written since its last entry. Only sosa's own
+# conn → {(table, key as JSON): the row as JSON, or None if deleted}, for each row written
+# since its last entry, as the write left it (the last write of a row wins). Only sosa's own
 # connections (which can be weak keys) are tracked; their triggers call `sosa_touched()`.
-_WRITTEN: weakref.WeakKeyDictionary[sqlite3.Connection, set[tuple[str, Any, Any]]] = weakref.WeakKeyDictionary()
+_WRITTEN: weakref.WeakKeyDictionary[sqlite3.Connection, dict[tuple[str, str], str | None]] = weakref.WeakKeyDictionary()
+
+
+def _json_of(prefix: str, columns: list[str]) -> str:
+    # SQLite's json_object(): the row as JSON text, built where the row is (no read-back).
+    return "json_object(" + ", ".join(f"'{c}', {prefix}.{_quote(c)}" for c in columns) + ")"
 
 
 def track(conn: sqlite3.Connection) -> None:
-    """Note every row this connection writes in the record tables (temporary triggers that
-    call back into Python: no table to write, nothing for another connection to see).
+    """Note every row this connection writes in the record tables: temporary triggers hand
+    each row, as written, to a Python callback (nothing for another connection to see).
 
     Run outside a transaction (the temporary schema is the connection's own and needs no
     write lock). A connection already tracking forgets what it noted: a new change begins.
@@ -110,66 +108,52 @@ def track(conn: sqlite3.Connection) -> None:
         written.clear()
         return
     try:
-        written = _WRITTEN.setdefault(conn, set())
+        written = _WRITTEN.setdefault(conn, {})
     except TypeError:  # a plain sqlite3 connection: not sosa's, not tracked
         return
-    conn.create_function("sosa_touched", 3, lambda table, k1, k2: written.add((table, k1, k2)))
+    conn.create_function("sosa_touched", 3, lambda table, key, row: written.__setitem__((table, key), row))
     for n, (table, key) in enumerate(tracked_tables(conn).items()):
-        name = _quote(table)
+        columns = [c[1] for c in conn.execute(f"PRAGMA main.table_info({_quote(table)})")]
+        if key == ("rowid",):
+            columns.insert(0, "rowid")
         literal = "'" + table.replace("'", "''") + "'"
-        new, old = _key_values("NEW", key), _key_values("OLD", key)
-        for suffix, event, note in (
-            ("i", "INSERT", f"sosa_touched({literal}, {new})"),
-            ("u", "UPDATE", f"sosa_touched({literal}, {old}), sosa_touched({literal}, {new})"),
-            ("d", "DELETE", f"sosa_touched({literal}, {old})"),
+        new_key = "json_array(" + ", ".join(f"NEW.{_quote(c)}" for c in key) + ")"
+        old_key = "json_array(" + ", ".join(f"OLD.{_quote(c)}" for c in key) + ")"
+        written_row = f"SELECT sosa_touched({literal}, {new_key}, {_json_of('NEW', columns)});"
+        for suffix, event, body in (
+            ("i", "INSERT", written_row),
+            # A row whose key changes leaves its old key behind, deleted.
+            ("u", "UPDATE", f"SELECT sosa_touched({literal}, {old_key}, NULL) WHERE {old_key} IS NOT {new_key}; {written_row}"),
+            ("d", "DELETE", f"SELECT sosa_touched({literal}, {old_key}, NULL);"),
         ):
-            conn.execute(f"CREATE TEMP TRIGGER IF NOT EXISTS sosa_touch_{n}_{suffix} AFTER {event} ON main.{name} BEGIN SELECT {note}; END")
+            conn.execute(f"CREATE TEMP TRIGGER IF NOT EXISTS sosa_touch_{n}_{suffix} AFTER {event} ON main.{_quote(table)} BEGIN {body} END")
 
 
-def table_rows(conn: sqlite3.Connection, table: str, key: tuple[str, ...], keys: list[list[Any]] | None = None) -> Iterator[dict[str, Any]]:
-    """A record table's rows as {column: value}: all of them, or those whose key is in `keys`."""
-    columns = "rowid AS rowid, *" if key == ("rowid",) else "*"
-    select = f"SELECT {columns} FROM main.{_quote(table)}"
+def table_rows(conn: sqlite3.Connection, table: str, key: tuple[str, ...]) -> Iterator[dict[str, Any]]:
+    """A record table's rows as {column: value}."""
     cursor = conn.cursor()
     cursor.row_factory = None
-    if keys is None:
-        batches: list[tuple[str, list[Any]]] = [(select, [])]
-    elif len(key) == 1:  # by 500: SQLite allows 32,766 parameters a statement
-        chunks = [[k[0] for k in keys[i : i + 500]] for i in range(0, len(keys), 500)]
-        batches = [(f"{select} WHERE {_quote(key[0])} IN ({', '.join('?' * len(chunk))})", chunk) for chunk in chunks]
-    else:  # one look-up each: `(a, b) IN (VALUES …)` would scan the table
-        where = " AND ".join(f"{_quote(c)} = ?" for c in key)
-        batches = [(f"{select} WHERE {where}", values) for values in keys]
-    for sql, parameters in batches:
-        cursor.execute(sql, parameters)
-        names = [d[0] for d in cursor.description]
-        for found in cursor:
-            yield dict(zip(names, found, strict=True))
+    cursor.execute(f"SELECT {'rowid AS rowid, *' if key == ('rowid',) else '*'} FROM main.{_quote(table)}")
+    names = [d[0] for d in cursor.description]
+    for found in cursor:
+        yield dict(zip(names, found, strict=True))
 
 
-def _written_rows(conn: sqlite3.Connection) -> list[list[Any]] | None:
-    """The rows written since the last entry, as the change left them; None if none were."""
+def _written_rows(conn: sqlite3.Connection) -> str | None:
+    """The rows written since the last entry, as JSON text: [[table, key, row or null], …]
+    in table and key order; None if none were."""
     written = _WRITTEN.get(conn)
     if not written:
         return None
-    noted = sorted(written, key=repr)
+    noted = sorted(written.items())
     written.clear()
-    tables = tracked_tables(conn)
-    keys: dict[str, list[list[Any]]] = {}
-    for table, k1, k2 in noted:
-        keys.setdefault(table, []).append([k1, k2][: len(tables[table])])
-    rows = []
-    for table, wanted in keys.items():
-        key = tables[table]
-        found = {tuple(row[c] for c in key): row for row in table_rows(conn, table, key, wanted)}
-        rows += [[table, values, found.get(tuple(values))] for values in wanted]
-    rows.sort(key=lambda r: (r[0], str(r[1])))
-    return rows
+    names = {table: json.dumps(table, ensure_ascii=False) for table in {table for (table, _), _ in noted}}
+    return "[" + ",".join(f"[{names[table]},{key},{'null' if row is None else row}]" for (table, key), row in noted) + "]"
 
 
 def unrecorded(conn: sqlite3.Connection) -> list[str]:
     """Tables written since the last entry: a change without its audit entry (a bug)."""
-    return sorted({table for table, _, _ in _WRITTEN.get(conn, ())})
+    return sorted({table for table, _ in _WRITTEN.get(conn, {})})
 
 
 def snapshot(conn: sqlite3.Connection, reason: str) -> int | None:
@@ -178,7 +162,7 @@ def snapshot(conn: sqlite3.Connection, reason: str) -> int | None:
     rows = [[table, [row[c] for c in key], row] for table, key in tracked_tables(conn).items() for row in table_rows(conn, table, key)]
     if not rows:
         return None
-    return _append(conn, SNAPSHOT, "database", after={"reason": reason, "rows": len(rows)}, rows=rows)
+    return _append(conn, SNAPSHOT, "database", after={"reason": reason, "rows": len(rows)}, rows=_canonical(rows))
 
 
 def record(
@@ -193,7 +177,8 @@ def record(
     return _append(conn, action, record, before=before, after=after, rows=_written_rows(conn))
 
 
-def _append(conn: sqlite3.Connection, action: str, record: str, *, before: Any = None, after: Any = None, rows: Any = None) -> int:
+def _append(conn: sqlite3.Connection, action: str, record: str, *, before: Any = None, after: Any = None, rows: str | None = None) -> int:
+    """Append an entry; `rows` is JSON text already (as the triggers wrote it, or a snapshot's)."""
     if not conn.in_transaction:
         raise RuntimeError("audit.record() must run inside the change's transaction")
     last = conn.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
@@ -208,7 +193,7 @@ def _append(conn: sqlite3.Connection, action: str, record: str, *, before: Any =
         "record": record,
         "before": _canonical(before),
         "after": _canonical(after),
-        ROWS: _canonical(rows),
+        ROWS: rows,
     }
     conn.execute(
         "INSERT INTO audit (id, at, user, command, action, record, before, after, rows, prev_hash, hash)"

@@ -10,6 +10,7 @@ write path whose audit entry lacked its rows would show here as a difference.
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -33,7 +34,8 @@ def demo_database(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def demo(demo_database, tmp_path, monkeypatch) -> Path:
-    """A copy of the demo's database (its letters folder left behind: only the tables matter here)."""
+    """A copy of the demo's database, its letters folder beside it (recorded relative to it)."""
+    shutil.copytree(demo_database.parent / "sosa-letters", tmp_path / "sosa-letters")
     copy = tmp_path / "desk.db"
     source = sqlite3.connect(demo_database)
     target = sqlite3.connect(copy)
