@@ -56,6 +56,7 @@ class Sheet:
     # A CSV from sosa's exports carries `'` before a value Excel would read as a formula
     # (`'=…`, `'+81…`): read it back as the value itself, so the round trip is exact.
     unquote: bool = False
+    skip: tuple[str, ...] = ()  # columns read past: the register's own (key, status)
 
     def where(self, key: str) -> tuple[str, str | None]:
         """The header as written and the column letter of field `key`."""
@@ -67,7 +68,7 @@ class Sheet:
 
 def _header(row: list[Any], source: str, vocabulary: Mapping[str, str], required: tuple[str, ...], skip: tuple[str, ...]) -> Sheet:
     known = columns.header_map(dict(vocabulary))
-    sheet = Sheet(source, [], [])
+    sheet = Sheet(source, [], [], skip=skip)
     for index, cell in enumerate(row):
         header = importing.cell_text(cell) or ""
         header = header.strip().lstrip("\ufeff")
@@ -83,7 +84,7 @@ def _header(row: list[Any], source: str, vocabulary: Mapping[str, str], required
             first = importing.column_letter(sheet.keys.index(key))
             sheet.problems.append(CellProblem(header, f"the same column as {first}", 1, letter))
             key = None
-        sheet.keys.append(None if key in skip else key)
+        sheet.keys.append(key)
     for key in required:
         if key not in sheet.keys:
             sheet.problems.append(CellProblem(vocabulary[key], f"no column {key} or {vocabulary[key]}: every row needs it", 1, None))
@@ -103,7 +104,12 @@ def _cells(sheet: Sheet, row: list[Any], number: int, problems: list[CellProblem
     values: dict[str, str] = {}
     for index, cell in enumerate(row):
         key = sheet.keys[index] if index < len(sheet.keys) else None
-        if key is None or cell is None:
+        if cell is None or key in sheet.skip:
+            continue
+        if key is None:
+            if str(cell).strip():
+                stray = "a value in a column without a header: name the column in row 1, or clear it"
+                problems.append(CellProblem("(no header)", stray, number, importing.column_letter(index)))
             continue
         try:
             text = importing.cell_text(cell, number_as_text=key not in text_only)
@@ -270,6 +276,8 @@ def enroll_file(
             elif returning:
                 enrollment.re_enroll(conn, plan.back, stamp)
         refuse(problems, source, number - 1, "enrolled")
+        if not plans:
+            raise SosaError(f"{source}: no companies below the header row", hint="add a row per company")
         if dry_run:
             return plans, []
         if not returning:
@@ -354,4 +362,6 @@ def add_delays_file(conn: sqlite3.Connection, stream: BinaryIO, source: str, fmt
                 continue
             added.append((number, checked if dry_run else delays.add(conn, values)))
         refuse(problems, source, number - 1, "recorded")
+        if not added:
+            raise SosaError(f"{source}: no delays below the header row", hint="add a row per delay")
     return added

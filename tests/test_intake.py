@@ -126,6 +126,17 @@ def test_unknown_and_missing_columns_are_named_in_the_header_row(sosa, db_path, 
     assert result.stderr.strip().endswith(f"{source}: 2 problems in the header row; nothing was enrolled")
 
 
+def test_a_header_alone_and_a_value_without_a_header_are_refused(sosa, db_path, tmp_path):
+    source = tmp_path / "empty.csv"
+    source.write_text(HEADER + ",,,,,,,\r\n", encoding="utf-8")
+    result = sosa("enroll", "--from", str(source), ok=False)
+    assert result.exit_code == 1 and "no companies below the header row" in result.stderr
+    source.write_text(HEADER + GOOD.rstrip() + ",stray\r\n", encoding="utf-8")
+    result = sosa("enroll", "--from", str(source), ok=False)
+    assert f"{source}:2:I: (no header): a value in a column without a header" in result.stderr
+    assert _companies(sosa) == []
+
+
 def _workbook(path, rows):
     from openpyxl import Workbook
 
