@@ -255,17 +255,17 @@ def exports_including(conn: sqlite3.Connection, key: str) -> list[audit.Entry]:
     ]
 
 
-def record_internal(conn: sqlite3.Connection, *, fmt: str, destination: str, keys: list[str], sha256: str) -> None:
+def record_internal(conn: sqlite3.Connection, *, fmt: str, destination: str, keys: list[str], sha256: str, encoding: str = "utf-8") -> None:
     """The one audit entry of an internal export: the desk's own copy, not shared with anyone."""
     after = {"to": INTERNAL, "shared": False, "format": fmt, "destination": destination, "keys": keys, "sha256": sha256}
-    audit.record(conn, INTERNAL_ACTION, INTERNAL, after=after)
+    audit.record(conn, INTERNAL_ACTION, INTERNAL, after=after | ({"encoding": encoding} if encoding != "utf-8" else {}))
 
 
-def record_export(conn: sqlite3.Connection, recipient: str, *, fmt: str, destination: str, keys: list[str], sha256: str) -> None:
+def record_export(conn: sqlite3.Connection, recipient: str, *, fmt: str, destination: str, keys: list[str], sha256: str, encoding: str = "utf-8") -> None:
     """The one audit entry of an export, filed under its recipient; also the reply to DoD's."""
     label = RECIPIENTS[recipient][1]
     after = {"to": recipient, "recipient": label, "format": fmt, "destination": destination, "keys": keys, "sha256": sha256}
-    audit.record(conn, "export", recipient, after=after)
+    audit.record(conn, "export", recipient, after=after | ({"encoding": encoding} if encoding != "utf-8" else {}))
 
 
 def file_name(recipient: str, fmt: str) -> str:
@@ -316,9 +316,9 @@ def export(
         keys = [r["key"] for r in rows]
         digest = hashlib.sha256(content).hexdigest()
         if internal:
-            record_internal(conn, fmt=fmt, destination=destination, keys=keys, sha256=digest)
+            record_internal(conn, fmt=fmt, destination=destination, keys=keys, sha256=digest, encoding=encoding)
         else:
-            record_export(conn, recipient, fmt=fmt, destination=destination, keys=keys, sha256=digest)
+            record_export(conn, recipient, fmt=fmt, destination=destination, keys=keys, sha256=digest, encoding=encoding)
         if destination == "stdout":
             if emit is not None:
                 emit(content)

@@ -74,6 +74,8 @@ def test_csv_in_shift_jis_for_older_tools(sosa, enrolled, tmp_path):
     assert not raw.startswith(b"\xef\xbb\xbf")
     text = raw.decode("cp932")
     assert "髙橋電子工業株式会社" in text and "① レーダー部品" in text and text.startswith("キー,状態,企業名")
+    entry = _log(sosa)[-1]
+    assert entry["action"] == "internal-export" and entry["after"]["encoding"] == "cp932"
 
 
 def test_a_character_shift_jis_cannot_hold_is_one_error_naming_the_company_and_field(sosa, enrolled, tmp_path):
