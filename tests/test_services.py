@@ -308,3 +308,31 @@ def test_a_part_item_takes_no_psc_and_matches_by_fsc_as_before(sosa, enrolled):
     sosa("ask", "record", *part)
     refused = sosa("relay", "A-0001", "--match", ok=False)
     assert "  C-0002  北斗電子工業株式会社  (FSC 5962)\n" in refused.stderr
+
+
+@pytest.mark.parametrize("kind", ["request", "outcome", "relay", "reply"])
+def test_a_letter_issued_before_services_renders_as_it_did(sosa, configured, kind, monkeypatch):
+    """A letter issued before schema 0008 keeps its snapshot, whose items know no `service`
+    or `psc`: re-rendered (`sosa letter export`), it reads as the same letter."""
+    from sosa_cli.letters.templates import render, template_name
+
+    part = [a if a != "F110 engine depot repair" else "Servo valve" for a in SERVICE if a not in ("--service", "--psc", "j028")]
+    sosa("delay", "add", *part, "--part-number", "HV-2210-7", "--quantity", "4")
+    sosa("request", "open", "D-0001", "--action", "expedite")
+    sosa("request", "send", "R-0001")
+    sosa("request", "update", "R-0001", "--status", "declined")
+    sosa("request", "close", "R-0001", "--outcome", "unresolved")
+    sosa("letter", "render", "outcome", "R-0001")
+    sosa("ask", "record", *[a for a in SERVICE_ASK if a not in ("--service", "--psc", "J028")], "--nsn", "5962-01-456-7890", "--quantity", "12")
+    sosa("relay", "A-0001", "--to", "C-0002")
+    monkeypatch.setenv("SOSA_TODAY", "2026-12-24")
+    sosa("ask", "reply", "A-0001", "--yes")
+    conn = sqlite3.connect(configured)
+    (text,) = conn.execute("SELECT context FROM letters WHERE kind = ?", (kind,)).fetchone()
+    conn.close()
+    now = json.loads(text)
+    before = json.loads(text)
+    for item in before["items"]:
+        assert (item.pop("service"), item.pop("psc")) == (False, None)
+    name = template_name("en" if kind in ("request", "reply") else "ja", kind)
+    assert render(name, before) == render(name, now)
