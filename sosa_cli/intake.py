@@ -112,7 +112,8 @@ def _cells(sheet: Sheet, row: list[Any], number: int, problems: list[CellProblem
                 problems.append(CellProblem("(no header)", stray, number, importing.column_letter(index)))
             continue
         try:
-            text = importing.cell_text(cell, number_as_text=key not in text_only)
+            # A CSV's cells are text already; a workbook's may be numbers or dates.
+            text = cell if cell.__class__ is str else importing.cell_text(cell, number_as_text=key not in text_only)
         except SosaError as exc:
             problems.append(CellProblem(sheet.headers[index], exc.message, number, importing.column_letter(index)))
             continue
