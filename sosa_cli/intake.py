@@ -306,7 +306,6 @@ def _notices(conn: sqlite3.Connection, plans: list[Planned], fmt: str) -> list:
 
     profile = config.load()
     return [issuing.enrollment(conn, get_company(conn, p.key), profile=profile, fmt=fmt) for p in plans if p.key and p.outcome != "applied"]
-    return plans
 
 
 # --- delays ---------------------------------------------------------------------------
@@ -333,7 +332,7 @@ def add_delays_file(conn: sqlite3.Connection, stream: BinaryIO, source: str, fmt
     problems: list[CellProblem] = []
     added: list[tuple[int, Any]] = []
     number = 1
-    with transaction(conn):
+    with contextlib.nullcontext(conn) if dry_run else transaction(conn):
         for number, row in enumerate(rows, start=2):
             found: list[CellProblem] = []
             values: dict[str, Any] = _cells(sheet, row, number, found, frozenset())

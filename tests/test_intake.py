@@ -203,6 +203,10 @@ def test_delays_from_a_shift_jis_csv_with_japanese_headers(sosa, enrolled, tmp_p
         ",2010401082345,Acme Turbine,,,,令和9年1月15日,2027-03-01,はい,F110 エンジン修理 ①\r\n",
     ]
     source.write_bytes((DELAY_HEADER + "".join(rows)).encode("cp932"))
+    before = len(json.loads(sosa("log", "--json", "--limit", "1000").stdout))
+    result = sosa("delay", "add", "--from", str(source), "--dry-run")
+    assert "Dry run: 2 delays would be recorded; nothing was written." in result.stderr
+    assert len(json.loads(sosa("log", "--json", "--limit", "1000").stdout)) == before
     result = sosa("delay", "add", "--from", str(source))
     assert result.stdout.split() == ["D-0001", "D-0002"]
     second = json.loads(sosa("delay", "show", "D-0002", "--json").stdout)
