@@ -128,6 +128,7 @@ SETTINGS: dict[str, Setting] = {
             multiline=True,
         ),
         Setting("dod_salutation", "salutation of English letters to DoD", "Dear Sir or Madam:"),
+        Setting("dod_email", "DoD's e-mail address that drafts of English letters are addressed to (sosa letter mail)", None, "osd.ibp@example.mil"),
         Setting("request_follow_up_days", "US working days from sending a request to DoD to its follow-up", "10"),
         Setting("letters_dir", "folder rendered letters are written to (default: <database name>-letters/ beside the database)", None, "~/sosa/letters"),
         Setting("templates_dir", "the officer's own templates, searched before the shipped ones (SOSA_TEMPLATES wins)", None, "~/sosa/templates"),
@@ -161,6 +162,7 @@ _CHECKS: dict[str, Callable[[str], str]] = {
     "timezone": _timezone,
     "doc_prefix": _doc_prefix,
     "contact_email": _email,
+    "dod_email": _email,
     "contact_phone": _phone,
     "addressee_honorific": _honorific,
     # What English letters print: no Japanese characters; the two the desk types in

@@ -53,6 +53,7 @@ MATCH_COLUMNS = [("key", "Company"), ("name_ja", "Name"), ("matched", "Matching 
 AskKey = Annotated[str, typer.Argument(help="Ask key, e.g. A-0001.")]
 Format = Annotated[str, typer.Option("--format", help="Letter format: md, html, docx or pdf.")]
 Out = Annotated[str | None, typer.Option("--out", help="Folder for the letters (default: the letters folder); - prints them.")]
+Mail = Annotated[bool, typer.Option("--mail", help="Also write an e-mail draft (.eml) per company beside the letters, the letter attached; nothing is sent.")]
 
 
 def _confirm(question: str, yes: bool, *, refusal: str, hint: str) -> None:
@@ -73,6 +74,32 @@ def _show_letters(results: list) -> None:
     for result in results:
         if result.path is not None:
             typer.echo(str(result.path))
+
+
+def _refuse_mail_to_stdout(mail: bool, out: str | None) -> None:
+    from ..errors import SosaError
+
+    if mail and out == "-":
+        raise SosaError("--mail writes the drafts beside the letters' files, and --out - prints the letters", hint="drop --out -, or give --out FOLDER")
+
+
+def _write_drafts(conn, results: list, what: str) -> None:
+    """One e-mail draft per letter just issued, beside its file (`--mail`); the letters stand if a draft fails."""
+    from ..errors import SosaError
+    from ..mail import draft
+
+    for result in results:
+        try:
+            made = draft(conn, result.letter.key, folder=result.path.parent)
+        except SosaError as exc:
+            raise SosaError(
+                f"{what}, but the e-mail draft of {result.letter.key} could not be written: {exc.message}",
+                hint=f"write it with `sosa letter mail {result.letter.key}` (--format docx where PDF cannot be printed)",
+            ) from None
+        typer.echo(str(made.path))
+        for warning in made.warnings:
+            message(f"Note: {warning}.")
+    message(f"Wrote {count(len(results), 'e-mail draft')} beside the letters, each with its letter attached; nothing was sent.")
 
 
 def _summary(ask) -> dict[str, Any]:
@@ -273,6 +300,7 @@ def remind(
     fmt: Format = "md",
     out: Out = None,
     force: ForceOption = False,
+    mail: Mail = False,
     db: DbOption = None,
 ) -> None:
     """Send a reminder (再依頼) to every company whose answer is overdue.
@@ -287,6 +315,7 @@ def remind(
     from ..asks import remind as send_reminders
 
     check_letter_destination(fmt, out, several=True)
+    _refuse_mail_to_stdout(mail, out)
     conn = open_desk(db)
     with progress("Reminders", len(get_ask(conn, ask).overdue_relays)) as step:
         result = send_reminders(conn, ask, within=within, fmt=fmt, out=out_option(out, force), progress=step, emit=letter_sink(out))
@@ -300,6 +329,8 @@ def remind(
         message(f"Note: {warning}.")
     for relay, letter in zip(result.relays, result.letters, strict=True):
         message(f"Reminded {relay.company_key} ({letter.letter.key} {letter.letter.doc_number}); new answer-by date {relay.answer_by}.")
+    if mail:
+        _write_drafts(conn, result.letters, "the reminders were sent")
 
 
 @app.command()
@@ -402,6 +433,7 @@ def relay(
     fmt: Format = "md",
     out: Out = None,
     force: ForceOption = False,
+    mail: Mail = False,
     db: DbOption = None,
 ) -> None:
     """Relay a US ask to participants: one relay and one Japanese relay letter per company.
@@ -417,6 +449,7 @@ def relay(
     from ..errors import SosaError
 
     check_letter_destination(fmt, out, several=True)
+    _refuse_mail_to_stdout(mail, out)
     conn = open_desk(db)
     companies = list(to or [])
     if match:
@@ -450,3 +483,5 @@ def relay(
         f"{'letter ' + numbers[0] if len(numbers) == 1 else f'letters {numbers[0]}…{numbers[-1]}'}; "
         f"answers due by {result.relays[0].answer_by}."
     )
+    if mail:
+        _write_drafts(conn, result.letters, f"{result.ask.key} was relayed")

@@ -114,6 +114,43 @@ def export(
     message(f"{issued.key} {issued.doc_number} written as {fmt.value}" + (f" to {result.path}." if result.path else "."))
 
 
+class MailFormat(StrEnum):
+    pdf = "pdf"
+    docx = "docx"
+
+
+@app.command()
+def mail(
+    letter: Annotated[str, typer.Argument(help="Letter key, e.g. L-0001.")],
+    fmt: Annotated[
+        MailFormat | None, typer.Option("--format", help="The attachment: pdf (the default where PDF is installed) or docx.", show_default=False)
+    ] = None,
+    out: Annotated[str | None, typer.Option("--out", help="File or folder for the .eml; - prints it (default: beside the letter).")] = None,
+    force: ForceOption = False,
+    db: DbOption = None,
+) -> None:
+    """Write an issued letter as an e-mail draft (.eml) with the letter attached; nothing is sent.
+
+    Addressed to the company's main contact (for an English letter: the dod_email
+    setting), with the 文書番号 and subject as its subject and a short note signed by the
+    desk. Outlook and Thunderbird open it as a message ready to send.
+
+    Example: sosa letter mail L-0001
+    """
+    from ..mail import draft
+
+    conn = open_desk(db)
+    result = draft(conn, letter, fmt=fmt.value if fmt else None, out=out_option(out, force))
+    if result.path is None:
+        print_letter(result.content)
+    else:
+        typer.echo(str(result.path))
+    for warning in result.warnings:
+        message(f"Note: {warning}.")
+    where = f"written to {result.path}" if result.path else "printed"
+    message(f"Draft of {result.letter} to {result.to or 'no recipient yet'} {where}, with {result.attachment} attached; nothing was sent.")
+
+
 @app.command("list")
 def list_(
     kind: Annotated[str | None, typer.Option(help="Only this kind (enrollment, …).")] = None,
