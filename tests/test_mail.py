@@ -154,3 +154,20 @@ def test_mail_cannot_go_with_letters_printed(sosa, configured, db_path):
     result = sosa("relay", "A-0001", "--to", "C-0002", "--mail", "--out", "-", ok=False)
     assert result.exit_code == 1 and "--mail" in result.stderr
     assert json.loads(sosa("ask", "show", "A-0001", "--json").stdout)["relays"] == []
+
+
+def test_word_is_attached_where_pdf_is_not_installed(sosa, enrollment, monkeypatch):
+    from sosa_cli import mail
+
+    monkeypatch.setattr(mail, "pdf_available", lambda: False)
+    message = read(Path(sosa("letter", "mail", "L-0001").stdout.strip()))
+    check_attached(sosa, message, "L-0001", "docx", DOCX)
+
+
+def test_a_company_without_a_contact_email_gets_a_draft_to_fill_in(sosa, configured, tmp_path):
+    sosa("enroll", "--name-ja", "株式会社有明電装", "--name-en", "Ariake Denso", "--corporate-number", "8010401135790", "--coc-accepted-on", "2026-11-02")
+    sosa("letter", "render", "enrollment", "C-0011")
+    result = sosa("letter", "mail", "L-0001", "--format", "docx", "--out", str(tmp_path / "d.eml"))
+    assert "C-0011 株式会社有明電装 has no contact e-mail" in result.stderr and "sosa company update C-0011 --contact-email" in result.stderr
+    message = read(tmp_path / "d.eml")
+    assert message["To"] is None and "株式会社有明電装 御中" in cover(message)
