@@ -210,7 +210,8 @@ def test_list_filters_and_json(sosa, relayed, monkeypatch):
     overdue = json.loads(sosa("ask", "list", "--overdue", "--json").stdout)
     assert [(r["key"], r["overdue"]) for r in overdue] == [("A-0001", 4)]
     piped = sosa("ask", "list").stdout.splitlines()
-    assert piped[0].split("\t")[:3] == ["A-0001", "IBP-2026-0311", "relayed"]
+    assert piped[0].split("\t")[:3] == ["Key", "DoD ref", "Status"]
+    assert piped[1].split("\t")[:3] == ["A-0001", "IBP-2026-0311", "relayed"]
     bad = sosa("ask", "list", "--status", "open", ok=False)
     assert bad.exit_code == 1 and "'open' is not an ask status" in bad.stderr
 

@@ -41,8 +41,10 @@ def test_commands_have_help(sosa, path, command):
 
 def test_piped_list_is_tab_separated_without_decoration(sosa, enrolled):
     out = sosa("company", "list").stdout
-    first = out.splitlines()[0].split("\t")
+    header, first = (line.split("\t") for line in out.splitlines()[:2])
+    assert header[:4] == ["Key", "Name (ja)", "Name (en)", "法人番号"]
     assert first[:4] == ["C-0001", "東雲精機株式会社", "Shinonome Seiki Co., Ltd.", "9010401071234"]
+    assert sosa("company", "list", "--no-header").stdout == out.split("\n", 1)[1]
     assert "\x1b[" not in out and "┃" not in out
 
 

@@ -115,7 +115,7 @@ def test_list_filters(sosa, enrolled, monkeypatch):
     sosa("delay", "add", *DELAY)
     sosa("delay", "add", *with_option("--company", "C-0003"))
     sosa("delay", "add", *with_option("--supplier", "Widget Corp"))
-    keys = lambda result: [line.split("\t")[0] for line in result.stdout.splitlines()]  # noqa: E731
+    keys = lambda result: [line.split("\t")[0] for line in result.stdout.splitlines()[1:]]  # noqa: E731
     assert keys(sosa("delay", "list", "--company", "C-0001")) == ["D-0001", "D-0003"]
     assert keys(sosa("delay", "list", "--supplier", "widget")) == ["D-0003"]
     assert keys(sosa("delay", "list", "--supplier", "1ABC2")) == ["D-0001", "D-0002", "D-0003"]

@@ -22,7 +22,7 @@ def test_demo_runs_the_desk_in_its_own_folder(sosa, tmp_path, db_path, desk_env)
     assert "issued 9 enrollment notices" in result.stderr
     assert "C-0007 瀬戸内化工株式会社 withdrew four weeks ago and came back today: re-enrolled under the same key" in result.stderr
     assert "closed resolved and issued the outcome notice" in result.stderr
-    assert result.stdout.splitlines()[0].startswith("C-0001\t東雲精機株式会社")
+    assert result.stdout.splitlines()[1].startswith("C-0001\t東雲精機株式会社")
     conn = sqlite3.connect(demo_db)
     assert conn.execute("SELECT count(*) FROM companies").fetchone()[0] == 10
     assert conn.execute("SELECT status, outcome FROM requests ORDER BY id").fetchall() == [("closed", "resolved"), ("rated", None)]

@@ -84,7 +84,7 @@ def test_edited_deleted_and_linked_files_are_each_named(sosa, letters, tmp_path)
 
     table = sosa("letter", "verify", ok=False)
     assert table.exit_code == 1
-    rows = [line.split("\t") for line in table.stdout.splitlines()]
+    rows = [line.split("\t") for line in table.stdout.splitlines()[1:]]
     assert [row[0] for row in rows] == ["L-0001", "L-0002", "L-0003"]
     assert [row[2] for row in rows] == ["md", "html", "docx"]
     assert "3 of 3 letter files differ" in table.stderr

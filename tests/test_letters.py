@@ -531,7 +531,7 @@ def test_list_filters_and_show(sosa, desk):
     assert shown["addressee"] == "北斗電子工業株式会社 品質保証部長 鈴木 健 殿"
     assert "context" not in shown
     piped = sosa("letter", "list").stdout.splitlines()
-    assert piped[1].split("\t")[:3] == ["L-0002", "装備政策第2号", "2026-11-26"]
+    assert piped[2].split("\t")[:3] == ["L-0002", "装備政策第2号", "2026-11-26"]
     bad = sosa("letter", "list", "--status", "sent", ok=False)
     assert bad.exit_code == 1 and "not a letter status" in bad.stderr
 

@@ -31,5 +31,5 @@ def test_a_letter_dated_a_century_ahead_is_refused(sosa, configured):
 def test_the_log_shows_times_in_japan_json_keeps_utc(sosa, enrolled, monkeypatch):
     rows = json.loads(sosa("log", "C-0001", "--json").stdout)
     assert rows[0]["at"].endswith(("Z", "+00:00"))
-    piped = sosa("log", "C-0001").stdout.splitlines()
+    piped = sosa("log", "C-0001", "--no-header").stdout.splitlines()
     assert piped and all(line.split("\t")[1].endswith(" JST") for line in piped)

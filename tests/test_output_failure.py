@@ -163,7 +163,7 @@ def big_register(register_of_2000, db_path) -> Path:
 
 def test_a_listing_cut_short_by_its_reader_ends_quietly(big_register):
     # `sosa company list | head -1`: head leaves after one line, sosa is still writing.
-    lister = subprocess.Popen([*SOSA, "company", "list"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    lister = subprocess.Popen([*SOSA, "company", "list", "--no-header"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert lister.stdout is not None and lister.stderr is not None
     head = subprocess.run(["head", "-1"], stdin=lister.stdout, capture_output=True, timeout=120)
     lister.stdout.close()

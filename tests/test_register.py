@@ -10,7 +10,8 @@ from sosa_cli import lifecycle
 
 
 def keys(result) -> list[str]:
-    return [line.split("\t")[0] for line in result.stdout.splitlines()]
+    """The keys of a piped listing, under its header row."""
+    return [line.split("\t")[0] for line in result.stdout.splitlines()[1:]]
 
 
 @pytest.mark.parametrize(

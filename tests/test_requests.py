@@ -212,7 +212,7 @@ def test_list_filters_and_overdue_follow_up(sosa, two_delays, monkeypatch):
     sosa("request", "open", "D-0001")
     sosa("request", "send", "R-0001")
     sosa("request", "open", "D-0002")
-    keys = lambda result: [line.split("\t")[0] for line in result.stdout.splitlines()]  # noqa: E731
+    keys = lambda result: [line.split("\t")[0] for line in result.stdout.splitlines()[1:]]  # noqa: E731
     assert keys(sosa("request", "list")) == ["R-0001", "R-0002"]
     assert keys(sosa("request", "list", "--status", "draft")) == ["R-0002"]
     assert keys(sosa("request", "list", "--overdue")) == []

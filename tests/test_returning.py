@@ -131,7 +131,7 @@ def test_a_bulk_file_with_a_withdrawn_company_is_refused_without_yes(sosa, withd
     assert refused.exit_code == 1 and "C-0005" in refused.stderr and "add --yes to re-enroll it" in refused.stderr
     assert dump(withdrawn) == before, "all or nothing: the new company is not enrolled either"
     plan = sosa("enroll", "--from", source, "--dry-run")
-    assert [line.split("\t")[-1] for line in plan.stdout.splitlines()] == ["enrolled", "re-enrolled as C-0005"]
+    assert [line.split("\t")[-1] for line in plan.stdout.splitlines()[1:]] == ["enrolled", "re-enrolled as C-0005"]
     assert "Dry run: 1 company would be enrolled; 1 company would be re-enrolled (with --yes); nothing was written." in plan.stderr
     done = sosa("enroll", "--from", source, "--yes")
     assert done.stdout.split() == ["C-0011", "C-0005"]

@@ -60,7 +60,8 @@ def test_most_urgent_first_with_stable_json_keys(sosa, busy_desk, monkeypatch):
     assert items[2]["detail"] == "IBP-2026-0311: reply-by date in 1 開庁日; 1 of 2 companies answered"
     assert items[3]["detail"] == "DO-A1 order for C-0001 東雲精機株式会社"
     table = sosa("status").stdout.splitlines()
-    assert table[0].split("\t")[:3] == ["2026-12-01", "company's answer overdue", "A-0001"]
+    assert table[0].split("\t") == ["Due", "What", "Record", "Company", "Detail"]
+    assert table[1].split("\t")[:3] == ["2026-12-01", "company's answer overdue", "A-0001"]
     assert table[-1].split("\t")[:3] == ["—", "draft request not sent", "R-0003"]
 
 
@@ -134,7 +135,7 @@ def twelve_drafts(sosa, configured):
 
 
 def test_a_long_list_shows_as_its_count_and_the_most_urgent_few(sosa, twelve_drafts):
-    lines = [line.split("\t") for line in sosa("status").stdout.splitlines()]
+    lines = [line.split("\t") for line in sosa("status", "--no-header").stdout.splitlines()]
     assert lines[0][:5] == ["—", "12 draft requests not sent", "", "", "the 5 most urgent follow; `sosa status --all` lists every one"]
     assert [line[2] for line in lines[1:]] == ["R-0001", "R-0002", "R-0003", "R-0004", "R-0005"]
     items = attention(sosa)
@@ -142,7 +143,7 @@ def test_a_long_list_shows_as_its_count_and_the_most_urgent_few(sosa, twelve_dra
     assert len(items) == 6
     every = json.loads(sosa("status", "--all", "--json").stdout)
     assert [i["record"] for i in every] == [f"R-{n:04d}" for n in range(1, 13)]
-    assert len(sosa("status", "--all").stdout.splitlines()) == 12
+    assert len(sosa("status", "--all", "--no-header").stdout.splitlines()) == 12
 
 
 def test_ten_of_a_kind_are_listed_in_full(sosa, twelve_drafts):

@@ -6,7 +6,7 @@ copy, of another version, which the commands' contexts are not instances of). If
 moves or renames it, this is the one file to change.
 """
 
-from typer._click import Command, Context, HelpFormatter, echo
+from typer._click import Command, Context, HelpFormatter, Parameter, echo
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 from typer._click.globals import get_current_context
 from typer._click.utils import make_default_short_help
@@ -17,6 +17,7 @@ __all__ = [
     "Context",
     "HelpFormatter",
     "NoArgsIsHelpError",
+    "Parameter",
     "UsageError",
     "echo",
     "get_current_context",

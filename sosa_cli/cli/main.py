@@ -11,7 +11,7 @@ from typer.core import TyperGroup
 
 from ..errors import SosaError
 from .clicks import ClickException, Command, Context, HelpFormatter, NoArgsIsHelpError, UsageError, get_current_context, make_default_short_help
-from .options import DbOption, ForceOption, JsonOption, open_desk
+from .options import DbOption, ForceOption, JsonOption, add_habits, open_desk
 from .output import count, message, print_json, print_table, silence_stdout
 
 # A full disk or quota, a file grown too large, a device failing: output that cannot be
@@ -79,13 +79,20 @@ class SosaGroup(TyperGroup):
     `SOSA_DEBUG=1` lets the traceback through for developers.
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        add_habits(self, top=True)
+
     def list_commands(self, ctx: Context) -> list[str]:
         return [*LAZY, *(name for name in super().list_commands(ctx) if name not in LAZY)]
 
     def get_command(self, ctx: Context, name: str) -> Command | None:
         if name in LAZY and name not in self.commands:
             self.commands[name] = load_command(name)
-        return super().get_command(ctx, name)
+        command = super().get_command(ctx, name)
+        if command is not None:
+            add_habits(command)
+        return command
 
     def format_commands(self, ctx: Context, formatter: HelpFormatter) -> None:
         names = self.list_commands(ctx)

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from .clicks import get_current_context
+from .clicks import Command, Context, Parameter, get_current_context
 
 DbOption = Annotated[
     Path | None,
@@ -63,3 +63,39 @@ def given(values: dict, fields) -> dict:
 
 def option_name(field: str) -> str:
     return "--" + field.replace("_", "-")
+
+
+# The terminal habits every command shares, given on the command or at the top
+# (`sosa --quiet relay …`): (option, help, which commands take it).
+HABITS = [
+    ("--quiet", "Print only data and errors: no messages, no progress bars (or SOSA_QUIET=1).", "all"),
+    ("--no-header", "Leave the header row out of tab-separated output.", "data"),
+    ("--no-pager", "Never page long output on a terminal (PAGER, default `less -FRX`).", "data"),
+]
+
+
+def _remember(ctx: Context, param: Parameter, value: bool) -> None:
+    if value and param.name:
+        ctx.meta[f"sosa.{param.name}"] = True
+
+
+def add_habits(command: Command, *, top: bool = False) -> None:
+    """Give `command` (and every command under it) the shared habits it lacks: `--quiet`
+    everywhere, `--no-header`/`--no-pager` where data is printed (a `--json` command);
+    the top level takes all three. Done once per command, when it is first looked up."""
+    if getattr(command, "_sosa_habits", False):
+        return
+    command._sosa_habits = True  # type: ignore[attr-defined]
+    from typer.core import TyperOption
+
+    subcommands = getattr(command, "commands", None)
+    if subcommands is not None:
+        for sub in subcommands.values():
+            add_habits(sub)
+        if not top:
+            return
+    prints_data = top or any(p.name == "as_json" for p in command.params)
+    names = {opt for p in command.params for opt in getattr(p, "opts", ())}
+    for flag, text, where in HABITS:
+        if flag not in names and (where == "all" or prints_data):
+            command.params.append(TyperOption(param_decls=[flag], is_flag=True, default=False, expose_value=False, callback=_remember, help=text))

@@ -16,13 +16,24 @@ from typing import Any
 
 from ..words import count, noun, part_of
 
-__all__ = ["count", "message", "noun", "part_of", "print_card", "print_json", "print_letter", "print_table", "progress", "state"]
+__all__ = ["count", "habit", "message", "noun", "page", "part_of", "print_card", "print_json", "print_letter", "print_table", "progress", "state"]
 
 Column = tuple[str, str]  # (key in the record, header on the terminal)
 
 
 def stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
+
+
+def habit(name: str) -> bool:
+    """An officer's switch for this run: `--quiet`, `--no-header` or `--no-pager`, given on
+    the command or at the top (`sosa --quiet …`); `SOSA_QUIET=1` for the quiet one."""
+    from .clicks import get_current_context
+
+    ctx = get_current_context(silent=True)
+    if ctx is not None and ctx.meta.get(f"sosa.{name}"):
+        return True
+    return name == "quiet" and os.environ.get("SOSA_QUIET", "") not in ("", "0")
 
 
 def stdin_is_terminal() -> bool:
@@ -130,7 +141,9 @@ def state(status: str, detail: str | None) -> str:
 
 
 def message(text: str) -> None:
-    """A message for the officer (stderr), never data."""
+    """A message for the officer (stderr), never data; silent under `--quiet`."""
+    if habit("quiet"):
+        return
     from .clicks import echo
 
     echo(text, err=True)
@@ -148,21 +161,145 @@ def print_table(
         print_json(list(rows))
         return
     if not stdout_is_terminal():
-        for row in rows:
-            sys.stdout.write("\t".join(_plain(row.get(key)) for key, _ in columns) + "\n")
+        # A header row as the table has (`--no-header` leaves it out), then a line per
+        # record; nothing at all when there is nothing, so `[ -z "$(sosa status)" ]` holds.
+        lines = [] if habit("no_header") or not rows else ["\t".join(_plain(header) for _, header in columns)]
+        lines += ["\t".join(_plain(row.get(key)) for key, _ in columns) for row in rows]
+        sys.stdout.write("".join(line + "\n" for line in lines))
         return
     if not rows:
         message(empty)
         return
+    console = _console()
+    _show(_table(rows, columns, width=console.width, title=title), console)
+
+
+# A record key (C-0001, L-0012), a 法人番号 or an ISO date or time: never cut nor wrapped in a table.
+_WHOLE = r"(?:[CDRAL]-\d{4,}|\d{13}|\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?(?: [A-Z]{3})?)?|—)"
+
+
+def _table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], *, width: int, title: str | None = None, expand: bool | None = None):
+    """A Rich table that stays readable in `width` cells (80 on a small terminal).
+
+    A column of keys or dates is as wide as its widest value, and a text column no
+    narrower than the keys and dates in its text, so none is ever cut (a header may wrap);
+    the rest of the room goes to the text columns, whose text folds onto more lines. A
+    table that cannot fit with borders drops the side borders and column lines.
+    """
+    import re
+
+    from rich import box
+    from rich.cells import cell_len
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=Text(title) if title else None, title_justify="left", header_style="bold")
-    for _, header in columns:
-        table.add_column(Text(header))
+    musts, floors, wants = [], [], []
+    for key, header in columns:
+        values = [_cell(row.get(key)) for row in rows]
+        want = max(cell_len(v) for v in [*header.split(), *values])
+        if any(values) and all(re.fullmatch(_WHOLE, v) for v in values if v):
+            must = floor = max(cell_len(v) for v in values)
+        else:  # room for a key or date inside the text and the comma after it; a short word (a status) whole if it can be
+            must = max([min(want, 3), *(len(token) + 1 for v in values for token in re.findall(_WHOLE, v))])
+            floor = max(must, min(want, 10, max((cell_len(word) for v in values for word in v.split()), default=0)))
+        musts.append(must)
+        floors.append(floor)
+        wants.append(max(want, floor))
+    style: dict[str, Any] = {}
+    chrome = 3 * len(columns) + 1
+    if sum(floors) + chrome > width:
+        style = {"box": box.SIMPLE_HEAD, "show_edge": False, "pad_edge": False, "padding": (0, 0)}
+        chrome = len(columns) - 1
+    room = width - chrome
+    widths = _share(musts, floors, room) if sum(floors) > room else _share(floors, wants, room)
+    floors = [w or f for w, f in zip(widths, musts, strict=True)]
+    if expand is not None:
+        style["expand"] = expand
+    table = Table(title=Text(title) if title else None, title_justify="left", header_style="bold", **style)
+    for (_, header), floor, fixed in zip(columns, floors, widths, strict=True):
+        table.add_column(Text(header), overflow="fold", min_width=floor if fixed else None, width=fixed)
     for row in rows:
         table.add_row(*(Text(_cell(row.get(key))) for key, _ in columns))
-    _console().print(table)
+    return table
+
+
+def _share(floors: list[int], wants: list[int], room: int) -> list[int | None]:
+    """Column widths within `room`: None each (Rich's own layout) when everything fits;
+    else each column's floor and a share of what is left in proportion to what it wants."""
+    if sum(wants) <= room:
+        return [None] * len(floors)
+    if sum(floors) >= room:
+        return list(floors)
+    spare = max(0, room - sum(floors))
+    grow = [want - floor for floor, want in zip(floors, wants, strict=True)]
+    widths = [floor + (g * spare) // (sum(grow) or 1) for floor, g in zip(floors, grow, strict=True)]
+    left = room - sum(widths)
+    for i in sorted(range(len(widths)), key=lambda i: -grow[i]):
+        if left <= 0:
+            break
+        if widths[i] < wants[i]:
+            widths[i] += 1
+            left -= 1
+    return list(widths)
+
+
+def _show(renderable: Any, console: Any = None) -> None:
+    """Print on the terminal, through the pager when it is taller than the screen."""
+    console = console or _console()
+    # Never cropped: a table wider than the terminal still has every key and date whole.
+    if not _pager_wanted():
+        console.print(renderable, crop=False)
+        return
+    with console.capture() as captured:
+        console.print(renderable, crop=False)
+    text = captured.get()
+    if text.count("\n") < console.height or not page(text):
+        sys.stdout.write(text)
+
+
+def _pager_wanted() -> bool:
+    """As git does: only when standard output really is a terminal (never piped, never in
+    a test runner's stream), and not with `--no-pager`."""
+    if habit("no_pager"):
+        return False
+    try:
+        return os.isatty(sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def page(text: str) -> bool:
+    """Show `text` through `$SOSA_PAGER`, `$PAGER` or `less -FRX` (with LESS=FRX when unset,
+    as git sets it). False when there is no pager to run, so the caller prints it."""
+    import shlex
+    import shutil
+    import subprocess
+
+    command = os.environ.get("SOSA_PAGER", os.environ.get("PAGER", "less -FRX")).strip()
+    if command in ("", "cat"):
+        return False
+    try:
+        program = shlex.split(command)[0]
+    except ValueError:
+        return False
+    if shutil.which(program) is None:
+        return False
+    env = {**os.environ, "LESS": os.environ.get("LESS", "FRX")}
+    sys.stdout.flush()
+    pager = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=env)
+    assert pager.stdin is not None
+    try:
+        pager.stdin.write(text.encode(sys.stdout.encoding or "utf-8", "replace"))
+        pager.stdin.close()
+    except BrokenPipeError:  # the officer quit the pager before the end
+        pass
+    while True:
+        try:
+            pager.wait()
+            break
+        except KeyboardInterrupt:  # Ctrl-C belongs to the pager, as in git
+            continue
+    return True
 
 
 Section = tuple[str, Sequence[dict[str, Any]], Sequence[Column]]
@@ -193,28 +330,23 @@ def print_card(
     from rich.table import Table
     from rich.text import Text
 
+    console = _console()
     grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold")
-    grid.add_column()
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
     for label, value in fields:
         grid.add_row(Text(label), Text(_cell(value)))
     parts: list[Any] = [grid]
     for name, rows, columns in sections:
-        if not rows:
-            continue
-        table = Table(title=Text(name), title_justify="left", header_style="bold", expand=False)
-        for _, header in columns:
-            table.add_column(Text(header))
-        for row in rows:
-            table.add_row(*(Text(_cell(row.get(k))) for k, _ in columns))
-        parts.append(table)
-    _console().print(Panel(Group(*parts), title=Text(title), title_align="left"))
+        if rows:
+            parts.append(_table(rows, columns, width=console.width - 4, title=name, expand=False))
+    _show(Panel(Group(*parts), title=Text(title), title_align="left"), console)
 
 
 @contextmanager
 def progress(label: str, total: int, *, threshold: int = 50) -> Iterator[Callable[[int], None]]:
     """A progress bar on stderr for long jobs on a terminal; silent otherwise."""
-    if total < threshold or not sys.stderr.isatty():
+    if total < threshold or not sys.stderr.isatty() or habit("quiet"):
         yield lambda done: None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn

@@ -1,0 +1,87 @@
+"""The terminal habits people expect (issue 13 §4): a header row on piped lists,
+tables readable at 80 columns, --quiet, the pager, completion, confirmations."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from sosa_cli.cli.main import app
+
+
+def test_piped_lists_have_a_header_row_that_no_header_leaves_out(sosa, enrolled):
+    piped = sosa("company", "list").stdout.splitlines()
+    assert piped[0].split("\t") == ["Key", "Name (ja)", "Name (en)", "法人番号", "NCAGE", "Status", "USG", "Primes"]
+    assert len(piped) == 11 and piped[1].startswith("C-0001\t")
+    assert sosa("company", "list", "--no-header").stdout.splitlines() == piped[1:]
+    assert sosa("--no-header", "company", "list").stdout.splitlines() == piped[1:]
+    log = sosa("log", "C-0001").stdout.splitlines()
+    assert log[0] == "#\tWhen\tWho\tAction\tRecord\tChange" and log[1].split("\t")[4] == "C-0001"
+    # Nothing to list: no lines at all, so `[ -z "$(sosa status)" ]` still holds.
+    assert sosa("company", "list", "--status", "suspended").stdout == ""
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    """The demo's desk: companies, delays, requests, asks and letters with long text."""
+    folder = tmp_path_factory.mktemp("demo")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOSA_TODAY", "2026-11-26")
+        mp.setenv("SOSA_CONFIG", str(folder / "config.yaml"))
+        mp.setenv("SOSA_USER", "tester")
+        result = CliRunner().invoke(app, ["demo", "--dir", str(folder / "desk")], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return folder / "desk" / "sosa.db"
+
+
+TABLES = [
+    (["company", "list"], "key", "corporate_number"),
+    (["delay", "list"], "key", "need_date"),
+    (["request", "list"], "key", "sent_on"),
+    (["ask", "list"], "key", "reply_by"),
+    (["letter", "list"], "key", "letter_date"),
+    (["letter", "templates"], None, None),
+    (["log", "--limit", "20"], "record", None),
+    (["status"], "record", "due"),
+]
+
+
+@pytest.mark.parametrize(("command", "key", "date"), TABLES, ids=[" ".join(t[0]) for t in TABLES])
+def test_tables_fit_80_columns_with_keys_and_dates_whole(sosa, demo_db, monkeypatch, command, key, date):
+    monkeypatch.setenv("SOSA_DB", str(demo_db))
+    monkeypatch.setenv("SOSA_CONFIG", str(demo_db.parent / "config.yaml"))
+    monkeypatch.setenv("COLUMNS", "80")
+    records = json.loads(sosa(*command, "--json").stdout)
+    assert records, command
+    monkeypatch.setattr("sosa_cli.cli.output.stdout_is_terminal", lambda: True)
+    lines = sosa(*command).stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80, "\n".join(lines)
+    text = "\n".join(lines)
+    # A key or date the table shows stands whole on one line: never cut, never wrapped.
+    shown = [str(r[field]) for r in records for field in (key, date) if field and r.get(field)]
+    wanted = {value[:10] if re.match(r"\d{4}-\d{2}-\d{2}T", value) else value for value in shown}
+    assert bool(wanted) == bool(key), command
+    for value in wanted:
+        assert re.search(rf"(?<![\w-]){re.escape(value)}(?![\w-])", text), f"{value} is cut or missing:\n{text}"
+    # No cell holds a key or date cut short.
+    for line in lines:
+        for cell in re.split(r"[│┃ ]+", line):
+            assert not re.fullmatch(r"[CDRAL]-\d{1,3}|\d{4}-\d{1,2}-?|\d{1,2}-\d{2}", cell.rstrip(",")), f"cut: {cell!r} in {line!r}"
+
+
+def test_quiet_silences_messages_but_not_data_nor_errors(sosa, db_path, monkeypatch):
+    from conftest import SAMPLE_COMPANIES
+
+    loud = sosa("enroll", "--from", str(SAMPLE_COMPANIES))
+    assert loud.stderr and "C-0001" in loud.stdout
+    quiet = sosa("--quiet", "company", "update", "C-0001", "--products", "valves")
+    assert quiet.stderr == ""
+    assert sosa("company", "suspend", "C-0002", "--reason", "audit", "--quiet").stderr == ""
+    monkeypatch.setenv("SOSA_QUIET", "1")
+    assert sosa("company", "reinstate", "C-0002").stderr == ""
+    assert sosa("company", "list", "--no-header").stdout.startswith("C-0001\t")
+    refused = sosa("company", "show", "C-0999", ok=False)
+    assert refused.exit_code == 1 and refused.stderr.startswith("sosa: ")
