@@ -3,8 +3,15 @@ tables readable at 80 columns, --quiet, the pager, completion, confirmations."""
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+import pty
 import re
+import struct
+import subprocess
+import sys
+import termios
 
 import pytest
 from typer.testing import CliRunner
@@ -85,3 +92,42 @@ def test_quiet_silences_messages_but_not_data_nor_errors(sosa, db_path, monkeypa
     assert sosa("company", "list", "--no-header").stdout.startswith("C-0001\t")
     refused = sosa("company", "show", "C-0999", ok=False)
     assert refused.exit_code == 1 and refused.stderr.startswith("sosa: ")
+
+
+def _on_a_terminal(args: list[str], env: dict[str, str], rows: int = 10) -> tuple[int, str]:
+    """Run `sosa ARGS` with its standard output on a pseudo-terminal of 80×rows; what it printed there."""
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", rows, 80, 0, 0))
+    child = subprocess.Popen([sys.executable, "-m", "sosa_cli", *args], stdout=follower, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    child.wait(timeout=60)
+    return child.returncode, shown.decode("utf-8", "replace")
+
+
+def test_long_output_on_a_terminal_goes_through_the_pager(enrolled, tmp_path):
+    paged = tmp_path / "paged.txt"
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    env |= {"PAGER": f"cat > {paged}", "TERM": "xterm"}
+    code, shown = _on_a_terminal(["log"], env)
+    assert code == 0 and "C-0001" not in shown, shown
+    assert "Latest audit entries" in paged.read_text() and "C-0010" in paged.read_text()
+    paged.unlink()
+    code, shown = _on_a_terminal(["log", "--no-pager"], env)
+    assert code == 0 and "C-0010" in shown and not paged.exists()
+    code, shown = _on_a_terminal(["--no-pager", "company", "show", "C-0001"], env)
+    assert code == 0 and "9010401071234" in shown and not paged.exists()
+    # Short output is printed as it is, and piped output never meets the pager.
+    code, shown = _on_a_terminal(["company", "list", "--status", "applied"], env, rows=40)
+    assert code == 0 and "C-0008" in shown and not paged.exists()
+    piped = subprocess.run([sys.executable, "-m", "sosa_cli", "log"], env=env, capture_output=True, text=True, check=True)
+    assert "C-0010" in piped.stdout and not paged.exists()
