@@ -242,6 +242,9 @@ def enroll_file(
     with contextlib.nullcontext(conn) if dry_run else transaction(conn):
         next_id = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM companies").fetchone()[0]
         stamp = now_utc()
+        # The 法人番号 already registered, read once (the write lock is held): only a row
+        # with one of them needs `sort_out`'s look at the register.
+        registered = {number for (number,) in conn.execute("SELECT corporate_number FROM companies")}
         for number, row in enumerate(rows, start=2):
             found: list[CellProblem] = []
             values = _cells(sheet, row, number, found, text_only)
@@ -254,6 +257,8 @@ def enroll_file(
                 corporate = record.values["corporate_number"]
                 if corporate in seen:
                     found.extend(_placed(sheet, [Problem("corporate_number", f"法人番号 {corporate} is also in row {seen[corporate]}")], number))
+                elif corporate not in registered:
+                    seen[corporate] = number
                 else:
                     seen[corporate] = number
                     try:

@@ -175,6 +175,15 @@ def test_an_old_excel_file_is_refused_with_what_to_do(sosa, db_path, tmp_path):
     assert result.exit_code == 1 and "reads .xlsx workbooks, not .xls" in result.stderr
 
 
+def test_a_company_already_registered_is_refused_by_row_and_column(sosa, db_path, tmp_path):
+    source = tmp_path / "one.csv"
+    source.write_text(HEADER + GOOD, encoding="utf-8")
+    sosa("enroll", "--from", str(source))
+    result = sosa("enroll", "--from", str(source), ok=False)
+    assert f"{source}:2:C: corporate_number: 法人番号 8010401135790 is already registered as C-0001" in result.stderr
+    assert len(_companies(sosa)) == 1
+
+
 def test_a_withdrawn_company_in_a_csv_comes_back_only_with_yes(sosa, db_path, tmp_path):
     source = tmp_path / "one.csv"
     source.write_text(HEADER + GOOD, encoding="utf-8")
