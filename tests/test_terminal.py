@@ -131,3 +131,71 @@ def test_long_output_on_a_terminal_goes_through_the_pager(enrolled, tmp_path):
     assert code == 0 and "C-0008" in shown and not paged.exists()
     piped = subprocess.run([sys.executable, "-m", "sosa_cli", "log"], env=env, capture_output=True, text=True, check=True)
     assert "C-0010" in piped.stdout and not paged.exists()
+
+
+def _complete(words: str, *, shell: str = "bash", env: dict[str, str] | None = None) -> list[str]:
+    """What `sosa` offers at the end of `words`, through Click's completion protocol."""
+    parts = words.split(" ")
+    variables = {"_SOSA_COMPLETE": f"complete_{shell}", "COMP_WORDS": words, "COMP_CWORD": str(len(parts) - 1), "_TYPER_COMPLETE_ARGS": words}
+    result = CliRunner().invoke(app, [], env={**variables, **(env or {})}, prog_name="sosa")
+    assert result.exit_code == 0, result.output
+    return [line for line in result.stdout.splitlines() if line]
+
+
+@pytest.mark.parametrize(
+    ("words", "offered"),
+    [
+        ("sosa company list --status ", ["applied", "enrolled", "suspended", "withdrawn"]),
+        ("sosa ask respond A-0001 C-0001 --decision ", ["accept", "partial", "decline", "no-response"]),
+        ("sosa request open D-0001 --urgency ", ["routine", "urgent", "critical"]),
+        ("sosa request open D-0001 --action e", ["expedite"]),
+        ("sosa request close R-0001 --outcome ", ["resolved", "partial", "unresolved", "withdrawn"]),
+        ("sosa company export --to ", ["usg", "primes", "internal"]),
+        ("sosa company export --to usg --format ", ["csv", "json", "xlsx"]),
+        ("sosa ask reply A-0001 --format ", ["md", "html", "docx", "pdf"]),
+        ("sosa letter render ", ["enrollment", "request", "outcome", "relay", "reminder", "reply", "reply-supplement"]),
+    ],
+)
+def test_options_with_fixed_values_complete_them(words, offered):
+    assert _complete(words) == offered
+
+
+@pytest.mark.parametrize(
+    ("command", "shown"),
+    [
+        ("company list", "--status [applied|enrolled|suspended|withdrawn]"),
+        ("ask respond", "--decision [accept|partial|decline|no-response]"),
+        ("request open", "--urgency [routine|urgent|critical]"),
+        ("request open", "--action [rating|spa|expedite]"),
+        ("company export", "--to [usg|primes|internal]"),
+        ("ask remind", "--format [md|html|docx|pdf]"),
+        ("relay", "--format [md|html|docx|pdf]"),
+    ],
+)
+def test_help_lists_the_fixed_values(sosa, command, shown):
+    assert shown in sosa(*command.split(), "--help").stdout
+
+
+def test_record_keys_complete_from_the_database_with_what_they_are(sosa, enrolled):
+    assert _complete("sosa company show C-000") == [f"C-{n:04d}" for n in range(1, 10)]
+    assert _complete("sosa company show c-001") == ["C-0010"]
+    zsh = "\n".join(_complete("sosa company show C-0001", shell="zsh"))
+    assert '"C-0001":"東雲精機株式会社"' in zsh
+    assert _complete("sosa log C-000")[:1] == ["C-0001"]
+    assert _complete("sosa relay A-0001 --to C-0002") == ["C-0002"]
+    assert _complete("sosa delay show D-") == []  # no delays yet
+
+
+def test_key_completion_never_fails_loudly_nor_creates_a_database(tmp_path):
+    missing = tmp_path / "nowhere.db"
+    assert _complete("sosa company show C-", env={"SOSA_DB": str(missing)}) == []
+    assert not missing.exists()
+    broken = tmp_path / "broken.db"
+    broken.write_bytes(b"not a database at all" * 100)
+    assert _complete("sosa company show C-", env={"SOSA_DB": str(broken)}) == []
+    assert _complete(f"sosa company show --db {broken} C-") == []
+
+
+def test_a_bad_fixed_value_is_still_one_line(sosa, enrolled):
+    bad = sosa("company", "list", "--status", "active", ok=False)
+    assert bad.exit_code == 1 and len(bad.stderr.strip().splitlines()) == 1

@@ -9,11 +9,13 @@ moves or renames it, this is the one file to change.
 from typer._click import Command, Context, HelpFormatter, Parameter, echo
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 from typer._click.globals import get_current_context
+from typer._click.shell_completion import CompletionItem
 from typer._click.utils import make_default_short_help
 
 __all__ = [
     "ClickException",
     "Command",
+    "CompletionItem",
     "Context",
     "HelpFormatter",
     "NoArgsIsHelpError",

@@ -91,7 +91,7 @@ class SosaGroup(TyperGroup):
             self.commands[name] = load_command(name)
         command = super().get_command(ctx, name)
         if command is not None:
-            add_habits(command)
+            add_habits(command, path=name)
         return command
 
     def format_commands(self, ctx: Context, formatter: HelpFormatter) -> None:

@@ -79,10 +79,11 @@ def _remember(ctx: Context, param: Parameter, value: bool) -> None:
         ctx.meta[f"sosa.{param.name}"] = True
 
 
-def add_habits(command: Command, *, top: bool = False) -> None:
+def add_habits(command: Command, *, top: bool = False, path: str = "") -> None:
     """Give `command` (and every command under it) the shared habits it lacks: `--quiet`
     everywhere, `--no-header`/`--no-pager` where data is printed (a `--json` command);
-    the top level takes all three. Done once per command, when it is first looked up."""
+    the top level takes all three; and the values its options take, for help and shell
+    completion (complete.attach). Done once per command, when it is first looked up."""
     if getattr(command, "_sosa_habits", False):
         return
     command._sosa_habits = True  # type: ignore[attr-defined]
@@ -90,10 +91,14 @@ def add_habits(command: Command, *, top: bool = False) -> None:
 
     subcommands = getattr(command, "commands", None)
     if subcommands is not None:
-        for sub in subcommands.values():
-            add_habits(sub)
+        for name, sub in subcommands.items():
+            add_habits(sub, path=f"{path} {name}".strip())
         if not top:
             return
+    else:
+        from .complete import attach
+
+        attach(command, path)
     prints_data = top or any(p.name == "as_json" for p in command.params)
     names = {opt for p in command.params for opt in getattr(p, "opts", ())}
     for flag, text, where in HABITS:
