@@ -158,7 +158,7 @@ def test_the_same_day_and_later_days_are_fine(monkeypatch, sosa, office):
 def test_a_cancelled_letter_still_holds_its_date(monkeypatch, sosa, office):
     monkeypatch.setenv("SOSA_TODAY", "2026-12-11")
     sosa("letter", "render", "enrollment", "C-0001")
-    sosa("letter", "cancel", "L-0001", "--reason", "宛先誤り")
+    sosa("letter", "cancel", "L-0001", "--reason", "宛先誤り", "--yes")
     result = sosa("letter", "render", "enrollment", "C-0002", "--date", "2026-12-10", ok=False)
     assert result.exit_code == 1 and "L-0001" in result.stderr
 

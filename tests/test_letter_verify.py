@@ -115,7 +115,7 @@ def test_a_letter_printed_to_stdout_is_not_a_problem(sosa, configured, db_path):
 
 
 def test_a_cancelled_letters_file_is_still_checked(sosa, letters):
-    sosa("letter", "cancel", "L-0001", "--reason", "addressed to the wrong contact")
+    sosa("letter", "cancel", "L-0001", "--reason", "addressed to the wrong contact", "--yes")
     assert "3 files of 3 letters match" in sosa("letter", "verify").stderr
     letters["md"].write_text("something else\n", encoding="utf-8")
     [found] = problems(sosa)

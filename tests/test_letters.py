@@ -250,7 +250,7 @@ def test_numbering_restarts_on_1_april(sosa, desk):
 def test_a_cancelled_number_is_never_given_again(sosa, desk):
     render(sosa, "enrollment", "C-0001")
     render(sosa, "enrollment", "C-0002")
-    result = sosa("letter", "cancel", "L-0002", "--reason", "宛先誤り")
+    result = sosa("letter", "cancel", "L-0002", "--reason", "宛先誤り", "--yes")
     assert "Cancelled L-0002 装備政策第2号" in result.stderr
     render(sosa, "enrollment", "C-0002")  # issued again: a new letter, a new number
     rows = json.loads(sosa("letter", "list", "--json").stdout)
@@ -274,7 +274,7 @@ def test_cancel_needs_a_reason(sosa, desk, db_path):
 
 def test_issue_and_cancel_write_one_audit_entry_each(sosa, desk, db_path):
     render(sosa, "enrollment", "C-0001")
-    sosa("letter", "cancel", "L-0001", "--reason", "差し替え")
+    sosa("letter", "cancel", "L-0001", "--reason", "差し替え", "--yes")
     entries = json.loads(sosa("log", "L-0001", "--json").stdout)
     assert [e["action"] for e in entries] == ["issue", "cancel"]
     assert entries[0]["after"]["doc_number"] == "装備政策第1号"
@@ -507,7 +507,7 @@ def test_templates_listing_when_piped(sosa, desk):
 def test_list_filters_and_show(sosa, desk):
     render(sosa, "enrollment", "C-0001")
     render(sosa, "enrollment", "C-0002")
-    sosa("letter", "cancel", "L-0001", "--reason", "誤送付")
+    sosa("letter", "cancel", "L-0001", "--reason", "誤送付", "--yes")
     issued = json.loads(sosa("letter", "list", "--status", "issued", "--json").stdout)
     assert [r["key"] for r in issued] == ["L-0002"]
     by_record = json.loads(sosa("letter", "list", "--record", "c-1", "--json").stdout)

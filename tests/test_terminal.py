@@ -199,3 +199,26 @@ def test_key_completion_never_fails_loudly_nor_creates_a_database(tmp_path):
 def test_a_bad_fixed_value_is_still_one_line(sosa, enrolled):
     bad = sosa("company", "list", "--status", "active", ok=False)
     assert bad.exit_code == 1 and len(bad.stderr.strip().splitlines()) == 1
+
+
+def _trail(sosa) -> list:
+    return json.loads(sosa("log", "--limit", "100000", "--json").stdout)
+
+
+def test_letter_cancel_asks_first_and_yes_answers(sosa, configured, monkeypatch):
+    sosa("letter", "render", "enrollment", "C-0001")
+    before = _trail(sosa)
+    refused = sosa("letter", "cancel", "L-0001", "--reason", "宛先誤り", ok=False)
+    assert refused.exit_code == 1 and len(refused.stderr.strip().splitlines()) == 1
+    assert "cancelling L-0001 装備政策第1号 needs confirmation" in refused.stderr and "add --yes" in refused.stderr
+    assert _trail(sosa) == before
+    monkeypatch.setattr("sosa_cli.cli.output.stdin_is_terminal", lambda: True)
+    kept = sosa("letter", "cancel", "L-0001", "--reason", "宛先誤り", input="n\n", ok=False)
+    assert kept.exit_code == 1 and "Cancel L-0001 装備政策第1号 (enrollment, 2026-11-26) to 東雲精機株式会社" in kept.output
+    assert "Nothing was done." in kept.stderr and _trail(sosa) == before
+    assert json.loads(sosa("letter", "show", "L-0001", "--json").stdout)["status"] == "issued"
+    sosa("letter", "cancel", "L-0001", "--reason", "宛先誤り", input="y\n")
+    assert json.loads(sosa("letter", "show", "L-0001", "--json").stdout)["status"] == "cancelled"
+    # Already cancelled: the refusal says so, without asking.
+    again = sosa("letter", "cancel", "L-0001", "--reason", "again", "--yes", ok=False)
+    assert again.exit_code == 1 and "cancelled" in again.stderr

@@ -214,6 +214,7 @@ def test_a_prompt_on_a_terminal_confirms_or_refuses(sosa, enrolled, monkeypatch)
 
     sosa(*ASK)
     monkeypatch.setattr(ask, "stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("sosa_cli.cli.output.stdin_is_terminal", lambda: True)  # where options.confirm looks
     refused = sosa(*ASK, input="n\n", ok=False)
     assert refused.exit_code == 1
     assert "DoD reference IBP-2026-0311 is already recorded: A-0001" in refused.stderr and "Nothing was done." in refused.stderr

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .options import DbOption, ForceOption, JsonOption, YesOption, open_desk, out_option
+from .options import DbOption, ForceOption, JsonOption, YesOption, confirm, open_desk, out_option
 from .output import check_letter_destination, count, letter_sink, message, noun, part_of, print_card, print_table, progress, stdin_is_terminal
 
 app = typer.Typer(help="US asks from DoD: record, list, show, respond, remind, reply, close, cancel.", no_args_is_help=True)
@@ -54,19 +54,6 @@ AskKey = Annotated[str, typer.Argument(help="Ask key, e.g. A-0001.")]
 Format = Annotated[str, typer.Option("--format", help="Letter format: md, html, docx or pdf.")]
 Out = Annotated[str | None, typer.Option("--out", help="Folder for the letters (default: the letters folder); - prints them.")]
 Mail = Annotated[bool, typer.Option("--mail", help="Also write an e-mail draft (.eml) per company beside the letters, the letter attached; nothing is sent.")]
-
-
-def _confirm(question: str, yes: bool, *, refusal: str, hint: str) -> None:
-    """Ask on a terminal; `--yes` answers; without a terminal, refuse naming --yes."""
-    from ..errors import SosaError
-
-    if yes:
-        return
-    if not stdin_is_terminal():
-        raise SosaError(f"{refusal}, and there is no terminal to confirm on", hint=hint)
-    if not typer.confirm(question, default=False, err=True):
-        message("Nothing was done.")
-        raise typer.Exit(1)
 
 
 def _show_letters(results: list) -> None:
@@ -195,7 +182,7 @@ def record(
         said = asks.duplicate_reference(raw["dod_ref"], found)
         if stdin_is_terminal() and not yes:
             message(f"{said}.")
-        _confirm("Record this as a separate ask?", yes, refusal=said, hint=asks.SEPARATE_HINT)
+        confirm("Record this as a separate ask?", yes, refusal=said, hint=asks.SEPARATE_HINT)
     ask = asks.record_ask(conn, raw, separate=bool(found))
     typer.echo(ask.key)
     item = ask.items[0]
@@ -366,7 +353,7 @@ def reply(
         names = ", ".join(f"{r.company_key} {r.company_name}" + ("" if r.chased else f" ({r.company_status})") for r in silent)
         if stdin_is_terminal() and not yes:
             message(f"{part_of(len(silent), len(found.relays), 'company', 'companies')} not answered {found.key}: {names}.")
-        _confirm(
+        confirm(
             f"Reply to DoD with {'it' if len(silent) == 1 else 'them'} as no response?",
             yes,
             refusal=f"{part_of(len(silent), len(found.relays), 'company', 'companies')} not answered {found.key} ({names})",
@@ -462,7 +449,7 @@ def relay(
             message(f"Enrolled companies whose supply classes or service codes match {ask.upper()}:")
             for row in proposed:
                 message(f"  {row['key']}  {row['name_ja']}  ({row['matched']})")
-            _confirm(
+            confirm(
                 f"Relay to {noun(len(proposed), 'this company', 'these ' + count(len(proposed), 'company', 'companies'))}?",
                 yes,
                 refusal=f"--match proposes {count(len(proposed), 'company', 'companies')} for {ask.upper()}",

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from .options import DbOption, ForceOption, JsonOption, open_desk, out_option
+from .options import DbOption, ForceOption, JsonOption, YesOption, confirm, open_desk, out_option
 from .output import check_letter_destination, count, letter_sink, message, noun, print_card, print_letter, print_table, state
 
 app = typer.Typer(help="Letters: render and issue them (文書番号), list, show, export, cancel, verify the files; the templates in use.", no_args_is_help=True)
@@ -215,15 +215,27 @@ def show(
 def cancel(
     letter: Annotated[str, typer.Argument(help="Letter key, e.g. L-0001.")],
     reason: Annotated[str, typer.Option("--reason", help="Why; kept in the register and the audit trail.")],
+    yes: YesOption = False,
     db: DbOption = None,
 ) -> None:
     """Cancel an issued letter; its 文書番号 stays used and is never given again.
 
-    Example: sosa letter cancel L-0003 --reason "addressed to the wrong contact"
+    Asks first on a terminal; --yes answers for scripts.
+
+    Example: sosa letter cancel L-0003 --reason "addressed to the wrong contact" --yes
     """
     from ..letters import cancel as cancel_letter
+    from ..letters import get_letter
 
     conn = open_desk(db)
+    found = get_letter(conn, letter)
+    if found.status == "issued" and reason.strip():  # else the refusal says what is wrong, unasked
+        confirm(
+            f"Cancel {found.key} {found.doc_number} ({found.kind}, {found.letter_date}) to {found.addressee}? Its 文書番号 stays used.",
+            yes,
+            refusal=f"cancelling {found.key} {found.doc_number} needs confirmation",
+            hint=f"add --yes: sosa letter cancel {found.key} --reason … --yes",
+        )
     cancelled = cancel_letter(conn, letter, reason)
     message(f"Cancelled {cancelled.key} {cancelled.doc_number}; the number stays used.")
 

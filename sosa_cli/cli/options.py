@@ -23,6 +23,22 @@ def out_option(out: str | None, force: bool):
     return carrying(out, force)
 
 
+def confirm(question: str, yes: bool, *, refusal: str, hint: str) -> None:
+    """Ask on a terminal; `--yes` answers; without a terminal, refuse in one line naming --yes."""
+    import typer
+
+    from ..errors import SosaError
+    from .output import message, stdin_is_terminal
+
+    if yes:
+        return
+    if not stdin_is_terminal():
+        raise SosaError(f"{refusal}, and there is no terminal to confirm on", hint=hint)
+    if not typer.confirm(question, default=False, err=True):
+        message("Nothing was done.")
+        raise typer.Exit(1)
+
+
 def command_path() -> str:
     ctx = get_current_context(silent=True)
     return ctx.command_path if ctx else "sosa"
