@@ -45,6 +45,7 @@ LAZY: dict[str, tuple[str, str, str]] = {
     "relay": ("ask", "relay", "Relay a US ask to participants: one relay and one Japanese relay letter per company."),
     "letter": ("letter", "app", "Letters: render and issue them (文書番号), list, show, export, cancel, verify the files; the templates in use."),
     "status": ("status", "status", "What needs attention today, most urgent first."),
+    "report": ("report", "report", "Write one self-contained HTML page of where the arrangement stands in a period."),
     "calendar": ("calendar", "calendar", "Write every deadline as an iCalendar (.ics) file to import into Outlook or any calendar."),
     "config": ("config", "app", "The office profile: sender, 担当 contact, 文書番号 prefix, folders."),
     "demo": ("demo", "demo", "Run the whole workflow on sample data in a fresh database, and show the register."),

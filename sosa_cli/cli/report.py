@@ -1,0 +1,45 @@
+"""`sosa report`: where the arrangement stands, on one page to look at."""
+
+from typing import Annotated
+
+import typer
+
+from .options import DbOption, ForceOption, open_desk, out_option
+from .output import message, print_letter
+
+
+def report(
+    period: Annotated[
+        str | None, typer.Option("--period", help="A 年度 (令和8年度, 2026年度) or FROM..TO (2026-04-01..2026-09-30); default: this 年度.")
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Labels in ja (default) or en.")] = "ja",
+    out: Annotated[str | None, typer.Option("--out", help="File or folder (DIR/) to write, e.g. report.html; - or omitted: stdout.")] = None,
+    force: ForceOption = False,
+    db: DbOption = None,
+) -> None:
+    """Write one self-contained HTML page of where the arrangement stands in a period.
+
+    Companies by status, consents to share and enrolments per month; each JP→US request's
+    timeline, the median days to each step and the outcomes; the companies' answers to US
+    asks; what is due in the next 30 days on a day strip (開庁日 shaded). Charts are SVG
+    drawn into the page: no script, no font or file fetched; it prints on A4 landscape.
+
+    Example: sosa report --period 令和8年度 --out ~/sosa/
+    """
+    from ..clock import today
+    from ..report import gather, parse_period, write
+
+    lang = lang.strip().lower()
+    day = today()
+    chosen = parse_period(period, day)
+    if lang not in ("ja", "en"):
+        from ..errors import SosaError
+
+        raise SosaError(f"--lang {lang!r} is not a language of the report", hint="use ja or en")
+    conn = open_desk(db)
+    result = write(gather(conn, chosen, today=day), out_option(out, force), lang=lang)
+    if result.destination == "stdout":
+        print_letter(result.content.decode("utf-8"))
+    else:
+        typer.echo(result.destination)
+        message(f"Wrote the report for {chosen.label} to {result.destination}.")
