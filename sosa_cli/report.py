@@ -199,6 +199,16 @@ def _timeline(conn: sqlite3.Connection, row: sqlite3.Row, zone) -> Timeline:
         steps[step] = date.fromisoformat(column[:10]) if column else seen.get(step)
     if steps["opened"] is None:
         steps["opened"] = date.fromisoformat(row["created_at"][:10])
+    # Audit entries carry the day a change was typed in, the date columns the day the
+    # officer gave (a rating recorded late with --rated-on): no step is drawn after the
+    # one that followed it.
+    later: date | None = None
+    for step in reversed(STEPS):
+        reached = steps[step]
+        if reached is not None:
+            if later is not None and reached > later:
+                steps[step] = reached = later
+            later = reached
     return Timeline(row["key"], row["company"], row["name_ja"], row["name_en"], row["status"], row["outcome"], steps)
 
 
@@ -353,7 +363,22 @@ LABELS: dict[str, tuple[str, str]] = {
     "unresolved": ("未解消", "unresolved"),
     "open": ("継続中", "open"),
 }
-OUTCOME_LABELS = {"partial": ("一部解消", "partial")}  # a request's partial outcome, not an answer
+# A request's status and outcome, where the word differs from a company's or an answer's.
+OUTCOME_LABELS = {
+    "partial": ("一部解消", "partial"),
+    "withdrawn": ("取下げ", "withdrawn"),
+    "draft": ("未送付", "draft"),
+    "declined": ("米国が不同意", "declined by DoD"),
+    "supplier-accepted": ("供給企業の受諾", "supplier accepted"),
+}
+# What `sosa status` lists, by kind (its own words are English).
+DUE_KINDS = {
+    "relay-overdue": "企業の回答期限を超過",
+    "reply-due": "米国への回答期限",
+    "supplement-due": "米国への追加回答",
+    "request-follow-up": "要請のフォローアップ期限を超過",
+    "supplier-deadline": "供給企業の受否期限",
+}
 STEP_COLOURS = {"sent": "#4e79a7", "acknowledged": "#59a14f", "rated": "#edc948", "accepted": "#f28e2b", "closed": "#9c755f"}
 FONTS_JA = '"IPAexMincho", "IPAMincho", "Noto Serif CJK JP", "Noto Sans CJK JP", "Hiragino Mincho ProN", "Yu Mincho", serif'
 FONTS_HEADINGS = '"IPAexGothic", "IPAGothic", "Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", sans-serif'
@@ -368,7 +393,8 @@ h3 {{ font-size: 10pt; margin: 3mm 0 1mm; }}
 section {{ break-inside: avoid; }}
 .row {{ display: flex; flex-wrap: wrap; gap: 8mm; }}
 table {{ border-collapse: collapse; font-size: 9pt; }}
-th, td {{ border: 1px solid #bbb; padding: 1px 4px; text-align: left; vertical-align: top; }}
+th, td {{ border: 1px solid #bbb; padding: 1px 4px; text-align: left; vertical-align: top; white-space: nowrap; }}
+td:last-child {{ white-space: normal; }}
 td.n {{ text-align: right; }}
 .meta {{ color: #555; }}
 svg {{ display: block; }}
@@ -536,7 +562,7 @@ def render_html(report: Report, *, lang: str = "ja") -> str:
         + [d.isoformat() if d else t("dash") for d in item.steps.values()]
         for item in report.requests
     ]
-    due_rows = [[a.due, a.what, a.record or "", a.company or "", a.detail] for a in report.due]
+    due_rows = [[a.due, DUE_KINDS.get(a.kind, a.what) if lang == "ja" else a.what, a.record or "", a.company or "", a.detail] for a in report.due]
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{lang}"><head><meta charset="utf-8"><title>{_e(t("title"))} {_e(report.period.label)}</title>',

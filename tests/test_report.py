@@ -249,3 +249,25 @@ def test_json_is_not_promised_but_the_facts_serialise(desk):
     conn = sqlite3.connect(desk)
     conn.row_factory = sqlite3.Row
     assert json.loads(json.dumps(report_module.gather(conn, today=date(2026, 11, 26)).as_dict()))["companies"]["enrolled"] == 10
+
+
+def test_no_step_is_drawn_after_the_next(sosa, enrolled, monkeypatch, db_path):
+    """The audit's day of typing comes after the officer's date of the next step: the
+    timeline takes the next step's date, never a negative stretch."""
+    import sqlite3
+
+    for key, value in OFFICE.items():
+        sosa("config", "set", key, value)
+    sosa(
+        *["delay", "add", "--company", "C-0001", "--supplier", "Acme Hydraulics Inc.", "--part-number", "HV-1"],
+        *["--quantity", "4", "--need-date", "2027-01-15", "--promised-date", "2027-04-30", "--impact", "held", "--efforts", "calls"],
+    )
+    on(monkeypatch, "2026-08-01")
+    sosa("request", "open", "D-0001")
+    monkeypatch.setenv("SOSA_TODAY", "2026-07-05")  # sent_on is the desk's date; the audit still says 1 August
+    sosa("request", "send", "R-0001")
+    conn = sqlite3.connect(db_path)
+    conn.row_factory = sqlite3.Row
+    [timeline] = report_module.gather(conn, today=date(2026, 11, 26)).requests
+    assert timeline.steps["opened"] == timeline.steps["sent"] == date(2026, 7, 5)
+    assert [(step, (b - a).days) for step, a, b in timeline.segments()] == [("sent", 0)]
