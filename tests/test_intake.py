@@ -255,3 +255,12 @@ def test_delay_add_from_refuses_other_options_and_yaml(sosa, enrolled, tmp_path)
     assert "delays are read from CSV or Excel" in result.stderr
     result = sosa("delay", "add", "--from", str(tmp_path / "d.csv"), "--supplier", "Acme", ok=False)
     assert "--from reads every field from the file" in result.stderr
+
+
+def test_past_200_problems_the_rest_are_counted(sosa, db_path, tmp_path):
+    source = tmp_path / "many.csv"
+    source.write_text(HEADER + "".join(f"社{i},Co {i},123,,,,,\r\n" for i in range(205)), encoding="utf-8")
+    result = sosa("enroll", "--from", str(source), ok=False)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 202 and lines[-2] == "… and 5 more problems", lines[-3:]
+    assert lines[-1] == f"{source}: 205 problems in 205 rows of 205 rows; nothing was enrolled"
