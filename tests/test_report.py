@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 from datetime import date
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
@@ -271,3 +275,61 @@ def test_no_step_is_drawn_after_the_next(sosa, enrolled, monkeypatch, db_path):
     [timeline] = report_module.gather(conn, today=date(2026, 11, 26)).requests
     assert timeline.steps["opened"] == timeline.steps["sent"] == date(2026, 7, 5)
     assert [(step, (b - a).days) for step, a, b in timeline.segments()] == [("sent", 0)]
+
+
+# --- in a real browser: Debian's headless Chromium (.ci/run installs it) ----------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+needs_chromium = pytest.mark.skipif(
+    (CHROMIUM is None or shutil.which("pdftotext") is None) and not os.environ.get("CI"), reason="chromium or poppler-utils not installed"
+)
+
+
+def browse(page: Path, folder: Path, *extra: str) -> list[str]:
+    """Open `page` in headless Chromium with `extra` (a screenshot, a PDF print), no name resolving to
+    anything; return the URLs the page itself asked for beyond its own file (from the network log)."""
+    log = folder / f"net-{len(list(folder.glob('net-*')))}.json"
+    quiet = ["--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-default-apps", "--no-first-run"]
+    args = [CHROMIUM or "chromium", "--headless", "--no-sandbox", "--disable-gpu", *quiet, "--host-resolver-rules=MAP * ~NOTFOUND"]
+    args += [f"--user-data-dir={folder / 'profile'}", f"--log-net-log={log}", *extra, page.as_uri()]
+    subprocess.run(args, check=True, capture_output=True, timeout=120)
+    net = json.loads(log.read_text(encoding="utf-8"))
+    start = net["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"]
+    # The browser's own traffic (updates, time) is not the page's: the page's requests are keyed to its file:// origin.
+    return [
+        e["params"]["url"]
+        for e in net["events"]
+        if e["type"] == start and "file://" in e["params"].get("network_isolation_key", "") and not e["params"]["url"].startswith("file:")
+    ]
+
+
+@needs_chromium
+def test_in_headless_chromium(sosa, desk, tmp_path):
+    from PIL import Image
+
+    page = tmp_path / "report.html"
+    sosa("report", "--out", str(page))
+    shot, pdf = tmp_path / "report.png", tmp_path / "report.pdf"
+    fetched = browse(page, tmp_path, f"--screenshot={shot}", "--window-size=1400,1400")
+    fetched += browse(page, tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+    assert fetched == []
+    # The charts are drawn: each bar colour of the page is on the screenshot.
+    colours = {colour for _, colour in Image.open(shot).convert("RGB").getcolors(1 << 24)}
+    for hex_colour in ("#4e79a7", "#76b7b2", "#59a14f", "#f28e2b", "#9c755f", "#d0dcea"):
+        assert tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)) in colours, hex_colour
+    # The print: A4 landscape, with the Japanese headings as text in a Japanese font.
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Page size:\s+841\.\d+ x 59[45]\.\d+ pts \(A4\)", info), info
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for heading in ("SoSA 実施状況報告", "参加企業の状況", "米国への要請", "米国からの要請", "今後30日の期限"):
+        assert heading in text
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"IPAex|Noto\w*CJK", fonts), fonts
+
+
+@needs_chromium
+def test_the_browser_check_sees_a_remote_resource(tmp_path):
+    """The check above can fail: a page with a remote image is caught asking for it."""
+    page = tmp_path / "remote.html"
+    page.write_text('<!DOCTYPE html><html><body><img src="http://example.invalid/x.png"></body></html>', encoding="utf-8")
+    assert browse(page, tmp_path, f"--screenshot={tmp_path / 'x.png'}") == ["http://example.invalid/x.png"]
