@@ -6,6 +6,8 @@ from typing import Annotated, Any
 
 import typer
 
+from .dryrun import DryRunOption
+from .dryrun import dry_run as dry_run_letters
 from .options import DbOption, ForceOption, JsonOption, YesOption, confirm, open_desk, out_option
 from .output import check_letter_destination, count, letter_sink, message, noun, part_of, print_card, print_table, progress, stdin_is_terminal
 
@@ -288,6 +290,7 @@ def remind(
     out: Out = None,
     force: ForceOption = False,
     mail: Mail = False,
+    dry_run: DryRunOption = False,
     db: DbOption = None,
 ) -> None:
     """Send a reminder (再依頼) to every company whose answer is overdue.
@@ -304,6 +307,9 @@ def remind(
     check_letter_destination(fmt, out, several=True)
     _refuse_mail_to_stdout(mail, out)
     conn = open_desk(db)
+    if dry_run:
+        dry_run_letters(conn, lambda: send_reminders(conn, ask, within=within, fmt=fmt))
+        return
     with progress("Reminders", len(get_ask(conn, ask).overdue_relays)) as step:
         result = send_reminders(conn, ask, within=within, fmt=fmt, out=out_option(out, force), progress=step, emit=letter_sink(out))
     for line in result.skipped:
@@ -329,6 +335,7 @@ def reply(
     fmt: Format = "md",
     out: Annotated[str | None, typer.Option("--out", help="File or folder for the letter (default: the letters folder); - prints it.")] = None,
     force: ForceOption = False,
+    dry_run: DryRunOption = False,
     db: DbOption = None,
 ) -> None:
     """Issue the English reply to DoD with every company's answer; the ask becomes replied.
@@ -351,11 +358,11 @@ def reply(
     _, silent = split_unanswered(found, today())
     if silent:
         names = ", ".join(f"{r.company_key} {r.company_name}" + ("" if r.chased else f" ({r.company_status})") for r in silent)
-        if stdin_is_terminal() and not yes:
+        if (stdin_is_terminal() and not yes) or dry_run:
             message(f"{part_of(len(silent), len(found.relays), 'company', 'companies')} not answered {found.key}: {names}.")
         confirm(
             f"Reply to DoD with {'it' if len(silent) == 1 else 'them'} as no response?",
-            yes,
+            yes or dry_run,
             refusal=f"{part_of(len(silent), len(found.relays), 'company', 'companies')} not answered {found.key} ({names})",
             hint="add --yes to reply with them as no response, or record their answers first with `sosa ask respond`",
         )
@@ -363,6 +370,9 @@ def reply(
     # (asks._settle): a relay added or answered meanwhile refuses the reply, so nothing is
     # recorded as no response that the officer did not see. With --yes the same holds.
     confirmed = frozenset(r.company_key for r in silent)
+    if dry_run:
+        dry_run_letters(conn, lambda: send_reply(conn, found.key, silent_ok=confirmed, partial=partial, supplement=supplement, fmt=fmt))
+        return
     result = send_reply(
         conn, found.key, silent_ok=confirmed, partial=partial, supplement=supplement, fmt=fmt, out=out_option(out, force), emit=letter_sink(out)
     )
@@ -421,6 +431,7 @@ def relay(
     out: Out = None,
     force: ForceOption = False,
     mail: Mail = False,
+    dry_run: DryRunOption = False,
     db: DbOption = None,
 ) -> None:
     """Relay a US ask to participants: one relay and one Japanese relay letter per company.
@@ -451,13 +462,16 @@ def relay(
                 message(f"  {row['key']}  {row['name_ja']}  ({row['matched']})")
             confirm(
                 f"Relay to {noun(len(proposed), 'this company', 'these ' + count(len(proposed), 'company', 'companies'))}?",
-                yes,
+                yes or dry_run,
                 refusal=f"--match proposes {count(len(proposed), 'company', 'companies')} for {ask.upper()}",
                 hint="add --yes to relay to them, or name the companies with --to",
             )
             companies += [row["key"] for row in proposed if row["key"] not in companies]
     if not companies:
         raise SosaError("name at least one company", hint="add --to C-0001, or --match to propose companies by supply class")
+    if dry_run:
+        dry_run_letters(conn, lambda: relay_ask(conn, ask, companies, due=due, within=within, fmt=fmt))
+        return
     with progress("Relay letters", len(companies)) as step:
         result = relay_ask(conn, ask, companies, due=due, within=within, fmt=fmt, out=out_option(out, force), progress=step, emit=letter_sink(out))
     _show_letters(result.letters)

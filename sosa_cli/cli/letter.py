@@ -6,6 +6,8 @@ from typing import Annotated
 
 import typer
 
+from .dryrun import DryRunOption
+from .dryrun import dry_run as dry_run_letters
 from .options import DbOption, ForceOption, JsonOption, YesOption, confirm, open_desk, out_option
 from .output import check_letter_destination, count, letter_sink, message, noun, print_card, print_letter, print_table, state
 
@@ -54,6 +56,7 @@ def render(
     force: ForceOption = False,
     draft: Annotated[bool, typer.Option("--draft", help="Render with a blank number; nothing is recorded.")] = False,
     on: Annotated[str | None, typer.Option("--date", help="The letter's date, ISO or 和暦 (default: today).")] = None,
+    dry_run: DryRunOption = False,
     db: DbOption = None,
 ) -> None:
     """Render a letter and issue it the next 文書番号 of its 年度; --draft issues nothing.
@@ -68,6 +71,9 @@ def render(
 
     check_letter_destination(fmt.value, out)
     conn = open_desk(db)
+    if dry_run:
+        dry_run_letters(conn, lambda: render_letter(conn, kind, record, company=company, fmt=fmt.value, draft=draft, on=on))
+        return
     result = render_letter(conn, kind, record, company=company, fmt=fmt.value, out=out_option(out, force), draft=draft, on=on, emit=letter_sink(out))
     if result.path is not None:
         typer.echo(str(result.path))

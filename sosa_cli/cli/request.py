@@ -4,6 +4,8 @@ from typing import Annotated
 
 import typer
 
+from .dryrun import DryRunOption
+from .dryrun import dry_run as dry_run_letters
 from .options import DbOption, ForceOption, JsonOption, open_desk, out_option
 from .output import check_letter_destination, count, letter_sink, message, print_card, print_table, state
 
@@ -68,6 +70,7 @@ def send(
     fmt: Format = "md",
     out: Out = None,
     force: ForceOption = False,
+    dry_run: DryRunOption = False,
     db: DbOption = None,
 ) -> None:
     """Issue the English request letter to DoD and mark the request sent.
@@ -80,6 +83,10 @@ def send(
     from ..requests import send as send_request
 
     check_letter_destination(fmt, out)
+    if dry_run:
+        conn = open_desk(db)
+        dry_run_letters(conn, lambda: send_request(conn, request, fmt=fmt))
+        return
     sent, letter = send_request(open_desk(db), request, fmt=fmt, out=out_option(out, force), emit=letter_sink(out))
     message(
         f"Sent {sent.key}: letter {letter.letter.key} {letter.letter.doc_number}"

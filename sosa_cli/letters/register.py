@@ -365,6 +365,8 @@ def _write(path: Path, content: bytes, out: str | Path | None, conn: sqlite3.Con
     """
     from ..store import after_commit, on_rollback, remove_file
 
+    if getattr(conn, "rehearsal", None) is not None:  # a dry run (cli/dryrun.py): no file at all
+        return path.resolve()
     database = getattr(conn, "path", None) if out is None else None
     unmarked = files.claim(path.parent, database) if database else False
     force = files.forced(out)
@@ -677,6 +679,9 @@ def issue(
             after={k: row[k] for k in ("kind", "record", "addressee", "doc_number", "letter_date")} | {"company": target.company_key, "files": files},
         )
         letter = _letter_from_row(row, target.company_key, _desk_folder(conn))
+        rehearsal = getattr(conn, "rehearsal", None)
+        if rehearsal is not None:  # a dry run lists what it would issue
+            rehearsal.append(letter)
         written = None
         if path is not None:
             written = _write(path, rendered.data, out, conn)
