@@ -57,3 +57,23 @@ def test_a_missing_country_says_what_one_looks_like(typed: str | None) -> None:
     with pytest.raises(SosaError) as refused:
         identifiers.country(typed)  # type: ignore[arg-type]
     assert refused.value.message == "no country given: give its ISO 3166 two-letter code, e.g. GB"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "J02.",  # a full stop copied with the code
+        "\u0408028",  # Cyrillic Ј, which looks like J, pasted from a document
+    ],
+)
+def test_a_service_code_with_a_mark_or_a_look_alike_letter_is_no_psc(typed: str) -> None:
+    with pytest.raises(SosaError) as refused:
+        identifiers.psc(typed)
+    assert refused.value.message == f'service code "{typed}" is not a PSC: a letter and three letters or digits, e.g. J015'
+
+
+@pytest.mark.parametrize("typed", ["", "　"])
+def test_a_missing_service_code_says_what_one_looks_like(typed: str) -> None:
+    with pytest.raises(SosaError) as refused:
+        identifiers.psc(typed)
+    assert refused.value.message == "no service code given: give its PSC, a letter and three letters or digits, e.g. J015"
