@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from . import files
 from .errors import SosaError
@@ -107,6 +108,9 @@ class Timeline:
     outcome: str | None
     steps: dict[str, date | None]
 
+    def name(self, lang: str) -> str:
+        return self.name_ja if lang == "ja" else self.name_en or self.name_ja
+
     def days_to(self, step: str) -> int | None:
         opened, reached = self.steps["opened"], self.steps[step]
         return None if opened is None or reached is None else (reached - opened).days
@@ -133,6 +137,10 @@ class Report:
     days_to_answer: float | None
     days_to_reply: float | None
     due: list = field(default_factory=list)  # status.Attention, due within DUE_DAYS (overdue included)
+
+    def consent_counts(self) -> list[tuple[str, int]]:
+        """(label key, companies): enrolled, consenting to the USG, to US primes."""
+        return [("enrolled_total", self.consents["enrolled"]), ("usg", self.consents["usg"]), ("primes", self.consents["primes"])]
 
     def as_dict(self) -> dict:
         return {
@@ -284,8 +292,11 @@ def gather(conn: sqlite3.Connection, period: Period | None = None, *, today: dat
     )
 
 
-def file_name(day: date) -> str:
-    return f"sosa-report-{day.isoformat()}.html"
+FORMATS = ("html", "xlsx")
+
+
+def file_name(day: date, fmt: str = "html") -> str:
+    return f"sosa-report-{day.isoformat()}.{fmt}"
 
 
 @dataclass
@@ -294,10 +305,15 @@ class ReportFile:
     content: bytes
 
 
-def write(report: Report, out: str | Path | None, *, lang: str = "ja") -> ReportFile:
-    """The page, written where `--out` says (files.write rules); no `--out` or `-`: the caller prints it."""
-    content = render_html(report, lang=lang).encode("utf-8")
-    path = files.target(out, file_name(report.today))
+def write(report: Report, out: str | Path | None, *, lang: str = "ja", fmt: str = "html") -> ReportFile:
+    """The page (or the workbook), written where `--out` says (files.write rules); no `--out`
+    or `-`: the caller prints the page; a workbook needs a file."""
+    if fmt not in FORMATS:
+        raise SosaError(f"--format {fmt!r} is not a format of the report", hint="use html or xlsx")
+    if fmt == "xlsx" and (out is None or str(out) == "-"):
+        raise SosaError("an Excel workbook needs a file", hint="add --out FILE.xlsx (or --out DIR/)")
+    content = render_xlsx(report, lang=lang) if fmt == "xlsx" else render_html(report, lang=lang).encode("utf-8")
+    path = files.target(out, file_name(report.today, fmt))
     if path is None:
         return ReportFile("stdout", content)
     return ReportFile(str(files.write(path, content, force=files.forced(out))), content)
@@ -333,6 +349,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "count": ("件数", "Count"),
     "request": ("要請", "Request"),
     "company": ("企業", "Company"),
+    "name": ("企業名", "Company name"),
     "status": ("状態", "Status"),
     "due_on": ("期限", "Due"),
     "what": ("内容", "What"),
@@ -553,12 +570,12 @@ def render_html(report: Report, *, lang: str = "ja") -> str:
     t = page.t
     rate = t("dash") if report.answer_rate is None else f"{report.answer_rate * 100:.0f}%"
     status_rows = [(t(s), n) for s, n in report.companies.items()]
-    consent_rows = [(t("enrolled_total"), report.consents["enrolled"]), (t("usg"), report.consents["usg"]), (t("primes"), report.consents["primes"])]
+    consent_rows = [(t(k), n) for k, n in report.consent_counts()]
     answer_rows = [(t(k), n) for k, n in report.answers.items()]
     outcome_rows = [(page.outcome(k), n) for k, n in sorted(report.outcomes.items())]
     median_rows = [[t(step), page.days(days)] for step, days in report.median_days.items()]
     request_rows = [
-        [item.key, f"{item.company} {item.name_ja if lang == 'ja' else item.name_en or item.name_ja}", page.outcome(item.outcome or item.status)]
+        [item.key, f"{item.company} {item.name(lang)}", page.outcome(item.outcome or item.status)]
         + [d.isoformat() if d else t("dash") for d in item.steps.values()]
         for item in report.requests
     ]
@@ -607,3 +624,97 @@ def render_html(report: Report, *, lang: str = "ja") -> str:
         "</body></html>",
     ]
     return "\n".join(parts) + "\n"
+
+
+# --- the same tables as a workbook ---------------------------------------------------------
+
+SHEETS = {
+    "by_status": ("状態別", "By status"),
+    "consents": ("同意", "Consents"),
+    "enrolments": ("月別参加", "Enrolments"),
+    "requests": ("要請の経過", "Requests"),
+    "median": ("日数の中央値", "Median days"),
+    "outcomes": ("要請の結果", "Outcomes"),
+    "answers": ("回答", "Answers"),
+    "due": ("今後30日", "Next 30 days"),
+}
+
+
+def tables(report: Report, *, lang: str = "ja") -> list[tuple[str, list[str], list[list[object]]]]:
+    """The report's tables: (sheet name, headers, rows); dates as dates, counts as numbers."""
+    page = _Page(lang)
+    t = page.t
+    rate = None if report.answer_rate is None else round(report.answer_rate, 4)
+    requests: list[list[object]] = [
+        [
+            item.key,
+            item.company,
+            item.name(lang),
+            page.outcome(item.outcome or item.status),
+            *(item.steps[s] for s in STEPS),
+            *(item.days_to(s) for s in STEPS[1:]),
+        ]
+        for item in report.requests
+    ]
+    return [
+        ("by_status", [t("status"), t("count")], [[t(k), n] for k, n in report.companies.items()]),
+        (
+            "consents",
+            [t("what"), t("count")],
+            [[t(k), n] for k, n in report.consent_counts()],
+        ),
+        ("enrolments", [t("month"), t("count")], [[month, n] for month, n in report.enrolments]),
+        (
+            "requests",
+            [t("request"), t("company"), t("name"), t("status"), *(t(s) for s in STEPS), *(f"{t(s)} ({t('days')})" for s in STEPS[1:])],
+            requests,
+        ),
+        ("median", [t("step"), t("days")], [[t(step), days] for step, days in report.median_days.items()]),
+        ("outcomes", [t("outcomes"), t("count")], [[page.outcome(k), n] for k, n in sorted(report.outcomes.items())]),
+        (
+            "answers",
+            [t("what"), t("count")],
+            [[t(k), n] for k, n in report.answers.items()]
+            + [
+                [t("asks_received"), report.asks],
+                [t("answer_rate"), rate],
+                [t("days_to_answer"), report.days_to_answer],
+                [t("days_to_reply"), report.days_to_reply],
+            ],
+        ),
+        (
+            "due",
+            [t("due_on"), t("what"), t("record"), t("company"), t("detail")],
+            [[date.fromisoformat(a.due), DUE_KINDS.get(a.kind, a.what) if lang == "ja" else a.what, a.record, a.company, a.detail] for a in report.due],
+        ),
+    ]
+
+
+def render_xlsx(report: Report, *, lang: str = "ja") -> bytes:
+    """One sheet per table. Every text cell is written as a string (openpyxl would store
+    a name beginning with `=` as a formula), dates as dates, the header row frozen."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    index = 0 if lang == "ja" else 1
+    book = Workbook(write_only=True)
+    for key, headers, rows in tables(report, lang=lang):
+        sheet = book.create_sheet(SHEETS[key][index])
+        sheet.freeze_panes = "A2"
+
+        def cell(value: Any, sheet=sheet) -> Any:
+            written = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, date):
+                written.number_format = "yyyy-mm-dd"
+            elif isinstance(value, str):
+                written.data_type = "s"
+            return written
+
+        sheet.append([cell(h) for h in headers])
+        for row in rows:
+            sheet.append([cell(v) for v in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -208,6 +208,8 @@ CASES = [
     ("report period not a period", ["report", "--period", "今年"], "is not a period"),
     ("report period backwards", ["report", "--period", "2026-10-01..2026-04-01"], "ends before it starts"),
     ("report language", ["report", "--lang", "fr"], "--lang"),
+    ("report workbook to stdout", ["report", "--format", "xlsx"], "needs a file"),
+    ("report format", ["report", "--format", "pdf", "--out", "{tmp}/r.pdf"], "--format 'pdf'"),
     ("bad DoD e-mail", ["config", "set", "dod_email", "dod at mil"], "dod_email"),
     ("missing template field", ["letter", "render", "enrollment", "C-0002", "@missing_field"], "company.fax"),
     ("template reaches Python internals", ["letter", "render", "enrollment", "C-0002", "@python_internals"], "unsafe"),

@@ -333,3 +333,28 @@ def test_the_browser_check_sees_a_remote_resource(tmp_path):
     page = tmp_path / "remote.html"
     page.write_text('<!DOCTYPE html><html><body><img src="http://example.invalid/x.png"></body></html>', encoding="utf-8")
     assert browse(page, tmp_path, f"--screenshot={tmp_path / 'x.png'}") == ["http://example.invalid/x.png"]
+
+
+def test_the_tables_as_a_workbook(sosa, desk, tmp_path):
+    from openpyxl import load_workbook
+
+    sosa("company", "update", "C-0001", "--name-en", '=HYPERLINK("http://x.invalid","click")')
+    refused = sosa("report", "--format", "xlsx", ok=False)
+    assert refused.exit_code == 1 and "needs a file" in refused.stderr
+    written = sosa("report", "--format", "xlsx", "--lang", "en", "--out", f"{tmp_path}/")
+    path = tmp_path / "sosa-report-2026-11-26.xlsx"
+    assert written.stdout.strip() == str(path)
+    book = load_workbook(path)
+    assert book.sheetnames == ["By status", "Consents", "Enrolments", "Requests", "Median days", "Outcomes", "Answers", "Next 30 days"]
+    rows = [[c.value for c in row] for row in book["Requests"].iter_rows()]
+    assert rows[0][:5] == ["Request", "Company", "Company name", "Status", "opened"]
+    first = book["Requests"]["C2"], book["Requests"]["E2"]
+    assert rows[1][:4] == ["R-0001", "C-0001", '=HYPERLINK("http://x.invalid","click")', "partial"]
+    assert book["Requests"]["C2"].data_type == "s"  # text, never a formula
+    assert first[1].is_date and first[1].value.date() == date(2026, 7, 1)
+    assert rows[1][-5:] == [2, 12, 20, 30, 40]
+    assert [[c.value for c in row] for row in book["By status"].iter_rows()][2] == ["enrolled", 10]
+    due = [[c.value for c in row] for row in book["Next 30 days"].iter_rows()]
+    assert [(r[0].date().isoformat(), r[2]) for r in due[1:]] == [("2026-09-21", "R-0002"), ("2026-11-17", "A-0001"), ("2026-12-10", "A-0001")]
+    japanese = load_workbook(sosa("report", "--format", "xlsx", "--out", str(tmp_path / "ja.xlsx")).stdout.strip())
+    assert japanese.sheetnames[0] == "状態別" and japanese["回答"]["A2"].value == "協力可能"

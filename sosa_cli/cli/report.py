@@ -13,6 +13,7 @@ def report(
         str | None, typer.Option("--period", help="A 年度 (令和8年度, 2026年度) or FROM..TO (2026-04-01..2026-09-30); default: this 年度.")
     ] = None,
     lang: Annotated[str, typer.Option("--lang", help="Labels in ja (default) or en.")] = "ja",
+    fmt: Annotated[str, typer.Option("--format", help="html (default): one page; xlsx: the same tables, one sheet each (needs --out).")] = "html",
     out: Annotated[str | None, typer.Option("--out", help="File or folder (DIR/) to write, e.g. report.html; - or omitted: stdout.")] = None,
     force: ForceOption = False,
     db: DbOption = None,
@@ -23,6 +24,7 @@ def report(
     timeline, the median days to each step and the outcomes; the companies' answers to US
     asks; what is due in the next 30 days on a day strip (開庁日 shaded). Charts are SVG
     drawn into the page: no script, no font or file fetched; it prints on A4 landscape.
+    --format xlsx writes the same tables as a workbook, one sheet each.
 
     Example: sosa report --period 令和8年度 --out ~/sosa/
     """
@@ -37,7 +39,7 @@ def report(
 
         raise SosaError(f"--lang {lang!r} is not a language of the report", hint="use ja or en")
     conn = open_desk(db)
-    result = write(gather(conn, chosen, today=day), out_option(out, force), lang=lang)
+    result = write(gather(conn, chosen, today=day), out_option(out, force), lang=lang, fmt=fmt.strip().lower())
     if result.destination == "stdout":
         print_letter(result.content.decode("utf-8"))
     else:
