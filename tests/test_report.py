@@ -358,3 +358,15 @@ def test_the_tables_as_a_workbook(sosa, desk, tmp_path):
     assert [(r[0].date().isoformat(), r[2]) for r in due[1:]] == [("2026-09-21", "R-0002"), ("2026-11-17", "A-0001"), ("2026-12-10", "A-0001")]
     japanese = load_workbook(sosa("report", "--format", "xlsx", "--out", str(tmp_path / "ja.xlsx")).stdout.strip())
     assert japanese.sheetnames[0] == "状態別" and japanese["回答"]["A2"].value == "協力可能"
+
+
+def test_open_in_the_browser(sosa, desk, tmp_path, monkeypatch):
+    opened: list[str] = []
+    monkeypatch.setattr("webbrowser.open", lambda url: opened.append(url) or True)
+    written = Path(sosa("report", "--open").stdout.strip())
+    assert written.name == "sosa-report-2026-11-26.html" and written.is_file()
+    assert opened == [written.as_uri()]
+    monkeypatch.setattr("webbrowser.open", lambda url: False)
+    mine = tmp_path / "mine.html"
+    result = sosa("report", "--open", "--out", str(mine))
+    assert mine.is_file() and "open the file above yourself" in result.stderr

@@ -16,6 +16,7 @@ def report(
     fmt: Annotated[str, typer.Option("--format", help="html (default): one page; xlsx: the same tables, one sheet each (needs --out).")] = "html",
     out: Annotated[str | None, typer.Option("--out", help="File or folder (DIR/) to write, e.g. report.html; - or omitted: stdout.")] = None,
     force: ForceOption = False,
+    show: Annotated[bool, typer.Option("--open", help="Open the page in your browser (without --out, from a new temporary folder).")] = False,
     db: DbOption = None,
 ) -> None:
     """Write one self-contained HTML page of where the arrangement stands in a period.
@@ -26,7 +27,7 @@ def report(
     drawn into the page: no script, no font or file fetched; it prints on A4 landscape.
     --format xlsx writes the same tables as a workbook, one sheet each.
 
-    Example: sosa report --period 令和8年度 --out ~/sosa/
+    Example: sosa report --period 令和8年度 --out ~/sosa/ --open
     """
     from ..clock import today
     from ..report import gather, parse_period, write
@@ -38,6 +39,10 @@ def report(
         from ..errors import SosaError
 
         raise SosaError(f"--lang {lang!r} is not a language of the report", hint="use ja or en")
+    if show and out is None:
+        import tempfile
+
+        out = tempfile.mkdtemp(prefix="sosa-report-") + "/"
     conn = open_desk(db)
     result = write(gather(conn, chosen, today=day), out_option(out, force), lang=lang, fmt=fmt.strip().lower())
     if result.destination == "stdout":
@@ -45,3 +50,9 @@ def report(
     else:
         typer.echo(result.destination)
         message(f"Wrote the report for {chosen.label} to {result.destination}.")
+        if show:
+            import webbrowser
+            from pathlib import Path
+
+            if not webbrowser.open(Path(result.destination).as_uri()):
+                message("No browser could be started here; open the file above yourself.")
