@@ -6,6 +6,7 @@ place is refused in all of them, and every problem in an input is reported at on
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -47,10 +48,15 @@ class Problem:
     field: str
     message: str
     line: int | None = None
+    hint: str | None = dataclasses.field(default=None, kw_only=True)  # what to do, when the rule knows ("drop the T")
 
-    def render(self, source: str | None = None) -> str:
-        where = ":".join(str(p) for p in (source, self.line) if p is not None)
-        return f"{where + ': ' if where else ''}{self.field}: {self.message}"
+    def where(self, source: str | None) -> str:
+        return ":".join(str(p) for p in (source, self.line) if p is not None)
+
+    def render(self, source: str | None = None, *, with_hint: bool = True) -> str:
+        where = self.where(source)
+        hint = f" ({self.hint})" if with_hint and self.hint else ""
+        return f"{where + ': ' if where else ''}{self.field}: {self.message}{hint}"
 
 
 class Invalid(SosaError):
@@ -59,8 +65,11 @@ class Invalid(SosaError):
     def __init__(self, problems: list[Problem], source: str | None = None):
         self.problems = problems
         self.source = source
+        if len(problems) == 1:  # one problem: its hint goes where every refusal's hint goes
+            super().__init__(problems[0].render(source, with_hint=False), hint=problems[0].hint)
+            return
         lines = [p.render(source) for p in problems]
-        super().__init__(lines[0] if len(lines) == 1 else f"{len(lines)} problems:\n" + "\n".join(lines))
+        super().__init__(f"{len(lines)} problems:\n" + "\n".join(lines))
 
 
 def text(value: Any, *, multiline: bool = False) -> str:
@@ -237,7 +246,7 @@ def apply_rules(
         try:
             clean[name] = rule(value)
         except SosaError as exc:
-            problems.append(Problem(path, exc.message, lines.get(path)))
+            problems.append(Problem(path, exc.message, lines.get(path), hint=exc.hint))
     if not partial:
         for name, (_, required) in rules.items():
             if required and name not in raw:

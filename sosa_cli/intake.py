@@ -40,9 +40,8 @@ class CellProblem(Problem):
 
     column: str | None = None
 
-    def render(self, source: str | None = None) -> str:
-        where = ":".join(str(p) for p in (source, self.line, self.column) if p is not None)
-        return f"{where + ': ' if where else ''}{self.field}: {self.message}"
+    def where(self, source: str | None) -> str:
+        return ":".join(str(p) for p in (source, self.line, self.column) if p is not None)
 
 
 @dataclass
@@ -145,7 +144,7 @@ def _placed(
     for problem in found:
         header, letter = sheet.where(to_key(problem.field))
         if letter is None or letter not in seen:
-            placed.append(CellProblem(header, problem.message, number, letter))
+            placed.append(CellProblem(header, problem.message, number, letter, hint=problem.hint))
     return placed
 
 

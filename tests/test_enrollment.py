@@ -171,3 +171,13 @@ def test_enroll_with_letter_issues_each_enrolled_companys_notice(sosa, db_path, 
     assert "Issued L-0001 装備政策第1号 to 東雲精機株式会社" in result.stderr
     html = (desk_env / "desk-letters").glob("L-0001-*.html")
     assert "登録について（通知）" in next(html).read_text(encoding="utf-8")
+
+
+def test_a_fields_hint_reaches_the_officer(sosa, db_path):
+    """A rule's hint (what to do) is kept when the field is checked with the others."""
+    result = sosa("enroll", "--name-ja", "テスト株式会社", "--name-en", "Test K.K.", "--corporate-number", "T7000012050002", ok=False)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        'sosa: corporate_number: 法人番号 "T7000012050002": only digits are allowed, not "T"'
+        " (an invoice registration number (登録番号) is T + 法人番号: drop the T)"
+    )
