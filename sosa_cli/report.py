@@ -424,11 +424,17 @@ def _e(value: object) -> str:
     return escape("" if value is None else str(value), quote=True)
 
 
+def language(value: str) -> str:
+    """`--lang`: ja or en."""
+    lang = value.strip().lower()
+    if lang not in ("ja", "en"):
+        raise SosaError(f"--lang {value!r} is not a language of the report", hint="use ja or en")
+    return lang
+
+
 class _Page:
     def __init__(self, lang: str) -> None:
-        if lang not in ("ja", "en"):
-            raise SosaError(f"--lang {lang!r} is not a language of the report", hint="use ja or en")
-        self.lang = lang
+        self.lang = language(lang)
         self.index = 0 if lang == "ja" else 1
 
     def t(self, key: str) -> str:

@@ -30,15 +30,11 @@ def report(
     Example: sosa report --period 令和8年度 --out ~/sosa/ --open
     """
     from ..clock import today
-    from ..report import gather, parse_period, write
+    from ..report import gather, language, parse_period, write
 
-    lang = lang.strip().lower()
+    lang = language(lang)
     day = today()
     chosen = parse_period(period, day)
-    if lang not in ("ja", "en"):
-        from ..errors import SosaError
-
-        raise SosaError(f"--lang {lang!r} is not a language of the report", hint="use ja or en")
     if show and out is None:
         import tempfile
 
