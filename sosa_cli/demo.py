@@ -417,6 +417,30 @@ def run_the_desk(run: DemoRun) -> None:
     a_company_comes_back(run)
 
 
+def write_the_desk_files(run: DemoRun) -> list[Path]:
+    """What the desk hands on, written at the end: the report to look at, the deadlines for
+    the officer's calendar, and an e-mail draft of each letter relayed today's ask to a company."""
+    from . import calendar_export, mail, report
+    from .letters import list_letters
+
+    folder = run.database.parent
+    page = report.write(report.gather(run.conn), f"{folder}/")
+    deadlines = calendar_export.export(run.conn, f"{folder}/")
+    drafts = []
+    for letter in list_letters(run.conn, status="issued"):
+        if letter.kind in ("relay", "reminder"):
+            try:
+                drafts.append(mail.draft(run.conn, letter.key))
+            except SosaError:  # WeasyPrint installed but unable to print here: attach the Word letter
+                drafts.append(mail.draft(run.conn, letter.key, fmt="docx"))
+    written = [Path(page.destination), Path(deadlines.destination)] + [d.path for d in drafts if d.path is not None]
+    run.steps.append(
+        f"Wrote the desk report ({Path(page.destination).name}), the deadlines for the calendar"
+        f" ({Path(deadlines.destination).name}, {len(deadlines.deadlines)} events) and {len(drafts)} e-mail drafts of the relay and reminder letters."
+    )
+    return written
+
+
 def formats_available() -> tuple[list[str], str | None]:
     """The letter formats this machine can produce, and why PDF is missing if it is."""
     try:

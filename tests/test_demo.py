@@ -33,7 +33,8 @@ def test_demo_runs_the_desk_in_its_own_folder(sosa, tmp_path, db_path, desk_env)
     dates = [d for (d,) in conn.execute("SELECT letter_date FROM letters ORDER BY serial")]
     assert dates == sorted(dates)
     # The demo's database is sosa.db: its letters folder is sosa-letters/, marked as its own.
-    letters = {p.name for p in (folder / "sosa-letters").iterdir()} - {".sosa-letters"}
+    drafts = {p.name for p in (folder / "sosa-letters").glob("*.eml")}
+    letters = {p.name for p in (folder / "sosa-letters").iterdir()} - {".sosa-letters"} - drafts
     formats = ["md", "html", "docx", "pdf"] if _pdf_available() else ["md", "html", "docx"]
     assert len(letters) == len(kinds) * len(formats)
     assert {f"L-0010-request-R-0001.{fmt}" for fmt in formats} <= letters
@@ -41,7 +42,16 @@ def test_demo_runs_the_desk_in_its_own_folder(sosa, tmp_path, db_path, desk_env)
     # A request, its outcome and its resolution each have a day of their own.
     request, outcome = conn.execute("SELECT sent_on, closed_on FROM requests WHERE key = 'R-0001'").fetchone()
     assert request < outcome
-    assert result.stdout.splitlines()[-1] == str(folder / "sosa-letters" / f"L-0020-enrollment-C-0007.{formats[-1]}")
+    written = result.stdout.splitlines()
+    assert str(folder / "sosa-letters" / f"L-0020-enrollment-C-0007.{formats[-1]}") in written
+    # The demo ends with what the desk hands on: the report, the deadlines and the e-mail drafts.
+    assert "Wrote the desk report (sosa-report-" in result.stderr
+    report = next(folder.glob("sosa-report-*.html"))
+    assert "参加企業の状況" in report.read_text(encoding="utf-8")
+    calendar = next(folder.glob("sosa-deadlines-*.ics")).read_text(encoding="utf-8")
+    assert "BEGIN:VEVENT" in calendar and "A-0001" in calendar
+    assert {"L-0012-relay-A-0001-C-0002.eml", "L-0017-reminder-A-0001-C-0003.eml"} <= drafts
+    assert written[-len(drafts) :] == sorted(str(folder / "sosa-letters" / name) for name in drafts)
     # C-0007 came back: one record, two enrollment notices, the return in its history.
     returned = json.loads(sosa("company", "show", "C-0007", "--json", "--db", str(demo_db)).stdout)
     assert returned["status"] == "enrolled" and [h["action"] for h in returned["history"]] == ["enroll", "withdraw", "re-enroll"]

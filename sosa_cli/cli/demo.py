@@ -30,6 +30,7 @@ def demo(
         issued = run.conn.execute("SELECT count(*) FROM letters WHERE status = 'issued'").fetchone()[0]
         with progress("Writing every letter in every format", issued * len(scenario.formats_available()[0]), threshold=1) as step:
             files = scenario.write_every_format(run, progress=step)
+        files += scenario.write_the_desk_files(run)
     for step_done in run.steps:
         message(f"• {step_done}")
     print_table([c.as_dict() for c in list_companies(run.conn)], LIST_COLUMNS, title="The participant register")
