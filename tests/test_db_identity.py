@@ -86,7 +86,7 @@ def test_a_sosa_database_from_before_the_mark_is_marked_on_upgrade(sosa, enrolle
     raw.execute("PRAGMA application_id = 0")
     raw.close()
     assert enrolled.read_bytes()[68:72] == bytes(4)
-    listed = sosa("company", "list")
+    listed = sosa("company", "list", "--no-header")
     assert len(listed.stdout.splitlines()) == 10
     settle(enrolled)
     assert enrolled.read_bytes()[68:72] == SOSA_MARK
@@ -223,7 +223,7 @@ def test_a_database_failing_its_integrity_check_is_called_damaged(sosa, enrolled
     damage(path, (page - 1) * 4096, number)
     assert sqlite3.connect(path).execute(f"PRAGMA {check}").fetchone()[0] != "ok"
 
-    assert len(sosa("company", "list", "--db", str(path)).stdout.splitlines()) == 10
+    assert len(sosa("company", "list", "--no-header", "--db", str(path)).stdout.splitlines()) == 10
     line = refused_unchanged(sosa, path, ("db", "check"), f"{path} is damaged: the integrity check")
     assert "idx_companies_corporate_number" in line or "malformed" in line
     with pytest.raises(store.Damaged):
@@ -376,7 +376,7 @@ def test_a_read_only_database_in_a_folder_with_uri_characters_in_its_name(sosa, 
     path = folder / "desk.db"
     shutil.copyfile(read_only_desk, path)
     os.chmod(path, 0o444)
-    listed = sosa("company", "list", "--db", str(path))
+    listed = sosa("company", "list", "--no-header", "--db", str(path))
     assert len(listed.stdout.splitlines()) == 10
     result = sosa(*WRITE_COMMANDS[0], "--db", str(path), ok=False)
     assert f"{path} is read-only (the file is marked read-only)" in one_line(result)

@@ -328,7 +328,7 @@ def test_db_backup_refuses_an_existing_file_unless_forced_and_writes_into_a_fold
     assert refused.stderr.strip() == f"sosa: {copy} already exists (add --force to replace it)"
     assert copy.read_bytes() == b"an older backup"
     sosa("db", "backup", str(copy), "--force")
-    assert len(sosa("company", "list", "--db", str(copy)).stdout.splitlines()) == 10
+    assert len(sosa("company", "list", "--no-header", "--db", str(copy)).stdout.splitlines()) == 10
     sosa("db", "backup", str(tmp_path / "backups") + "/")
     made = tmp_path / "backups" / "desk-2026-11-26.db"
     assert stat.S_IMODE(made.stat().st_mode) == 0o600

@@ -25,8 +25,6 @@ def out_option(out: str | None, force: bool):
 
 def confirm(question: str, yes: bool, *, refusal: str, hint: str) -> None:
     """Ask on a terminal; `--yes` answers; without a terminal, refuse in one line naming --yes."""
-    import typer
-
     from ..errors import SosaError
     from .output import message, stdin_is_terminal
 
