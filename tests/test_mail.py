@@ -96,7 +96,7 @@ def test_word_attached_on_request_and_the_rules_of_out(sosa, enrollment, tmp_pat
 
 
 def test_a_cancelled_letter_is_not_mailed(sosa, enrollment, tmp_path):
-    sosa("letter", "cancel", "L-0001", "--reason", "wrong contact")
+    sosa("letter", "cancel", "L-0001", "--reason", "wrong contact", "--yes")
     result = sosa("letter", "mail", "L-0001", "--format", "docx", "--out", str(tmp_path / "x.eml"), ok=False)
     assert result.exit_code == 1 and "L-0001 is cancelled" in result.stderr
     assert len(result.stderr.strip().splitlines()) <= 2 and "Traceback" not in result.output
