@@ -199,3 +199,15 @@ def test_both_walks_pass_an_intact_trail_and_count_it(enrolled):
     conn = open_db(enrolled)
     assert audit.verify(conn) == audit.verify(conn, in_sqlite=False) == audit.Verification(10)
     assert audit.verify(conn).ok and not audit.Verification(10, 3, "x").ok
+
+
+def test_a_rolled_back_change_is_not_carried_by_the_next_entry(odd_tables):
+    conn = open_db(odd_tables)
+    with pytest.raises(ValueError), transaction(conn):
+        conn.execute("INSERT INTO notes (body) VALUES ('rolled back')")
+        raise ValueError("refused half-way")
+    with transaction(conn):
+        conn.execute("INSERT INTO \"o'hara\" (id) VALUES (1)")
+        entry = audit.record(conn, "add", "O-1")
+    assert _rows(conn, entry) == [["o'hara", [1], {"id": 1, 'say "hi"': None}]]
+    assert replay(conn).ok
