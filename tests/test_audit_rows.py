@@ -207,7 +207,7 @@ def test_a_rolled_back_change_is_not_carried_by_the_next_entry(odd_tables):
         conn.execute("INSERT INTO notes (body) VALUES ('rolled back')")
         raise ValueError("refused half-way")
     with transaction(conn):
-        conn.execute("INSERT INTO \"o'hara\" (id) VALUES (1)")
+        conn.execute('INSERT INTO "o\'hara" (id) VALUES (1)')
         entry = audit.record(conn, "add", "O-1")
     assert _rows(conn, entry) == [["o'hara", [1], {"id": 1, 'say "hi"': None}]]
     assert replay(conn).ok
