@@ -9,6 +9,7 @@ without their prefix.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable
@@ -185,6 +186,14 @@ def config_path() -> Path:
     env = os.environ.get("SOSA_CONFIG")
     if env:
         return Path(env).expanduser()
+    # platformdirs costs ~0.1 ms a call and `clock.today()` asks for the profile's time zone
+    # on every date checked (an enrollment of 10,000 companies asks 10,000 times): the
+    # folder depends only on these variables, so it is worked out once for each of their values.
+    return _default_path(*(os.environ.get(name) for name in ("XDG_CONFIG_HOME", "HOME", "APPDATA", "LOCALAPPDATA")))
+
+
+@functools.lru_cache(maxsize=8)
+def _default_path(*environment: str | None) -> Path:
     from platformdirs import user_config_path
 
     return user_config_path("sosa", appauthor=False) / "config.yaml"
