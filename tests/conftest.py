@@ -87,6 +87,20 @@ def configured(enrolled):
     return enrolled
 
 
+def tamper(path: Path, *statements: str) -> None:
+    """Edit the database file as someone with `sqlite3` would, behind sosa's back: the
+    append-only triggers of the audit trail dropped first, no audit entry written."""
+    import sqlite3
+
+    raw = sqlite3.connect(path)
+    raw.execute("DROP TRIGGER IF EXISTS audit_no_update")
+    raw.execute("DROP TRIGGER IF EXISTS audit_no_delete")
+    for sql in statements:
+        raw.execute(sql)
+    raw.commit()
+    raw.close()
+
+
 def assert_lines_in_order(lines: list[str], parts: list[str]) -> list[int]:
     """Each part stands on a line at or below the previous part's, as an officer reads a letter;
     returns the line of each part.

@@ -13,16 +13,7 @@ import pytest
 from sosa_cli import audit
 from sosa_cli.replay import replay
 from sosa_cli.store import open_db, transaction
-
-
-def _raw(path: Path, *statements: str) -> None:
-    raw = sqlite3.connect(path)
-    raw.execute("DROP TRIGGER IF EXISTS audit_no_update")
-    raw.execute("DROP TRIGGER IF EXISTS audit_no_delete")
-    for sql in statements:
-        raw.execute(sql)
-    raw.commit()
-    raw.close()
+from tests.conftest import tamper
 
 
 def _rows(conn: sqlite3.Connection, entry: int) -> list:
@@ -77,7 +68,7 @@ def test_a_row_updated_deleted_or_rekeyed_is_carried_as_it_was_left(odd_tables):
         ["o'hara", [3], None],
     ]
     assert replay(conn).ok
-    _raw(odd_tables, 'INSERT INTO "o\'hara" (id) VALUES (2)', "DELETE FROM notes")
+    tamper(odd_tables, 'INSERT INTO "o\'hara" (id) VALUES (2)', "DELETE FROM notes")
     found = {(d.table, d.record, d.kind) for d in replay(open_db(odd_tables)).differences}
     assert found == {("o'hara", "#2", "added")}
 
@@ -130,7 +121,7 @@ def test_a_snapshot_holds_every_row_and_replays_from_there(enrolled):
     assert snapshot == {"action": "snapshot", "record": "database", "after": json.dumps({"reason": "test", "rows": len(rows)}, separators=(",", ":"))}
     assert replay(conn).ok
     # The replay starts at the latest snapshot: an edit made before it is taken as it stands.
-    _raw(enrolled, "UPDATE companies SET products = 'edited' WHERE id = 3")
+    tamper(enrolled, "UPDATE companies SET products = 'edited' WHERE id = 3")
     assert not replay(open_db(enrolled)).ok
     conn = open_db(enrolled)
     with transaction(conn):
@@ -189,7 +180,7 @@ BREAKS = {
 @pytest.mark.parametrize("how", BREAKS)
 def test_both_walks_name_the_same_break(enrolled, how):
     statement, expected = BREAKS[how]
-    _raw(enrolled, statement)
+    tamper(enrolled, statement)
     conn = open_db(enrolled)
     assert audit.verify(conn) == expected
     assert audit.verify(conn, in_sqlite=False) == expected

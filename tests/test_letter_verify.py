@@ -15,7 +15,7 @@ import pytest
 
 from sosa_cli.letters import verify_files
 from sosa_cli.store import open_db
-from tests.conftest import needs_pdf
+from tests.conftest import needs_pdf, tamper
 from tests.test_db_identity import DAMAGE, settle
 
 FORMATS = ["md", "html", "docx", pytest.param("pdf", marks=needs_pdf)]
@@ -166,16 +166,6 @@ def test_verify_has_help_with_an_example(sosa):
 # --- the tamper corpus: each found by `sosa db check` ------------------------------------
 
 
-def _tamper(path: Path, *statements: str) -> None:
-    raw = sqlite3.connect(path)
-    raw.execute("DROP TRIGGER IF EXISTS audit_no_update")
-    raw.execute("DROP TRIGGER IF EXISTS audit_no_delete")
-    for sql in statements:
-        raw.execute(sql)
-    raw.commit()
-    raw.close()
-
-
 def _newest(path: Path) -> int:
     raw = sqlite3.connect(path)
     try:
@@ -206,24 +196,24 @@ def _damaged(how: str) -> Callable[[Path, dict[str, Path]], str]:
 
 
 def _edit_audit_row(db: Path, letters: dict[str, Path]) -> str:
-    _tamper(db, "UPDATE audit SET user = 'nobody' WHERE id = 3")
+    tamper(db, "UPDATE audit SET user = 'nobody' WHERE id = 3")
     return "audit entry 3 is broken: its content was changed"
 
 
 def _delete_audit_row(db: Path, letters: dict[str, Path]) -> str:
-    _tamper(db, "DELETE FROM audit WHERE id = 5")
+    tamper(db, "DELETE FROM audit WHERE id = 5")
     return "audit entry 6 is broken: entries 5–5 are missing"
 
 
 def _delete_audit_tail(db: Path, letters: dict[str, Path]) -> str:
     newest = _newest(db)
-    _tamper(db, f"DELETE FROM audit WHERE id = {newest}")
+    tamper(db, f"DELETE FROM audit WHERE id = {newest}")
     return f"audit entry {newest} is broken: entries {newest}–{newest} are missing"
 
 
 def _delete_audit_head(db: Path, letters: dict[str, Path]) -> str:
     newest = _newest(db)
-    _tamper(db, "DELETE FROM audit_head")
+    tamper(db, "DELETE FROM audit_head")
     return f"audit entry {newest} is broken: the record of the newest entry is missing"
 
 
@@ -248,12 +238,12 @@ def _empty_letter(db: Path, letters: dict[str, Path]) -> str:
 
 
 def _edit_company(db: Path, letters: dict[str, Path]) -> str:
-    _tamper(db, "UPDATE companies SET ncage = 'ZZZZZ' WHERE key = 'C-0004'")
+    tamper(db, "UPDATE companies SET ncage = 'ZZZZZ' WHERE key = 'C-0004'")
     return 'companies C-0004: ncage is "ZZZZZ", the audit trail says'
 
 
 def _add_company(db: Path, letters: dict[str, Path]) -> str:
-    _tamper(
+    tamper(
         db,
         "INSERT INTO companies (key, name_ja, name_en, corporate_number, status)"
         " VALUES ('C-0042', '偽装商事株式会社', 'Forged Trading', '1234567890128', 'enrolled')",
@@ -262,12 +252,12 @@ def _add_company(db: Path, letters: dict[str, Path]) -> str:
 
 
 def _delete_contact(db: Path, letters: dict[str, Path]) -> str:
-    _tamper(db, "DELETE FROM contacts WHERE company_id = (SELECT id FROM companies WHERE key = 'C-0006')")
+    tamper(db, "DELETE FROM contacts WHERE company_id = (SELECT id FROM companies WHERE key = 'C-0006')")
     return "of C-0006 is missing (deleted behind sosa's back)"
 
 
 def _edit_letter_row(db: Path, letters: dict[str, Path]) -> str:
-    _tamper(db, "UPDATE letters SET cancel_reason = 'never sent' WHERE key = 'L-0002'")
+    tamper(db, "UPDATE letters SET cancel_reason = 'never sent' WHERE key = 'L-0002'")
     return 'letters L-0002: cancel_reason is "never sent", the audit trail says null'
 
 
