@@ -202,3 +202,16 @@ def test_a_rolled_back_change_is_not_carried_by_the_next_entry(odd_tables):
         entry = audit.record(conn, "add", "O-1")
     assert _rows(conn, entry) == [["o'hara", [1], {"id": 1, 'say "hi"': None}]]
     assert replay(conn).ok
+
+
+def test_history_reads_each_entry_as_stored_and_shows_the_latest_fifty(db_path):
+    conn = open_db(db_path)
+    with transaction(conn):
+        for n in range(1, 56):
+            audit.record(conn, "note", f"N-{n}", before={"n": n - 1} if n % 2 else None)
+    stored = conn.execute("SELECT at FROM audit WHERE id = 55").fetchone()[0]
+    latest = audit.history(conn)
+    assert [e.id for e in latest] == list(range(6, 56)), "the latest fifty, oldest first"
+    newest = latest[-1]
+    assert (newest.at, newest.before, newest.after) == (stored, {"n": 54}, None)
+    assert audit.history(conn, "N-2")[0].before is None
