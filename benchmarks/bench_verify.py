@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.append(str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.fixtures import SOSA, bench_env  # noqa: E402
+from benchmarks.fixtures import SOSA, bench_env, time_command  # noqa: E402
 from sosa_cli import audit  # noqa: E402
 from sosa_cli.replay import replay  # noqa: E402
 from sosa_cli.store import open_db, transaction  # noqa: E402
@@ -118,7 +118,7 @@ def main(quick: bool = False, entries: int | None = None, runs: int | None = Non
         if done.returncode != 0:
             print(f"bench_verify: `sosa audit verify` exited {done.returncode}: {done.stderr.decode().strip()}", file=sys.stderr)
             return 1
-        t_cli = median_time(lambda: subprocess.run(argv, env=env, capture_output=True, check=True), runs)
+        t_cli = time_command(argv, runs, env)
 
     def per_entry(seconds: float) -> str:
         return f"{seconds / entries * 1e6:6.2f} µs/entry"

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .audit import SNAPSHOT, table_rows, tracked_tables
+from .words import count, noun
 
 # Which column names a row's owner, for rows that have no key of their own (a contact,
 # an FSC code, an ask's item): shown as "contacts #12 of C-0003".
@@ -61,10 +62,10 @@ class Replay:
 
     def summary(self, most: int = 3) -> str:
         if self.ok:
-            return f"the {self.rows} {'row' if self.rows == 1 else 'rows'} of the tables match the trail"
+            return f"the {count(self.rows, 'row')} of the tables {noun(self.rows, 'matches', 'match')} the trail"
         shown = "; ".join(d.describe() for d in self.differences[:most])
         more = len(self.differences) - most
-        return shown + (f"; and {more} more {'difference' if more == 1 else 'differences'}" if more > 0 else "")
+        return shown + (f"; and {count(more, 'more difference')}" if more > 0 else "")
 
 
 def _normal(row: dict[str, Any]) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from sosa_cli import audit
 from sosa_cli.cli.main import app
 from sosa_cli.replay import replay
 from sosa_cli.store import open_db, transaction
+from tests.conftest import tamper
 
 
 @pytest.fixture(scope="module")
@@ -44,15 +45,6 @@ def demo(demo_database, tmp_path, monkeypatch) -> Path:
     target.close()
     monkeypatch.setenv("SOSA_DB", str(copy))
     return copy
-
-
-def _raw(path: Path, *statements: str) -> None:
-    """Edit the file as someone with `sqlite3` would: no sosa, no audit entry."""
-    raw = sqlite3.connect(path)
-    for sql in statements:
-        raw.execute(sql)
-    raw.commit()
-    raw.close()
 
 
 def _refusal(sosa, *args: str) -> str:
@@ -145,7 +137,7 @@ EDITS = {
 @pytest.mark.parametrize("how", EDITS)
 def test_a_row_edited_behind_sosas_back_is_named(demo, sosa, how):
     statements, expected = EDITS[how]
-    _raw(demo, *statements)
+    tamper(demo, *statements)
     for command in (("audit", "verify"), ("db", "check")):
         line = _refusal(sosa, *command)
         assert "the tables differ from the audit trail: " in line
@@ -153,7 +145,7 @@ def test_a_row_edited_behind_sosas_back_is_named(demo, sosa, how):
 
 
 def test_every_difference_is_listed_with_its_values(demo, sosa):
-    _raw(demo, "UPDATE companies SET name_en = 'X', products = 'Y' WHERE key = 'C-0001'", "DELETE FROM delay_slips")
+    tamper(demo, "UPDATE companies SET name_en = 'X', products = 'Y' WHERE key = 'C-0001'", "DELETE FROM delay_slips")
     result = sosa("db", "check", "--json", ok=False)
     report = json.loads(result.stdout)
     assert report["audit_ok"] is True and report["tables_ok"] is False
@@ -183,9 +175,9 @@ def _slips_alive(path: Path) -> int:
 
 
 def test_a_change_put_back_by_hand_is_no_difference(demo, sosa):
-    _raw(demo, "UPDATE companies SET name_en = 'X' WHERE key = 'C-0003'")
+    tamper(demo, "UPDATE companies SET name_en = 'X' WHERE key = 'C-0003'")
     _refusal(sosa, "audit", "verify")
-    _raw(demo, "UPDATE companies SET name_en = 'Chubu Aero Parts Corporation' WHERE key = 'C-0003'")
+    tamper(demo, "UPDATE companies SET name_en = 'Chubu Aero Parts Corporation' WHERE key = 'C-0003'")
     assert "rows of the tables match the trail" in sosa("audit", "verify").stderr
 
 
@@ -228,14 +220,12 @@ def test_replay_needs_the_rows_in_the_hash(demo, sosa):
     conn = open_db(demo)
     entry, text = conn.execute("SELECT id, rows FROM audit WHERE action = 'enroll' AND record = 'C-0003'").fetchone()
     conn.close()
-    forged = text.replace("Chubu Aero Parts Corporation", "Forged Trading Co.")
-    assert forged != text
-    raw = sqlite3.connect(demo)
-    raw.execute("DROP TRIGGER audit_no_update")
-    raw.execute("UPDATE audit SET rows = ? WHERE id = ?", (forged, entry))
-    raw.execute("UPDATE companies SET name_en = 'Forged Trading Co.' WHERE key = 'C-0003'")
-    raw.commit()
-    raw.close()
+    assert "Chubu Aero Parts Corporation" in text
+    tamper(
+        demo,
+        f"UPDATE audit SET rows = replace(rows, 'Chubu Aero Parts Corporation', 'Forged Trading Co.') WHERE id = {entry}",
+        "UPDATE companies SET name_en = 'Forged Trading Co.' WHERE key = 'C-0003'",
+    )
     line = _refusal(sosa, "audit", "verify")
     assert f"audit entry {entry} is broken: its content was changed after it was written" in line
 

@@ -261,13 +261,6 @@ def _recorded_path(conn: sqlite3.Connection, path: Path) -> str:
     return str(resolved)
 
 
-def file_path(conn: sqlite3.Connection, recorded: str) -> Path:
-    """Where a file the register records is now (relative entries are in the database's folder)."""
-    path = Path(recorded)
-    folder = _desk_folder(conn)
-    return path if path.is_absolute() or folder is None else folder / path
-
-
 def verify_files(conn: sqlite3.Connection) -> FileCheck:
     """Check every letter file on disk, issued and cancelled, against its recorded SHA-256.
 
@@ -281,7 +274,7 @@ def verify_files(conn: sqlite3.Connection) -> FileCheck:
     recorded: dict[str, dict[str, tuple[Letter, str, str]]] = {}
     with_files: set[str] = set()
     for letter in list_letters(conn):
-        for entry in letter.files:
+        for entry in letter.located_files():
             path = entry.get("path")
             if not path:
                 check.printed += 1
@@ -290,8 +283,7 @@ def verify_files(conn: sqlite3.Connection) -> FileCheck:
             recorded.setdefault(path, {})[letter.key] = (letter, str(entry.get("format") or ""), str(entry.get("sha256") or ""))
     check.letters = len(with_files)
     check.files = len(recorded)
-    for recorded_path, by_letter in recorded.items():
-        path = str(file_path(conn, recorded_path))
+    for path, by_letter in recorded.items():
         entries = list(by_letter.values())
         problems = [_on_disk(path, sha256) for _, _, sha256 in entries]
         if any(problem is None for problem in problems):
