@@ -6,6 +6,8 @@ officer can act on, and the CLI turns it into one line on stderr and exit 1.
 
 from __future__ import annotations
 
+from .i18n import _
+
 
 class SosaError(Exception):
     """A refused action, with a one-line message saying what was wrong and how to fix it."""
@@ -16,7 +18,7 @@ class SosaError(Exception):
         self.hint = hint
 
     def __str__(self) -> str:
-        return f"{self.message} ({self.hint})" if self.hint else self.message
+        return _("{message} ({hint})").format(message=self.message, hint=self.hint) if self.hint else self.message
 
 
 class NotFound(SosaError):

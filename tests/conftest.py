@@ -25,6 +25,8 @@ def desk_env(tmp_path, monkeypatch):
     monkeypatch.setenv("SOSA_CONFIG", str(tmp_path / "config.yaml"))
     monkeypatch.setenv("SOSA_USER", "tester")
     monkeypatch.setenv("SOSA_TODAY", "2026-11-26")
+    # English unless a test asks for Japanese (SOSA_LANG=ja), whatever this machine's LANG.
+    monkeypatch.setenv("SOSA_LANG", "en")
     return tmp_path
 
 

@@ -10,6 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from ..errors import SosaError
+from ..i18n import _
 from .clicks import ClickException, Command, Context, HelpFormatter, NoArgsIsHelpError, UsageError, get_current_context, make_default_short_help
 from .options import DbOption, ForceOption, JsonOption, add_habits, open_desk
 from .output import count, message, print_json, print_table, silence_stdout
@@ -27,8 +28,10 @@ def _usage(exc: UsageError) -> NoReturn:
     """A usage error in one line, like every other error: what was wrong, and where help is."""
     if isinstance(exc, NoArgsIsHelpError):  # `sosa company` alone: the help is the answer
         raise exc
+    from .language import usage_message
+
     where = exc.ctx.command_path if exc.ctx else "sosa"
-    _fail(f"{exc.format_message().rstrip('.')} (see `{where} --help`)")
+    _fail(_("{message} (see `{command} --help`)").format(message=usage_message(exc), command=where))
     raise typer.Exit(exc.exit_code) from None
 
 
@@ -82,6 +85,12 @@ class SosaGroup(TyperGroup):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Built once per run: the language is chosen here (SOSA_LANG, the profile, LANG).
+        from ..i18n import use
+        from .language import install
+
+        use()
+        install()
         add_habits(self, top=True)
 
     def list_commands(self, ctx: Context) -> list[str]:
@@ -103,9 +112,9 @@ class SosaGroup(TyperGroup):
             command = self.commands.get(name)
             if command is not None and command.hidden:
                 continue
-            text = command.get_short_help_str(limit) if command is not None else make_default_short_help(LAZY[name][2], limit)
+            text = command.get_short_help_str(limit) if command is not None else make_default_short_help(_(LAZY[name][2]), limit)
             rows.append((name, text))
-        with formatter.section("Commands"):
+        with formatter.section(_("Commands")):
             formatter.write_dl(rows)
 
     def make_context(self, info_name: str | None, args: list[str], parent: Context | None = None, **extra: Any) -> Context:

@@ -101,6 +101,15 @@ def add_habits(command: Command, *, top: bool = False, path: str = "") -> None:
     if getattr(command, "_sosa_habits", False):
         return
     command._sosa_habits = True  # type: ignore[attr-defined]
+    try:
+        _add_habits(command, top=top, path=path)
+    finally:
+        from .language import translate
+
+        translate(command)
+
+
+def _add_habits(command: Command, *, top: bool, path: str) -> None:
     from typer.core import TyperOption
 
     subcommands = getattr(command, "commands", None)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from ..i18n import _
 from ..words import count, noun, part_of
 
 __all__ = ["count", "habit", "message", "noun", "page", "part_of", "print_card", "print_json", "print_letter", "print_table", "progress", "state"]
@@ -163,8 +164,8 @@ def print_table(
     if not stdout_is_terminal():
         # A header row as the table has (`--no-header` leaves it out), then a line per
         # record; nothing at all when there is nothing, so `[ -z "$(sosa status)" ]` holds.
-        lines = [] if habit("no_header") or not rows else ["\t".join(_plain(header) for _, header in columns)]
-        lines += ["\t".join(_plain(row.get(key)) for key, _ in columns) for row in rows]
+        lines = [] if habit("no_header") or not rows else ["\t".join(_plain(_(header)) for _key, header in columns)]
+        lines += ["\t".join(_plain(row.get(key)) for key, _header in columns) for row in rows]
         sys.stdout.write("".join(line + "\n" for line in lines))
         return
     if not rows:
@@ -193,6 +194,7 @@ def _table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], *, width: 
     from rich.table import Table
     from rich.text import Text
 
+    columns = [(key, _(header)) for key, header in columns]  # headers are marked N_ where they are listed
     musts, floors, wants = [], [], []
     for key, header in columns:
         values = [_cell(row.get(key)) for row in rows]
@@ -216,10 +218,10 @@ def _table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], *, width: 
     if expand is not None:
         style["expand"] = expand
     table = Table(title=Text(title) if title else None, title_justify="left", header_style="bold", **style)
-    for (_, header), floor, fixed in zip(columns, floors, widths, strict=True):
+    for (_key, header), floor, fixed in zip(columns, floors, widths, strict=True):
         table.add_column(Text(header), overflow="fold", min_width=floor if fixed else None, width=fixed)
     for row in rows:
-        table.add_row(*(Text(_cell(row.get(key))) for key, _ in columns))
+        table.add_row(*(Text(_cell(row.get(key))) for key, _header in columns))
     return table
 
 
@@ -320,10 +322,10 @@ def print_card(
     sections = list(sections)
     if not stdout_is_terminal():
         for label, value in fields:
-            sys.stdout.write(f"{label}\t{_plain(value)}\n")
+            sys.stdout.write(f"{_(label)}\t{_plain(value)}\n")
         for name, rows, columns in sections:
             for row in rows:
-                sys.stdout.write("\t".join([name] + [_plain(row.get(k)) for k, _ in columns]) + "\n")
+                sys.stdout.write("\t".join([_(name)] + [_plain(row.get(k)) for k, _key in columns]) + "\n")
         return
     from rich.console import Group
     from rich.panel import Panel
@@ -335,11 +337,11 @@ def print_card(
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
     for label, value in fields:
-        grid.add_row(Text(label), Text(_cell(value)))
+        grid.add_row(Text(_(label)), Text(_cell(value)))
     parts: list[Any] = [grid]
     for name, rows, columns in sections:
         if rows:
-            parts.append(_table(rows, columns, width=console.width - 4, title=name, expand=False))
+            parts.append(_table(rows, columns, width=console.width - 4, title=_(name), expand=False))
     _show(Panel(Group(*parts), title=Text(title), title_align="left"), console)
 
 
