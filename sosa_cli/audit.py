@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .clock import now_utc
+from .i18n import _
 
 GENESIS = "0" * 64
 FIELDS = ("id", "at", "user", "command", "action", "record", "before", "after")
@@ -290,11 +291,11 @@ def _walk_in_sqlite(conn: sqlite3.Connection) -> tuple[Verification | None, int,
     expected_id = 1
     for entry_id, prev, stored, content in _tuples(conn).execute(_CHAIN_SQL):
         if entry_id != expected_id:
-            return Verification(expected_id, entry_id, f"entries {expected_id}–{entry_id - 1} are missing"), 0, ""
+            return Verification(expected_id, entry_id, _("entries {first}–{last} are missing").format(first=expected_id, last=entry_id - 1)), 0, ""
         if prev != prev_hash:
-            return Verification(expected_id, entry_id, "it does not follow the entry before it"), 0, ""
+            return Verification(expected_id, entry_id, _("it does not follow the entry before it")), 0, ""
         if sha256(prev_hash.encode() + content).hexdigest() != stored and _python_digest(conn, prev_hash, entry_id) != stored:
-            return Verification(expected_id, entry_id, "its content was changed after it was written"), 0, ""
+            return Verification(expected_id, entry_id, _("its content was changed after it was written")), 0, ""
         prev_hash = stored
         expected_id += 1
     return None, expected_id - 1, prev_hash
@@ -308,12 +309,12 @@ def _walk_in_python(conn: sqlite3.Connection) -> tuple[Verification | None, int,
     for row in _tuples(conn).execute(_CHAIN_PY):
         entry_id = row[0]
         if entry_id != expected_id:
-            return Verification(expected_id, entry_id, f"entries {expected_id}–{entry_id - 1} are missing"), 0, ""
+            return Verification(expected_id, entry_id, _("entries {first}–{last} are missing").format(first=expected_id, last=entry_id - 1)), 0, ""
         if row[9] != prev_hash:
-            return Verification(expected_id, entry_id, "it does not follow the entry before it"), 0, ""
+            return Verification(expected_id, entry_id, _("it does not follow the entry before it")), 0, ""
         content = encode(row[:8] if row[8] is None else row[:9])
         if sha256((prev_hash + content).encode("utf-8")).hexdigest() != row[10]:
-            return Verification(expected_id, entry_id, "its content was changed after it was written"), 0, ""
+            return Verification(expected_id, entry_id, _("its content was changed after it was written")), 0, ""
         prev_hash = row[10]
         expected_id += 1
     return None, expected_id - 1, prev_hash
@@ -340,8 +341,8 @@ def verify(conn: sqlite3.Connection, *, in_sqlite: bool = True) -> Verification:
     head = _tuples(conn).execute("SELECT id, hash FROM audit_head").fetchone()
     if head is not None and (head[0] != last_id or head[1] != prev_hash):
         if head[0] > last_id:
-            return Verification(count, last_id + 1, f"entries {last_id + 1}–{head[0]} are missing")
-        return Verification(count, head[0], "the newest entry does not match the recorded head")
+            return Verification(count, last_id + 1, _("entries {first}–{last} are missing").format(first=last_id + 1, last=head[0]))
+        return Verification(count, head[0], _("the newest entry does not match the recorded head"))
     if head is None and count:
-        return Verification(count, last_id, "the record of the newest entry is missing")
+        return Verification(count, last_id, _("the record of the newest entry is missing"))
     return Verification(count)

@@ -141,3 +141,36 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def translated(message: str) -> bool:
     """Whether the language in use has its own words for `message` (English always has)."""
     return language() == "en" or _catalog().gettext(message) != message
+
+
+# The operating system's words for the errors files meet, as glibc gives them in English.
+_OS_ERRORS = {
+    "ENOENT": N_("No such file or directory"),
+    "EACCES": N_("Permission denied"),
+    "EPERM": N_("Operation not permitted"),
+    "ENOSPC": N_("No space left on device"),
+    "EDQUOT": N_("Disk quota exceeded"),
+    "EISDIR": N_("Is a directory"),
+    "ENOTDIR": N_("Not a directory"),
+    "EROFS": N_("Read-only file system"),
+    "EEXIST": N_("File exists"),
+    "EIO": N_("Input/output error"),
+    "EFBIG": N_("File too large"),
+    "ENAMETOOLONG": N_("File name too long"),
+    "ELOOP": N_("Too many levels of symbolic links"),
+    "EBUSY": N_("Device or resource busy"),
+    "ETXTBSY": N_("Text file busy"),
+    "EINVAL": N_("Invalid argument"),
+}
+
+
+def strerror(exc: OSError) -> str:
+    """What the operating system says went wrong, in the officer's language where sosa knows
+    the words (an unknown error keeps the system's own)."""
+    import errno
+
+    own = exc.strerror or str(exc)
+    name = errno.errorcode.get(exc.errno or 0, "")
+    if language() == "en" or name not in _OS_ERRORS:
+        return own
+    return _(_OS_ERRORS[name])

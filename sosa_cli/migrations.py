@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from . import audit
 from .errors import SosaError
+from .i18n import _
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -448,8 +449,10 @@ def upgrade(conn: sqlite3.Connection) -> int:
     version = schema_version(conn)
     if version > LATEST:
         raise SosaError(
-            f"{getattr(conn, 'path', 'the database')} was written by a newer sosa (schema {version}, this one knows {LATEST})",
-            hint="upgrade sosa before using this database",
+            _("{path} was written by a newer sosa (schema {version}, this one knows {latest})").format(
+                path=getattr(conn, "path", _("the database")), version=version, latest=LATEST
+            ),
+            hint=_("upgrade sosa before using this database"),
         )
     if version == LATEST and application_id(conn) == APPLICATION_ID:
         return version

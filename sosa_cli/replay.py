@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .audit import SNAPSHOT, table_rows, tracked_tables
-from .words import count, noun
+from .i18n import _, ngettext
 
 # Which column names a row's owner, for rows that have no key of their own (a contact,
 # an FSC code, an ask's item): shown as "contacts #12 of C-0003".
@@ -36,10 +36,12 @@ class Difference:
 
     def describe(self) -> str:
         if self.kind == "added":
-            return f"{self.table} {self.record} is not in the audit trail (added behind sosa's back)"
+            return _("{table} {record} is not in the audit trail (added behind sosa's back)").format(table=self.table, record=self.record)
         if self.kind == "deleted":
-            return f"{self.table} {self.record} is missing (deleted behind sosa's back)"
-        return f"{self.table} {self.record}: {self.field} is {_show(self.found)}, the audit trail says {_show(self.expected)}"
+            return _("{table} {record} is missing (deleted behind sosa's back)").format(table=self.table, record=self.record)
+        return _("{table} {record}: {field} is {found}, the audit trail says {expected}").format(
+            table=self.table, record=self.record, field=self.field, found=_show(self.found), expected=_show(self.expected)
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {"table": self.table, "record": self.record, "kind": self.kind, "field": self.field, "expected": self.expected, "found": self.found}
@@ -62,10 +64,10 @@ class Replay:
 
     def summary(self, most: int = 3) -> str:
         if self.ok:
-            return f"the {count(self.rows, 'row')} of the tables {noun(self.rows, 'matches', 'match')} the trail"
-        shown = "; ".join(d.describe() for d in self.differences[:most])
+            return ngettext("the {n} row of the tables matches the trail", "the {n} rows of the tables match the trail", self.rows).format(n=f"{self.rows:,}")
+        shown = _("; ").join(d.describe() for d in self.differences[:most])
         more = len(self.differences) - most
-        return shown + (f"; and {count(more, 'more difference')}" if more > 0 else "")
+        return shown + (ngettext("; and {n} more difference", "; and {n} more differences", more).format(n=f"{more:,}") if more > 0 else "")
 
 
 def _normal(row: dict[str, Any]) -> dict[str, Any]:
@@ -112,7 +114,7 @@ class _Names:
         name = "#" + "/".join(str(v) for v in values)
         for column, owner in _OWNERS.items():
             if row and column in row and (owner, row[column]) in self.keys:
-                return f"{name} of {self.keys[(owner, row[column])]}"
+                return _("{row} of {owner}").format(row=name, owner=self.keys[(owner, row[column])])
         return name
 
 

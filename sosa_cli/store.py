@@ -26,6 +26,7 @@ from typing import Any
 
 from . import audit
 from .errors import SosaError
+from .i18n import _, strerror
 from .migrations import APPLICATION_ID, MIGRATION_SET
 
 # Long enough for another officer's bulk enrollment or letter batch to finish;
@@ -47,8 +48,10 @@ class Damaged(SosaError):
         name = path.name
         # A -wal file left beside a restored copy would be replayed into it: it goes too.
         super().__init__(
-            f"{path} is damaged: {what}; restore it from a backup with `cp BACKUP.db {path}` "
-            f"(a copy `sosa db backup` made), after moving {name} and any {name}-wal and {name}-shm aside"
+            _(
+                "{path} is damaged: {what}; restore it from a backup with `cp BACKUP.db {path}` "
+                "(a copy `sosa db backup` made), after moving {name} and any {name}-wal and {name}-shm aside"
+            ).format(path=path, what=what, name=name)
         )
 
 
@@ -128,16 +131,16 @@ def _refusal(conn: DeskConnection, exc: sqlite3.DatabaseError) -> SosaError | No
     code = _code(exc)
     path = getattr(conn, "path", "the database")
     if code in (SQLITE_CORRUPT, SQLITE_NOTADB):
-        return Damaged(path, f"SQLite reports {exc}")
+        return Damaged(path, _("SQLite reports {error}").format(error=exc))
     if code == SQLITE_READONLY:
-        return read_only(path, conn.command, conn.readonly or "the file system refused to write it")
+        return read_only(path, conn.command, conn.readonly or _("the file system refused to write it"))
     return None
 
 
 def read_only(path: object, command: str, reason: str) -> ReadOnly:
     return ReadOnly(
-        f"{path} is read-only ({reason}): {command or 'this command'} changes nothing",
-        hint="make the file and its folder writable, or work on a copy in a folder you may write",
+        _("{path} is read-only ({reason}): {command} changes nothing").format(path=path, reason=reason, command=command or _("this command")),
+        hint=_("make the file and its folder writable, or work on a copy in a folder you may write"),
     )
 
 
@@ -151,7 +154,7 @@ def busy_timeout() -> float:
     except ValueError:
         seconds = -1.0
     if not 0 <= seconds <= 86_400:
-        raise SosaError(f"SOSA_BUSY_TIMEOUT={raw} is not a number of seconds", hint="e.g. SOSA_BUSY_TIMEOUT=60, or unset it")
+        raise SosaError(_("SOSA_BUSY_TIMEOUT={value} is not a number of seconds").format(value=raw), hint=_("e.g. SOSA_BUSY_TIMEOUT=60, or unset it"))
     return seconds
 
 
@@ -220,31 +223,33 @@ def _check_file(path: Path) -> bytes:
             header = f.read(100)
             size = os.fstat(f.fileno()).st_size
     except OSError as exc:
-        raise SosaError(f"cannot read {path}: {exc.strerror}", hint="check --db or SOSA_DB and the file's permissions") from None
+        raise SosaError(
+            _("cannot read {path}: {error}").format(path=path, error=strerror(exc)), hint=_("check --db or SOSA_DB and the file's permissions")
+        ) from None
     if not header:
         return header
     if not header.startswith(SQLITE_HEADER):
         if header[68:72] == APPLICATION_ID.to_bytes(4, "big") or _mentions_sosa(path):
-            raise Damaged(path, "its header is not a SQLite header")
+            raise Damaged(path, _("its header is not a SQLite header"))
         if SQLITE_HEADER.startswith(header[:16]) and len(header) < 16:
-            raise Damaged(path, f"the file ends after {size} bytes, inside its header")
-        raise SosaError(f"{path} is not a sosa database: it is not a SQLite file at all", hint="check --db or SOSA_DB")
+            raise Damaged(path, _("the file ends after {size} bytes, inside its header").format(size=size))
+        raise SosaError(_("{path} is not a sosa database: it is not a SQLite file at all").format(path=path), hint=_("check --db or SOSA_DB"))
     if len(header) < 100:
-        raise Damaged(path, f"the file ends after {size} bytes, inside its header")
+        raise Damaged(path, _("the file ends after {size} bytes, inside its header").format(size=size))
     page_size = int.from_bytes(header[16:18], "big")
     page_size = 65_536 if page_size == 1 else page_size
     if page_size < 512 or page_size & (page_size - 1) or header[21:24] != b"\x40\x20\x20":
-        raise Damaged(path, "its header is corrupt")
+        raise Damaged(path, _("its header is corrupt"))
     # Checkpoints of a live -wal file write whole pages, and a database's first page
     # (which holds the page count) before the pages that follow: only a file without
     # pending WAL frames is measured against its header.
     if _wal_has_frames(path):
         return header
     if size % page_size:
-        raise Damaged(path, f"it is {size} bytes long, not a whole number of {page_size}-byte pages (cut short?)")
+        raise Damaged(path, _("it is {size} bytes long, not a whole number of {page_size}-byte pages (cut short?)").format(size=size, page_size=page_size))
     pages = int.from_bytes(header[28:32], "big")
     if pages and header[24:28] == header[92:96] and size < pages * page_size:
-        raise Damaged(path, f"it is cut short: {size // page_size} of its {pages} pages are left")
+        raise Damaged(path, _("it is cut short: {left} of its {pages} pages are left").format(left=size // page_size, pages=pages))
     return header
 
 
@@ -257,19 +262,19 @@ def _read_only_reason(path: Path) -> str | None:
     even for root.
     """
     if os.environ.get("SOSA_READONLY", "").strip() not in ("", "0"):
-        return "SOSA_READONLY is set"
+        return _("SOSA_READONLY is set")
     try:
         mode = path.stat().st_mode
     except OSError:
         return None
     if not mode & 0o222:
-        return "the file is marked read-only"
+        return _("the file is marked read-only")
     if not os.access(path, os.W_OK):
-        return "you may not write the file"
+        return _("you may not write the file")
     # WAL mode keeps -wal and -shm files beside the database: a folder that refuses
     # them leaves the database readable only.
     if not os.access(path.parent, os.W_OK | os.X_OK):
-        return "its folder is read-only"
+        return _("its folder is read-only")
     return None
 
 
@@ -306,8 +311,10 @@ def _connect_read_only(path: Path, *, timeout: float) -> DeskConnection:
             raise
     if _wal_has_frames(path):
         raise ReadOnly(
-            f"{path} is read-only and its latest changes wait in {path.name}-wal, which SQLite cannot read without writing beside it",
-            hint="copy the database with its -wal file to a folder you may write, and use the copy",
+            _("{path} is read-only and its latest changes wait in {name}-wal, which SQLite cannot read without writing beside it").format(
+                path=path, name=path.name
+            ),
+            hint=_("copy the database with its -wal file to a folder you may write, and use the copy"),
         )
     return _connect(f"{base}?mode=ro&immutable=1", uri=True, timeout=timeout)
 
@@ -331,12 +338,12 @@ def _refuse_foreign(path: Path, *, timeout: float) -> None:
             if probe.execute("SELECT 1 FROM _sqlite_migrations WHERE migration_set = ? LIMIT 1", (MIGRATION_SET,)).fetchone():
                 return
     except sqlite3.OperationalError as exc:
-        raise SosaError(f"cannot read {path}: {exc}") from None
+        raise SosaError(_("cannot read {path}: {error}").format(path=path, error=exc)) from None
     finally:
         probe.close()
     raise SosaError(
-        f"{path} is a SQLite database of another program, not a sosa database",
-        hint="check --db or SOSA_DB; the file was left as it is",
+        _("{path} is a SQLite database of another program, not a sosa database").format(path=path),
+        hint=_("check --db or SOSA_DB; the file was left as it is"),
     )
 
 
@@ -355,21 +362,21 @@ def open_db(
     db_path = resolve_path(path)
     timeout = busy_timeout()
     if db_path.is_dir():
-        raise SosaError(f"{db_path} is a folder, not a database file", hint="give a file path with --db")
+        raise SosaError(_("{path} is a folder, not a database file").format(path=db_path), hint=_("give a file path with --db"))
     if not db_path.exists():
         if not create:
-            raise SosaError(f"no database at {db_path}", hint="check --db or SOSA_DB; `sosa init` creates a new one")
+            raise SosaError(_("no database at {path}").format(path=db_path), hint=_("check --db or SOSA_DB; `sosa init` creates a new one"))
         try:
             _create_private(db_path)
         except FileExistsError:
             pass  # another process created it a moment ago: use theirs
         except OSError as exc:
-            raise SosaError(f"cannot create the database at {db_path}: {exc.strerror}") from None
+            raise SosaError(_("cannot create the database at {path}: {error}").format(path=db_path, error=strerror(exc))) from None
     # A file this process already has open was checked when it was first opened.
     header = b"" if _open_here(db_path) else _check_file(db_path)
     reason = _read_only_reason(db_path)
     if reason and not header and db_path.stat().st_size == 0:
-        raise read_only(db_path, command, f"{reason}, and it holds no database yet")
+        raise read_only(db_path, command, _("{reason}, and it holds no database yet").format(reason=reason))
     try:
         if header and header[68:72] != APPLICATION_ID.to_bytes(4, "big"):
             # Not (yet) marked in the file itself: a sosa database from before the mark,
@@ -378,8 +385,8 @@ def open_db(
         conn = _open(db_path, reason, timeout=timeout)
     except sqlite3.DatabaseError as exc:
         if _code(exc) in (SQLITE_CORRUPT, SQLITE_NOTADB):
-            raise Damaged(db_path, f"SQLite reports {exc}") from None
-        raise SosaError(f"cannot open {db_path}: {exc}") from None
+            raise Damaged(db_path, _("SQLite reports {error}").format(error=exc)) from None
+        raise SosaError(_("cannot open {path}: {error}").format(path=db_path, error=exc)) from None
     conn.command = command
     conn.busy_timeout = timeout
     if migrate:
@@ -391,7 +398,7 @@ def open_db(
             # upgrade() refuses a newer schema; an older one would need writing to upgrade.
             if migrations.schema_version(conn) > migrations.LATEST:
                 migrations.upgrade(conn)
-            raise read_only(db_path, command, f"{conn.readonly}, and its schema needs an upgrade that writes it")
+            raise read_only(db_path, command, _("{reason}, and its schema needs an upgrade that writes it").format(reason=conn.readonly))
     return conn
 
 
@@ -406,11 +413,11 @@ def _open(db_path: Path, reason: str | None, *, timeout: float) -> DeskConnectio
                 raise
             # A write refused though permissions allowed it (a read-only mount seen
             # through a network share, a locked-down container): read only after all.
-            reason = "the file system refused to write it"
+            reason = _("the file system refused to write it")
         else:
             if mode.lower() != "wal":
                 conn.close()
-                raise SosaError(f"{db_path}: cannot switch the database to WAL mode (got {mode})")
+                raise SosaError(_("{path}: cannot switch the database to WAL mode (got {mode})").format(path=db_path, mode=mode))
             conn.execute("PRAGMA synchronous = NORMAL")
     if reason is not None:
         conn = _connect_read_only(db_path, timeout=timeout)
@@ -455,8 +462,10 @@ def _begin_immediate(conn: sqlite3.Connection) -> None:
             raise
         command = getattr(conn, "command", "") or "this command"
         raise Busy(
-            f"{getattr(conn, 'path', 'the database')} stayed busy for {timeout:g} s: another sosa command is writing it, and {command} changed nothing",
-            hint="try again in a moment; `pgrep -af sosa` lists the sosa commands running on this computer",
+            _("{path} stayed busy for {seconds} s: another sosa command is writing it, and {command} changed nothing").format(
+                path=getattr(conn, "path", _("the database")), seconds=f"{timeout:g}", command=command
+            ),
+            hint=_("try again in a moment; `pgrep -af sosa` lists the sosa commands running on this computer"),
         ) from None
     finally:
         conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
@@ -476,7 +485,7 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         return
     reason = getattr(conn, "readonly", None)
     if reason:
-        raise read_only(getattr(conn, "path", "the database"), getattr(conn, "command", ""), reason)
+        raise read_only(getattr(conn, "path", _("the database")), getattr(conn, "command", ""), reason)
     undo = getattr(conn, "undo", None)
     done = getattr(conn, "after_commit", None)
     for steps in (undo, done):
@@ -544,7 +553,7 @@ def backup(conn: sqlite3.Connection, target: str | Path, *, force: bool = False)
     source = Path(getattr(conn, "path", None) or "sosa.db")
     path = files.target(target, f"{source.stem}-{today().isoformat()}{source.suffix or '.db'}")
     if path is None:
-        raise SosaError("a backup is a file", hint="give its file name, e.g. sosa db backup ~/backups/sosa.db")
+        raise SosaError(_("a backup is a file"), hint=_("give its file name, e.g. sosa db backup ~/backups/sosa.db"))
     head: list[tuple[int, str]] = []
 
     def copy(temp: Path) -> None:
@@ -556,7 +565,7 @@ def backup(conn: sqlite3.Connection, target: str | Path, *, force: bool = False)
         finally:
             dest.close()
         if problems != ["ok"]:
-            raise SosaError(f"the backup failed its integrity check: {problems[0]}")
+            raise SosaError(_("the backup failed its integrity check: {problem}").format(problem=problems[0]))
 
     written = files.write(path, copy, force=force or files.forced(target), private=True)
     return Backup(written, *(head[0] if head else (0, None)))
@@ -573,9 +582,12 @@ def integrity_problems(conn: sqlite3.Connection) -> list[str]:
     except Damaged:
         raise
     except sqlite3.DatabaseError as exc:
-        raise Damaged(getattr(conn, "path", "the database"), f"the integrity check stopped: {exc}") from None
+        raise Damaged(getattr(conn, "path", _("the database")), _("the integrity check stopped: {error}").format(error=exc)) from None
     if rows != ["ok"]:
-        raise Damaged(getattr(conn, "path", "the database"), f"the integrity check found {len(rows)} problem(s), the first: {rows[0]}")
+        raise Damaged(
+            getattr(conn, "path", _("the database")),
+            _("the integrity check found {n} problem(s), the first: {problem}").format(n=len(rows), problem=rows[0]),
+        )
     return [f"foreign key: {tuple(row)}" for row in conn.execute("PRAGMA foreign_key_check")]
 
 
@@ -596,9 +608,9 @@ def open_backup(path: str | Path) -> DeskConnection:
     """
     backup_path = Path(path).expanduser()
     if backup_path.is_dir():
-        raise SosaError(f"{backup_path} is a folder, not a backup file", hint="give the file `sosa db backup` wrote")
+        raise SosaError(_("{path} is a folder, not a backup file").format(path=backup_path), hint=_("give the file `sosa db backup` wrote"))
     if not backup_path.exists():
-        raise SosaError(f"no backup at {backup_path}", hint="give the file `sosa db backup` wrote")
+        raise SosaError(_("no backup at {path}").format(path=backup_path), hint=_("give the file `sosa db backup` wrote"))
     # Reading the header with a descriptor of our own would drop this process's SQLite
     # locks on a file it has open (the live database given as its own backup).
     if not _open_here(backup_path):
@@ -606,10 +618,10 @@ def open_backup(path: str | Path) -> DeskConnection:
             with open(backup_path, "rb") as f:
                 header = f.read(100)
         except OSError as exc:
-            raise SosaError(f"cannot read {backup_path}: {exc.strerror}") from None
+            raise SosaError(_("cannot read {path}: {error}").format(path=backup_path, error=strerror(exc))) from None
         if not header.startswith(SQLITE_HEADER):
-            what = "it is empty" if not header else "it is not a SQLite file at all"
-            raise SosaError(f"{backup_path} is not a sosa database: {what}", hint="give the file `sosa db backup` wrote")
+            what = _("it is empty") if not header else _("it is not a SQLite file at all")
+            raise SosaError(_("{path} is not a sosa database: {what}").format(path=backup_path, what=what), hint=_("give the file `sosa db backup` wrote"))
     conn: DeskConnection | None = None
     try:
         if os.path.exists(f"{backup_path}-wal"):  # in use, or left so: read through SQLite's locks
@@ -619,7 +631,7 @@ def open_backup(path: str | Path) -> DeskConnection:
             # database otherwise leaves beside it (no writer is at work: one would have a -wal).
             conn = _connect(f"{backup_path.absolute().as_uri()}?mode=ro&immutable=1", uri=True, timeout=busy_timeout())
         conn.path = backup_path
-        conn.readonly = "a backup is only read"
+        conn.readonly = _("a backup is only read")
         conn.row_factory = sqlite3.Row
         mark = _raw(conn, "PRAGMA application_id").fetchone()[0]
         names = {row[0] for row in _raw(conn, "SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -632,23 +644,30 @@ def open_backup(path: str | Path) -> DeskConnection:
         problems = [row[0] for row in _raw(conn, "PRAGMA quick_check")] if ours else ["ok"]
         if problems != ["ok"]:
             conn.close()
-            raise SosaError(f"{backup_path} is damaged: SQLite's check found {len(problems)} problem(s), the first: {problems[0]}", hint="use another backup")
+            raise SosaError(
+                _("{path} is damaged: SQLite's check found {n} problem(s), the first: {problem}").format(
+                    path=backup_path, n=len(problems), problem=problems[0]
+                ),
+                hint=_("use another backup"),
+            )
     except sqlite3.DatabaseError as exc:
         if conn is not None:
             conn.close()
         if _code(exc) in (SQLITE_CORRUPT, SQLITE_NOTADB):
-            raise SosaError(f"{backup_path} is damaged: SQLite reports {exc}", hint="use another backup") from None
-        raise SosaError(f"cannot read {backup_path}: {exc}") from None
+            raise SosaError(_("{path} is damaged: SQLite reports {error}").format(path=backup_path, error=exc), hint=_("use another backup")) from None
+        raise SosaError(_("cannot read {path}: {error}").format(path=backup_path, error=exc)) from None
     if not ours or not {"audit", "audit_head"} <= names:
         conn.close()
-        what = "a sosa database from before the audit trail's head" if ours else "a SQLite database of another program"
-        raise SosaError(f"{backup_path} is not a sosa database backup: it is {what}", hint="give the file `sosa db backup` wrote")
+        what = _("a sosa database from before the audit trail's head") if ours else _("a SQLite database of another program")
+        raise SosaError(
+            _("{path} is not a sosa database backup: it is {what}").format(path=backup_path, what=what), hint=_("give the file `sosa db backup` wrote")
+        )
     return conn
 
 
 def short_hash(value: str | None) -> str:
     """The first twelve hex digits of an audit hash, for people to compare by eye."""
-    return f"{value[:12]}…" if value else "(none)"
+    return f"{value[:12]}…" if value else _("(none)")
 
 
 @dataclass(frozen=True)
@@ -690,17 +709,24 @@ def trail_extends(live: sqlite3.Connection, backup: sqlite3.Connection) -> Exten
         head_hash = b_hash
         row = next(live_rows, None)
         if row is None:
-            ends = f"the live trail ends at #{last_live}" if last_live else "the live trail is empty"
-            return _parted(live, backup, b_id, f"entry #{b_id} of the backup is missing from the live trail: {ends}")
+            ends = _("the live trail ends at #{id}").format(id=last_live) if last_live else _("the live trail is empty")
+            return _parted(live, backup, b_id, _("entry #{id} of the backup is missing from the live trail: {ends}").format(id=b_id, ends=ends))
         l_id, l_hash = row[0], row[1]
         last_live = l_id
         if l_id > b_id:
-            return _parted(live, backup, b_id, f"entry #{b_id} of the backup is missing from the live trail, which goes on at #{l_id}")
+            return _parted(
+                live, backup, b_id, _("entry #{id} of the backup is missing from the live trail, which goes on at #{next}").format(id=b_id, next=l_id)
+            )
         if l_id < b_id:
-            return _parted(live, backup, l_id, f"entry #{l_id} of the live trail is not in the backup, which goes on at #{b_id}")
+            return _parted(live, backup, l_id, _("entry #{id} of the live trail is not in the backup, which goes on at #{next}").format(id=l_id, next=b_id))
         if l_hash != b_hash:
-            return _parted(live, backup, b_id, f"entry #{b_id}: the live trail has hash {short_hash(l_hash)}, the backup {short_hash(b_hash)}")
-    live_total = compared + sum(1 for _ in live_rows)
+            return _parted(
+                live,
+                backup,
+                b_id,
+                _("entry #{id}: the live trail has hash {live}, the backup {backup}").format(id=b_id, live=short_hash(l_hash), backup=short_hash(b_hash)),
+            )
+    live_total = compared + sum(1 for _row in live_rows)
     return Extension(compared, live_total, head_hash)
 
 

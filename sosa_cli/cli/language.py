@@ -13,11 +13,12 @@ words click puts in a help page ("Usage:", "Options", "[default: …]") come thr
 """
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
-from ..i18n import N_, _
-from .clicks import Command, Context, HelpFormatter, UsageError
+from ..i18n import N_, _, language
+from .clicks import Command, Context, HelpFormatter, UsageError, make_default_short_help
 
 # What typer.core passes to gettext (its `_`), listed so that Babel extracts them.
 TYPER_WORDS = (
@@ -55,6 +56,8 @@ CLICK_MESSAGES = (
     N_("Argument {name} takes {n} values."),
     N_("{value} is not one of {choices}."),
     N_("{value} is not a valid integer."),
+    N_("{value} is not a valid int range."),
+    N_("{value} is not a valid float range."),
     N_("{value} is not a valid float."),
     N_("{value} is not a valid boolean. Recognized values: {choices}"),
     N_("{value} is not in the range {range}."),
@@ -91,14 +94,103 @@ def usage_message(exc: UsageError) -> str:
     return reword(exc.format_message()).rstrip(".。")
 
 
+def _wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in "WF"
+
+
+def cells(text: str) -> int:
+    """Terminal cells `text` takes: two for each full-width (Japanese) character."""
+    return sum(2 if _wide(c) else 1 for c in text)
+
+
+# Kinsoku: what may not begin a line (closing brackets, stops) and what may not end one.
+_NO_START = set("、。，．・：；？！）」』】〕］｝〉》ー々ゝゞぁぃぅぇぉっゃゅょァィゥェォッャュョ…,.;:!?)]}")
+_NO_END = set("（「『【〔［｛〈《([{")
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` cells, broken between words or between Japanese
+    characters, never before a closing bracket or stop nor after an opening one.
+    textwrap breaks only at spaces, and counts a Japanese character as one cell."""
+    tokens: list[str] = []
+    for token in re.findall(r"\s+|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+|.", text):
+        if tokens and not tokens[-1].isspace() and (token[0] in _NO_START or tokens[-1][-1] in _NO_END) and not token.isspace():
+            tokens[-1] += token
+        else:
+            tokens.append(token)
+    lines: list[str] = []
+    line = ""
+    for token in tokens:
+        if token.isspace():
+            if line:
+                line += " "
+            continue
+        if line and cells(line + token) > width:
+            lines.append(line.rstrip())
+            line = ""
+        line += token
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def _paragraphs(text: str) -> list[str]:
+    """The paragraphs of a help text, each on one line: a line break inside a Japanese
+    sentence joins without a space, one between English words with a space."""
+    joined = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        out = ""
+        for part in (p.strip() for p in block.splitlines()):
+            if out and part and not (_wide(out[-1]) and _wide(part[0])):
+                out += " "
+            out += part
+        joined.append(out)
+    return joined
+
+
 class Formatter(HelpFormatter):
-    """click's help page with its own words translated: "Usage:" and the help option's."""
+    """click's help page with its own words translated ("Usage:", the help option's), and,
+    in Japanese, wrapped by terminal cells rather than by characters and spaces."""
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         super().write_usage(prog, args, _("Usage: ") if prefix is None else prefix)
 
+    def write_text(self, text: str) -> None:
+        if language() == "en":
+            return super().write_text(text)
+        indent = " " * self.current_indent
+        width = max(self.width - self.current_indent, 20)
+        blocks = ["\n".join(indent + line for line in wrap(p, width)) for p in _paragraphs(text)]
+        self.write("\n\n".join(blocks) + "\n")
+
     def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
-        super().write_dl([(term, _(text) if text else text) for term, text in rows], col_max, col_spacing)
+        rows = [(term, _(text) if text else text) for term, text in rows]
+        if language() == "en":
+            return super().write_dl(rows, col_max, col_spacing)
+        first_col = min(max((cells(term) for term, _text in rows), default=0), col_max) + col_spacing
+        width = max(self.width - first_col - 2, 10)
+        for term, text in rows:
+            self.write(f"{'':>{self.current_indent}}{term}")
+            if not text:
+                self.write("\n")
+                continue
+            if cells(term) <= first_col - col_spacing:
+                self.write(" " * (first_col - cells(term)))
+            else:
+                self.write("\n" + " " * (first_col + self.current_indent))
+            lines = [line for p in _paragraphs(text) for line in wrap(p, width)] or [""]
+            self.write(lines[0] + "\n")
+            for line in lines[1:]:
+                self.write(f"{'':>{first_col + self.current_indent}}{line}\n")
+
+
+def short_help(text: str, limit: int) -> str:
+    """A command's line in a list of commands: click's shortening for English; the first
+    sentence of the Japanese, which the list then wraps."""
+    if language() == "en":
+        return make_default_short_help(text, limit)
+    first = _paragraphs(text)[0] if text.strip() else ""
+    return first.split("。", 1)[0] + ("。" if "。" in first else "")
 
 
 N_("Usage: ")
@@ -132,6 +224,8 @@ def translate(command: Command) -> None:
         text = getattr(command, attribute)
         if text:
             setattr(command, attribute, _(text))
+    if language() != "en" and command.help and not command.short_help:  # click would cut it by characters
+        command.short_help = short_help(command.help, 0)
     for param in command.params:
         text = getattr(param, "help", None)
         if text:

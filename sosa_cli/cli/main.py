@@ -10,8 +10,8 @@ import typer
 from typer.core import TyperGroup
 
 from ..errors import SosaError
-from ..i18n import _
-from .clicks import ClickException, Command, Context, HelpFormatter, NoArgsIsHelpError, UsageError, get_current_context, make_default_short_help
+from ..i18n import N_, _, ngettext, strerror
+from .clicks import ClickException, Command, Context, HelpFormatter, NoArgsIsHelpError, UsageError, get_current_context
 from .options import DbOption, ForceOption, JsonOption, add_habits, open_desk
 from .output import count, message, print_json, print_table, silence_stdout
 
@@ -61,7 +61,7 @@ def load_command(name: str) -> Command:
 
     from typer.main import get_command
 
-    module, attribute, _ = LAZY[name]
+    module, attribute, _line = LAZY[name]
     target = getattr(importlib.import_module(f"{__package__}.{module}"), attribute)
     if not isinstance(target, typer.Typer):
         holder = typer.Typer()
@@ -105,6 +105,8 @@ class SosaGroup(TyperGroup):
         return command
 
     def format_commands(self, ctx: Context, formatter: HelpFormatter) -> None:
+        from .language import short_help
+
         names = self.list_commands(ctx)
         limit = formatter.width - 6 - max(len(name) for name in names)
         rows = []
@@ -112,7 +114,7 @@ class SosaGroup(TyperGroup):
             command = self.commands.get(name)
             if command is not None and command.hidden:
                 continue
-            text = command.get_short_help_str(limit) if command is not None else make_default_short_help(_(LAZY[name][2]), limit)
+            text = command.get_short_help_str(limit) if command is not None else short_help(_(LAZY[name][2]), limit)
             rows.append((name, text))
         with formatter.section(_("Commands")):
             formatter.write_dl(rows)
@@ -138,16 +140,18 @@ class SosaGroup(TyperGroup):
         except sqlite3.OperationalError as exc:
             if os.environ.get("SOSA_DEBUG"):
                 raise
-            hint = " (another officer is holding the database; try again)" if "locked" in str(exc) else ""
-            _fail(f"database error: {exc}{hint}")
+            if "locked" in str(exc):
+                _fail(_("database error: {error} (another officer is holding the database; try again)").format(error=exc))
+            else:
+                _fail(_("database error: {error}").format(error=exc))
             raise typer.Exit(1) from None
         except sqlite3.DatabaseError as exc:  # corruption SQLite finds only while reading rows
             if os.environ.get("SOSA_DEBUG"):
                 raise
-            _fail(f"the database is damaged: {exc}; restore it from a backup (`sosa db backup` copies; `sosa db check` tells)")
+            _fail(_("the database is damaged: {error}; restore it from a backup (`sosa db backup` copies; `sosa db check` tells)").format(error=exc))
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
-            _fail("interrupted; nothing was changed by the unfinished command")
+            _fail(_("interrupted; nothing was changed by the unfinished command"))
             raise typer.Exit(130) from None
         except BrokenPipeError:  # the reader left (`sosa company list | head -1`)
             _end_quietly()
@@ -157,12 +161,12 @@ class SosaGroup(TyperGroup):
             # Files are written by the domain, which names them; what reaches here unnamed
             # is the data the command was printing, e.g. `sosa company list > /dev/full`.
             silence_stdout()
-            _fail(f"cannot write the output: {exc.strerror}")
+            _fail(_("cannot write the output: {error}").format(error=strerror(exc)))
             raise typer.Exit(1) from None
         except Exception as exc:  # a bug: still one line, never a traceback for officers
             if os.environ.get("SOSA_DEBUG"):
                 raise
-            _fail(f"unexpected error: {type(exc).__name__}: {exc} (run with SOSA_DEBUG=1 for details)")
+            _fail(_("unexpected error: {error} (run with SOSA_DEBUG=1 for details)").format(error=f"{type(exc).__name__}: {exc}"))
             raise typer.Exit(1) from None
 
 
@@ -187,7 +191,7 @@ def _version(value: bool) -> None:
     try:
         typer.echo(f"sosa {version('sosa-cli')}")
     except PackageNotFoundError:
-        _fail("the version is known once sosa is installed (python3 -m pip install .)")
+        _fail(_("the version is known once sosa is installed (python3 -m pip install .)"))
         raise typer.Exit(1) from None
     raise typer.Exit()
 
@@ -214,7 +218,7 @@ def init(db: DbOption = None) -> None:
     from ..migrations import LATEST
 
     conn = open_desk(db, create=True)
-    message(f"Database ready at {conn.path} (schema {LATEST}).")
+    message(_("Database ready at {path} (schema {version}).").format(path=conn.path, version=LATEST))
 
 
 db_app = typer.Typer(help="Where the database lives; back it up and check it.", no_args_is_help=True)
@@ -247,9 +251,12 @@ def db_backup(
 
     conn = open_desk(db, create=False)
     copy = backup(conn, file, force=force)
-    head = f"the audit trail up to entry #{copy.head_id}, hash {short_hash(copy.head_hash)}" if copy.head_id else "no audit entries yet"
-    message(f"Backed up {conn.path} to {copy.path}; the copy passed its integrity check and holds {head}.")
-    message(f"Later, `sosa audit verify --against {copy.path}` proves the live trail still extends it.")
+    if copy.head_id:
+        head = _("the audit trail up to entry #{id}, hash {hash}").format(id=copy.head_id, hash=short_hash(copy.head_hash))
+    else:
+        head = _("no audit entries yet")
+    message(_("Backed up {path} to {copy}; the copy passed its integrity check and holds {head}.").format(path=conn.path, copy=copy.path, head=head))
+    message(_("Later, `sosa audit verify --against {copy}` proves the live trail still extends it.").format(copy=copy.path))
 
 
 @db_app.command("check")
@@ -286,17 +293,21 @@ def db_check(db: DbOption = None, as_json: JsonOption = False) -> None:
             }
         )
     if problems:
-        raise SosaError(f"integrity check failed: {problems[0]}")
+        raise SosaError(_("integrity check failed: {problem}").format(problem=problems[0]))
     # Both findings on the one line: a forger who edits the trail may have edited a letter too.
-    failures = [] if chain.ok else [f"audit entry {chain.broken_at} is broken: {chain.problem}"]
+    failures = [] if chain.ok else [_("audit entry {id} is broken: {problem}").format(id=chain.broken_at, problem=chain.problem)]
     if not tables.ok:
-        failures.append(f"the tables differ from the audit trail: {tables.summary()}")
+        failures.append(_("the tables differ from the audit trail: {summary}").format(summary=tables.summary()))
     if not letter_files.ok:
         failures.append(letter_files.summary())
     if failures:
-        raise SosaError("; ".join(failures))
+        raise SosaError(_("; ").join(failures))
     if not as_json:
-        message(f"{conn.path}: integrity ok; audit trail of {count(chain.rows, 'entry', 'entries')} intact; {tables.summary()}; {letter_files.summary()}.")
+        message(
+            _("{path}: integrity ok; audit trail of {entries} intact; {tables}; {letters}.").format(
+                path=conn.path, entries=count(chain.rows, "{n} entry", "{n} entries"), tables=tables.summary(), letters=letter_files.summary()
+            )
+        )
 
 
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
@@ -327,17 +338,19 @@ def audit_verify(
     result = verify(conn)
     if not result.ok:
         raise SosaError(
-            f"audit entry {result.broken_at} is broken: {result.problem}",
-            hint="the log was changed outside sosa; restore from a backup and report it",
+            _("audit entry {id} is broken: {problem}").format(id=result.broken_at, problem=result.problem),
+            hint=_("the log was changed outside sosa; restore from a backup and report it"),
         )
     from ..replay import replay
 
     tables = replay(conn)
-    differ = f"the tables differ from the audit trail: {tables.summary()}"
+    differ = _("the tables differ from the audit trail: {summary}").format(summary=tables.summary())
+    changed_outside = _("a row was changed outside sosa; `sosa db check --json` lists every difference; compare with a backup and report it")
+    entries = count(result.rows, "{n} entry", "{n} entries")
     if against is None:
         if not tables.ok:
-            raise SosaError(differ, hint="a row was changed outside sosa; `sosa db check --json` lists every difference; compare with a backup and report it")
-        message(f"Audit trail intact: {count(result.rows, 'entry', 'entries')}, each chained to the one before; {tables.summary()}.")
+            raise SosaError(differ, hint=changed_outside)
+        message(_("Audit trail intact: {entries}, each chained to the one before; {tables}.").format(entries=entries, tables=tables.summary()))
         return
     from ..store import open_backup, short_hash, trail_extends
 
@@ -346,28 +359,35 @@ def audit_verify(
         own = verify(copy)
         if not own.ok:
             raise SosaError(
-                f"the backup's audit entry {own.broken_at} is broken: {own.problem}",
-                hint="this copy cannot vouch for the live trail; verify against another backup",
+                _("the backup's audit entry {id} is broken: {problem}").format(id=own.broken_at, problem=own.problem),
+                hint=_("this copy cannot vouch for the live trail; verify against another backup"),
             )
         extension = trail_extends(conn, copy)
     finally:
         copy.close()
     if not extension.ok:
         # A trail cut back also leaves rows it no longer accounts for: the backup's finding first.
+        parted = _("the live audit trail does not extend the backup {copy}: {problem}").format(copy=copy.path, problem=extension.problem)
         raise SosaError(
-            f"the live audit trail does not extend the backup {copy.path}: {extension.problem}" + ("" if tables.ok else f"; {differ}"),
-            hint="the live trail lost or changed entries the backup holds; compare the two with `sosa log` and report it",
+            parted if tables.ok else _("; ").join([parted, differ]),
+            hint=_("the live trail lost or changed entries the backup holds; compare the two with `sosa log` and report it"),
         )
     if not tables.ok:
-        raise SosaError(differ, hint="a row was changed outside sosa; `sosa db check --json` lists every difference; compare with a backup and report it")
-    head = f"#{extension.backup_entries}, hash {short_hash(extension.backup_head_hash)}" if extension.backup_entries else "no entries"
+        raise SosaError(differ, hint=changed_outside)
+    if extension.backup_entries:
+        head = _("#{id}, hash {hash}").format(id=extension.backup_entries, hash=short_hash(extension.backup_head_hash))
+    else:
+        head = _("no entries")
     message(
-        f"Audit trail intact: {count(result.rows, 'entry', 'entries')}, each chained to the one before; {tables.summary()}; it extends the backup {copy.path}"
-        f" (up to {head}) with {extension.beyond} {'entry' if extension.beyond == 1 else 'entries'} since."
+        ngettext(
+            "Audit trail intact: {entries}, each chained to the one before; {tables}; it extends the backup {copy} (up to {head}) with {n} entry since.",
+            "Audit trail intact: {entries}, each chained to the one before; {tables}; it extends the backup {copy} (up to {head}) with {n} entries since.",
+            extension.beyond,
+        ).format(entries=entries, tables=tables.summary(), copy=copy.path, head=head, n=extension.beyond)
     )
 
 
-LOG_COLUMNS = [("id", "#"), ("at", "When"), ("user", "Who"), ("action", "Action"), ("record", "Record"), ("change", "Change")]
+LOG_COLUMNS = [("id", "#"), ("at", N_("When")), ("user", N_("Who")), ("action", N_("Action")), ("record", N_("Record")), ("change", N_("Change"))]
 
 
 @app.command()
@@ -394,7 +414,8 @@ def log(
     if as_json:
         print_json([e.as_dict() for e in entries])
         return
-    print_table(history_rows(entries), LOG_COLUMNS, title=f"History of {key}" if key else "Latest audit entries", empty="no entries")
+    title = _("History of {key}").format(key=key) if key else _("Latest audit entries")
+    print_table(history_rows(entries), LOG_COLUMNS, title=title, empty=_("no entries"))
 
 
 def _end_quietly() -> NoReturn:
@@ -423,5 +444,5 @@ def run() -> None:
         if exc.errno not in OUTPUT_ERRNOS:
             raise
         silence_stdout()
-        _fail(f"cannot write the output: {exc.strerror}")
+        _fail(_("cannot write the output: {error}").format(error=strerror(exc)))
         sys.exit(1)

@@ -5,6 +5,7 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import _
 from .clicks import Command, Context, Parameter, get_current_context
 
 DbOption = Annotated[
@@ -31,9 +32,9 @@ def confirm(question: str, yes: bool, *, refusal: str, hint: str) -> None:
     if yes:
         return
     if not stdin_is_terminal():
-        raise SosaError(f"{refusal}, and there is no terminal to confirm on", hint=hint)
+        raise SosaError(_("{refusal}, and there is no terminal to confirm on").format(refusal=refusal), hint=hint)
     if not typer.confirm(question, default=False, err=True):
-        message("Nothing was done.")
+        message(_("Nothing was done."))
         raise typer.Exit(1)
 
 
@@ -64,7 +65,7 @@ def _say_waiting() -> None:
     """Another officer's command holds the write lock: say why nothing seems to happen."""
     from .output import message
 
-    message("waiting for another sosa command to finish writing…")
+    message(_("waiting for another sosa command to finish writing…"))
 
 
 def given(values: dict, fields) -> dict:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from ..i18n import _
+from ..i18n import _, strerror
 from ..words import count, noun, part_of
 
 __all__ = ["count", "habit", "message", "noun", "page", "part_of", "print_card", "print_json", "print_letter", "print_table", "progress", "state"]
@@ -53,11 +53,13 @@ def check_letter_destination(fmt: str, out: object, *, several: bool = False) ->
     if out is None or str(out) != "-" or fmt not in ("docx", "pdf"):
         return
     if several:
-        raise SosaError(f"several {fmt} letters cannot go to one stream", hint="give --out FOLDER, or leave --out out for the letters folder")
+        raise SosaError(
+            _("several {format} letters cannot go to one stream").format(format=fmt), hint=_("give --out FOLDER, or leave --out out for the letters folder")
+        )
     if stdout_is_terminal():
         raise SosaError(
-            f"a {fmt} letter is a binary file and is not printed on a terminal",
-            hint=f"give --out FILE or a folder, or redirect: --out - > letter.{fmt}",
+            _("a {format} letter is a binary file and is not printed on a terminal").format(format=fmt),
+            hint=_("give --out FILE or a folder, or redirect: --out - > letter.{format}").format(format=fmt),
         )
 
 
@@ -82,8 +84,8 @@ def print_letter(content: str | bytes) -> None:
     except OSError as exc:
         silence_stdout()
         raise SosaError(
-            f"cannot write to standard output: {exc.strerror or exc}; nothing was issued or recorded",
-            hint="write to a file with --out FILE",
+            _("cannot write to standard output: {error}; nothing was issued or recorded").format(error=strerror(exc)),
+            hint=_("write to a file with --out FILE"),
         ) from None
 
 
@@ -156,7 +158,7 @@ def print_table(
     *,
     as_json: bool = False,
     title: str | None = None,
-    empty: str = "nothing to show",
+    empty: str | None = None,
 ) -> None:
     if as_json:
         print_json(list(rows))
@@ -169,7 +171,7 @@ def print_table(
         sys.stdout.write("".join(line + "\n" for line in lines))
         return
     if not rows:
-        message(empty)
+        message(empty or _("nothing to show"))
         return
     console = _console()
     _show(_table(rows, columns, width=console.width, title=title), console)
