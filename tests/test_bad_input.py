@@ -254,8 +254,12 @@ CASES = [
 ]
 
 
+@pytest.mark.parametrize("language", ["en", "ja"])
 @pytest.mark.parametrize("name, args, expected", CASES, ids=[c[0] for c in CASES])
-def test_bad_input_is_refused_in_one_line_and_changes_nothing(sosa, desk, monkeypatch, name, args, expected):
+def test_bad_input_is_refused_in_one_line_and_changes_nothing(sosa, desk, monkeypatch, name, args, expected, language):
+    """Every case in English and in Japanese (SOSA_LANG=ja, as LANG=ja_JP.UTF-8 would): in
+    Japanese the line has Japanese in it and no English sentence left untranslated."""
+    monkeypatch.setenv("SOSA_LANG", language)
     for file, text in FILES.items():
         (desk / file).write_text(text, encoding="utf-8")
     for file, data in BINARY_FILES.items():
@@ -277,7 +281,13 @@ def test_bad_input_is_refused_in_one_line_and_changes_nothing(sosa, desk, monkey
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, lines
     assert lines[0].startswith("sosa: ")
-    assert expected in lines[0]
+    if language == "en":
+        assert expected in lines[0]
+    else:
+        from tests.test_i18n import KANA, english_run
+
+        assert KANA.search(lines[0]), lines[0]
+        assert english_run(lines[0]) is None, (english_run(lines[0]), lines[0])
     assert dump(desk / "desk.db") == database
     assert (desk / "config.yaml").read_bytes() == settings
     letters_after = sorted(p.name for p in (desk / "desk-letters").iterdir()) if (desk / "desk-letters").exists() else []
