@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Final, NamedTuple
 
 from sosa_cli.errors import SosaError
+from sosa_cli.i18n import N_, _
 
 __all__ = [
     "add_jp_working_days",
@@ -50,7 +51,7 @@ _ERAS: Final = (
 _ERA_BY_KEY: Final = {key: era for era in _ERAS for key in (era.name, era.letter)}
 _OLD_ERAS: Final = frozenset({"大正", "T", "明治", "M"})
 
-_EXAMPLE: Final = "give a concrete date such as 2026-12-01 or 令和8年12月1日"
+_EXAMPLE: Final = N_("give a concrete date such as 2026-12-01 or 令和8年12月1日")
 _MONTHS: Final = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 _WEEKDAYS_JA: Final = "月火水木金土日"
 
@@ -87,7 +88,7 @@ def parse_date(value: str | date) -> date:
     original = "" if value is None else str(value)
     text = unicodedata.normalize("NFKC", original).strip()
     if not text:
-        raise SosaError(f"no date given: {_EXAMPLE}")
+        raise SosaError(_("no date given: {example}").format(example=_(_EXAMPLE)))
 
     weekday = None
     suffix = _WEEKDAY_SUFFIX.search(text)
@@ -98,7 +99,9 @@ def parse_date(value: str | date) -> date:
     result = _parse_text(text, original)
     if weekday is not None and _WEEKDAYS_JA[result.weekday()] != weekday:
         actual = _WEEKDAYS_JA[result.weekday()]
-        raise SosaError(f'"{original}": {result.isoformat()} is a {actual}曜日, not {weekday}曜日')
+        raise SosaError(
+            _('"{value}": {date} is a {actual}曜日, not {weekday}曜日').format(value=original, date=result.isoformat(), actual=actual, weekday=weekday)
+        )
     return result
 
 
@@ -112,11 +115,11 @@ def _parse_text(text: str, original: str) -> date:
     if m := _WAREKI_SHORT.fullmatch(text):
         return _from_wareki(m[1], m[2], int(m[4]), int(m[5]), original)
     if _DAY_FIRST.fullmatch(text):
-        raise SosaError(f'"{original}" is ambiguous: write the year first, e.g. 2026-12-01 or 令和8年12月1日')
+        raise SosaError(_('"{value}" is ambiguous: write the year first, e.g. 2026-12-01 or 令和8年12月1日').format(value=original))
     hint = None
     if text.casefold().rstrip(".!。！") in _URGENCY_WORDS:
-        hint = "15 CFR 700.12: a rated order needs a concrete delivery date"
-    raise SosaError(f'"{original}" is not a date: {_EXAMPLE}', hint=hint)
+        hint = _("15 CFR 700.12: a rated order needs a concrete delivery date")
+    raise SosaError(_('"{value}" is not a date: {example}').format(value=original, example=_(_EXAMPLE)), hint=hint)
 
 
 def _real_date(year: int, month: int, day: int, original: str) -> date:
@@ -125,12 +128,12 @@ def _real_date(year: int, month: int, day: int, original: str) -> date:
     except ValueError:
         pass
     if not 1 <= year <= 9999:
-        why = f"there is no year {year}"
+        why = _("there is no year {year}").format(year=year)
     elif not 1 <= month <= 12:
-        why = f"there is no month {month}"
+        why = _("there is no month {month}").format(month=month)
     else:
-        why = f"{_MONTHS[month - 1]} {year} has {_month_length(year, month)} days"
-    raise SosaError(f'"{original}" is not a real date: {why}')
+        why = _("{month_name} {year} has {days} days").format(month_name=_MONTHS[month - 1], month=month, year=year, days=_month_length(year, month))
+    raise SosaError(_('"{value}" is not a real date: {why}').format(value=original, why=why))
 
 
 def _month_length(year: int, month: int) -> int:
@@ -142,21 +145,21 @@ def _month_length(year: int, month: int) -> int:
 def _from_wareki(era_word: str, year_word: str, month: int, day: int, original: str) -> date:
     key = era_word.upper() if len(era_word) == 1 else era_word
     if key in _OLD_ERAS:
-        raise SosaError(f'"{original}": dates before 昭和 (1926-12-25) are not supported')
+        raise SosaError(_('"{value}": dates before 昭和 (1926-12-25) are not supported').format(value=original))
     era = _ERA_BY_KEY[key]
     year = 1 if year_word == "元" else int(year_word)
     if year == 0:
-        raise SosaError(f'"{original}": there is no {era.name}0年; the first year is {era.name}元年')
+        raise SosaError(_('"{value}": there is no {era}0年; the first year is {era}元年').format(value=original, era=era.name))
     result = _real_date(era.first.year + year - 1, month, day, original)
     if result < era.first:
-        why = f"is before {era.name} began on {era.first.isoformat()}"
+        why = _('"{value}" is before {era} began on {day}').format(value=original, era=era.name, day=era.first.isoformat())
     elif era.last is not None and result > era.last:
-        why = f"is after {era.name} ended on {era.last.isoformat()}"
+        why = _('"{value}" is after {era} ended on {day}').format(value=original, era=era.name, day=era.last.isoformat())
     else:
         return result
     if result >= _ERAS[-1].first:
-        why += f": {result.isoformat()} is {format_wareki(result)}"
-    raise SosaError(f'"{original}" {why}')
+        why = _("{why}: {date} is {wareki}").format(why=why, date=result.isoformat(), wareki=format_wareki(result))
+    raise SosaError(why)
 
 
 # --- formatting -----------------------------------------------------------------------
@@ -166,7 +169,7 @@ def _era_of(d: date) -> _Era:
     for era in _ERAS:
         if d >= era.first:
             return era
-    raise SosaError(f"{d.isoformat()}: 和暦 before 昭和 (1926-12-25) is not supported")
+    raise SosaError(_("{date}: 和暦 before 昭和 (1926-12-25) is not supported").format(date=d.isoformat()))
 
 
 def format_wareki_year(d: date) -> str:
@@ -200,7 +203,7 @@ def format_nendo(fy: int) -> str:
     government named the 年度 in which an era began.
     """
     if not isinstance(fy, int) or fy < 1927 or fy > 9999:
-        raise SosaError(f"年度 {fy!r}: give a year from 1927 (昭和2年度) on")
+        raise SosaError(_("年度 {year!r}: give a year from 1927 (昭和2年度) on").format(year=fy))
     return f"{format_wareki_year(date(fy, 12, 31))}度"
 
 
@@ -285,7 +288,7 @@ def is_us_working_day(d: date) -> bool:
 
 def _add_working_days(d: date, n: int, is_working: Callable[[date], bool]) -> date:
     if isinstance(n, bool) or not isinstance(n, int) or n < 0:
-        raise SosaError(f"working days to add must be a whole number 0 or more, not {n!r}")
+        raise SosaError(_("working days to add must be a whole number 0 or more, not {n!r}").format(n=n))
     day = _as_date(d)
     while n:
         day += timedelta(days=1)

@@ -19,6 +19,7 @@ import os
 from zoneinfo import ZoneInfo
 
 from .errors import SosaError
+from .i18n import _
 
 DEFAULT_ZONE = "Asia/Tokyo"
 
@@ -54,9 +55,9 @@ def _instant(value: str) -> dt.datetime:
     try:
         instant = dt.datetime.fromisoformat(value.strip())
     except ValueError:
-        raise SosaError(f"SOSA_NOW {value!r} is not an ISO instant", hint="e.g. SOSA_NOW=2027-03-31T23:30:00Z") from None
+        raise SosaError(_("SOSA_NOW {value!r} is not an ISO instant").format(value=value), hint=_("e.g. SOSA_NOW=2027-03-31T23:30:00Z")) from None
     if instant.tzinfo is None:
-        raise SosaError(f"SOSA_NOW {value!r} has no time zone", hint="end it with Z or +09:00") from None
+        raise SosaError(_("SOSA_NOW {value!r} has no time zone").format(value=value), hint=_("end it with Z or +09:00")) from None
     return instant.astimezone(dt.UTC)
 
 
@@ -91,8 +92,8 @@ def zone_named(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise SosaError(
-            f"{name!r} is not a time zone this computer knows",
-            hint="give an IANA name such as Asia/Tokyo; on Windows, `pip install tzdata` provides them",
+            _("{name!r} is not a time zone this computer knows").format(name=name),
+            hint=_("give an IANA name such as Asia/Tokyo; on Windows, `pip install tzdata` provides them"),
         ) from None
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import SosaError
+from .i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -36,9 +37,9 @@ def _doc_prefix(value: str) -> str:
     while value.endswith("第"):
         value = value[:-1].rstrip()
     if not value:
-        raise SosaError("doc_prefix needs the characters before 第, e.g. 装備政策")
+        raise SosaError(_("doc_prefix needs the characters before 第, e.g. 装備政策"))
     if re.search(r"\s", value):
-        raise SosaError(f"doc_prefix {value!r} contains a space; a 文書番号 has none")
+        raise SosaError(_("doc_prefix {value!r} contains a space; a 文書番号 has none").format(value=value))
     return value
 
 
@@ -48,8 +49,8 @@ def _english(value: str) -> str:
 
     found = japanese_character(value)
     if found:
-        shown = "a full-width space" if found.isspace() else f"「{found}」"
-        raise SosaError(f"has Japanese or full-width characters ({shown}); English letters print it, so write it in English")
+        shown = _("a full-width space") if found.isspace() else f"「{found}」"
+        raise SosaError(_("has Japanese or full-width characters ({shown}); English letters print it, so write it in English").format(shown=shown))
     return value
 
 
@@ -57,7 +58,11 @@ def _ascii(example: str) -> Callable[[str], str]:
     def check(value: str) -> str:
         bad = next((c for c in value if not c.isascii()), None)
         if bad is not None:
-            raise SosaError(f"must be plain ASCII letters, digits and punctuation (English letters print it), e.g. {example}; 「{bad}」 is not")
+            raise SosaError(
+                _("must be plain ASCII letters, digits and punctuation (English letters print it), e.g. {example}; 「{bad}」 is not").format(
+                    example=example, bad=bad
+                )
+            )
         return value
 
     return check
@@ -66,7 +71,9 @@ def _ascii(example: str) -> Callable[[str], str]:
 def _honorific(value: str) -> str:
     # DOMAIN.md §7: 殿 or 様 after a company's addressee is the desk's choice.
     if value not in HONORIFICS:
-        raise SosaError(f"{value!r} is not an honorific for a company addressee; use {' or '.join(HONORIFICS)}")
+        raise SosaError(
+            _("{value!r} is not an honorific for a company addressee; use {first} or {second}").format(value=value, first=HONORIFICS[0], second=HONORIFICS[1])
+        )
     return value
 
 
@@ -92,56 +99,56 @@ HONORIFICS = ("殿", "様")
 SETTINGS: dict[str, Setting] = {
     s.key: s
     for s in (
-        Setting("division", "the desk's division (課), Japanese", "防衛装備庁装備政策部装備政策課"),
-        Setting("sender_title", "sender of Japanese letters (差出人)", "防衛装備庁装備政策部装備政策課長"),
-        Setting("addressee_honorific", "honorific after a company addressee's name in Japanese letters: 殿 or 様", "殿", "様"),
+        Setting("division", N_("the desk's division (課), Japanese"), "防衛装備庁装備政策部装備政策課"),
+        Setting("sender_title", N_("sender of Japanese letters (差出人)"), "防衛装備庁装備政策部装備政策課長"),
+        Setting("addressee_honorific", N_("honorific after a company addressee's name in Japanese letters: 殿 or 様"), "殿", "様"),
         Setting(
             "division_en",
-            "the desk's office, English letterhead",
+            N_("the desk's office, English letterhead"),
             "Equipment Policy Division, Acquisition, Technology and Logistics Agency (ATLA), Ministry of Defense, Japan",
         ),
         # ATLA's Ichigaya address as its SoSA flyer prints it (〒162-8801 東京都新宿区市谷本村町5-1)
         # and the Ministry's switchboard; to be confirmed by the desk.
         Setting(
             "address_en",
-            "postal address on the English letterhead (default to be confirmed by the desk)",
+            N_("postal address on the English letterhead (default to be confirmed by the desk)"),
             "5-1 Ichigaya-Honmuracho, Shinjuku-ku, Tokyo 162-8801",
             multiline=True,
         ),
-        Setting("telephone_en", "telephone on the English letterhead, international form", "+81-3-3268-3111"),
-        Setting("country_en", "country on the English letterhead", "Japan"),
-        Setting("sender_name_en", "signatory of English letters (printed in capitals)", None, '"Taro Yamada"'),
-        Setting("sender_title_en", "signatory's title in English letters", "Director, Equipment Policy Division"),
-        Setting("contact_section", "担当 section in the contact block", "装備政策課SoSA担当"),
-        Setting("contact_name", "担当 officer's name in the contact block", None, '"山田 太郎"'),
-        Setting("contact_name_en", "担当 officer's name in English letters (the point of contact), ASCII", None, '"Taro Yamada"'),
-        Setting("contact_phone", "担当 phone in the contact block", None, "03-3268-3111"),
-        Setting("contact_email", "担当 e-mail in the contact block", None, "sosa@example.go.jp"),
+        Setting("telephone_en", N_("telephone on the English letterhead, international form"), "+81-3-3268-3111"),
+        Setting("country_en", N_("country on the English letterhead"), "Japan"),
+        Setting("sender_name_en", N_("signatory of English letters (printed in capitals)"), None, '"Taro Yamada"'),
+        Setting("sender_title_en", N_("signatory's title in English letters"), "Director, Equipment Policy Division"),
+        Setting("contact_section", N_("担当 section in the contact block"), "装備政策課SoSA担当"),
+        Setting("contact_name", N_("担当 officer's name in the contact block"), None, '"山田 太郎"'),
+        Setting("contact_name_en", N_("担当 officer's name in English letters (the point of contact), ASCII"), None, '"Taro Yamada"'),
+        Setting("contact_phone", N_("担当 phone in the contact block"), None, "03-3268-3111"),
+        Setting("contact_email", N_("担当 e-mail in the contact block"), None, "sosa@example.go.jp"),
         # DOMAIN.md §7: the desk's own prefix is unconfirmed, so there is no default.
-        Setting("doc_prefix", "文書番号 prefix: numbers print as <prefix>第<n>号", None, "装備政策"),
-        Setting("doc_prefix_en", "the 文書番号 prefix as English letters' reference line prints it, ASCII", None, "ATLA-EPD"),
+        Setting("doc_prefix", N_("文書番号 prefix: numbers print as <prefix>第<n>号"), None, "装備政策"),
+        Setting("doc_prefix_en", N_("the 文書番号 prefix as English letters' reference line prints it, ASCII"), None, "ATLA-EPD"),
         Setting(
             "dod_addressee",
-            "inside address of English letters to DoD",
+            N_("inside address of English letters to DoD"),
             "Office of the Assistant Secretary of Defense for Industrial Base Policy\n"
             "U.S. Department of Defense\n"
             "Washington, DC 20301\n"
             "United States of America",
             multiline=True,
         ),
-        Setting("dod_salutation", "salutation of English letters to DoD", "Dear Sir or Madam:"),
-        Setting("dod_email", "DoD's e-mail address that drafts of English letters are addressed to (sosa letter mail)", None, "osd.ibp@example.mil"),
-        Setting("request_follow_up_days", "US working days from sending a request to DoD to its follow-up", "10"),
-        Setting("letters_dir", "folder rendered letters are written to (default: <database name>-letters/ beside the database)", None, "~/sosa/letters"),
-        Setting("templates_dir", "the officer's own templates, searched before the shipped ones (SOSA_TEMPLATES wins)", None, "~/sosa/templates"),
+        Setting("dod_salutation", N_("salutation of English letters to DoD"), "Dear Sir or Madam:"),
+        Setting("dod_email", N_("DoD's e-mail address that drafts of English letters are addressed to (sosa letter mail)"), None, "osd.ibp@example.mil"),
+        Setting("request_follow_up_days", N_("US working days from sending a request to DoD to its follow-up"), "10"),
+        Setting("letters_dir", N_("folder rendered letters are written to (default: <database name>-letters/ beside the database)"), None, "~/sosa/letters"),
+        Setting("templates_dir", N_("the officer's own templates, searched before the shipped ones (SOSA_TEMPLATES wins)"), None, "~/sosa/templates"),
         # US asks (asks.py): how long companies get to answer, and when `sosa status` warns.
-        Setting("relay_answer_days", "開庁日 a company is given to answer a relayed US ask", "10", "10"),
-        Setting("reminder_answer_days", "開庁日 a reminder (再依頼) gives for the new answer-by date", "5", "5"),
-        Setting("ask_reply_warning_days", "開庁日 before DoD's reply-by date that `sosa status` lists an ask", "5", "5"),
+        Setting("relay_answer_days", N_("開庁日 a company is given to answer a relayed US ask"), "10", "10"),
+        Setting("reminder_answer_days", N_("開庁日 a reminder (再依頼) gives for the new answer-by date"), "5", "5"),
+        Setting("ask_reply_warning_days", N_("開庁日 before DoD's reply-by date that `sosa status` lists an ask"), "5", "5"),
         # DOMAIN.md §7: the desk's dates are Japan's, whatever the computer's own zone.
-        Setting("timezone", "time zone of the desk's date (today, letters, deadlines) and of audit times shown", "Asia/Tokyo", "Asia/Tokyo"),
+        Setting("timezone", N_("time zone of the desk's date (today, letters, deadlines) and of audit times shown"), "Asia/Tokyo", "Asia/Tokyo"),
         # i18n.py: the interface's language, not the letters' (each letter has its own).
-        Setting("language", "language of sosa's messages, help and tables: ja or en (SOSA_LANG wins; unset: the locale, LANG)", None, "ja"),
+        Setting("language", N_("language of sosa's messages, help and tables: ja or en (SOSA_LANG wins; unset: the locale, LANG)"), None, "ja"),
     )
 }
 
@@ -154,7 +161,7 @@ def _timezone(value: str) -> str:
 
 def _days(value: str) -> str:
     if not (value.strip().isascii() and value.strip().isdigit()) or not 0 < int(value) <= 365:
-        raise SosaError(f"{value!r} is not a number of working days (1 to 365)")
+        raise SosaError(_("{value!r} is not a number of working days (1 to 365)").format(value=value))
     return str(int(value))
 
 
@@ -162,7 +169,7 @@ def _language(value: str) -> str:
     from .i18n import LANGUAGES
 
     if value.strip().lower() not in LANGUAGES:
-        raise SosaError(f"{value!r} is not a language sosa speaks; use ja or en")
+        raise SosaError(_("{value!r} is not a language sosa speaks; use ja or en").format(value=value))
     return value.strip().lower()
 
 
@@ -225,16 +232,19 @@ def set_hint(key: str) -> str:
 class MissingSetting(SosaError):
     """A letter needs a setting the officer has not made."""
 
-    def __init__(self, keys: list[str], what: str = "this letter"):
+    def __init__(self, keys: list[str], what: str | None = None):
         self.keys = keys
+        what = what or _("this letter")
         if len(keys) == 1:
-            message, hint = f"{what} needs the setting {keys[0]}, which is not set", f"set it with `{set_hint(keys[0])}`"
+            message = _("{what} needs the setting {key}, which is not set").format(what=what, key=keys[0])
+            hint = _("set it with `{command}`").format(command=set_hint(keys[0]))
         else:
             commands = "; ".join(f"`{set_hint(k)}`" for k in keys)
-            message, hint = f"{what} needs settings that are not set: {', '.join(keys)}", f"set them with {commands}"
+            message = _("{what} needs settings that are not set: {keys}").format(what=what, keys=", ".join(keys))
+            hint = _("set them with {commands}").format(commands=commands)
         if "doc_prefix" in keys:
             # DOMAIN.md §7: the desk's prefix is unconfirmed, so it has no default.
-            hint += "; use the prefix your 文書管理 register assigns, or render with --draft for a letter without a number"
+            hint = _("{hint}; use the prefix your 文書管理 register assigns, or render with --draft for a letter without a number").format(hint=hint)
         super().__init__(message, hint=hint)
 
 
@@ -251,7 +261,7 @@ class Profile:
         value = self.values.get(key)
         return value if value else SETTINGS[key].default
 
-    def require(self, keys: list[str] | tuple[str, ...], what: str = "this letter") -> None:
+    def require(self, keys: list[str] | tuple[str, ...], what: str | None = None) -> None:
         """Refuse, naming every missing setting and the command that sets it."""
         missing = [k for k in keys if not self.get(k)]
         if missing:
@@ -262,9 +272,10 @@ class Profile:
         return {k: v for k in SETTINGS if (v := self.get(k))}
 
     def source(self, key: str) -> str:
+        """`set`, `default` or `not set` (the JSON keeps these; `sosa config show` translates them)."""
         if self.values.get(key):
-            return "set"
-        return "default" if SETTINGS[key].default else "not set"
+            return N_("set")
+        return N_("default") if SETTINGS[key].default else N_("not set")
 
 
 def _check_value(key: str, value: str) -> str:
@@ -274,7 +285,7 @@ def _check_value(key: str, value: str) -> str:
 
     lines = value.split("\n") if setting.multiline else [value]
     if any(control_character(line) for line in lines) or (not setting.multiline and "\n" in value):
-        raise SosaError(f"{key}: the value contains control characters or line breaks")
+        raise SosaError(_("{key}: the value contains control characters or line breaks").format(key=key))
     check = _CHECKS.get(key)
     if not (check and value):
         return value
@@ -287,7 +298,7 @@ def _check_value(key: str, value: str) -> str:
 
 
 def _unknown(key: str, where: str) -> SosaError:
-    return SosaError(f"{where}{key!r} is not a setting", hint=f"settings are: {', '.join(SETTINGS)}")
+    return SosaError(_("{where}{key!r} is not a setting").format(where=where, key=key), hint=_("settings are: {keys}").format(keys=", ".join(SETTINGS)))
 
 
 def load(path: Path | None = None) -> Profile:
@@ -298,9 +309,9 @@ def load(path: Path | None = None) -> Profile:
     except FileNotFoundError:
         return Profile(path, {})
     except IsADirectoryError:
-        raise SosaError(f"{path} is a folder, not a settings file", hint="point SOSA_CONFIG at a file") from None
+        raise SosaError(_("{path} is a folder, not a settings file").format(path=path), hint=_("point SOSA_CONFIG at a file")) from None
     except OSError as exc:
-        raise SosaError(f"cannot read the settings file {path}: {exc.strerror}") from None
+        raise SosaError(_("cannot read the settings file {path}: {reason}").format(path=path, reason=exc.strerror)) from None
     import yaml
 
     from .importing import compose, read_records, read_text
@@ -310,7 +321,7 @@ def load(path: Path | None = None) -> Profile:
     if root is None:  # empty, or only comments
         return Profile(path, {})
     if not isinstance(root, yaml.MappingNode):
-        raise SosaError(f"{source}: expected `key: value` lines", hint="`sosa config set KEY VALUE` writes the file for you")
+        raise SosaError(_("{source}: expected `key: value` lines").format(source=source), hint=_("`sosa config set KEY VALUE` writes the file for you"))
     # read_records refuses duplicate keys, aliases and tags, and keeps each key's line.
     document = read_records(data, source)[0]
     raw, lines = document.values, document.lines
@@ -319,7 +330,7 @@ def load(path: Path | None = None) -> Profile:
         if key not in SETTINGS:
             raise _unknown(key, f"{source}:{lines.get(key)}: ")
         if not isinstance(value, str):
-            raise SosaError(f"{source}:{lines.get(key)}: {key} must be plain text")
+            raise SosaError(_("{source}:{line}: {key} must be plain text").format(source=source, line=lines.get(key), key=key))
         try:
             values[key] = _check_value(key, value)
         except SosaError as exc:
@@ -351,7 +362,7 @@ def _write(profile: Profile) -> None:
         temp.write_text(text, encoding="utf-8")
         os.replace(temp, path)
     except OSError as exc:
-        raise SosaError(f"cannot write the settings file {path}: {exc.strerror}") from None
+        raise SosaError(_("cannot write the settings file {path}: {reason}").format(path=path, reason=exc.strerror)) from None
 
 
 def set_value(key: str, value: str, path: Path | None = None) -> Profile:
@@ -361,7 +372,7 @@ def set_value(key: str, value: str, path: Path | None = None) -> Profile:
     profile = load(path)
     clean = _check_value(key, value)
     if not clean:
-        raise SosaError(f"no value given for {key}", hint=f"`sosa config unset {key}` returns it to its default")
+        raise SosaError(_("no value given for {key}").format(key=key), hint=_("`sosa config unset {key}` returns it to its default").format(key=key))
     profile.values[key] = clean
     _write(profile)
     return profile

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import SosaError
+from .i18n import _
 from .shipped import data_file
 from .store import open_db
 from .words import count
@@ -133,7 +134,7 @@ def prepare(folder: str | Path | None) -> DemoRun:
         target.mkdir(parents=True, exist_ok=True)
     database = target / "sosa.db"
     if database.exists():
-        raise SosaError(f"{target} already holds a sosa database", hint="give an empty folder with --dir")
+        raise SosaError(_("{folder} already holds a sosa database").format(folder=target), hint=_("give an empty folder with --dir"))
     conn = open_db(database, command="sosa demo")
     return DemoRun(folder=target, database=database, conn=conn)
 
@@ -153,9 +154,19 @@ def enroll_samples(run: DemoRun) -> list[str]:
     keys, notices = enroll_and_notify(run.conn, records, source=source)
     applied = [key for key, record in zip(keys, records, strict=True) if initial_status(record.values) == "applied"]
     run.steps.append(
-        f"Enrolled {count(len(keys) - len(applied), 'sample company', 'sample companies')} from data/{source} ({keys[0]}…{keys[-1]}) "
-        f"and recorded {', '.join(applied)}, without a Code of Conduct date, as applied; issued "
-        f"{count(len(notices), 'enrollment notice')} ({notices[0].letter.doc_number}…{notices[-1].letter.doc_number}), none to the applicant."
+        _(
+            "Enrolled {companies} from data/{source} ({first}…{last}) and recorded {applied}, without a Code of Conduct date, as applied;"
+            " issued {notices} ({first_number}…{last_number}), none to the applicant."
+        ).format(
+            companies=count(len(keys) - len(applied), "{n} sample company", "{n} sample companies"),
+            source=source,
+            first=keys[0],
+            last=keys[-1],
+            applied=", ".join(applied),
+            notices=count(len(notices), "{n} enrollment notice", "{n} enrollment notices"),
+            first_number=notices[0].letter.doc_number,
+            last_number=notices[-1].letter.doc_number,
+        )
     )
     return keys
 
@@ -190,8 +201,8 @@ def request_priority_support(run: DemoRun) -> list[str]:
         keys = [delays.add(conn, dict(zip(fields, row, strict=True))).key for row in DEMO_DELAYS]
         delays.update(conn, keys[0], {"promised_date": "2027-05-31"}, note="supplier's letter: forging rework")
         first = requests.open_request(conn, keys[:2], action="rating", urgency="critical")
-        _, letter = requests.send(conn, first.key)
-    run.steps.append(f"Recorded delays {', '.join(keys)}; {keys[0]} slipped again (kept as a slip).")
+        _sent, letter = requests.send(conn, first.key)
+    run.steps.append(_("Recorded delays {delays}; {first} slipped again (kept as a slip).").format(delays=", ".join(keys), first=keys[0]))
     with as_of(working_days_back(27)):
         requests.update(conn, first.key, status="acknowledged", dod_ref="IBP-SoSA-2026-0117")
     with as_of(working_days_back(22)):
@@ -202,10 +213,20 @@ def request_priority_support(run: DemoRun) -> list[str]:
         requests.close(conn, first.key, "resolved")
         outcome = issuing.render(conn, "outcome", first.key)
     run.steps.append(
-        f"Opened {first.key} for {', '.join(keys[:2])} and sent the request letter {letter.entry.doc_number} "
-        f"on {letter.entry.letter_date}; DoD rated it DO-A1 on {rated.rated_on} (supplier to answer by "
-        f"{rated.supplier_deadline}); the supplier accepted and committed to a new date; closed resolved and "
-        f"issued the outcome notice {outcome.entry.doc_number} on {outcome.entry.letter_date}."
+        _(
+            "Opened {request} for {delays} and sent the request letter {number} on {sent_on}; DoD rated it DO-A1 on {rated_on}"
+            " (supplier to answer by {deadline}); the supplier accepted and committed to a new date; closed resolved and"
+            " issued the outcome notice {outcome} on {outcome_on}."
+        ).format(
+            request=first.key,
+            delays=", ".join(keys[:2]),
+            number=letter.entry.doc_number,
+            sent_on=letter.entry.letter_date,
+            rated_on=rated.rated_on,
+            deadline=rated.supplier_deadline,
+            outcome=outcome.entry.doc_number,
+            outcome_on=outcome.entry.letter_date,
+        )
     )
     return keys
 
@@ -246,9 +267,10 @@ def send_a_second_request(run: DemoRun, keys: list[str]) -> None:
     with as_of(working_days_back(2)):
         rated = requests.update(conn, second.key, status="rated", rating="DX-A1")
     run.steps.append(
-        f"Recorded {service.key}, a delayed service ({service.description}: 役務, no part number); opened and sent "
-        f"{second.key} for {keys[2]} and {service.key}; DoD rated it DX-A1, so the supplier must accept or "
-        f"reject the rated order by {rated.supplier_deadline} (10 US working days, 15 CFR 700.13)."
+        _(
+            "Recorded {service}, a delayed service ({description}: 役務, no part number); opened and sent {request} for {part} and {service};"
+            " DoD rated it DX-A1, so the supplier must accept or reject the rated order by {deadline} (10 US working days, 15 CFR 700.13)."
+        ).format(service=service.key, description=service.description, request=second.key, part=keys[2], deadline=rated.supplier_deadline)
     )
 
 
@@ -312,9 +334,18 @@ def relay_an_ask(run: DemoRun, reply_by) -> list[str]:
     companies = [*matched, *(c for c in ("C-0005", "C-0010", "C-0003") if c not in matched)]
     relayed = asks.relay(conn, ask.key, companies, within=5)
     run.steps.append(
-        f"On {day.isoformat()}: recorded DoD's ask {ask.key} (NSN class 5962: {', '.join(matched)} matches; the applicant "
-        f"C-0008 is not proposed) and relayed it to {', '.join(companies)} with letters "
-        f"{relayed.letters[0].letter.doc_number}…{relayed.letters[-1].letter.doc_number}, answers due {relayed.relays[0].answer_by}."
+        _(
+            "On {day}: recorded DoD's ask {ask} (NSN class 5962: {matched} matches; the applicant C-0008 is not proposed)"
+            " and relayed it to {companies} with letters {first}…{last}, answers due {answer_by}."
+        ).format(
+            day=day.isoformat(),
+            ask=ask.key,
+            matched=", ".join(matched),
+            companies=", ".join(companies),
+            first=relayed.letters[0].letter.doc_number,
+            last=relayed.letters[-1].letter.doc_number,
+            answer_by=relayed.relays[0].answer_by,
+        )
     )
     return companies
 
@@ -341,16 +372,19 @@ def collect_answers(run: DemoRun, companies: list[str]) -> None:
     asks.respond(conn, ask_key, companies[2], "decline", note="生産ラインに余力なし", note_en="No spare capacity on the production line.")
     reminded = asks.remind(conn, ask_key)
     run.steps.append(
-        f"Today: recorded the answers: {companies[0]} accepts, {companies[1]} brings 6 of 12 forward, {companies[2]} declines "
-        f"(a normal answer: cooperation is voluntary); reminded {companies[3]}, whose answer was overdue "
-        f"({reminded.letters[0].letter.doc_number})."
+        _(
+            "Today: recorded the answers: {accepts} accepts, {partial} brings 6 of 12 forward, {declines} declines"
+            " (a normal answer: cooperation is voluntary); reminded {silent}, whose answer was overdue ({number})."
+        ).format(accepts=companies[0], partial=companies[1], declines=companies[2], silent=companies[3], number=reminded.letters[0].letter.doc_number)
     )
     # The reminder's answer-by date is still ahead: the reply goes in part, and says that
     # answer will follow in a supplement (`sosa ask reply --supplement`).
     replied = asks.reply(conn, ask_key, silent_ok=frozenset(), partial=True)
     run.steps.append(
-        f"Replied to DoD in part with the answers in hand ({replied.letters[0].letter.doc_number}); {companies[3]}'s answer, "
-        f"due by {reminded.relays[0].answer_by} after the reminder, is awaited and will follow in a supplement."
+        _(
+            "Replied to DoD in part with the answers in hand ({number}); {silent}'s answer, due by {answer_by} after the reminder,"
+            " is awaited and will follow in a supplement."
+        ).format(number=replied.letters[0].letter.doc_number, silent=companies[3], answer_by=reminded.relays[0].answer_by)
     )
     day = today()
     second = asks.record_ask(
@@ -371,8 +405,9 @@ def collect_answers(run: DemoRun, companies: list[str]) -> None:
     )
     relayed = asks.relay(conn, second.key, ["C-0006"], within=2)
     run.steps.append(
-        f"Recorded a second ask {second.key} (reply to DoD due {second.reply_by}) and relayed it to C-0006 "
-        f"({relayed.letters[0].letter.doc_number}); its answer is awaited."
+        _("Recorded a second ask {ask} (reply to DoD due {reply_by}) and relayed it to C-0006 ({number}); its answer is awaited.").format(
+            ask=second.key, reply_by=second.reply_by, number=relayed.letters[0].letter.doc_number
+        )
     )
 
 
@@ -389,13 +424,15 @@ def a_company_comes_back(run: DemoRun) -> None:
         set_status(conn, "C-0007", "withdrawn", reason="company request: business reorganisation", action="withdraw")
     company = get_company(conn, "C-0007")
     again = {"name_ja": company.name_ja, "name_en": company.name_en, "corporate_number": company.corporate_number}
-    record, _ = validate_company({**again, "coc_version": "1.1", "coc_accepted_on": today().isoformat(), "share_usg": "yes"})
+    record, _problems = validate_company({**again, "coc_version": "1.1", "coc_accepted_on": today().isoformat(), "share_usg": "yes"})
     assert record is not None  # built from a stored company
     enroll(conn, [record], returning=True)
     notice = issuing.enrollment(conn, get_company(conn, "C-0007"), profile=config.load())
     run.steps.append(
-        f"C-0007 {company.name_ja} withdrew four weeks ago and came back today: re-enrolled under the same key, its history kept, "
-        f"with the Code of Conduct accepted anew; new enrollment notice {notice.entry.doc_number}."
+        _(
+            "C-0007 {name} withdrew four weeks ago and came back today: re-enrolled under the same key, its history kept,"
+            " with the Code of Conduct accepted anew; new enrollment notice {number}."
+        ).format(name=company.name_ja, number=notice.entry.doc_number)
     )
 
 
@@ -435,8 +472,10 @@ def write_the_desk_files(run: DemoRun) -> list[Path]:
                 drafts.append(mail.draft(run.conn, letter.key, fmt="docx"))
     written = [Path(page.destination), Path(deadlines.destination)] + [d.path for d in drafts if d.path is not None]
     run.steps.append(
-        f"Wrote the desk report ({Path(page.destination).name}), the deadlines for the calendar"
-        f" ({Path(deadlines.destination).name}, {len(deadlines.deadlines)} events) and {len(drafts)} e-mail drafts of the relay and reminder letters."
+        _(
+            "Wrote the desk report ({report}), the deadlines for the calendar ({calendar}, {events} events)"
+            " and {drafts} e-mail drafts of the relay and reminder letters."
+        ).format(report=Path(page.destination).name, calendar=Path(deadlines.destination).name, events=len(deadlines.deadlines), drafts=len(drafts))
     )
     return written
 
@@ -446,7 +485,7 @@ def formats_available() -> tuple[list[str], str | None]:
     try:
         import weasyprint  # noqa: F401
     except (ImportError, OSError) as exc:  # OSError: WeasyPrint without pango
-        return ["md", "html", "docx"], f"PDF left out: {exc.__class__.__name__} ({exc}); pip install 'sosa-cli[pdf]'"
+        return ["md", "html", "docx"], _("PDF left out: {error} ({reason}); pip install 'sosa-cli[pdf]'").format(error=exc.__class__.__name__, reason=exc)
     return ["md", "html", "docx", "pdf"], None
 
 
@@ -471,7 +510,7 @@ def write_every_format(run: DemoRun, progress=None) -> list[Path]:
                 # WeasyPrint is installed but the machine cannot print the letter (no
                 # Japanese font, say): the demo goes on without PDFs and says why.
                 formats.remove("pdf")
-                missing = f"PDF left out: {exc}"
+                missing = _("PDF left out: {reason}").format(reason=exc)
                 continue
             if result.path is not None:
                 written.add(result.path)
@@ -479,5 +518,9 @@ def write_every_format(run: DemoRun, progress=None) -> list[Path]:
             if progress:
                 progress(done)
     folder = run.database.parent / f"{run.database.stem}-letters"  # the database's letters folder
-    run.steps.append(f"Wrote each of the {len(issued)} letters as {', '.join(formats)} into {folder}" + (f" ({missing})." if missing else "."))
+    if missing:
+        said = _("Wrote each of the {n} letters as {formats} into {folder} ({missing}).")
+    else:
+        said = _("Wrote each of the {n} letters as {formats} into {folder}.")
+    run.steps.append(said.format(n=len(issued), formats=", ".join(formats), folder=folder, missing=missing))
     return sorted(written)

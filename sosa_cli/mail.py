@@ -22,6 +22,7 @@ from pathlib import Path
 
 from . import config, files
 from .errors import SosaError
+from .i18n import _
 
 MEDIA = {"pdf": ("application", "pdf"), "docx": ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")}
 # Characters Windows refuses in a file name, and line breaks.
@@ -54,16 +55,20 @@ def _recipient(conn: sqlite3.Connection, letter, profile: config.Profile) -> tup
     """(address, display name, why there is none): DoD's for an English letter, else the company's main contact's."""
     if letter.language == "en":
         address = profile.get("dod_email")
-        return address, None, None if address else f"no e-mail address for DoD: {config.set_hint('dod_email')}"
+        return address, None, None if address else _("no e-mail address for DoD: {command}").format(command=config.set_hint("dod_email"))
     if letter.company is None:
-        return None, None, f"{letter.key} is addressed to no company"
+        return None, None, _("{key} is addressed to no company").format(key=letter.key)
     from .letters.kinds import primary_contact
     from .register import get_company
 
     company = get_company(conn, letter.company)
     contact = primary_contact(company)
     if contact is None or not contact.email:
-        return None, None, f"{company.key} {company.name_ja} has no contact e-mail: sosa company update {company.key} --contact-email …"
+        return (
+            None,
+            None,
+            _("{company} {name} has no contact e-mail: sosa company update {company} --contact-email …").format(company=company.key, name=company.name_ja),
+        )
     return contact.email, contact.name, None
 
 
@@ -165,23 +170,23 @@ def draft(
     letter = get_letter(conn, ref)
     if letter.status != "issued":
         raise SosaError(
-            f"{letter.key} is {letter.status}: only an issued letter is sent",
-            hint="a cancelled letter stays in the register but does not leave the desk; issue a new one",
+            _("{key} is {status}: only an issued letter is sent").format(key=letter.key, status=letter.status),
+            hint=_("a cancelled letter stays in the register but does not leave the desk; issue a new one"),
         )
     fmt = fmt or ("pdf" if pdf_available() else "docx")
     if fmt not in MEDIA:
-        raise SosaError(f"{fmt!r} is not a format to attach", hint="use --format pdf or --format docx")
+        raise SosaError(_("{fmt!r} is not a format to attach").format(fmt=fmt), hint=_("use --format pdf or --format docx"))
     to, to_name, missing = _recipient(conn, letter, profile)
     with transaction(conn):
         # The letter's own file, as the register records it (the same bytes if already there).
         rendered = render_issued(conn, letter.key, fmt=fmt, out=None if folder is None else f"{folder}/", profile=profile)
         data = rendered.content
         if not isinstance(data, bytes):  # pdf and docx are always bytes
-            raise SosaError(f"{fmt} letters are files, not text")
+            raise SosaError(_("{fmt} letters are files, not text").format(fmt=fmt))
         beside = rendered.path.with_suffix(".eml") if rendered.path is not None else None
         path = files.target(out, beside.name if beside else f"{letter.key}.eml", beside.parent if beside else None)
         content, subject = build(rendered.entry, data, fmt, to=to, to_name=to_name, profile=profile)
         if path is not None:
             path = files.write(path, content, force=files.forced(out))
-    warnings = [f"the draft of {letter.key} has no recipient ({missing}); fill in To before sending"] if missing else []
+    warnings = [_("the draft of {key} has no recipient ({reason}); fill in To before sending").format(key=letter.key, reason=missing)] if missing else []
     return Draft(letter.key, path, to, subject, rendered.path, content, warnings)

@@ -32,6 +32,7 @@ from typing import Any
 
 from . import files
 from .errors import SosaError
+from .i18n import N_, _
 
 STEPS = ("opened", "sent", "acknowledged", "rated", "accepted", "closed")
 # The audit status that marks a step reached, where the request keeps no date of its own.
@@ -39,7 +40,7 @@ STEP_STATUS = {"sent": "sent", "acknowledged": "acknowledged", "rated": "rated",
 ANSWERS = ("accept", "partial", "decline", "none", "awaiting")
 COMPANY_STATUSES = ("applied", "enrolled", "suspended", "withdrawn")
 DUE_DAYS = 30
-PERIOD_HINT = "give a 年度 (令和8年度, 2026年度) or FROM..TO (2026-04-01..2026-09-30)"
+PERIOD_HINT = N_("give a 年度 (令和8年度, 2026年度) or FROM..TO (2026-04-01..2026-09-30)")
 _NENDO = re.compile(r"^(?:(令和|平成|昭和)(元|\d{1,2})|(\d{4}))年度$")
 
 
@@ -67,17 +68,17 @@ def parse_period(value: str | None, today: date) -> Period:
         return nendo(fiscal_year(today))
     text = unicodedata.normalize("NFKC", value).strip()
     if ".." in text:
-        first, _, last = text.partition("..")
+        first, _dots, last = text.partition("..")
         try:
             start, end = parse_date(first), parse_date(last)
         except SosaError as exc:
-            raise SosaError(f"--period {value!r}: {exc.message}", hint=PERIOD_HINT) from None
+            raise SosaError(_("--period {value!r}: {reason}").format(value=value, reason=exc.message), hint=_(PERIOD_HINT)) from None
         if end < start:
-            raise SosaError(f"--period {value!r} ends before it starts", hint=PERIOD_HINT)
+            raise SosaError(_("--period {value!r} ends before it starts").format(value=value), hint=_(PERIOD_HINT))
         return Period(start, end, f"{start.isoformat()} – {end.isoformat()}")
     found = _NENDO.match(text)
     if found is None:
-        raise SosaError(f"--period {value!r} is not a period", hint=PERIOD_HINT)
+        raise SosaError(_("--period {value!r} is not a period").format(value=value), hint=_(PERIOD_HINT))
     if found.group(3):
         fy = int(found.group(3))
     else:
@@ -90,9 +91,9 @@ def parse_period(value: str | None, today: date) -> Period:
             try:
                 fy = parse_date(f"{era}{year}年4月1日").year
             except SosaError as exc:
-                raise SosaError(f"--period {value!r}: {exc.message}", hint=PERIOD_HINT) from None
+                raise SosaError(_("--period {value!r}: {reason}").format(value=value, reason=exc.message), hint=_(PERIOD_HINT)) from None
     if not 1990 <= fy <= 2100:
-        raise SosaError(f"--period {value!r}: no 年度 of sosa's records", hint=PERIOD_HINT)
+        raise SosaError(_("--period {value!r}: no 年度 of sosa's records").format(value=value), hint=_(PERIOD_HINT))
     return nendo(fy)
 
 
@@ -272,7 +273,9 @@ def gather(conn: sqlite3.Connection, period: Period | None = None, *, today: dat
 
     horizon = (day + timedelta(days=DUE_DAYS - 1)).isoformat()
     # sosa status warns of a reply to DoD a few 開庁日 ahead; here, of any within the 30 days.
-    found = attention(conn, on=day, reply_days=DUE_DAYS, every=True)
+    # The report is a document: its lines read as they always have, whatever language the
+    # officer's terminal speaks (the Japanese page names each kind by DUE_KINDS).
+    found = _in_english(lambda: attention(conn, on=day, reply_days=DUE_DAYS, every=True))
     due = [a for a in found if a.due is not None and a.due <= horizon]
     return Report(
         period=period,
@@ -292,6 +295,20 @@ def gather(conn: sqlite3.Connection, period: Period | None = None, *, today: dat
     )
 
 
+def _in_english(work):
+    """`work()` with sosa speaking English, then back to the officer's language."""
+    from . import i18n
+
+    spoken = i18n.language()
+    if spoken == "en":
+        return work()
+    i18n.use("en")
+    try:
+        return work()
+    finally:
+        i18n.use(spoken)
+
+
 FORMATS = ("html", "xlsx")
 
 
@@ -309,9 +326,9 @@ def write(report: Report, out: str | Path | None, *, lang: str = "ja", fmt: str 
     """The page (or the workbook), written where `--out` says (files.write rules); no `--out`
     or `-`: the caller prints the page; a workbook needs a file."""
     if fmt not in FORMATS:
-        raise SosaError(f"--format {fmt!r} is not a format of the report", hint="use html or xlsx")
+        raise SosaError(_("--format {fmt!r} is not a format of the report").format(fmt=fmt), hint=_("use html or xlsx"))
     if fmt == "xlsx" and (out is None or str(out) == "-"):
-        raise SosaError("an Excel workbook needs a file", hint="add --out FILE.xlsx (or --out DIR/)")
+        raise SosaError(_("an Excel workbook needs a file"), hint=_("add --out FILE.xlsx (or --out DIR/)"))
     content = render_xlsx(report, lang=lang) if fmt == "xlsx" else render_html(report, lang=lang).encode("utf-8")
     path = files.target(out, file_name(report.today, fmt))
     if path is None:
@@ -428,7 +445,7 @@ def language(value: str) -> str:
     """`--lang`: ja or en."""
     lang = value.strip().lower()
     if lang not in ("ja", "en"):
-        raise SosaError(f"--lang {value!r} is not a language of the report", hint="use ja or en")
+        raise SosaError(_("--lang {value!r} is not a language of the report").format(value=value), hint=_("use ja or en"))
     return lang
 
 

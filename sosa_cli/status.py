@@ -30,6 +30,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from .clock import today as desk_today
+from .i18n import _
 from .words import count
 
 DEFAULT_REPLY_WARNING_DAYS = 5
@@ -77,12 +78,14 @@ def _reply_warning_days(profile) -> int:
 
 # How each kind's count reads: "2,500 draft requests not sent".
 COUNTED = {
-    "relay-overdue": ("company's answer", "companies' answers", "overdue"),
-    "reply-due": ("reply to DoD", "replies to DoD", "due or overdue"),
-    "supplement-due": ("supplement to a reply", "supplements to replies", "awaited by DoD"),
-    "request-follow-up": ("request follow-up", "request follow-ups", "overdue"),
-    "supplier-deadline": ("supplier's deadline", "suppliers' deadlines", "to accept or reject a rated order"),
-    "draft-request": ("draft request", "draft requests", "not sent"),
+    "relay-overdue": lambda n: count(n, "{n} company's answer overdue", "{n} companies' answers overdue"),
+    "reply-due": lambda n: count(n, "{n} reply to DoD due or overdue", "{n} replies to DoD due or overdue"),
+    "supplement-due": lambda n: count(n, "{n} supplement to a reply awaited by DoD", "{n} supplements to replies awaited by DoD"),
+    "request-follow-up": lambda n: count(n, "{n} request follow-up overdue", "{n} request follow-ups overdue"),
+    "supplier-deadline": lambda n: count(
+        n, "{n} supplier's deadline to accept or reject a rated order", "{n} suppliers' deadlines to accept or reject a rated order"
+    ),
+    "draft-request": lambda n: count(n, "{n} draft request not sent", "{n} draft requests not sent"),
 }
 
 
@@ -97,15 +100,14 @@ def _gather(conn: sqlite3.Connection, columns: str, source: str, args: Any, orde
 def _summarised(kind: str, items: list[Attention], total: int) -> list[Attention]:
     if total <= LONG:
         return items
-    singular, plural, state = COUNTED[kind]
     first = items[0]
     return [
         Attention(
             due=first.due,
             kind=kind,
-            what=f"{count(total, singular, plural)} {state}",
+            what=COUNTED[kind](total),
             record=None,
-            detail=f"the {FEW} most urgent follow; `sosa status --all` lists every one",
+            detail=_("the {few} most urgent follow; `sosa status --all` lists every one").format(few=FEW),
             overdue=first.overdue,
         ),
         *items[:FEW],
@@ -126,15 +128,19 @@ def _overdue_relays(conn: sqlite3.Connection, day: date, reply_days: int, limit:
     )
     items = []
     for row in rows:
-        reminded = f"; reminded {row['reminders']}× (last {row['last_reminded_on']})" if row["reminders"] else "; not yet reminded"
+        who = {"company": row["company"], "name": row["name_ja"], "ref": row["dod_ref"]}
+        if row["reminders"]:
+            detail = _("{company} {name} has not answered {ref}; reminded {n}× (last {last})").format(**who, n=row["reminders"], last=row["last_reminded_on"])
+        else:
+            detail = _("{company} {name} has not answered {ref}; not yet reminded").format(**who)
         items.append(
             Attention(
                 due=row["answer_by"],
                 kind="relay-overdue",
-                what="company's answer overdue",
+                what=_("company's answer overdue"),
                 record=row["ask"],
                 company=row["company"],
-                detail=f"{row['company']} {row['name_ja']} has not answered {row['dod_ref']}{reminded}",
+                detail=detail,
                 overdue=True,
             )
         )
@@ -167,23 +173,24 @@ def _replies_due(conn: sqlite3.Connection, day: date, reply_days: int, limit: in
     for row in rows:
         past = row["reply_by"] < iso
         if row["status"] == "received":
-            progress = "not yet relayed to any company"
+            progress = _("not yet relayed to any company")
         else:
-            progress = f"{row['answered'] or 0} of {count(row['relays'], 'company', 'companies')} answered"
+            companies = count(row["relays"], "{n} company", "{n} companies")
+            progress = _("{answered} of {companies} answered").format(answered=row["answered"] or 0, companies=companies)
         if past:
-            when = "passed"
+            when = _("passed")
         elif row["reply_by"] == iso:
-            when = "today"
+            when = _("today")
         else:
             days = ahead[row["reply_by"]]
-            when = f"in {days} 開庁日" if days else "before the next 開庁日"
+            when = _("in {days} 開庁日").format(days=days) if days else _("before the next 開庁日")
         items.append(
             Attention(
                 due=row["reply_by"],
                 kind="reply-due",
-                what="reply to DoD overdue" if past else "reply to DoD due",
+                what=_("reply to DoD overdue") if past else _("reply to DoD due"),
                 record=row["key"],
-                detail=f"{row['dod_ref']}: reply-by date {when}; {progress}",
+                detail=_("{ref}: reply-by date {when}; {progress}").format(ref=row["dod_ref"], when=when, progress=progress),
                 overdue=past,
             )
         )
@@ -201,7 +208,7 @@ def _supplements_due(conn: sqlite3.Connection, day: date, reply_days: int, limit
         Attention(
             due=a.due,
             kind="supplement-due",
-            what="supplement to DoD due" if a.ready(day) else "supplement to DoD: answers awaited",
+            what=_("supplement to DoD due") if a.ready(day) else _("supplement to DoD: answers awaited"),
             record=a.key,
             detail=a.detail(day),
             overdue=a.ready(day) and a.due < day.isoformat(),
@@ -223,10 +230,12 @@ def _follow_ups(conn: sqlite3.Connection, day: date, reply_days: int, limit: int
         Attention(
             due=row["follow_up_on"],
             kind="request-follow-up",
-            what="request follow-up overdue",
+            what=_("request follow-up overdue"),
             record=row["key"],
             company=row["company"],
-            detail=f"{row['status']} for {row['company']} {row['name_ja']}" + (f"; DoD ref {row['dod_ref']}" if row["dod_ref"] else ""),
+            detail=(_("{status} for {company} {name}; DoD ref {ref}") if row["dod_ref"] else _("{status} for {company} {name}")).format(
+                status=row["status"], company=row["company"], name=row["name_ja"], ref=row["dod_ref"]
+            ),
             overdue=True,
         )
         for row in rows
@@ -246,10 +255,12 @@ def _supplier_deadlines(conn: sqlite3.Connection, day: date, reply_days: int, li
             Attention(
                 due=row["supplier_deadline"],
                 kind="supplier-deadline",
-                what="supplier's deadline to accept or reject",
+                what=_("supplier's deadline to accept or reject"),
                 record=row["key"],
                 company=row["company"],
-                detail=f"{row['rating']} order for {row['company']} {row['name_ja']}" + ("; the deadline has passed" if past else ""),
+                detail=(_("{rating} order for {company} {name}; the deadline has passed") if past else _("{rating} order for {company} {name}")).format(
+                    rating=row["rating"], company=row["company"], name=row["name_ja"]
+                ),
                 overdue=past,
             )
         )
@@ -263,10 +274,12 @@ def _drafts(conn: sqlite3.Connection, day: date, reply_days: int, limit: int | N
         Attention(
             due=None,
             kind="draft-request",
-            what="draft request not sent",
+            what=_("draft request not sent"),
             record=row["key"],
             company=row["company"],
-            detail=f"for {row['company']} {row['name_ja']}, opened {row['created_at'][:10]}; send with `sosa request send {row['key']}`",
+            detail=_("for {company} {name}, opened {opened}; send with `sosa request send {key}`").format(
+                company=row["company"], name=row["name_ja"], opened=row["created_at"][:10], key=row["key"]
+            ),
         )
         for row in rows
     ]

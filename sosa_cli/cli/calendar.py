@@ -4,6 +4,7 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import _
 from .options import DbOption, ForceOption, open_desk, out_option
 from .output import count, message, print_letter
 
@@ -31,6 +32,14 @@ def calendar(
         print_letter(result.content)
     else:
         typer.echo(result.destination)
-    where = "" if result.destination == "stdout" else f" to {result.destination}"
     met = len(result.deadlines) - result.open
-    message(f"Wrote {count(result.open, 'open deadline')}" + (f" and {count(met, 'met one')} marked cancelled" if met else "") + f"{where}.")
+    shown = {
+        "open": count(result.open, "{n} open deadline", "{n} open deadlines"),
+        "met": count(met, "{n} met one", "{n} met ones"),
+        "destination": result.destination,
+    }
+    if result.destination == "stdout":
+        said = _("Wrote {open} and {met} marked cancelled.") if met else _("Wrote {open}.")
+    else:
+        said = _("Wrote {open} and {met} marked cancelled to {destination}.") if met else _("Wrote {open} to {destination}.")
+    message(said.format(**shown))

@@ -4,11 +4,12 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import N_, _
 from .output import message, print_json, print_table
 
 app = typer.Typer(help="The office profile: sender, 担当 contact, 文書番号 prefix, folders.", no_args_is_help=True)
 
-COLUMNS = [("key", "Setting"), ("value", "Value"), ("source", "Source"), ("description", "Meaning")]
+COLUMNS = [("key", N_("Setting")), ("value", N_("Value")), ("source", N_("Source")), ("description", N_("Meaning"))]
 
 
 @app.command()
@@ -24,7 +25,10 @@ def show(as_json: Annotated[bool, typer.Option("--json", help="Print JSON with s
     if as_json:
         print_json({"file": str(profile.path), "settings": {r["key"]: {"value": r["value"], "source": r["source"]} for r in rows}})
         return
-    print_table(rows, COLUMNS, title=f"Settings ({profile.path})")
+    shown = [
+        {**row, "source": _(profile.source(key)), "description": _(setting.description)} for row, (key, setting) in zip(rows, SETTINGS.items(), strict=True)
+    ]
+    print_table(shown, COLUMNS, title=_("Settings ({path})").format(path=profile.path))
 
 
 @app.command("set")
@@ -39,7 +43,7 @@ def set_(
     from ..config import set_value
 
     profile = set_value(key, value)
-    message(f"{key} = {profile.values[key]}  (in {profile.path})")
+    message(_("{key} = {value}  (in {path})").format(key=key, value=profile.values[key], path=profile.path))
 
 
 @app.command()
@@ -53,7 +57,10 @@ def unset(key: Annotated[str, typer.Argument(help="The setting to remove.")]) ->
 
     profile = unset_key(key)
     default = SETTINGS[key].default
-    message(f"{key} removed from {profile.path}" + (f"; the default applies: {default}" if default else "; it is not set now"))
+    if default:
+        message(_("{key} removed from {path}; the default applies: {default}").format(key=key, path=profile.path, default=default))
+    else:
+        message(_("{key} removed from {path}; it is not set now").format(key=key, path=profile.path))
 
 
 @app.command()

@@ -5,6 +5,7 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import _
 from .output import count, message, print_table, progress
 
 
@@ -24,18 +25,18 @@ def demo(
     from .status import print_status
 
     run = scenario.prepare(folder)
-    message(f"Demo database: {run.database}")
+    message(_("Demo database: {path}").format(path=run.database))
     with scenario.demo_office(run) as profile:
         scenario.run_the_desk(run)
         issued = run.conn.execute("SELECT count(*) FROM letters WHERE status = 'issued'").fetchone()[0]
-        with progress("Writing every letter in every format", issued * len(scenario.formats_available()[0]), threshold=1) as step:
+        with progress(_("Writing every letter in every format"), issued * len(scenario.formats_available()[0]), threshold=1) as step:
             files = scenario.write_every_format(run, progress=step)
         files += scenario.write_the_desk_files(run)
     for step_done in run.steps:
         message(f"• {step_done}")
-    print_table([c.as_dict() for c in list_companies(run.conn)], LIST_COLUMNS, title="The participant register")
+    print_table([c.as_dict() for c in list_companies(run.conn)], LIST_COLUMNS, title=_("The participant register"))
     print_status(attention(run.conn))
-    message(f"The {count(len(files), 'file')} written:")
+    message(_("The {files} written:").format(files=count(len(files), "{n} file", "{n} files")))
     for path in files:
         typer.echo(str(path))
-    message(f"Explore it with: SOSA_DB={run.database} SOSA_CONFIG={profile} sosa status")
+    message(_("Explore it with: SOSA_DB={database} SOSA_CONFIG={profile} sosa status").format(database=run.database, profile=profile))

@@ -11,7 +11,8 @@ from typing import Annotated, Any
 
 import typer
 
-from .output import count, message, print_table
+from ..i18n import N_, _, ngettext
+from .output import message, print_table
 
 DryRunOption = Annotated[
     bool,
@@ -19,13 +20,13 @@ DryRunOption = Annotated[
 ]
 
 PLAN_COLUMNS = [
-    ("kind", "Kind"),
-    ("record", "Record"),
-    ("company", "Company"),
-    ("addressee", "Addressee"),
-    ("letter_date", "Date"),
-    ("answer_by", "Answer by"),
-    ("doc_number", "文書番号 if issued now"),
+    ("kind", N_("Kind")),
+    ("record", N_("Record")),
+    ("company", N_("Company")),
+    ("addressee", N_("Addressee")),
+    ("letter_date", N_("Date")),
+    ("answer_by", N_("Answer by")),
+    ("doc_number", N_("文書番号 if issued now")),
 ]
 
 
@@ -69,8 +70,13 @@ def show_plan(letters: list, *, as_json: bool = False) -> None:
         }
         for letter in letters
     ]
-    print_table(rows, PLAN_COLUMNS, as_json=as_json, title="Letters that would be issued", empty="no letter would be issued")
-    message(f"Dry run: {count(len(rows), 'letter')} would be issued; nothing was written.")
+    print_table(rows, PLAN_COLUMNS, as_json=as_json, title=_("Letters that would be issued"), empty=_("no letter would be issued"))
+    n = len(rows)
+    message(
+        ngettext("Dry run: {n} letter would be issued; nothing was written.", "Dry run: {n} letters would be issued; nothing was written.", n).format(
+            n=f"{n:,}"
+        )
+    )
 
 
 def dry_run(conn: Any, work: Callable[[], object]) -> None:

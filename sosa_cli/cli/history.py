@@ -2,9 +2,11 @@
 
 from typing import Any
 
+from ..i18n import N_
+
 # What a one-line summary of a new record shows first, when it has these fields.
 SUMMARY_KEYS = ("status", "name_ja", "kind", "doc_number", "to", "destination", "reason")
-HISTORY_COLUMNS = [("at", "When"), ("user", "Who"), ("action", "Action"), ("change", "Change")]
+HISTORY_COLUMNS = [("at", N_("When")), ("user", N_("Who")), ("action", N_("Action")), ("change", N_("Change"))]
 
 
 def describe_change(before: Any, after: Any) -> str:
@@ -44,4 +46,4 @@ def entries(conn, key: str | None = None, *, limit: int | None = None) -> list:
 def record_history(conn, key: str) -> tuple[list[dict[str, Any]], tuple]:
     """A record's entries for `--json`, and the History section for its card."""
     found = entries(conn, key)
-    return [e.as_dict() for e in found], ("History", rows(found), HISTORY_COLUMNS)
+    return [e.as_dict() for e in found], (N_("History"), rows(found), HISTORY_COLUMNS)

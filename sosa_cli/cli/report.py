@@ -4,6 +4,7 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import _
 from .options import DbOption, ForceOption, open_desk, out_option
 from .output import message, print_letter
 
@@ -45,10 +46,10 @@ def report(
         print_letter(result.content.decode("utf-8"))
     else:
         typer.echo(result.destination)
-        message(f"Wrote the report for {chosen.label} to {result.destination}.")
+        message(_("Wrote the report for {period} to {destination}.").format(period=chosen.label, destination=result.destination))
         if show:
             import webbrowser
             from pathlib import Path
 
             if not webbrowser.open(Path(result.destination).as_uri()):
-                message("No browser could be started here; open the file above yourself.")
+                message(_("No browser could be started here; open the file above yourself."))

@@ -4,10 +4,11 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import N_, _
 from .options import DbOption, JsonOption, open_desk
 from .output import print_table
 
-COLUMNS = [("due", "Due"), ("what", "What"), ("record", "Record"), ("company", "Company"), ("detail", "Detail")]
+COLUMNS = [("due", N_("Due")), ("what", N_("What")), ("record", N_("Record")), ("company", N_("Company")), ("detail", N_("Detail"))]
 
 
 def print_status(items, *, as_json: bool = False) -> None:
@@ -15,7 +16,7 @@ def print_status(items, *, as_json: bool = False) -> None:
     rows = [item.as_dict() for item in items]
     if not as_json:
         rows = [{**row, "due": row["due"] or "—"} for row in rows]
-    print_table(rows, COLUMNS, as_json=as_json, title="Needs attention, most urgent first", empty="nothing needs attention today")
+    print_table(rows, COLUMNS, as_json=as_json, title=_("Needs attention, most urgent first"), empty=_("nothing needs attention today"))
 
 
 def status(
