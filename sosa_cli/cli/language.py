@@ -12,6 +12,7 @@ words click puts in a help page ("Usage:", "Options", "[default: …]") come thr
 `Formatter` and `typer.core`'s gettext hook.
 """
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -72,13 +73,16 @@ def _pattern(template: str) -> re.Pattern[str]:
     return re.compile(regex, re.DOTALL)
 
 
-_PATTERNS = [(template, _pattern(template)) for template in CLICK_MESSAGES]
+@functools.cache
+def _patterns() -> list[tuple[str, re.Pattern[str]]]:
+    # Compiled when a usage error is met, not at every start-up.
+    return [(template, _pattern(template)) for template in CLICK_MESSAGES]
 
 
 def reword(text: str) -> str:
     """One of click's messages in the officer's language; anything else as it is."""
     text = " ".join(text.replace("\n\t", " ").split())  # "Choose from:\n\ta, b" on one line
-    for template, pattern in _PATTERNS:
+    for template, pattern in _patterns():
         found = pattern.fullmatch(text)
         if found:
             values = found.groupdict()
@@ -107,27 +111,31 @@ _NO_START = set("、。，．・：；？！）」』】〕］｝〉》ー々ゝ
 _NO_END = set("（「『【〔［｛〈《([{")
 
 
+_TOKEN = re.compile(r"\s+|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+|.")
+
+
 def wrap(text: str, width: int) -> list[str]:
     """`text` in lines of at most `width` cells, broken between words or between Japanese
     characters, never before a closing bracket or stop nor after an opening one.
     textwrap breaks only at spaces, and counts a Japanese character as one cell."""
     tokens: list[str] = []
-    for token in re.findall(r"\s+|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+|.", text):
+    for token in _TOKEN.findall(text):
         if tokens and not tokens[-1].isspace() and (token[0] in _NO_START or tokens[-1][-1] in _NO_END) and not token.isspace():
             tokens[-1] += token
         else:
             tokens.append(token)
     lines: list[str] = []
-    line = ""
+    line, used = "", 0
     for token in tokens:
         if token.isspace():
             if line:
-                line += " "
+                line, used = line + " ", used + 1
             continue
-        if line and cells(line + token) > width:
+        size = cells(token)
+        if line and used + size > width:
             lines.append(line.rstrip())
-            line = ""
-        line += token
+            line, used = "", 0
+        line, used = line + token, used + size
     if line.strip():
         lines.append(line.rstrip())
     return lines
