@@ -11,8 +11,8 @@ from . import audit, identifiers, lifecycle
 from .clock import now_utc
 from .errors import SosaError
 from .fields import ARRANGEMENT_SIGNED, Invalid, Problem, Rules, apply_rules, dated, flag, fsc_list, language, psc_list, text
+from .i18n import _, ngettext
 from .keys import format_key
-from .words import count
 
 COMPANY_FIELDS: Rules = {
     "name_ja": (text, True),
@@ -64,12 +64,12 @@ def validate_company(raw: Mapping[str, Any], lines: Mapping[str, int] | None = N
     values = apply_rules(raw, COMPANY_FIELDS, "", lines, problems)
     contacts: list[dict[str, Any]] = []
     if not isinstance(raw_contacts, list):
-        problems.append(Problem("contacts", "must be a list of contacts", lines.get("contacts")))
+        problems.append(Problem("contacts", _("must be a list of contacts"), lines.get("contacts")))
         raw_contacts = []
     for index, contact in enumerate(raw_contacts, start=1):
         prefix = f"contacts.{index}."
         if not isinstance(contact, Mapping):
-            problems.append(Problem(f"contacts.{index}", "must be a mapping with name, title, email, …", lines.get(f"contacts.{index}")))
+            problems.append(Problem(f"contacts.{index}", _("must be a mapping with name, title, email, …"), lines.get(f"contacts.{index}")))
             continue
         contacts.append(apply_rules(contact, CONTACT_FIELDS, prefix, lines, problems))
     if problems:
@@ -106,8 +106,10 @@ class Return:
     reason: str | None  # why it withdrew
 
     def describe(self) -> str:
-        why = f" ({self.reason})" if self.reason else ""
-        return f"{self.key} {self.name_ja}, which withdrew{why}"
+        """`C-0003 株式会社…, which withdrew (company request)`: the company, as a sentence names it."""
+        if self.reason:
+            return _("{key} {name}, which withdrew ({reason})").format(key=self.key, name=self.name_ja, reason=self.reason)
+        return _("{key} {name}, which withdrew").format(key=self.key, name=self.name_ja)
 
 
 def sort_out(conn: sqlite3.Connection, records: list[CompanyInput], source: str | None = None) -> dict[int, Return]:
@@ -124,26 +126,33 @@ def sort_out(conn: sqlite3.Connection, records: list[CompanyInput], source: str 
         row = conn.execute("SELECT key, name_ja, status, status_reason, coc_accepted_on FROM companies WHERE corporate_number = ?", (number,)).fetchone()
         if number in seen:
             first = seen[number].line
-            problems.append(
-                Problem("corporate_number", f"法人番号 {number} appears twice in this input" + (f" (first at line {first})" if first else ""), rec.line)
+            twice = (
+                _("法人番号 {number} appears twice in this input (first at line {first})").format(number=number, first=first)
+                if first
+                else _("法人番号 {number} appears twice in this input").format(number=number)
             )
+            problems.append(Problem("corporate_number", twice, rec.line))
             continue
         seen[number] = rec
         if row is None:
             continue
         if row["status"] != "withdrawn":
-            problems.append(Problem("corporate_number", f"法人番号 {number} is already registered as {row['key']}", rec.line))
+            problems.append(Problem("corporate_number", _("法人番号 {number} is already registered as {key}").format(number=number, key=row["key"]), rec.line))
             continue
         back = Return(rec, row["key"], row["name_ja"], row["status_reason"])
         accepted, earlier = rec.values.get("coc_accepted_on"), row["coc_accepted_on"]
         if not accepted:
-            why = f"法人番号 {number} is {back.describe()}"
+            why = _("法人番号 {number} is {company}: enrolling it again needs the date it accepted the Code of Conduct anew").format(
+                number=number, company=back.describe()
+            )
         elif earlier and accepted <= earlier:
-            why = f"{accepted} is not after {row['key']}'s earlier acceptance of {earlier}"
+            why = _(
+                "{accepted} is not after {key}'s earlier acceptance of {earlier}: enrolling it again needs the date it accepted the Code of Conduct anew"
+            ).format(accepted=accepted, key=row["key"], earlier=earlier)
         else:
             returns[index] = back
             continue
-        problems.append(Problem("coc_accepted_on", why + ": enrolling it again needs the date it accepted the Code of Conduct anew", rec.line))
+        problems.append(Problem("coc_accepted_on", why, rec.line))
     if problems:
         raise Invalid(problems, source)
     return returns
@@ -157,15 +166,23 @@ def refuse_unconfirmed(returns: Mapping[int, Return]) -> None:
         [back] = returns.values()
         number, accepted = back.record.values["corporate_number"], back.record.values["coc_accepted_on"]
         raise SosaError(
-            f"法人番号 {number} is {back.describe()}: enrolling it again re-enrolls {back.key}, its history kept, "
-            f"with the Code of Conduct accepted on {accepted}; nothing was changed",
-            hint="add --yes to re-enroll it",
+            _(
+                "法人番号 {number} is {company}: enrolling it again re-enrolls {key}, its history kept, "
+                "with the Code of Conduct accepted on {accepted}; nothing was changed"
+            ).format(number=number, company=back.describe(), key=back.key, accepted=accepted),
+            hint=_("add --yes to re-enroll it"),
         )
     keys = ", ".join(back.key for back in returns.values())
+    n = len(returns)
     raise SosaError(
-        f"{count(len(returns), 'company', 'companies')} in this input withdrew earlier ({keys}): enrolling them again re-enrolls each "
-        "under its key, its history kept, with its new Code of Conduct date; nothing was changed",
-        hint="add --yes to re-enroll them",
+        ngettext(
+            "{n} company in this input withdrew earlier ({keys}): enrolling them again re-enrolls each "
+            "under its key, its history kept, with its new Code of Conduct date; nothing was changed",
+            "{n} companies in this input withdrew earlier ({keys}): enrolling them again re-enrolls each "
+            "under its key, its history kept, with its new Code of Conduct date; nothing was changed",
+            n,
+        ).format(n=f"{n:,}", keys=keys),
+        hint=_("add --yes to re-enroll them"),
     )
 
 

@@ -17,6 +17,7 @@ from . import identifiers
 from .calendar import format_wareki, parse_date
 from .clock import today
 from .errors import SosaError
+from .i18n import N_, _, ngettext
 
 Rule = Callable[[Any], Any]
 Rules = Mapping[str, tuple[Rule, bool]]  # field name → (rule, required)
@@ -55,8 +56,10 @@ class Problem:
 
     def render(self, source: str | None = None, *, with_hint: bool = True) -> str:
         where = self.where(source)
-        hint = f" ({self.hint})" if with_hint and self.hint else ""
-        return f"{where + ': ' if where else ''}{self.field}: {self.message}{hint}"
+        # The place and the field stay as they are (a file's path, a key); what is wrong,
+        # and the hint around it, in the officer's language, as errors.py words a hint.
+        message = _("{message} ({hint})").format(message=self.message, hint=self.hint) if with_hint and self.hint else self.message
+        return f"{where + ': ' if where else ''}{self.field}: {message}"
 
 
 class Invalid(SosaError):
@@ -69,27 +72,28 @@ class Invalid(SosaError):
             super().__init__(problems[0].render(source, with_hint=False), hint=problems[0].hint)
             return
         lines = [p.render(source) for p in problems]
-        super().__init__(f"{len(lines)} problems:\n" + "\n".join(lines))
+        n = len(lines)
+        super().__init__(ngettext("{n} problem:", "{n} problems:", n).format(n=n) + "\n" + "\n".join(lines))
 
 
 def text(value: Any, *, multiline: bool = False) -> str:
     if isinstance(value, (list, tuple)):
         value = "; ".join(text(v) for v in value)
     if not isinstance(value, str):
-        raise SosaError("must be text")
+        raise SosaError(_("must be text"))
     typed = _ZERO_WIDTH.sub("", value)
     value = typed.strip()
     if len(value) > MAX_TEXT:
-        raise SosaError(f"is {len(value)} characters long; at most {MAX_TEXT}")
+        raise SosaError(_("is {n} characters long; at most {most}").format(n=len(value), most=MAX_TEXT))
     if _NOT_UTF8.search(value):
-        raise SosaError("is not valid UTF-8 text (check the terminal's or the file's encoding)")
+        raise SosaError(_("is not valid UTF-8 text (check the terminal's or the file's encoding)"))
     # Python's strip() also removes U+0085, U+2028 and U+2029 from the ends, so look for
     # controls in the text as typed, less the ordinary spaces and line ends around it.
     found = _CONTROL.search(typed.strip(" \t\n\r"))
     if found:
-        raise SosaError(f"contains control characters (U+{ord(found.group()):04X}); type it again without them")
+        raise SosaError(_("contains control characters ({code}); type it again without them").format(code=f"U+{ord(found.group()):04X}"))
     if not multiline and ("\n" in value or "\r" in value):
-        raise SosaError("contains control characters (a line break); give it on one line")
+        raise SosaError(_("contains control characters (a line break); give it on one line"))
     return value
 
 
@@ -103,10 +107,13 @@ def officer(value: str) -> str:
     try:
         name = text(value)
     except SosaError as exc:
-        raise SosaError(f"SOSA_USER {exc.message}", hint="set it to your name or login") from None
+        raise SosaError(_("SOSA_USER {problem}").format(problem=exc.message), hint=_("set it to your name or login")) from None
     if not name or len(name) > MAX_USER:
-        why = "is blank" if not name else f"is {len(name)} characters long; at most {MAX_USER}"
-        raise SosaError(f"SOSA_USER {why}: the audit trail records who made each change", hint="set it to your name or login, or unset it to use the OS user")
+        if not name:
+            why = _("SOSA_USER is blank: the audit trail records who made each change")
+        else:
+            why = _("SOSA_USER is {n} characters long; at most {most}: the audit trail records who made each change").format(n=len(name), most=MAX_USER)
+        raise SosaError(why, hint=_("set it to your name or login, or unset it to use the OS user"))
     return name
 
 
@@ -130,8 +137,12 @@ def english(option: str, *, multiline: bool = False) -> Rule:
         clean = text(value, multiline=multiline)
         found = japanese_character(clean)
         if found:
-            shown = "a full-width space" if found.isspace() else f"「{found}」"
-            raise SosaError(f"has Japanese or full-width characters ({shown}); {option} is printed in English letters, so write it in English")
+            shown = _("a full-width space") if found.isspace() else f"「{found}」"
+            raise SosaError(
+                _("has Japanese or full-width characters ({shown}); {option} is printed in English letters, so write it in English").format(
+                    shown=shown, option=option
+                )
+            )
         return clean
 
     return rule
@@ -142,7 +153,7 @@ def flag(value: Any) -> bool:
         return value
     if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
         return value.strip().lower() in _TRUE
-    raise SosaError(f"{value!r} is not yes or no")
+    raise SosaError(_("{value!r} is not yes or no").format(value=value))
 
 
 # The day the Japan–US Security of Supply Arrangement was signed (DOMAIN.md §1): no
@@ -167,22 +178,49 @@ def _shown(day: date) -> str:
         return day.isoformat()
 
 
+# The refusals of a date rule as whole sentences, one for each `since` and `what` a rule
+# is made with, so that a translation words each one as its language must. A rule made
+# with words not listed here still refuses, in the composed English sentence (and
+# tests/test_i18n_company.py fails until its sentence is listed here).
+_BEFORE = {
+    "the arrangement was signed": N_("{day} is before the arrangement was signed ({earliest}); check the year"),
+}
+_FUTURE = {
+    "date": N_("{day} is after today ({today}): a date cannot be in the future"),
+    "date received": N_("{day} is after today ({today}): a date received cannot be in the future"),
+    "day a rating reached the supplier": N_("{day} is after today ({today}): a day a rating reached the supplier cannot be in the future"),
+    "Code of Conduct acceptance": N_("{day} is after today ({today}): a Code of Conduct acceptance cannot be in the future"),
+}
+
+
 def dated(*, earliest: date | None = None, since: str = "", past: bool = False, what: str = "date") -> Rule:
     """The rule for a date field: a real date, within PLAUSIBLE_YEARS of today, and, where
     the field says so, not before `earliest` (`since` says why) and not after today
-    (`past`: a day something already happened, such as a date received or sent)."""
+    (`past`: a day something already happened, such as a date received or sent).
+
+    `since` and `what` name a sentence of `_BEFORE` and `_FUTURE`: add a new one there."""
+    before = _BEFORE.get(since) or "{day} is before " + since.replace("{", "{{").replace("}", "}}") + " ({earliest}); check the year"
+    future = _FUTURE.get(what) or "{day} is after today ({today}): a " + what.replace("{", "{{").replace("}", "}}") + " cannot be in the future"
 
     def rule(value: Any) -> str:
         day = parse_date(value)
         now = today()
         if earliest is not None and day < earliest:
-            raise SosaError(f"{_shown(day)} is before {since} ({earliest.isoformat()}); check the year")
+            raise SosaError(_(before).format(day=_shown(day), earliest=earliest.isoformat()))
         if past and day > now:
-            raise SosaError(f"{_shown(day)} is after today ({now.isoformat()}): a {what} cannot be in the future")
+            raise SosaError(_(future).format(day=_shown(day), today=now.isoformat()))
         if day < _years_from(now, -PLAUSIBLE_YEARS):
-            raise SosaError(f"{_shown(day)} is more than {PLAUSIBLE_YEARS} years before today ({now.isoformat()}); check the year")
+            raise SosaError(
+                _("{day} is more than {years} years before today ({today}); check the year").format(
+                    day=_shown(day), years=PLAUSIBLE_YEARS, today=now.isoformat()
+                )
+            )
         if day > _years_from(now, PLAUSIBLE_YEARS):
-            raise SosaError(f"{_shown(day)} is more than {PLAUSIBLE_YEARS} years after today ({now.isoformat()}); check the year")
+            raise SosaError(
+                _("{day} is more than {years} years after today ({today}); check the year").format(
+                    day=_shown(day), years=PLAUSIBLE_YEARS, today=now.isoformat()
+                )
+            )
         return day.isoformat()
 
     return rule
@@ -212,7 +250,7 @@ def psc_list(value: Any) -> list[str]:
 def language(value: Any) -> str:
     value = text(value).lower()
     if value not in LANGUAGES:
-        raise SosaError(f"{value!r} is not a letter language; use ja or en")
+        raise SosaError(_("{value!r} is not a letter language; use ja or en").format(value=value))
     return value
 
 
@@ -234,12 +272,12 @@ def apply_rules(
         path = prefix + name
         if name not in rules:
             known = ", ".join(rules)
-            problems.append(Problem(path, f"unknown field (known fields: {known})", lines.get(path)))
+            problems.append(Problem(path, _("unknown field (known fields: {known})").format(known=known), lines.get(path)))
             continue
         rule, required = rules[name]
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
-                problems.append(Problem(path, "is required", lines.get(path)))
+                problems.append(Problem(path, _("is required"), lines.get(path)))
             else:
                 clean[name] = None
             continue
@@ -248,7 +286,7 @@ def apply_rules(
         except SosaError as exc:
             problems.append(Problem(path, exc.message, lines.get(path), hint=exc.hint))
     if not partial:
-        for name, (_, required) in rules.items():
+        for name, (_rule, required) in rules.items():
             if required and name not in raw:
-                problems.append(Problem(prefix + name, "is required", lines.get(prefix.rstrip(".")) or lines.get("")))
+                problems.append(Problem(prefix + name, _("is required"), lines.get(prefix.rstrip(".")) or lines.get("")))
     return clean

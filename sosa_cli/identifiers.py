@@ -12,6 +12,7 @@ import unicodedata
 from typing import Final, Literal
 
 from sosa_cli.errors import SosaError
+from sosa_cli.i18n import _
 
 __all__ = [
     "ACCEPTANCE_WORKING_DAYS",
@@ -73,7 +74,7 @@ def corporate_check_digit(base12: str) -> int:
     """
     base = _compact(base12)
     if len(base) != 12 or not _is_ascii_digits(base):
-        raise SosaError(f'法人番号 base "{base12}": must be 12 digits')
+        raise SosaError(_('法人番号 base "{value}": must be 12 digits').format(value=base12))
     total = sum(int(c) * (1 if n % 2 else 2) for n, c in enumerate(reversed(base), start=1))
     return 9 - total % 9
 
@@ -85,19 +86,19 @@ def corporate_number(value: str) -> str:
     """
     digits = _compact(value)
     if not digits:
-        raise SosaError("no 法人番号 given: give its 13 digits, e.g. 7000012050002")
+        raise SosaError(_("no 法人番号 given: give its 13 digits, e.g. 7000012050002"))
     if digits[0] in "Tt" and len(digits) == 14 and _is_ascii_digits(digits[1:]):
         raise SosaError(
-            f'法人番号 "{value}": only digits are allowed, not "{digits[0]}"',
-            hint="an invoice registration number (登録番号) is T + 法人番号: drop the T",
+            _('法人番号 "{value}": only digits are allowed, not "{character}"').format(value=value, character=digits[0]),
+            hint=_("an invoice registration number (登録番号) is T + 法人番号: drop the T"),
         )
     if not _is_ascii_digits(digits):
-        raise SosaError(f'法人番号 "{value}": only digits are allowed, not "{_first_non_digit(digits)}"')
+        raise SosaError(_('法人番号 "{value}": only digits are allowed, not "{character}"').format(value=value, character=_first_non_digit(digits)))
     if len(digits) != 13:
-        raise SosaError(f"法人番号 {digits}: must be 13 digits, not {len(digits)}")
+        raise SosaError(_("法人番号 {value}: must be 13 digits, not {n}").format(value=digits, n=len(digits)))
     expected = corporate_check_digit(digits[1:])
     if int(digits[0]) != expected:
-        raise SosaError(f"法人番号 {digits}: check digit should be {expected}, not {digits[0]}")
+        raise SosaError(_("法人番号 {value}: check digit should be {expected}, not {given}").format(value=digits, expected=expected, given=digits[0]))
     return digits
 
 
@@ -108,12 +109,12 @@ def ncage(value: str) -> str:
     """A CAGE or NCAGE code, upper-cased: exactly 5 of A–Z and 0–9."""
     code = _text(value).upper()
     if not code:
-        raise SosaError("no NCAGE code given: give its 5 letters or digits, e.g. 1ABC5")
+        raise SosaError(_("no NCAGE code given: give its 5 letters or digits, e.g. 1ABC5"))
     bad = next((c for c in code if not ("A" <= c <= "Z" or "0" <= c <= "9")), None)
     if bad is not None:
-        raise SosaError(f'NCAGE "{value}": only A–Z and 0–9 are allowed, not "{bad}"')
+        raise SosaError(_('NCAGE "{value}": only A–Z and 0–9 are allowed, not "{character}"').format(value=value, character=bad))
     if len(code) != 5:
-        raise SosaError(f'NCAGE "{code}": must be 5 characters, not {len(code)}')
+        raise SosaError(_('NCAGE "{value}": must be 5 characters, not {n}').format(value=code, n=len(code)))
     return code
 
 
@@ -128,7 +129,6 @@ def is_us_cage(code: str) -> bool:
 
 # The form of a US CAGE code: a digit, three letters or digits, a digit (DOMAIN.md §3).
 # DLA leaves the letters I and O out of CAGE codes, so that they are not read as 1 and 0.
-_US_CAGE_FORM: Final = "a digit, three letters or digits, and a digit, as 1ABC2 or 81755"
 
 
 def cage(value: str) -> str:
@@ -136,11 +136,16 @@ def cage(value: str) -> str:
     code = ncage(value)
     if not is_us_cage(code):
         raise SosaError(
-            f'CAGE "{code}" does not have the form of a US CAGE code: {_US_CAGE_FORM}; for a supplier outside the US give --supplier-country and its NCAGE code'
+            _(
+                'CAGE "{value}" does not have the form of a US CAGE code: a digit, three letters or digits, and a digit, as 1ABC2 or 81755; '
+                "for a supplier outside the US give --supplier-country and its NCAGE code"
+            ).format(value=code)
         )
     letter = next((c for c in code if c in "IO"), None)
     if letter is not None:
-        raise SosaError(f'CAGE "{code}": a US CAGE code has no letter {letter} (I and O are not used, to be told from 1 and 0)')
+        raise SosaError(
+            _('CAGE "{value}": a US CAGE code has no letter {letter} (I and O are not used, to be told from 1 and 0)').format(value=code, letter=letter)
+        )
     return code
 
 
@@ -152,8 +157,10 @@ def supplier_code(value: str, country_code: str | None) -> str:
     code = ncage(value)
     if is_us_cage(code):
         raise SosaError(
-            f'NCAGE "{code}" has the form of a US CAGE code, which only the US issues: a supplier in {country_code} '
-            "has an NCAGE code of its own country; drop --supplier-country if the supplier is in the US"
+            _(
+                'NCAGE "{value}" has the form of a US CAGE code, which only the US issues: a supplier in {country} '
+                "has an NCAGE code of its own country; drop --supplier-country if the supplier is in the US"
+            ).format(value=code, country=country_code)
         )
     return code
 
@@ -178,11 +185,11 @@ def country(value: str) -> str:
     """An ISO 3166-1 alpha-2 country code, upper-cased: ``gb`` → ``GB``."""
     code = _text(value).upper()
     if not code:
-        raise SosaError("no country given: give its ISO 3166 two-letter code, e.g. GB")
+        raise SosaError(_("no country given: give its ISO 3166 two-letter code, e.g. GB"))
     if code in _COUNTRY_HINTS:
-        raise SosaError(f'country "{value}": the ISO 3166 code is {_COUNTRY_HINTS[code]}')
+        raise SosaError(_('country "{value}": the ISO 3166 code is {code}').format(value=value, code=_COUNTRY_HINTS[code]))
     if code not in COUNTRIES:
-        raise SosaError(f'country "{value}" is not an ISO 3166 two-letter code (e.g. US, GB, JP, DE)')
+        raise SosaError(_('country "{value}" is not an ISO 3166 two-letter code (e.g. US, GB, JP, DE)').format(value=value))
     return code
 
 
@@ -193,16 +200,16 @@ def nsn(value: str) -> str:
     """A National Stock Number as 4-2-3-4 (``5935-01-234-5678``), from 13 digits with or without hyphens."""
     digits = _compact(value)
     if not digits:
-        raise SosaError("no NSN given: give its 13 digits, e.g. 5935-01-234-5678")
+        raise SosaError(_("no NSN given: give its 13 digits, e.g. 5935-01-234-5678"))
     if not _is_ascii_digits(digits):
-        raise SosaError(f'NSN "{value}": only digits are allowed, not "{_first_non_digit(digits)}"')
+        raise SosaError(_('NSN "{value}": only digits are allowed, not "{character}"').format(value=value, character=_first_non_digit(digits)))
     if len(digits) == 9:
         raise SosaError(
-            f"NSN {digits}: must be 13 digits, not 9",
-            hint="that looks like a NIIN: put the 4-digit supply class (FSC) in front",
+            _("NSN {value}: must be 13 digits, not {n}").format(value=digits, n=9),
+            hint=_("that looks like a NIIN: put the 4-digit supply class (FSC) in front"),
         )
     if len(digits) != 13:
-        raise SosaError(f"NSN {digits}: must be 13 digits, not {len(digits)}")
+        raise SosaError(_("NSN {value}: must be 13 digits, not {n}").format(value=digits, n=len(digits)))
     return f"{digits[:4]}-{digits[4:6]}-{digits[6:9]}-{digits[9:]}"
 
 
@@ -215,11 +222,11 @@ def fsc(value: str) -> str:
     """A 4-digit federal supply class (FSC/NSC), e.g. ``5935``."""
     code = _text(value)
     if not code:
-        raise SosaError("no supply class given: give its 4 digits, e.g. 5935")
+        raise SosaError(_("no supply class given: give its 4 digits, e.g. 5935"))
     if not _is_ascii_digits(code):
-        raise SosaError(f'supply class "{value}": only digits are allowed, not "{_first_non_digit(code)}"')
+        raise SosaError(_('supply class "{value}": only digits are allowed, not "{character}"').format(value=value, character=_first_non_digit(code)))
     if len(code) != 4:
-        raise SosaError(f"supply class {code}: must be 4 digits, not {len(code)}")
+        raise SosaError(_("supply class {value}: must be 4 digits, not {n}").format(value=code, n=len(code)))
     return code
 
 
@@ -233,11 +240,11 @@ def psc(value: str) -> str:
     """
     code = _compact(value).upper()
     if not code:
-        raise SosaError("no service code given: give its PSC, a letter and three letters or digits, e.g. J015")
+        raise SosaError(_("no service code given: give its PSC, a letter and three letters or digits, e.g. J015"))
     if _is_ascii_digits(code) and len(code) == 4:
-        raise SosaError(f"PSC {code} is a supply class (FSC) of parts: give it as an FSC; a service code begins with a letter, e.g. J015")
+        raise SosaError(_("PSC {value} is a supply class (FSC) of parts: give it as an FSC; a service code begins with a letter, e.g. J015").format(value=code))
     if len(code) != 4 or not code.isascii() or not code.isalnum() or not code[0].isalpha():
-        raise SosaError(f'service code "{value}" is not a PSC: a letter and three letters or digits, e.g. J015')
+        raise SosaError(_('service code "{value}" is not a PSC: a letter and three letters or digits, e.g. J015').format(value=value))
     return code
 
 
@@ -293,15 +300,17 @@ def dpas_rating(value: str) -> str:
     """A DPAS priority rating as ``DO-A1`` / ``DX-G2`` from ``do-a1``, ``DO A1`` or ``DOA1``."""
     compact = _compact(value).upper()
     if not compact:
-        raise SosaError("no DPAS rating given: give DO or DX and a program code, e.g. DO-A1")
+        raise SosaError(_("no DPAS rating given: give DO or DX and a program code, e.g. DO-A1"))
     match = re.fullmatch(r"([A-Z]{2})([A-Z][0-9])", compact)
     if match is None:
-        raise SosaError(f'DPAS rating "{value}": write DO or DX and a program code, e.g. DO-A1 or DX-G2')
+        raise SosaError(_('DPAS rating "{value}": write DO or DX and a program code, e.g. DO-A1 or DX-G2').format(value=value))
     symbol, program = match.groups()
     if symbol not in ACCEPTANCE_WORKING_DAYS:
-        raise SosaError(f'DPAS rating "{value}": the symbol must be DO or DX, not {symbol}')
+        raise SosaError(_('DPAS rating "{value}": the symbol must be DO or DX, not {symbol}').format(value=value, symbol=symbol))
     if program not in PROGRAM_CODES:
-        raise SosaError(f'DPAS rating "{value}": {program} is not a program code (valid: {_VALID_PROGRAMS})')
+        raise SosaError(
+            _('DPAS rating "{value}": {program} is not a program code (valid: {valid})').format(value=value, program=program, valid=_VALID_PROGRAMS)
+        )
     return f"{symbol}-{program}"
 
 
@@ -319,23 +328,24 @@ def email(value: str) -> str:
     """A practical e-mail check: one @, a local part, a dotted domain, no spaces; domain lower-cased."""
     text = _text(value)
     if not text:
-        raise SosaError("no e-mail address given")
+        raise SosaError(_("no e-mail address given"))
     if re.search(r"\s", text):
-        raise SosaError(f'"{text}" is not an e-mail address: it contains a space')
+        raise SosaError(_('"{value}" is not an e-mail address: it contains a space').format(value=text))
     ats = text.count("@")
     if ats != 1:
-        what = "it has no @" if ats == 0 else f"it has {ats} @ signs"
-        raise SosaError(f'"{text}" is not an e-mail address: {what}')
+        if ats == 0:
+            raise SosaError(_('"{value}" is not an e-mail address: it has no @').format(value=text))
+        raise SosaError(_('"{value}" is not an e-mail address: it has {n} @ signs').format(value=text, n=ats))
     local, domain = text.split("@")
     if not local:
-        raise SosaError(f'"{text}" is not an e-mail address: nothing before the @')
+        raise SosaError(_('"{value}" is not an e-mail address: nothing before the @').format(value=text))
     bad = next((c for c in local if c in '<>()[],;:\\"'), None)
     if bad is not None:
-        raise SosaError(f'"{text}" is not an e-mail address: "{bad}" before the @')
+        raise SosaError(_('"{value}" is not an e-mail address: "{character}" before the @').format(value=text, character=bad))
     if "." not in domain:
-        raise SosaError(f'"{text}" is not an e-mail address: the domain "{domain}" has no dot')
+        raise SosaError(_('"{value}" is not an e-mail address: the domain "{domain}" has no dot').format(value=text, domain=domain))
     if not all(_DOMAIN_LABEL.fullmatch(label) for label in domain.split(".")):
-        raise SosaError(f'"{text}" is not an e-mail address: "{domain}" is not a domain name')
+        raise SosaError(_('"{value}" is not an e-mail address: "{domain}" is not a domain name').format(value=text, domain=domain))
     return f"{local}@{domain.lower()}"
 
 
@@ -343,16 +353,16 @@ def phone(value: str) -> str:
     """A phone number as typed (full-width made ASCII): digits, spaces, hyphens, parentheses, leading +."""
     text = re.sub(r"\s+", " ", _text(value).translate(_DASH_TO_HYPHEN))
     if not text:
-        raise SosaError("no phone number given")
+        raise SosaError(_("no phone number given"))
     bad = next((c for c in text if c not in "0123456789 -()+"), None)
     if bad is not None:
-        raise SosaError(f'phone number "{text}": "{bad}" is not allowed (digits, spaces, - ( ) and a leading +)')
+        raise SosaError(_('phone number "{value}": "{character}" is not allowed (digits, spaces, - ( ) and a leading +)').format(value=text, character=bad))
     if "+" in text[1:]:
-        raise SosaError(f'phone number "{text}": + may only come first')
+        raise SosaError(_('phone number "{value}": + may only come first').format(value=text))
     count = sum(c.isdigit() for c in text)
     if count < 6:
-        raise SosaError(f'phone number "{text}": needs at least 6 digits, has {count}')
+        raise SosaError(_('phone number "{value}": needs at least 6 digits, has {n}').format(value=text, n=count))
     # ITU-T E.164: an international number has at most 15 digits.
     if count > 15:
-        raise SosaError(f'phone number "{text}": has {count} digits, more than the 15 a number can have')
+        raise SosaError(_('phone number "{value}": has {n} digits, more than the 15 a number can have').format(value=text, n=count))
     return text

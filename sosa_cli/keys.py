@@ -8,8 +8,18 @@ from __future__ import annotations
 import re
 
 from .errors import SosaError
+from .i18n import N_, _
 
 KINDS = {"C": "company", "D": "delay", "R": "request", "A": "ask", "L": "letter"}
+# A key of the wrong kind, and what one of the right kind looks like: a whole sentence
+# for each kind, so that each language words the kind as it must.
+_NOT_A_KEY = {
+    "C": (N_("{value!r} is not a company key"), N_("company keys look like {example}")),
+    "D": (N_("{value!r} is not a delay key"), N_("delay keys look like {example}")),
+    "R": (N_("{value!r} is not a request key"), N_("request keys look like {example}")),
+    "A": (N_("{value!r} is not a ask key"), N_("ask keys look like {example}")),
+    "L": (N_("{value!r} is not a letter key"), N_("letter keys look like {example}")),
+}
 _KEY = re.compile(r"^\s*([A-Za-z])-?0*(\d+)\s*$")
 
 
@@ -21,10 +31,8 @@ def parse_key(value: str, prefix: str) -> int:
     """The number inside a key of the given kind; refuses a key of another kind."""
     match = _KEY.match(value or "")
     if not match or match.group(1).upper() != prefix or int(match.group(2)) == 0:
-        raise SosaError(
-            f"{value!r} is not a {KINDS[prefix]} key",
-            hint=f"{KINDS[prefix]} keys look like {format_key(prefix, 1)}",
-        )
+        refusal, hint = _NOT_A_KEY[prefix]
+        raise SosaError(_(refusal).format(value=value), hint=_(hint).format(example=format_key(prefix, 1)))
     return int(match.group(2))
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from . import audit, lifecycle
 from .errors import NotFound, SosaError
+from .i18n import _
 from .keys import format_key, looks_like_key, parse_key
 
 
@@ -81,15 +82,15 @@ def get_company(conn: sqlite3.Connection, ref: str) -> Company:
     if looks_like_key(ref, "C"):
         row = conn.execute("SELECT * FROM companies WHERE id = ?", (parse_key(ref, "C"),)).fetchone()
         if row is None:
-            raise NotFound(f"no company {format_key('C', parse_key(ref, 'C'))}", hint="`sosa company list` shows the register")
+            raise NotFound(_("no company {key}").format(key=format_key("C", parse_key(ref, "C"))), hint=_("`sosa company list` shows the register"))
         return _load(conn, row)
     digits = re.sub(r"[\s-]", "", ref.translate(str.maketrans("０１２３４５６７８９", "0123456789")))
     if digits.isdigit() and len(digits) == 13:
         row = conn.execute("SELECT * FROM companies WHERE corporate_number = ?", (digits,)).fetchone()
         if row is None:
-            raise NotFound(f"no company with 法人番号 {digits}", hint="`sosa company list` shows the register")
+            raise NotFound(_("no company with 法人番号 {number}").format(number=digits), hint=_("`sosa company list` shows the register"))
         return _load(conn, row)
-    raise SosaError(f"{ref!r} names no company", hint="give a key such as C-0001 or a 13-digit 法人番号")
+    raise SosaError(_("{ref!r} names no company").format(ref=ref), hint=_("give a key such as C-0001 or a 13-digit 法人番号"))
 
 
 SEARCH_COLUMNS = ("name_ja", "name_en", "products", "address_ja", "address_en")
@@ -122,7 +123,10 @@ def list_companies(
     args: list[Any] = []
     if status:
         if status not in lifecycle.COMPANY.states:
-            raise SosaError(f"{status!r} is not a company status", hint=f"use one of {', '.join(lifecycle.COMPANY.states)}")
+            raise SosaError(
+                _("{status!r} is not a company status").format(status=status),
+                hint=_("use one of {states}").format(states=", ".join(lifecycle.COMPANY.states)),
+            )
         where.append("status = ?")
         args.append(status)
     if fsc:
@@ -167,7 +171,7 @@ def change(conn: sqlite3.Connection, ref: str, raw: Mapping[str, Any], *, main_c
     if problems:
         raise Invalid(problems)
     if not clean and contacts is None and not main_contact:
-        raise SosaError("nothing to change", hint="give at least one option, e.g. --name-en or --ncage")
+        raise SosaError(_("nothing to change"), hint=_("give at least one option, e.g. --name-en or --ncage"))
     with transaction(conn):
         company = get_company(conn, ref)
         before = company_snapshot(company)
@@ -177,14 +181,14 @@ def change(conn: sqlite3.Connection, ref: str, raw: Mapping[str, Any], *, main_c
             current = [c.__dict__.copy() for c in company.contacts]
             merged = {**(current[0] if current else {}), **main_contact}
             if not merged.get("name"):
-                raise SosaError(f"{company.key} has no contact yet: a new contact needs a name", hint="add --contact-name")
+                raise SosaError(_("{key} has no contact yet: a new contact needs a name").format(key=company.key), hint=_("add --contact-name"))
             contacts = [apply_rules(merged, CONTACT_FIELDS, "contacts.1.", {}, problems), *current[1:]]
             if problems:
                 raise Invalid(problems)
         if "corporate_number" in clean and clean["corporate_number"] != company.corporate_number:
             other = conn.execute("SELECT key FROM companies WHERE corporate_number = ?", (clean["corporate_number"],)).fetchone()
             if other:
-                raise SosaError(f"法人番号 {clean['corporate_number']} is already registered as {other['key']}")
+                raise SosaError(_("法人番号 {number} is already registered as {key}").format(number=clean["corporate_number"], key=other["key"]))
         fsc = clean.pop("fsc", None)
         psc = clean.pop("psc", None)
         columns = as_columns(clean)

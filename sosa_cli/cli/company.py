@@ -7,32 +7,49 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import SosaError
+from ..i18n import N_, _, ngettext
 from ..words import company_status
 from .options import DbOption, ForceOption, JsonOption, YesOption, given, open_desk, option_name, out_option
 from .output import count, message, print_card, print_letter, print_table, progress, state, stdin_is_terminal
 
 app = typer.Typer(help="The participant register: list, show, correct, suspend, withdraw, export.", no_args_is_help=True)
 
+# Headers are marked here and translated where they are shown (output.print_table).
 LIST_COLUMNS = [
-    ("key", "Key"),
-    ("name_ja", "Name (ja)"),
-    ("name_en", "Name (en)"),
+    ("key", N_("Key")),
+    ("name_ja", N_("Name (ja)")),
+    ("name_en", N_("Name (en)")),
     ("corporate_number", "法人番号"),
     ("ncage", "NCAGE"),
-    ("status", "Status"),
-    ("share_usg", "USG"),
-    ("share_primes", "Primes"),
+    ("status", N_("Status")),
+    ("share_usg", N_("USG")),
+    ("share_primes", N_("Primes")),
 ]
 DELAY_COLUMNS = [
-    ("key", "Delay"),
-    ("status", "Status"),
-    ("what", "Part number / service"),
-    ("need_date", "Need"),
-    ("promised_date", "Promised"),
-    ("request_key", "Request"),
+    ("key", N_("Delay")),
+    ("status", N_("Status")),
+    ("what", N_("Part number / service")),
+    ("need_date", N_("Need")),
+    ("promised_date", N_("Promised")),
+    ("request_key", N_("Request")),
 ]
-LETTER_COLUMNS = [("key", "Letter"), ("kind", "Kind"), ("doc_number", "文書番号"), ("letter_date", "Date"), ("record", "Record"), ("status", "Status")]
-CONTACT_COLUMNS = [("name", "Name"), ("title", "Title"), ("email", "E-mail"), ("phone", "Phone"), ("role", "Role"), ("language", "Lang")]
+LETTER_COLUMNS = [
+    ("key", N_("Letter")),
+    ("kind", N_("Kind")),
+    ("doc_number", "文書番号"),
+    ("letter_date", N_("Date")),
+    ("record", N_("Record")),
+    ("status", N_("Status")),
+]
+CONTACT_COLUMNS = [
+    ("name", N_("Name")),
+    ("title", N_("Title")),
+    ("email", N_("E-mail")),
+    ("phone", N_("Phone")),
+    ("role", N_("Role")),
+    ("language", N_("Lang")),
+]
+PLAN_COLUMNS = [("name_ja", N_("Name (ja)")), ("name_en", N_("Name (en)")), ("corporate_number", "法人番号"), ("status", N_("Would be"))]
 
 # Options shared by `sosa enroll` and `sosa company update` (CLI.md fixes these names).
 NameJa = Annotated[str | None, typer.Option("--name-ja", help="Company name in Japanese.")]
@@ -56,12 +73,14 @@ ContactEmail = Annotated[str | None, typer.Option("--contact-email", help="Conta
 ContactPhone = Annotated[str | None, typer.Option("--contact-phone", help="Contact's phone.")]
 
 REQUIRED_FIELDS = ("name_ja", "name_en", "corporate_number")
+# What `sosa enroll` asks for on a terminal when a required field is not given.
+PROMPTS = {"name_ja": N_("Name ja"), "name_en": N_("Name en"), "corporate_number": N_("Corporate number")}
 
 
 def _contact(name, title, email, phone) -> dict[str, Any] | None:
     contact = given({"name": name, "title": title, "email": email, "phone": phone}, ("name", "title", "email", "phone"))
     if contact and "name" not in contact:
-        raise SosaError("a contact needs a name", hint="add --contact-name")
+        raise SosaError(_("a contact needs a name"), hint=_("add --contact-name"))
     return contact or None
 
 
@@ -120,7 +139,7 @@ def enroll(
 
     if from_file is not None:
         if given(locals(), COMPANY_FIELDS) or contact_name:
-            raise SosaError("--from reads every field from the file", hint="drop the other options or drop --from")
+            raise SosaError(_("--from reads every field from the file"), hint=_("drop the other options or drop --from"))
         from ..importing import file_format as format_of
 
         fmt = format_of(from_file, file_format)
@@ -129,14 +148,14 @@ def enroll(
             return
         records, source = _read_file(from_file)
     elif file_format is not None:
-        raise SosaError("--format is for a file", hint="add --from FILE")
+        raise SosaError(_("--format is for a file"), hint=_("add --from FILE"))
     else:
         raw = given(locals(), COMPANY_FIELDS)
         for field in REQUIRED_FIELDS:
             if field not in raw:
                 if not stdin_is_terminal():
-                    raise SosaError(f"missing {option_name(field)}", hint="give it as an option, or use --from FILE")
-                raw[field] = typer.prompt(field.replace("_", " ").capitalize())
+                    raise SosaError(_("missing {option}").format(option=option_name(field)), hint=_("give it as an option, or use --from FILE"))
+                raw[field] = typer.prompt(_(PROMPTS[field]))
         contact = _contact(contact_name, contact_title, contact_email, contact_phone)
         if contact:
             raw["contacts"] = [contact]
@@ -153,44 +172,71 @@ def enroll(
             [
                 {**{k: r.values[k] for k in ("name_ja", "name_en", "corporate_number")}, "status": _would_be(*outcome)}
                 for r, outcome in zip(records, outcomes, strict=True)
-            ]
+            ],
+            [outcome for outcome, _key in outcomes],
         )
         return
     if returns and not yes:
         if not stdin_is_terminal():
             refuse_unconfirmed(returns)
         for back in returns.values():
-            message(f"{back.record.values['corporate_number']} is {back.describe()}.")
-        typer.confirm(f"Re-enroll {count(len(returns), 'company', 'companies')} under the same key, its history kept?", abort=True)
+            message(_("{number} is {company}.").format(number=back.record.values["corporate_number"], company=back.describe()))
+        typer.confirm(_re_enroll_question(len(returns)), abort=True)
     # Confirmed for the returns seen here; one that appears meanwhile is still refused.
     returning = yes or bool(returns)
-    with progress("Enrolling", len(records)) as tick:
+    with progress(_("Enrolling"), len(records)) as tick:
         if letter:
             keys, notices = enroll_and_notify(conn, records, fmt=letter_format, source=source, progress=tick, returning=returning)
         else:
             keys, notices = enroll_records(conn, records, source=source, progress=tick, returning=returning), []
     for key in keys:
         typer.echo(key)
-    for notice in notices:
-        message(f"Issued {notice.letter.key} {notice.letter.doc_number} to {notice.letter.addressee}: {notice.path}")
+    _say_issued(notices)
     new = [(key, initial_status(rec.values)) for index, (key, rec) in enumerate(zip(keys, records, strict=True)) if index not in returns]
     _summarise(new, list(returns.values()))
+
+
+def _re_enroll_question(n: int) -> str:
+    return ngettext(
+        "Re-enroll {n} company under the same key, its history kept?",
+        "Re-enroll {n} companies under the same key, its history kept?",
+        n,
+    ).format(n=f"{n:,}")
+
+
+def _say_issued(notices: list) -> None:
+    for notice in notices:
+        letter = notice.letter
+        message(
+            _("Issued {key} {number} to {addressee}: {path}").format(key=letter.key, number=letter.doc_number, addressee=letter.addressee, path=notice.path)
+        )
 
 
 def _summarise(new: list[tuple[str, str]], returned: list) -> None:
     """What an enrollment did: the companies re-enrolled, enrolled, and recorded as applied."""
     for back in returned:
         name, accepted = back.record.values["name_ja"], back.record.values["coc_accepted_on"]
-        message(f"Re-enrolled {back.key} {name}: the same record, its history kept; Code of Conduct accepted anew on {accepted}.")
+        message(
+            _("Re-enrolled {key} {name}: the same record, its history kept; Code of Conduct accepted anew on {accepted}.").format(
+                key=back.key, name=name, accepted=accepted
+            )
+        )
     enrolled = [key for key, status in new if status == "enrolled"]
     applied = [key for key, status in new if status == "applied"]
     if enrolled:
-        message(f"Enrolled {count(len(enrolled), 'company', 'companies')}: {_span(enrolled)}.")
+        n = len(enrolled)
+        message(ngettext("Enrolled {n} company: {keys}.", "Enrolled {n} companies: {keys}.", n).format(n=f"{n:,}", keys=_span(enrolled)))
     if applied:
         # Enrollment is the Code of Conduct accepted (DOMAIN.md §5): without its date a company has applied.
+        n = len(applied)
         message(
-            f"Recorded {count(len(applied), 'company', 'companies')} as applied, not yet enrolled: {_span(applied)}; "
-            "`sosa company update KEY --coc-accepted-on DATE` enrolls it once the Code of Conduct is accepted."
+            ngettext(
+                "Recorded {n} company as applied, not yet enrolled: {keys}; "
+                "`sosa company update KEY --coc-accepted-on DATE` enrolls it once the Code of Conduct is accepted.",
+                "Recorded {n} companies as applied, not yet enrolled: {keys}; "
+                "`sosa company update KEY --coc-accepted-on DATE` enrolls it once the Code of Conduct is accepted.",
+                n,
+            ).format(n=f"{n:,}", keys=_span(applied))
         )
 
 
@@ -215,17 +261,16 @@ def _enroll_sheet(name: str, fmt: str, db, *, dry_run: bool, yes: bool, letter_f
         if not stdin_is_terminal() or name == "-":
             raise
         for back in exc.returns:
-            message(f"{back.record.values['corporate_number']} is {back.describe()}.")
-        typer.confirm(f"Re-enroll {count(len(exc.returns), 'company', 'companies')} under the same key, its history kept?", abort=True)
+            message(_("{number} is {company}.").format(number=back.record.values["corporate_number"], company=back.describe()))
+        typer.confirm(_re_enroll_question(len(exc.returns)), abort=True)
         plans, notices = run(True)
     if dry_run:
         rows = [{"name_ja": p.name_ja, "name_en": p.name_en, "corporate_number": p.corporate_number, "status": _would_be(p.outcome, p.key)} for p in plans]
-        _show_plan(rows)
+        _show_plan(rows, [p.outcome for p in plans])
         return
     for plan in plans:
         typer.echo(plan.key)
-    for notice in notices:
-        message(f"Issued {notice.letter.key} {notice.letter.doc_number} to {notice.letter.addressee}: {notice.path}")
+    _say_issued(notices)
     _summarise([(p.key, p.outcome) for p in plans if p.back is None], [p.back for p in plans if p.back is not None])
 
 
@@ -243,32 +288,39 @@ def _open_input(name: str):
     try:
         return path.open("rb")
     except FileNotFoundError:
-        raise SosaError(f"{name}: no such file") from None
+        raise SosaError(_("{name}: no such file").format(name=name)) from None
     except IsADirectoryError:
-        raise SosaError(f"{name} is a folder, not a file") from None
+        raise SosaError(_("{name} is a folder, not a file").format(name=name)) from None
     except OSError as exc:
-        raise SosaError(f"{name}: cannot read ({exc.strerror})") from None
+        raise SosaError(_("{name}: cannot read ({reason})").format(name=name, reason=exc.strerror)) from None
 
 
 def _would_be(outcome: str, key: str | None) -> str:
     if outcome == "re-enroll":
-        return f"re-enrolled as {key}"
-    return "recorded as applied" if outcome == "applied" else "enrolled"
+        return _("re-enrolled as {key}").format(key=key)
+    return _("recorded as applied") if outcome == "applied" else _("enrolled")
 
 
-def _show_plan(rows: list[dict]) -> None:
-    """What `sosa enroll --dry-run` would do, record by record."""
-    print_table(
-        rows,
-        [("name_ja", "Name (ja)"), ("name_en", "Name (en)"), ("corporate_number", "法人番号"), ("status", "Would be")],
-        title="Dry run: nothing written",
-    )
+def _would_be_sentence(outcome: str, n: int) -> str:
+    """What a dry run would do to `n` companies with this outcome (enrolled, applied, re-enroll)."""
+    if outcome == "re-enroll":
+        said = ngettext("{n} company would be re-enrolled (with --yes)", "{n} companies would be re-enrolled (with --yes)", n)
+    elif outcome == "applied":
+        said = ngettext("{n} company would be recorded as applied", "{n} companies would be recorded as applied", n)
+    else:
+        said = ngettext("{n} company would be enrolled", "{n} companies would be enrolled", n)
+    return said.format(n=f"{n:,}")
+
+
+def _show_plan(rows: list[dict], outcomes: list[str]) -> None:
+    """What `sosa enroll --dry-run` would do, record by record (`outcomes`: enrolled, applied
+    or re-enroll, one for each row)."""
+    print_table(rows, PLAN_COLUMNS, title=_("Dry run: nothing written"))
     tally: dict[str, int] = {}
-    for row in rows:
-        outcome = "re-enrolled (with --yes)" if row["status"].startswith("re-enrolled") else row["status"]
+    for outcome in outcomes:
         tally[outcome] = tally.get(outcome, 0) + 1
-    parts = [f"{count(n, 'company', 'companies')} would be {outcome}" for outcome, n in tally.items()]
-    message(f"Dry run: {'; '.join(parts)}; nothing was written.")
+    parts = [_would_be_sentence(outcome, n) for outcome, n in tally.items()]
+    message(_("Dry run: {outcomes}; nothing was written.").format(outcomes=_("; ").join(parts)))
 
 
 def _read_file(name: str):
@@ -279,9 +331,9 @@ def _read_file(name: str):
         try:
             data = stream.read()
         except IsADirectoryError:
-            raise SosaError(f"{name} is a folder, not a file") from None
+            raise SosaError(_("{name} is a folder, not a file").format(name=name)) from None
         except OSError as exc:
-            raise SosaError(f"{name}: cannot read ({exc.strerror})") from None
+            raise SosaError(_("{name}: cannot read ({reason})").format(name=name, reason=exc.strerror)) from None
     source = _source(name)
     documents = read_records(data, source)
     records, problems = [], []
@@ -318,7 +370,7 @@ def list_(
             row.pop("contacts", None)
             row.pop("fsc", None)
             row.pop("psc", None)
-    print_table(rows, LIST_COLUMNS, as_json=as_json, title=count(len(rows), "company", "companies"), empty="no companies match")
+    print_table(rows, LIST_COLUMNS, as_json=as_json, title=count(len(rows), "{n} company", "{n} companies"), empty=_("no companies match"))
 
 
 def company_card(conn, ref: str, as_json: bool) -> None:
@@ -334,24 +386,25 @@ def company_card(conn, ref: str, as_json: bool) -> None:
         delay.pop("slips")
     data["letters"] = [letter.as_dict() for letter in list_letters(conn, company_id=company.id)]
     data["history"], history_section = record_history(conn, company.key)
-    accepted_on = company.coc_accepted_on and f"accepted {company.coc_accepted_on}"
-    code_of_conduct = [company.coc_version, accepted_on, company.coc_signatory and f"by {company.coc_signatory}"]
+    accepted_on = company.coc_accepted_on and _("accepted {date}").format(date=company.coc_accepted_on)
+    code_of_conduct = [company.coc_version, accepted_on, company.coc_signatory and _("by {signatory}").format(signatory=company.coc_signatory)]
+    # Labels and section names are marked here and translated where they are shown (print_card).
     fields = [
-        ("Key", company.key),
-        ("Status", state(company.status, company.status_reason)),
-        ("Name (ja)", company.name_ja),
-        ("Name (en)", company.name_en),
+        (N_("Key"), company.key),
+        (N_("Status"), state(company.status, company.status_reason)),
+        (N_("Name (ja)"), company.name_ja),
+        (N_("Name (en)"), company.name_en),
         ("法人番号", company.corporate_number),
         ("NCAGE", company.ncage),
-        ("Address (ja)", company.address_ja),
-        ("Address (en)", company.address_en),
-        ("Products", company.products),
-        ("Supply classes", company.fsc),
-        ("Service codes", company.psc),
-        ("US programs", company.us_programs),
-        ("Code of Conduct", " ".join(filter(None, code_of_conduct)) or "not accepted"),
-        ("Share with USG", company.share_usg),
-        ("Share with primes", company.share_primes),
+        (N_("Address (ja)"), company.address_ja),
+        (N_("Address (en)"), company.address_en),
+        (N_("Products"), company.products),
+        (N_("Supply classes"), company.fsc),
+        (N_("Service codes"), company.psc),
+        (N_("US programs"), company.us_programs),
+        (N_("Code of Conduct"), " ".join(filter(None, code_of_conduct)) or _("not accepted")),
+        (N_("Share with USG"), company.share_usg),
+        (N_("Share with primes"), company.share_primes),
     ]
     print_card(
         f"{company.key} {company.name_ja}",
@@ -359,9 +412,9 @@ def company_card(conn, ref: str, as_json: bool) -> None:
         data=data,
         as_json=as_json,
         sections=[
-            ("Contacts", data["contacts"], CONTACT_COLUMNS),
-            ("Delays", data["delays"], DELAY_COLUMNS),
-            ("Letters", data["letters"], LETTER_COLUMNS),
+            (N_("Contacts"), data["contacts"], CONTACT_COLUMNS),
+            (N_("Delays"), data["delays"], DELAY_COLUMNS),
+            (N_("Letters"), data["letters"], LETTER_COLUMNS),
             history_section,
         ],
     )
@@ -417,7 +470,7 @@ def update(
     raw = given(locals(), COMPANY_FIELDS)
     contact = given({"name": contact_name, "title": contact_title, "email": contact_email, "phone": contact_phone}, ("name", "title", "email", "phone"))
     updated = change(open_desk(db), company, raw, main_contact=contact)
-    message(f"Updated {updated.key} {updated.name_ja} ({company_status(updated.status)}).")
+    message(_("Updated {key} {name} ({status}).").format(key=updated.key, name=updated.name_ja, status=company_status(updated.status)))
 
 
 def _status_command(target: str, action: str, verb: str):
@@ -430,17 +483,24 @@ def _status_command(target: str, action: str, verb: str):
         from ..register import get_company, set_status
 
         if action == "withdraw" and not reason:
-            raise SosaError("a withdrawal needs a reason", hint='add --reason "…" (e.g. "company request of 2026-11-20")')
+            raise SosaError(_("a withdrawal needs a reason"), hint=_('add --reason "…" (e.g. "company request of 2026-11-20")'))
         conn = open_desk(db)
         if stdin_is_terminal() and not yes:
             current = get_company(conn, company)
-            typer.confirm(f"{verb.capitalize()} {current.key} {current.name_ja}?", abort=True)
+            typer.confirm(_(STATUS_QUESTIONS[verb]).format(key=current.key, name=current.name_ja), abort=True)
         updated = set_status(conn, company, target, reason=reason, action=action)
-        message(f"{updated.key} {updated.name_ja} is now {updated.status}.")
+        message(_(NOW_STATUS[updated.status]).format(key=updated.key, name=updated.name_ja))
 
     return command
 
 
+# The question before each status change, and what the company is after it: whole sentences.
+STATUS_QUESTIONS = {"suspend": N_("Suspend {key} {name}?"), "reinstate": N_("Reinstate {key} {name}?"), "withdraw": N_("Withdraw {key} {name}?")}
+NOW_STATUS = {
+    "suspended": N_("{key} {name} is now suspended."),
+    "enrolled": N_("{key} {name} is now enrolled."),
+    "withdrawn": N_("{key} {name} is now withdrawn."),
+}
 STATUS_COMMANDS = {
     "suspend": ("suspended", 'Suspend an enrolled company (it stays in the register).\n\nExample: sosa company suspend C-0003 --reason "audit pending"'),
     "reinstate": ("enrolled", "Reinstate a suspended company.\n\nExample: sosa company reinstate C-0003"),
@@ -480,8 +540,27 @@ def export(
     # Standard output is written inside the export's transaction: an export that cannot
     # be delivered (a closed pipe, a full disk) is not recorded as sent.
     result = run_export(conn, to, fmt, out_option(out, force), emit=print_letter, encoding=encoding)
-    where = "" if result.destination == "stdout" else f" to {result.destination}"
-    if to == INTERNAL:
-        message(f"Exported {count(len(result.keys), 'company', 'companies')} for the desk as {fmt}{where}; recorded as an internal export, not shared.")
-        return
-    message(f"Exported {count(len(result.keys), 'company', 'companies')} for {to} as {fmt}{where}; recorded in the audit trail.")
+    n, to_stdout = len(result.keys), result.destination == "stdout"
+    if to == INTERNAL and to_stdout:
+        said = ngettext(
+            "Exported {n} company for the desk as {fmt}; recorded as an internal export, not shared.",
+            "Exported {n} companies for the desk as {fmt}; recorded as an internal export, not shared.",
+            n,
+        )
+    elif to == INTERNAL:
+        said = ngettext(
+            "Exported {n} company for the desk as {fmt} to {destination}; recorded as an internal export, not shared.",
+            "Exported {n} companies for the desk as {fmt} to {destination}; recorded as an internal export, not shared.",
+            n,
+        )
+    elif to_stdout:
+        said = ngettext(
+            "Exported {n} company for {to} as {fmt}; recorded in the audit trail.", "Exported {n} companies for {to} as {fmt}; recorded in the audit trail.", n
+        )
+    else:
+        said = ngettext(
+            "Exported {n} company for {to} as {fmt} to {destination}; recorded in the audit trail.",
+            "Exported {n} companies for {to} as {fmt} to {destination}; recorded in the audit trail.",
+            n,
+        )
+    message(said.format(n=f"{n:,}", to=to, fmt=fmt, destination=result.destination))
