@@ -21,6 +21,7 @@ from . import audit, identifiers, lifecycle
 from .clock import now_utc, today
 from .errors import NotFound, SosaError
 from .fields import Invalid, Problem, Rules, apply_rules, english, flag, iso_date, text
+from .i18n import _
 from .keys import format_key, parse_key
 from .store import transaction
 from .words import company_status
@@ -34,11 +35,11 @@ def quantity(value: Any) -> int:
     # Full-width digits from a Japanese IME count; "²" and other digit-like signs do not.
     raw = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "")
     if not (raw.isascii() and raw.isdigit()) or not raw.strip("0"):
-        raise SosaError(f"{value!r} is not a positive whole number")
+        raise SosaError(_("{value!r} is not a positive whole number").format(value=value))
     # Count the digits before converting: Python refuses to read an int of 4,300 digits.
     if len(raw.lstrip("0")) > len(str(MAX_QUANTITY)) or int(raw) > MAX_QUANTITY:
-        shown = raw if len(raw) <= 30 else f"a number of {len(raw)} digits"
-        raise SosaError(f"{shown} is more than {MAX_QUANTITY:,}; check the quantity")
+        shown = raw if len(raw) <= 30 else _("a number of {digits} digits").format(digits=len(raw))
+        raise SosaError(_("{number} is more than {most}; check the quantity").format(number=shown, most=f"{MAX_QUANTITY:,}"))
     return int(raw)
 
 
@@ -60,7 +61,7 @@ def unit_of_issue(value: Any) -> str:
     # Full-width letters from a Japanese IME become ASCII, as for the other codes.
     unit = unicodedata.normalize("NFKC", str(value)).strip().upper()
     if not (unit.isascii() and unit.isalpha() and 1 <= len(unit) <= 4):
-        raise SosaError(f"{value!r} is not a unit of issue: give 1 to 4 letters, e.g. EA (each), SE (set), LO (lot)")
+        raise SosaError(_("{value!r} is not a unit of issue: give 1 to 4 letters, e.g. EA (each), SE (set), LO (lot)").format(value=value))
     return unit
 
 
@@ -70,8 +71,8 @@ def service_branch(value: Any) -> str:
     for code, names in SERVICE_BRANCHES.items():
         if given.lower() == code or given in names:
             return code
-    known = ", ".join(f"{c} ({ja})" for c, (ja, _) in SERVICE_BRANCHES.items())
-    raise SosaError(f"{value!r} is not a JSDF service: use one of {known}")
+    known = ", ".join(f"{c} ({ja})" for c, (ja, _en) in SERVICE_BRANCHES.items())
+    raise SosaError(_("{value!r} is not a JSDF service: use one of {known}").format(value=value, known=known))
 
 
 DELAY_FIELDS: Rules = {
@@ -110,7 +111,7 @@ COLUMNS = [f for f in DELAY_FIELDS if f not in ("company", "promised_date", "ser
 
 def required_fields(service: bool) -> list[str]:
     """The fields `sosa delay add` must be given, in the order of its options."""
-    return [name for name, (_, required) in DELAY_FIELDS.items() if required or (not service and name in PART_REQUIRED)]
+    return [name for name, (_rule, required) in DELAY_FIELDS.items() if required or (not service and name in PART_REQUIRED)]
 
 
 CLOSE_REASONS = ("recovered", "withdrawn", "not-eligible")
@@ -199,7 +200,7 @@ def _check_dates(need: str, promised: str, problems: list[Problem]) -> None:
         problems.append(
             Problem(
                 "promised_date",
-                f"{promised} is not later than the need date {need}: nothing is late, so there is no delay to record",
+                _("{promised} is not later than the need date {need}: nothing is late, so there is no delay to record").format(promised=promised, need=need),
             )
         )
 
@@ -224,17 +225,23 @@ def _kind_problems(kind: str, values: Mapping[str, Any], *, partial: bool = Fals
 
     problems = []
     if kind == "service":
-        for name, what in (("part_number", "part number"), ("nsn", "NSN")):
+        not_for_service = {
+            "part_number": _("a service (役務) has no part number: leave out {option}, or record a part without --service"),
+            "nsn": _("a service (役務) has no NSN: leave out {option}, or record a part without --service"),
+        }
+        for name, wording in not_for_service.items():
             if values.get(name) is not None:
                 option = "--" + name.replace("_", "-")
-                problems.append(Problem(name, f"a service (役務) has no {what}: leave out {option}, or record a part without --service"))
+                problems.append(Problem(name, wording.format(option=option)))
         if cleared("description"):
-            problems.append(Problem("description", 'a service needs --description: what is done, e.g. "F110 engine depot repair"'))
+            problems.append(Problem("description", _('a service needs --description: what is done, e.g. "F110 engine depot repair"')))
     else:
         if cleared("part_number"):
-            problems.append(Problem("part_number", "is required"))
+            problems.append(Problem("part_number", _("is required")))
         if values.get("psc") is not None:
-            problems.append(Problem("psc", "a service code (PSC) is for a service: add --service, or leave it out for a part (its class comes from the NSN)"))
+            problems.append(
+                Problem("psc", _("a service code (PSC) is for a service: add --service, or leave it out for a part (its class comes from the NSN)"))
+            )
     return problems
 
 
@@ -246,7 +253,7 @@ def validate(raw: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]
     clean = apply_rules(raw, DELAY_FIELDS, "", {}, problems, partial=partial)
     service = clean.pop("service", None)
     if partial and service is not None:
-        problems.append(Problem("service", "a delay stays a part or a service: close it as withdrawn and add a new one"))
+        problems.append(Problem("service", _("a delay stays a part or a service: close it as withdrawn and add a new one")))
     if not partial:
         kind = "service" if service else "part"
         clean["kind"] = kind
@@ -254,7 +261,7 @@ def validate(raw: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]
             if kind == "service":
                 clean["quantity"] = 1  # one lot
             else:
-                problems.append(Problem("quantity", "is required"))
+                problems.append(Problem("quantity", _("is required")))
     if kind is not None:
         problems.extend(_kind_problems(kind, clean, partial=partial))
     if not partial and not any(p.field.startswith("supplier_c") for p in problems):
@@ -286,7 +293,7 @@ def get_delay(conn: sqlite3.Connection, ref: str) -> Delay:
     number = parse_key(ref, "D")
     row = conn.execute(_SELECT + " WHERE d.id = ?", (number,)).fetchone()
     if row is None:
-        raise NotFound(f"no delay {format_key('D', number)}", hint="`sosa delay list` shows the delays")
+        raise NotFound(_("no delay {key}").format(key=format_key("D", number)), hint=_("`sosa delay list` shows the delays"))
     slips = [
         Slip(r["promised_date"], r["recorded_at"], r["source"], r["note"])
         for r in conn.execute("SELECT promised_date, recorded_at, source, note FROM delay_slips WHERE delay_id = ? ORDER BY id", (number,))
@@ -312,7 +319,9 @@ def list_delays(
         args.append(get_company(conn, company).id)
     if status:
         if status not in lifecycle.DELAY.states:
-            raise SosaError(f"{status!r} is not a delay status", hint=f"use one of {', '.join(lifecycle.DELAY.states)}")
+            raise SosaError(
+                _("{status!r} is not a delay status").format(status=status), hint=_("use one of {choices}").format(choices=", ".join(lifecycle.DELAY.states))
+            )
         where.append("d.status = ?")
         args.append(status)
     if supplier:
@@ -329,6 +338,13 @@ def _like(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def not_enrolled(company: Any) -> str:
+    """Why a company that is not enrolled cannot report a delay (`add`, and each row of a file)."""
+    return _("{key} {name} is {status}: only enrolled companies can report delays").format(
+        key=company.key, name=company.name_ja, status=company_status(company.status)
+    )
+
+
 def add(conn: sqlite3.Connection, raw: Mapping[str, Any]) -> Delay:
     """Record a delay reported by an enrolled company."""
     from .register import get_company
@@ -337,9 +353,7 @@ def add(conn: sqlite3.Connection, raw: Mapping[str, Any]) -> Delay:
     with transaction(conn):
         company = get_company(conn, values.pop("company"))
         if company.status != "enrolled":
-            raise SosaError(
-                f"{company.key} {company.name_ja} is {company_status(company.status)}: only enrolled companies can report delays",
-            )
+            raise SosaError(not_enrolled(company))
         promised = values.pop("promised_date")
         number = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM delays").fetchone()[0]
         key = format_key("D", number)
@@ -377,14 +391,14 @@ def record_slip(conn: sqlite3.Connection, delay: Delay, promised: str, *, source
 def update(conn: sqlite3.Connection, ref: str, raw: Mapping[str, Any], *, note: str | None = None) -> Delay:
     """Correct a delay; a new promised date is kept as a slip, whichever way it moved."""
     if "company" in raw:
-        raise SosaError("a delay cannot move to another company", hint="close it as withdrawn and add a new one")
+        raise SosaError(_("a delay cannot move to another company"), hint=_("close it as withdrawn and add a new one"))
     values = validate(raw, partial=True)
     if not values:
-        raise SosaError("nothing to change", hint="give at least one option, e.g. --promised-date")
+        raise SosaError(_("nothing to change"), hint=_("give at least one option, e.g. {option}").format(option="--promised-date"))
     with transaction(conn):
         delay = get_delay(conn, ref)
         if delay.status not in ("open", "escalated"):
-            raise SosaError(f"{delay.key} is {delay.status}: a finished delay cannot be changed")
+            raise SosaError(_("{key} is {status}: a finished delay cannot be changed").format(key=delay.key, status=delay.status))
         problems = _kind_problems(delay.kind, values, partial=True)
         if problems:
             raise Invalid(problems)
@@ -426,13 +440,15 @@ def set_status(conn: sqlite3.Connection, delay: Delay, target: str, *, action: s
 def close(conn: sqlite3.Connection, ref: str, reason: str) -> Delay:
     """Close an open delay that needs no request: recovered, withdrawn or not eligible."""
     if reason not in CLOSE_REASONS:
-        raise SosaError(f"{reason!r} is not a reason to close a delay", hint=f"use one of {', '.join(CLOSE_REASONS)}")
+        raise SosaError(
+            _("{reason!r} is not a reason to close a delay").format(reason=reason), hint=_("use one of {choices}").format(choices=", ".join(CLOSE_REASONS))
+        )
     with transaction(conn):
         delay = get_delay(conn, ref)
         if delay.status == "escalated":
             raise SosaError(
-                f"{delay.key} is in request {delay.request_key}",
-                hint=f"close or withdraw {delay.request_key} with `sosa request close`",
+                _("{key} is in request {request}").format(key=delay.key, request=delay.request_key),
+                hint=_("close or withdraw {request} with `sosa request close`").format(request=delay.request_key),
             )
         set_status(conn, delay, "closed", close_reason=reason, action="close")
         return get_delay(conn, delay.key)

@@ -30,6 +30,7 @@ from typing import Any
 
 from . import audit, columns, files
 from .errors import SosaError
+from .i18n import _
 from .store import transaction
 
 RECIPIENTS = {
@@ -148,10 +149,12 @@ def _shift_jis(text: str, rows: list[dict[str, Any]], wanted: list[str], headers
                 except UnicodeEncodeError:
                     name = row.get("name_ja") or row.get("key")
                     raise SosaError(
-                        f"{row.get('key')} {name}: {header} has 「{char}」 (U+{ord(char):04X}), which Shift_JIS (CP932) cannot hold; nothing was exported",
-                        hint="export as UTF-8 (leave out --encoding), or correct the value with `sosa company update`",
+                        _("{key} {name}: {header} has 「{char}」 ({code}), which Shift_JIS (CP932) cannot hold; nothing was exported").format(
+                            key=row.get("key"), name=name, header=header, char=char, code=f"U+{ord(char):04X}"
+                        ),
+                        hint=_("export as UTF-8 (leave out --encoding), or correct the value with `sosa company update`"),
                     ) from None
-    raise SosaError("the export cannot be written in Shift_JIS (CP932)", hint="leave out --encoding")  # pragma: no cover - headers are CP932
+    raise SosaError(_("the export cannot be written in Shift_JIS (CP932)"), hint=_("leave out --encoding"))  # pragma: no cover - headers are CP932
 
 
 def display_width(value: Any) -> int:
@@ -234,7 +237,7 @@ def exports_including(conn: sqlite3.Connection, key: str) -> list[audit.Entry]:
     rows = conn.execute(
         f"""
         SELECT id, at, user, command, action, record, before, after FROM audit
-        WHERE ((record IN ({", ".join("?" for _ in RECIPIENTS)}) AND action = 'export') OR (record = ? AND action = ?))
+        WHERE ((record IN ({", ".join("?" for _recipient in RECIPIENTS)}) AND action = 'export') OR (record = ? AND action = ?))
           AND EXISTS (SELECT 1 FROM json_each(audit.after, '$.keys') WHERE value = ?)
         ORDER BY id
         """,
@@ -291,18 +294,20 @@ def export(
     `encoding` (CSV only): utf-8 with a BOM (the default) or cp932 (Shift_JIS).
     """
     if recipient not in TARGETS:
-        raise SosaError(f"{recipient!r} is not a recipient", hint="use --to usg, --to primes or --to internal (the desk's own copy)")
+        raise SosaError(
+            _("{recipient!r} is not a recipient").format(recipient=recipient), hint=_("use --to usg, --to primes or --to internal (the desk's own copy)")
+        )
     if fmt not in FORMATS:
-        raise SosaError(f"{fmt!r} is not an export format", hint=f"use one of {', '.join(FORMATS)}")
+        raise SosaError(_("{format!r} is not an export format").format(format=fmt), hint=_("use one of {choices}").format(choices=", ".join(FORMATS)))
     if encoding is not None and encoding.lower().replace("_", "-") in ("shift-jis", "sjis", "windows-31j"):
         encoding = "cp932"
     if encoding is not None and encoding.lower() not in ENCODINGS:
-        raise SosaError(f"{encoding!r} is not an export encoding", hint="use --encoding utf-8 or --encoding cp932 (Shift_JIS)")
+        raise SosaError(_("{encoding!r} is not an export encoding").format(encoding=encoding), hint=_("use --encoding utf-8 or --encoding cp932 (Shift_JIS)"))
     if encoding is not None and fmt != "csv":
-        raise SosaError(f"--encoding is for CSV; {fmt} is always UTF-8", hint="drop --encoding, or add --format csv")
+        raise SosaError(_("--encoding is for CSV; {format} is always UTF-8").format(format=fmt), hint=_("drop --encoding, or add --format csv"))
     encoding = (encoding or "utf-8").lower()
     if fmt == "xlsx" and (out is None or str(out) == "-"):
-        raise SosaError("an Excel export needs a file", hint="add --out FILE.xlsx")
+        raise SosaError(_("an Excel export needs a file"), hint=_("add --out FILE.xlsx"))
     internal = recipient == INTERNAL
     # `--out DIR/` or an existing folder: the file takes its usual name there.
     path = files.target(out, file_name(recipient, fmt))

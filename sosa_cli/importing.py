@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import SosaError
+from .i18n import _
 
 MAX_BYTES = 50 * 1024 * 1024
 # What the base loader gives untagged nodes; any explicit tag (!!python/object, !!int) is refused.
@@ -36,11 +37,15 @@ def _loader():
 
 def read_text(data: bytes, source: str) -> str:
     if len(data) > MAX_BYTES:
-        raise SosaError(f"{source}: {len(data):,} bytes is too large for one file (at most {MAX_BYTES:,})")
+        raise SosaError(
+            _("{source}: {size} bytes is too large for one file (at most {most})").format(source=source, size=f"{len(data):,}", most=f"{MAX_BYTES:,}")
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise SosaError(f"{source}: not UTF-8 text (byte {exc.start} cannot be read)", hint="save the file as UTF-8") from None
+        raise SosaError(
+            _("{source}: not UTF-8 text (byte {byte} cannot be read)").format(source=source, byte=exc.start), hint=_("save the file as UTF-8")
+        ) from None
 
 
 def compose(text: str, source: str):
@@ -52,9 +57,9 @@ def compose(text: str, source: str):
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark else ""
         what = ", ".join(part for part in (exc.context, exc.problem) if part)
-        raise SosaError(f"{source}{line}: malformed YAML: {what}") from None
+        raise SosaError(_("{where}: malformed YAML: {detail}").format(where=f"{source}{line}", detail=what)) from None
     except yaml.YAMLError as exc:  # e.g. "expected a single document"
-        raise SosaError(f"{source}: malformed YAML: {str(exc).splitlines()[0]}") from None
+        raise SosaError(_("{where}: malformed YAML: {detail}").format(where=source, detail=str(exc).splitlines()[0])) from None
 
 
 class _Walker:
@@ -73,10 +78,12 @@ class _Walker:
         line = lines.setdefault(path, node.start_mark.line + 1)
         if id(node) in self.seen:
             # The composer hands back the same node for every alias of an anchor.
-            raise SosaError(f"{source}:{line}: anchors and aliases (&, *) are not accepted; write the values out")
+            raise SosaError(_("{where}: anchors and aliases (&, *) are not accepted; write the values out").format(where=f"{source}:{line}"))
         self.seen.add(id(node))
         if node.tag not in PLAIN_TAGS:
-            raise SosaError(f"{source}:{line}: {path or 'value'}: YAML tags such as {node.tag} are not accepted")
+            raise SosaError(
+                _("{where}: {path}: YAML tags such as {tag} are not accepted").format(where=f"{source}:{line}", path=path or _("value"), tag=node.tag)
+            )
         kind = node.__class__
         if kind is self.scalar:
             return node.value
@@ -87,22 +94,26 @@ class _Walker:
             result: dict[str, Any] = {}
             for key_node, value_node in node.value:
                 if key_node.__class__ is not self.scalar:
-                    raise SosaError(f"{source}:{key_node.start_mark.line + 1}: a key must be plain text")
+                    raise SosaError(_("{where}: a key must be plain text").format(where=f"{source}:{key_node.start_mark.line + 1}"))
                 key = key_node.value
                 child = prefix + key
                 if key in result:
-                    raise SosaError(f"{source}:{key_node.start_mark.line + 1}: {key}: duplicate key (first given at line {lines.get(child)})")
+                    raise SosaError(
+                        _("{where}: {key}: duplicate key (first given at line {line})").format(
+                            where=f"{source}:{key_node.start_mark.line + 1}", key=key, line=lines.get(child)
+                        )
+                    )
                 lines[child] = key_node.start_mark.line + 1
                 result[key] = self.value(value_node, child, lines)
             return result
-        raise SosaError(f"{source}:{line}: unsupported YAML node")
+        raise SosaError(_("{where}: unsupported YAML node").format(where=f"{source}:{line}"))
 
 
 def read_records(data: bytes, source: str) -> list[Document]:
     """The records in a file holding one mapping or a list of mappings."""
     root = compose(read_text(data, source), source)
     if root is None:
-        raise SosaError(f"{source}: the file holds no records")
+        raise SosaError(_("{source}: the file holds no records").format(source=source))
     import yaml
 
     walker = _Walker(source)
@@ -112,8 +123,11 @@ def read_records(data: bytes, source: str) -> list[Document]:
         lines: dict[str, int] = {}
         values = walker.value(node, "", lines)
         if not isinstance(values, dict):
-            got = "a list" if isinstance(values, list) else "plain text"
-            raise SosaError(f"{source}:{lines['']}: expected a record (a mapping such as `name_ja: …`), found {got}")
+            if isinstance(values, list):
+                wrong = _("{where}: expected a record (a mapping such as `name_ja: …`), found a list")
+            else:
+                wrong = _("{where}: expected a record (a mapping such as `name_ja: …`), found plain text")
+            raise SosaError(wrong.format(where=f"{source}:{lines['']}"))
         documents.append(Document(values, lines))
     return documents
 
@@ -138,13 +152,16 @@ def file_format(name: str, given: str | None) -> str:
         fmt = given.lower().lstrip(".")
         fmt = "yaml" if fmt == "yml" else fmt
         if fmt not in FILE_FORMATS:
-            raise SosaError(f"{given!r} is not a file format", hint=f"use --format {', '.join(FILE_FORMATS)}")
+            raise SosaError(_("{value!r} is not a file format").format(value=given), hint=_("use --format {choices}").format(choices=", ".join(FILE_FORMATS)))
         return fmt
     from pathlib import PurePath
 
     suffix = PurePath(name).suffix.lower() if name != "-" else ""
     if suffix in (".xls", ".xlsm", ".xlsb", ".ods", ".numbers"):
-        raise SosaError(f"{name}: sosa reads .xlsx workbooks, not {suffix}", hint="save it from Excel as .xlsx (Excel ブック), or as CSV UTF-8")
+        raise SosaError(
+            _("{name}: sosa reads .xlsx workbooks, not {suffix}").format(name=name, suffix=suffix),
+            hint=_("save it from Excel as .xlsx (Excel ブック), or as CSV UTF-8"),
+        )
     # Any other name is YAML, as sosa has always read it (standard input too, unless --format says).
     return EXTENSIONS.get(suffix, "yaml")
 
@@ -165,7 +182,8 @@ def text_encoding(stream, source: str) -> str:
             while chunk := stream.read(_CHUNK):
                 if b"\x00" in chunk:
                     raise SosaError(
-                        f"{source}: holds NUL bytes (UTF-16 text?), not a CSV file in UTF-8 or Shift_JIS (CP932)", hint="save it as CSV UTF-8 from Excel"
+                        _("{source}: holds NUL bytes (UTF-16 text?), not a CSV file in UTF-8 or Shift_JIS (CP932)").format(source=source),
+                        hint=_("save it as CSV UTF-8 from Excel"),
                     )
                 decoder.decode(chunk)
                 offset += len(chunk)
@@ -175,7 +193,10 @@ def text_encoding(stream, source: str) -> str:
             continue
         stream.seek(0)
         return encoding
-    raise SosaError(f"{source}: neither UTF-8 nor Shift_JIS (CP932) text (byte {bad:,} cannot be read in either)", hint="save it as CSV UTF-8 from Excel")
+    raise SosaError(
+        _("{source}: neither UTF-8 nor Shift_JIS (CP932) text (byte {byte} cannot be read in either)").format(source=source, byte=f"{bad:,}"),
+        hint=_("save it as CSV UTF-8 from Excel"),
+    )
 
 
 def column_letter(index: int) -> str:
@@ -198,7 +219,7 @@ def csv_rows(stream, source: str):
     try:
         yield from csv.reader(text)
     except csv.Error as exc:
-        raise SosaError(f"{source}: malformed CSV: {exc}") from None
+        raise SosaError(_("{source}: malformed CSV: {detail}").format(source=source, detail=exc)) from None
     finally:
         # Hand the stream back to its owner open (it closes it); a generator left behind
         # may finish after that owner already closed it.
@@ -215,7 +236,9 @@ def xlsx_rows(stream, source: str):
     try:
         book = load_workbook(stream, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise SosaError(f"{source}: not an Excel workbook (.xlsx) ({exc})", hint="save it from Excel as .xlsx, or as CSV UTF-8") from None
+        raise SosaError(
+            _("{source}: not an Excel workbook (.xlsx) ({detail})").format(source=source, detail=exc), hint=_("save it from Excel as .xlsx, or as CSV UTF-8")
+        ) from None
     try:
         sheet = book.worksheets[0]
         yield from (list(row) for row in sheet.iter_rows(values_only=True))
@@ -244,7 +267,9 @@ def cell_text(value: Any, *, number_as_text: bool = True) -> str | None:
         return value.isoformat()
     if isinstance(value, (int, float)):
         if not number_as_text:
-            raise SosaError(f"was typed as a number ({value:g}), which drops a leading 0; format the column as text (文字列) and type it again")
+            raise SosaError(
+                _("was typed as a number ({value}), which drops a leading 0; format the column as text (文字列) and type it again").format(value=f"{value:g}")
+            )
         if isinstance(value, float) and value.is_integer() and abs(value) < EXACT_INTEGER:
             return str(int(value))
         return str(value)

@@ -27,6 +27,7 @@ from . import columns, importing
 from .errors import SosaError
 from .exporting import FORMULA_STARTS
 from .fields import Invalid, Problem
+from .i18n import _
 from .words import count
 
 # Problems listed before the rest are only counted: the first hundreds say what is wrong.
@@ -78,15 +79,17 @@ def _header(row: list[Any], source: str, vocabulary: Mapping[str, str], required
             sheet.keys.append(None)
             continue
         if key is None:
-            sheet.problems.append(CellProblem(header, f"unknown column (known: {', '.join(vocabulary)}, or their Japanese headers)", 1, letter))
+            unknown = _("unknown column (known: {known}, or their Japanese headers)").format(known=", ".join(vocabulary))
+            sheet.problems.append(CellProblem(header, unknown, 1, letter))
         elif key in sheet.keys:
             first = importing.column_letter(sheet.keys.index(key))
-            sheet.problems.append(CellProblem(header, f"the same column as {first}", 1, letter))
+            sheet.problems.append(CellProblem(header, _("the same column as {column}").format(column=first), 1, letter))
             key = None
         sheet.keys.append(key)
     for key in required:
         if key not in sheet.keys:
-            sheet.problems.append(CellProblem(vocabulary[key], f"no column {key} or {vocabulary[key]}: every row needs it", 1, None))
+            missing = _("no column {key} or {header}: every row needs it").format(key=key, header=vocabulary[key])
+            sheet.problems.append(CellProblem(vocabulary[key], missing, 1, None))
     return sheet
 
 
@@ -95,7 +98,7 @@ def _rows(stream: BinaryIO, source: str, fmt: str) -> Iterator[list[Any]]:
         return importing.csv_rows(stream, source)
     if fmt == "xlsx":
         return importing.xlsx_rows(stream, source)
-    raise SosaError(f"{fmt!r} is not a spreadsheet format", hint="use csv or xlsx")
+    raise SosaError(_("{format!r} is not a spreadsheet format").format(format=fmt), hint=_("use csv or xlsx"))
 
 
 def _cells(sheet: Sheet, row: list[Any], number: int, problems: list[CellProblem], text_only: frozenset[str]) -> dict[str, str]:
@@ -107,8 +110,8 @@ def _cells(sheet: Sheet, row: list[Any], number: int, problems: list[CellProblem
             continue
         if key is None:
             if str(cell).strip():
-                stray = "a value in a column without a header: name the column in row 1, or clear it"
-                problems.append(CellProblem("(no header)", stray, number, importing.column_letter(index)))
+                stray = _("a value in a column without a header: name the column in row 1, or clear it")
+                problems.append(CellProblem(_("(no header)"), stray, number, importing.column_letter(index)))
             continue
         try:
             # A CSV's cells are text already; a workbook's may be numbers or dates.
@@ -124,7 +127,7 @@ def _cells(sheet: Sheet, row: list[Any], number: int, problems: list[CellProblem
             problems.append(
                 CellProblem(
                     sheet.headers[index],
-                    f"{text.strip()} is a number Excel shortened, its digits lost: format the column as text (文字列) and type it again",
+                    _("{value} is a number Excel shortened, its digits lost: format the column as text (文字列) and type it again").format(value=text.strip()),
                     number,
                     importing.column_letter(index),
                 )
@@ -154,15 +157,28 @@ def _in_order(found: list[CellProblem]) -> list[CellProblem]:
 
 
 def refuse(problems: list[CellProblem], source: str, rows: int, what: str) -> None:
-    """Every problem, a line each (the first MAX_LISTED), then a one-line summary; nothing written."""
+    """Every problem, a line each (the first MAX_LISTED), then a one-line summary; nothing
+    written. `what`: "enrolled" (companies) or "recorded" (delays)."""
     if not problems:
         return
     listed = [p.render(source) for p in problems[:MAX_LISTED]]
     if len(problems) > MAX_LISTED:
-        listed.append(f"… and {count(len(problems) - MAX_LISTED, 'more problem')}")
+        listed.append(count(len(problems) - MAX_LISTED, "… and {n} more problem", "… and {n} more problems"))
+    found = count(len(problems), "{n} problem", "{n} problems")
+    if rows == 0:
+        summary = (
+            _("{source}: {problems} in the header row; nothing was enrolled")
+            if what == "enrolled"
+            else _("{source}: {problems} in the header row; nothing was recorded")
+        )
+    else:
+        summary = (
+            _("{source}: {problems} in {bad} of {rows}; nothing was enrolled")
+            if what == "enrolled"
+            else _("{source}: {problems} in {bad} of {rows}; nothing was recorded")
+        )
     bad_rows = len({p.line for p in problems})
-    where = "the header row" if rows == 0 else f"{count(bad_rows, 'row')} of {count(rows, 'row')}"
-    summary = f"{source}: {count(len(problems), 'problem')} in {where}; nothing was {what}"
+    summary = summary.format(source=source, problems=found, bad=count(bad_rows, "{n} row", "{n} rows"), rows=count(rows, "{n} row", "{n} rows"))
     raise SosaError("\n".join([*listed, summary]))
 
 
@@ -228,7 +244,10 @@ def enroll_file(
     rows = _rows(stream, source, fmt)
     first = next(rows, None)
     if first is None:
-        raise SosaError(f"{source}: the file holds no rows", hint="the first row names the columns: name_ja, name_en, corporate_number, …")
+        raise SosaError(
+            _("{source}: the file holds no rows").format(source=source),
+            hint=_("the first row names the columns: {columns}, …").format(columns="name_ja, name_en, corporate_number"),
+        )
     sheet = _header(first, source, columns.COMPANY, ("name_ja", "name_en", "corporate_number"), columns.COMPANY_READ_ONLY)
     sheet.unquote = fmt == "csv"
     refuse(sheet.problems, source, 0, "enrolled")
@@ -255,7 +274,8 @@ def enroll_file(
             if record is not None and not found:
                 corporate = record.values["corporate_number"]
                 if corporate in seen:
-                    found.extend(_placed(sheet, [Problem("corporate_number", f"法人番号 {corporate} is also in row {seen[corporate]}")], number))
+                    again = _("法人番号 {number} is also in row {row}").format(number=corporate, row=seen[corporate])
+                    found.extend(_placed(sheet, [Problem("corporate_number", again)], number))
                 elif corporate not in registered:
                     seen[corporate] = number
                 else:
@@ -282,7 +302,7 @@ def enroll_file(
                 enrollment.re_enroll(conn, plan.back, stamp)
         refuse(problems, source, number - 1, "enrolled")
         if not plans:
-            raise SosaError(f"{source}: no companies below the header row", hint="add a row per company")
+            raise SosaError(_("{source}: no companies below the header row").format(source=source), hint=_("add a row per company"))
         if dry_run:
             return plans, []
         if not returning:
@@ -321,16 +341,18 @@ def add_delays_file(conn: sqlite3.Connection, stream: BinaryIO, source: str, fmt
     from . import delays
     from .register import get_company
     from .store import transaction
-    from .words import company_status
 
     rows = _rows(stream, source, fmt)
     first = next(rows, None)
     if first is None:
-        raise SosaError(f"{source}: the file holds no rows", hint="the first row names the columns: company, supplier, need_date, …")
+        raise SosaError(
+            _("{source}: the file holds no rows").format(source=source),
+            hint=_("the first row names the columns: {columns}, …").format(columns="company, supplier, need_date"),
+        )
     sheet = _header(first, source, columns.DELAY, ("supplier", "need_date", "promised_date"), ())
     sheet.unquote = fmt == "csv"
     if "company" not in sheet.keys and "corporate_number" not in sheet.keys:
-        missing = "no column company (参加企業) or corporate_number (法人番号): every delay names its company"
+        missing = _("no column company (参加企業) or corporate_number (法人番号): every delay names its company")
         sheet.problems.append(CellProblem(columns.DELAY["company"], missing, 1))
     refuse(sheet.problems, source, 0, "recorded")
     problems: list[CellProblem] = []
@@ -347,7 +369,7 @@ def add_delays_file(conn: sqlite3.Connection, stream: BinaryIO, source: str, fmt
             values.setdefault("company", by_number)
             if values["company"] is None:
                 header, letter = sheet.where("company" if "company" in sheet.keys else "corporate_number")
-                found.append(CellProblem(header, "is required: the company's key (C-0001) or 法人番号", number, letter))
+                found.append(CellProblem(header, _("is required: the company's key (C-0001) or 法人番号"), number, letter))
                 values.pop("company")
             checked: dict[str, Any] | None = None
             try:
@@ -358,7 +380,7 @@ def add_delays_file(conn: sqlite3.Connection, stream: BinaryIO, source: str, fmt
                 try:
                     company = get_company(conn, values["company"])
                     if company.status != "enrolled":
-                        raise SosaError(f"{company.key} {company.name_ja} is {company_status(company.status)}: only enrolled companies can report delays")
+                        raise SosaError(delays.not_enrolled(company))
                 except SosaError as exc:
                     found.extend(_placed(sheet, [Problem(company_field, exc.message)], number))
             problems.extend(_in_order(found))
@@ -367,5 +389,5 @@ def add_delays_file(conn: sqlite3.Connection, stream: BinaryIO, source: str, fmt
             added.append((number, checked if dry_run else delays.add(conn, values)))
         refuse(problems, source, number - 1, "recorded")
         if not added:
-            raise SosaError(f"{source}: no delays below the header row", hint="add a row per delay")
+            raise SosaError(_("{source}: no delays below the header row").format(source=source), hint=_("add a row per delay"))
     return added

@@ -4,24 +4,25 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import N_, _, ngettext
 from .options import DbOption, JsonOption, given, open_desk, option_name
 from .output import count, message, print_card, print_table, state
 
 app = typer.Typer(help="Delays of US-made parts and services: add, list, show, update, close.", no_args_is_help=True)
 
 LIST_COLUMNS = [
-    ("key", "Key"),
-    ("company_key", "Company"),
-    ("status", "Status"),
-    ("supplier", "US supplier"),
-    ("what", "Part number / service"),
-    ("quantity", "Qty"),
-    ("need_date", "Need"),
-    ("promised_date", "Promised"),
-    ("days_late", "Days late"),
-    ("request_key", "Request"),
+    ("key", N_("Key")),
+    ("company_key", N_("Company")),
+    ("status", N_("Status")),
+    ("supplier", N_("US supplier")),
+    ("what", N_("Part number / service")),
+    ("quantity", N_("Qty")),
+    ("need_date", N_("Need")),
+    ("promised_date", N_("Promised")),
+    ("days_late", N_("Days late")),
+    ("request_key", N_("Request")),
 ]
-SLIP_COLUMNS = [("promised_date", "Promised date"), ("recorded_at", "Recorded (UTC)"), ("source", "Source"), ("note", "Note")]
+SLIP_COLUMNS = [("promised_date", N_("Promised date")), ("recorded_at", N_("Recorded (UTC)")), ("source", N_("Source")), ("note", N_("Note"))]
 
 Company = Annotated[str | None, typer.Option("--company", help="Reporting company: key or 法人番号.")]
 Program = Annotated[str | None, typer.Option("--program", help="JSDF program or end item.")]
@@ -60,7 +61,13 @@ def _supplier(delay) -> str:
 
 
 def lateness(days: int) -> str:
-    return f"{count(days, 'day')} late" if days > 0 else "now meets the need date"
+    return count(days, "{n} day late", "{n} days late") if days > 0 else _("now meets the need date")
+
+
+def what(delay) -> str:
+    """What is late, in the officer's language: the part number, or `service: <description>`
+    (`Delay.what` keeps the English for `--json`)."""
+    return _("service: {description}").format(description=delay.description) if delay.is_service else delay.what
 
 
 @app.command()
@@ -123,10 +130,14 @@ def add(
         raw.pop("service")
     for name in required_fields(service):
         if name not in raw:
-            raise SosaError(f"missing {option_name(name)}", hint="see `sosa delay add --help`")
+            raise SosaError(_("missing {option}").format(option=option_name(name)), hint=_("see `sosa delay add --help`"))
     delay = add_delay(open_desk(db), raw)
     typer.echo(delay.key)
-    message(f"Recorded {delay.key} for {delay.company_key}: {delay.what} ×{delay.quantity}, {lateness(delay.days_late)}.")
+    message(
+        _("Recorded {key} for {company}: {what} ×{quantity}, {lateness}.").format(
+            key=delay.key, company=delay.company_key, what=what(delay), quantity=delay.quantity, lateness=lateness(delay.days_late)
+        )
+    )
 
 
 def _add_from_file(from_file: str | None, file_format: str | None, dry_run: bool, raw: dict, service: bool, db) -> None:
@@ -138,21 +149,35 @@ def _add_from_file(from_file: str | None, file_format: str | None, dry_run: bool
     from .company import _open_input, _source
 
     if from_file is None:
-        raise SosaError("--format and --dry-run are for a file", hint="add --from FILE")
+        raise SosaError(_("--format and --dry-run are for a file"), hint=_("add --from FILE"))
     if service or len(raw) > 1:
-        raise SosaError("--from reads every field from the file", hint="drop the other options or drop --from")
+        raise SosaError(_("--from reads every field from the file"), hint=_("drop the other options or drop --from"))
     fmt = format_of(from_file, file_format or ("csv" if from_file == "-" else None))
     if fmt not in TABULAR:
-        raise SosaError(f"{from_file}: delays are read from CSV or Excel (.xlsx) files", hint="save it as .csv or .xlsx, or add --format csv")
+        raise SosaError(
+            _("{file}: delays are read from CSV or Excel (.xlsx) files").format(file=from_file), hint=_("save it as .csv or .xlsx, or add --format csv")
+        )
     conn = open_desk(db)
     with _open_input(from_file) as stream:
         added = add_delays_file(conn, stream, _source(from_file), fmt, dry_run=dry_run)
+    n = len(added)
     if dry_run:
-        message(f"Dry run: {count(len(added), 'delay')} would be recorded; nothing was written.")
+        message(
+            ngettext("Dry run: {n} delay would be recorded; nothing was written.", "Dry run: {n} delays would be recorded; nothing was written.", n).format(
+                n=f"{n:,}"
+            )
+        )
         return
-    for _, delay in added:
+    for _row, delay in added:
         typer.echo(delay.key)
-    message(f"Recorded {count(len(added), 'delay')}" + (f": {added[0][1].key}…{added[-1][1].key}." if len(added) > 1 else "."))
+    if n > 1:
+        message(
+            ngettext("Recorded {n} delay: {first}…{last}.", "Recorded {n} delays: {first}…{last}.", n).format(
+                n=f"{n:,}", first=added[0][1].key, last=added[-1][1].key
+            )
+        )
+    else:
+        message(ngettext("Recorded {n} delay.", "Recorded {n} delays.", n).format(n=f"{n:,}"))
 
 
 @app.command("list")
@@ -172,10 +197,12 @@ def list_(
 
     delays = list_delays(open_desk(db), company=company, status=status, supplier=supplier, overdue=overdue)
     rows = [d.as_dict() for d in delays]
-    if as_json:
-        for row in rows:
+    for row, found in zip(rows, delays, strict=True):
+        if as_json:
             row.pop("slips")
-    print_table(rows, LIST_COLUMNS, as_json=as_json, title=count(len(rows), "delay"), empty="no delays match")
+        else:
+            row["what"] = what(found)
+    print_table(rows, LIST_COLUMNS, as_json=as_json, title=count(len(rows), "{n} delay", "{n} delays"), empty=_("no delays match"))
 
 
 @app.command()
@@ -191,37 +218,40 @@ def show(delay: Annotated[str, typer.Argument(help="Delay key, e.g. D-0001.")], 
     found = get_delay(conn, delay)
     data = found.as_dict()
     data["history"], history_section = record_history(conn, found.key)
+    promised = _("{promised} (originally {original}; {lateness})").format(
+        promised=found.promised_date, original=found.original_promised_date, lateness=lateness(found.days_late)
+    )
     fields = [
-        ("Key", found.key),
-        ("Status", state(found.status, found.close_reason)),
-        ("Company", f"{found.company_key} {found.company_name}"),
-        ("Program", found.program),
-        ("Program (en)", found.program_en),
-        ("Service", found.service_branch and f"{found.service_branch_ja} ({found.service_branch_en})"),
-        ("Contract", found.contract),
-        ("US supplier" if found.supplier_country in (None, "US") else "Supplier", _supplier(found)),
-        ("Supplier address", found.supplier_address),
-        ("Supplier contact", found.supplier_contact),
-        ("PO", found.po),
-        ("What", "service (役務)" if found.is_service else "part"),
-        ("Part number", found.part_number),
-        ("NSN", found.nsn),
-        ("PSC", found.psc),
-        ("Description", found.description),
-        ("Quantity", count(found.quantity, "lot") if found.is_service else f"{found.quantity} {found.unit}"),
-        ("Rating sought", found.rating_sought),
-        ("Need date", found.need_date),
-        ("Promised date", f"{found.promised_date} (originally {found.original_promised_date}; {lateness(found.days_late)})"),
-        ("Impact", found.impact),
-        ("Efforts", found.efforts),
-        ("Request", found.request_key),
+        (N_("Key"), found.key),
+        (N_("Status"), state(found.status, found.close_reason)),
+        (N_("Company"), f"{found.company_key} {found.company_name}"),
+        (N_("Program"), found.program),
+        (N_("Program (en)"), found.program_en),
+        (N_("Service"), found.service_branch and f"{found.service_branch_ja} ({found.service_branch_en})"),
+        (N_("Contract"), found.contract),
+        (N_("US supplier") if found.supplier_country in (None, "US") else N_("Supplier"), _supplier(found)),
+        (N_("Supplier address"), found.supplier_address),
+        (N_("Supplier contact"), found.supplier_contact),
+        (N_("PO"), found.po),
+        (N_("What"), _("service (役務)") if found.is_service else _("part")),
+        (N_("Part number"), found.part_number),
+        (N_("NSN"), found.nsn),
+        (N_("PSC"), found.psc),
+        (N_("Description"), found.description),
+        (N_("Quantity"), count(found.quantity, "{n} lot", "{n} lots") if found.is_service else f"{found.quantity} {found.unit}"),
+        (N_("Rating sought"), found.rating_sought),
+        (N_("Need date"), found.need_date),
+        (N_("Promised date"), promised),
+        (N_("Impact"), found.impact),
+        (N_("Efforts"), found.efforts),
+        (N_("Request"), found.request_key),
     ]
     print_card(
-        f"{found.key} {found.what}",
+        f"{found.key} {what(found)}",
         fields,
         data=data,
         as_json=as_json,
-        sections=[("Slips", data["slips"], SLIP_COLUMNS), history_section],
+        sections=[(N_("Slips"), data["slips"], SLIP_COLUMNS), history_section],
     )
 
 
@@ -261,7 +291,11 @@ def update(
 
     raw = given(locals(), DELAY_FIELDS)
     found = update_delay(open_desk(db), delay, raw, note=note)
-    message(f"Updated {found.key}: promised {found.promised_date}, {lateness(found.days_late)} ({count(len(found.slips), 'slip')} kept).")
+    message(
+        _("Updated {key}: promised {promised}, {lateness} ({slips} kept).").format(
+            key=found.key, promised=found.promised_date, lateness=lateness(found.days_late), slips=count(len(found.slips), "{n} slip", "{n} slips")
+        )
+    )
 
 
 @app.command()
@@ -277,4 +311,4 @@ def close(
     from ..delays import close as close_delay
 
     found = close_delay(open_desk(db), delay, reason)
-    message(f"Closed {found.key} ({reason}).")
+    message(_("Closed {key} ({reason}).").format(key=found.key, reason=reason))
