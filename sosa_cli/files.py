@@ -31,9 +31,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .errors import SosaError
+from .i18n import N_, _, strerror
 
 MARKER = ".sosa-letters"
-FORCE_HINT = "add --force to replace it"
+FORCE_HINT = N_("add --force to replace it")  # translated where it is given
 
 # What may fill the temporary file: the bytes themselves, or a function that writes the
 # file at the path it is given (SQLite's online backup writes a database that way).
@@ -96,14 +97,14 @@ def write(path: Path, content: Content, *, force: bool = False, private: bool = 
         if _holds(path, content):
             return path.absolute()
         if not force:
-            raise SosaError(f"{path} already exists", hint=FORCE_HINT)
+            raise SosaError(_("{path} already exists").format(path=path), hint=_(FORCE_HINT))
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
-        raise SosaError(f"cannot write {path}: a file is in the way of its folder {folder}") from None
+        raise SosaError(_("cannot write {path}: a file is in the way of its folder {folder}").format(path=path, folder=folder)) from None
     except OSError as exc:
-        raise SosaError(f"cannot write {path}: cannot create its folder {folder} ({exc.strerror})") from None
+        raise SosaError(_("cannot write {path}: cannot create its folder {folder} ({error})").format(path=path, folder=folder, error=strerror(exc))) from None
     temp: Path | None = None
     try:
         temp = _temporary(folder, path.name, private)
@@ -116,7 +117,7 @@ def write(path: Path, content: Content, *, force: bool = False, private: bool = 
         _place(temp, path, force=force, private=private)
         temp = None
     except OSError as exc:
-        raise SosaError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise SosaError(_("cannot write {path}: {error}").format(path=path, error=strerror(exc))) from None
     finally:
         # Reached after an error, a full disk or Ctrl-C as well: no temporary file stays.
         if temp is not None:
@@ -132,7 +133,7 @@ def set_aside(path: Path) -> Path | None:
     if _existing(path) is None:
         return None
     folder = path.parent
-    for _ in range(16):
+    for _attempt in range(16):
         aside = folder / f".{path.name}.{secrets.token_hex(4)}.old"
         try:
             os.link(path, aside, follow_symlinks=False)
@@ -141,13 +142,13 @@ def set_aside(path: Path) -> Path | None:
             continue
         except OSError as exc:
             if exc.errno not in _NO_LINKS:
-                raise SosaError(f"cannot keep a copy of {path} before replacing it: {exc.strerror}") from None
+                raise SosaError(_("cannot keep a copy of {path} before replacing it: {error}").format(path=path, error=strerror(exc))) from None
             try:
                 write(aside, path.read_bytes(), private=True)
             except OSError as exc:
-                raise SosaError(f"cannot keep a copy of {path} before replacing it: {exc.strerror}") from None
+                raise SosaError(_("cannot keep a copy of {path} before replacing it: {error}").format(path=path, error=strerror(exc))) from None
             return aside
-    raise SosaError(f"cannot keep a copy of {path} in {folder}")
+    raise SosaError(_("cannot keep a copy of {path} in {folder}").format(path=path, folder=folder))
 
 
 def put_back(aside: Path, path: Path) -> Callable[[], None]:
@@ -162,18 +163,28 @@ def _existing(path: Path) -> os.stat_result | None:
     except FileNotFoundError:
         return None
     except NotADirectoryError:
-        raise SosaError(f"cannot write {path}: {path.parent} is not a folder") from None
+        raise SosaError(_("cannot write {path}: {folder} is not a folder").format(path=path, folder=path.parent)) from None
     except OSError as exc:
-        raise SosaError(f"cannot write {path}: {exc.strerror}") from None
+        raise SosaError(_("cannot write {path}: {error}").format(path=path, error=strerror(exc))) from None
     mode = st.st_mode
     if stat.S_ISREG(mode):
         return st
     if stat.S_ISLNK(mode):
-        raise SosaError(f"{path} is a symbolic link; sosa does not write through links", hint="give the path of a regular file, or --out - to print")
+        raise SosaError(
+            _("{path} is a symbolic link; sosa does not write through links").format(path=path),
+            hint=_("give the path of a regular file, or --out - to print"),
+        )
     if stat.S_ISDIR(mode):
-        raise SosaError(f"{path} is a folder", hint="give a file name, or end --out with / to write into the folder")
-    kind = "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "not a file"
-    raise SosaError(f"{path} is {kind}; sosa writes regular files only", hint="give the path of a regular file, or --out - to print")
+        raise SosaError(_("{path} is a folder").format(path=path), hint=_("give a file name, or end --out with / to write into the folder"))
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        refusal = N_("{path} is a device; sosa writes regular files only")
+    elif stat.S_ISFIFO(mode):
+        refusal = N_("{path} is a FIFO; sosa writes regular files only")
+    elif stat.S_ISSOCK(mode):
+        refusal = N_("{path} is a socket; sosa writes regular files only")
+    else:
+        refusal = N_("{path} is not a file; sosa writes regular files only")
+    raise SosaError(_(refusal).format(path=path), hint=_("give the path of a regular file, or --out - to print"))
 
 
 def _holds(path: Path, content: bytes) -> bool:
@@ -203,7 +214,7 @@ def _same_files(a: Path, b: Path) -> bool:
 
 def _temporary(folder: Path, name: str, private: bool) -> Path:
     """A new, empty file beside the target, ours alone (O_EXCL refuses anything already there)."""
-    for _ in range(16):
+    for _attempt in range(16):
         temp = folder / f".{name}.{secrets.token_hex(4)}.tmp"
         try:
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600 if private else 0o666)
@@ -211,7 +222,7 @@ def _temporary(folder: Path, name: str, private: bool) -> Path:
             continue
         os.close(fd)
         return temp
-    raise SosaError(f"cannot create a temporary file in {folder}")
+    raise SosaError(_("cannot create a temporary file in {folder}").format(folder=folder))
 
 
 def _fill(temp: Path, content: bytes) -> None:
@@ -244,12 +255,12 @@ def _place(temp: Path, path: Path, *, force: bool, private: bool) -> None:
         os.link(temp, path, follow_symlinks=False)
     except FileExistsError:
         _existing(path)
-        raise SosaError(f"{path} already exists", hint=FORCE_HINT) from None
+        raise SosaError(_("{path} already exists").format(path=path), hint=_(FORCE_HINT)) from None
     except OSError as exc:
         if exc.errno not in _NO_LINKS:
             raise
         if _existing(path) is not None:
-            raise SosaError(f"{path} already exists", hint=FORCE_HINT) from None
+            raise SosaError(_("{path} already exists").format(path=path), hint=_(FORCE_HINT)) from None
         os.replace(temp, path)
         return
     temp.unlink()
@@ -273,8 +284,8 @@ def claim(folder: Path, database: str | os.PathLike[str]) -> bool:
         candidates.append(folder / recorded["relative"])
     if not any(_same_database(c, database) for c in candidates):
         raise SosaError(
-            f"the letters folder {folder} belongs to another database, {recorded.get('database')}",
-            hint=f"set letters_dir to a folder of its own for {database.name} (sosa config set letters_dir …), or give --out",
+            _("the letters folder {folder} belongs to another database, {database}").format(folder=folder, database=recorded.get("database")),
+            hint=_("set letters_dir to a folder of its own for {name} (sosa config set letters_dir …), or give --out").format(name=database.name),
         )
     return False
 
@@ -301,14 +312,19 @@ def mark(folder: Path, database: str | os.PathLike[str]) -> None:
 def _owner(marker: Path) -> dict[str, str] | None:
     try:
         if not stat.S_ISREG(os.lstat(marker).st_mode):
-            raise SosaError(f"{marker} is not a regular file", hint="remove it; sosa marks its letters folders with a file of that name")
+            raise SosaError(
+                _("{marker} is not a regular file").format(marker=marker), hint=_("remove it; sosa marks its letters folders with a file of that name")
+            )
         data = json.loads(marker.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:
-        raise SosaError(f"cannot read {marker}: {exc}", hint="it marks which database the letters folder belongs to") from None
+        raise SosaError(
+            _("cannot read {marker}: {error}").format(marker=marker, error=strerror(exc) if isinstance(exc, OSError) else exc),
+            hint=_("it marks which database the letters folder belongs to"),
+        ) from None
     if not isinstance(data, dict):
-        raise SosaError(f"cannot read {marker}: not a letters folder marker")
+        raise SosaError(_("cannot read {marker}: not a letters folder marker").format(marker=marker))
     return {k: str(v) for k, v in data.items()}
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from . import config, letters
 from .errors import SosaError
+from .i18n import _
 from .letters import kinds
 from .letters.kinds import Target
 
@@ -96,7 +97,10 @@ def reply_supplement(conn: sqlite3.Connection, ask: Any, *, on: date, profile: c
     """A further numbered letter to DoD forwarding the answers the last one said were awaited."""
     earlier = last_reply(conn, ask.key)
     if earlier is None or earlier.context is None:
-        raise SosaError(f"{ask.key} has no reply letter in the register to supplement", hint=f"issue the reply again: sosa letter render reply {ask.key}")
+        raise SosaError(
+            _("{ask} has no reply letter in the register to supplement").format(ask=ask.key),
+            hint=_("issue the reply again: sosa letter render reply {ask}").format(ask=ask.key),
+        )
     context = earlier.context
 
     def build() -> letters.LetterFacts:
@@ -136,9 +140,9 @@ def render(
     # would otherwise hold back every later letter of its series (they go in date order).
     letter_date = parse_date(iso_date(on)) if on is not None else None
     if spec.takes_company and not company:
-        raise SosaError(f"a {spec.name} letter goes to one company", hint="add --company C-…")
+        raise SosaError(_("a {kind} letter goes to one company").format(kind=spec.name), hint=_("add --company C-…"))
     if company and not spec.takes_company and spec.record != "C":
-        raise SosaError(f"a {spec.name} letter takes no --company", hint="drop --company")
+        raise SosaError(_("a {kind} letter takes no --company").format(kind=spec.name), hint=_("drop --company"))
     options: dict[str, Any] = {"fmt": fmt, "out": out, "draft": draft, "on": letter_date}
     with transaction(conn):
         if spec.record == "C":
@@ -157,7 +161,7 @@ def _company_letter(conn: sqlite3.Connection, record: str, company: str | None, 
 
     found = get_company(conn, record)
     if company is not None and get_company(conn, company).id != found.id:
-        raise SosaError(f"this letter goes to the company {found.key} itself", hint="drop --company")
+        raise SosaError(_("this letter goes to the company {company} itself").format(company=found.key), hint=_("drop --company"))
     return enrollment(conn, found, profile=profile, **options)
 
 
@@ -186,12 +190,12 @@ def _ask_letter(
         # silent, so it is issued by the command that does that; an issued one is written
         # again by its key.
         raise SosaError(
-            f"a supplement to the reply is issued by `sosa ask reply {ask.key} --supplement`",
-            hint="`sosa letter export L-…` writes an issued supplement again",
+            _("a supplement to the reply is issued by `sosa ask reply {ask} --supplement`").format(ask=ask.key),
+            hint=_("`sosa letter export L-…` writes an issued supplement again"),
         )
     if kind == "reply":
         if company is not None:
-            raise SosaError("the reply goes to DoD, not to a company", hint="drop --company")
+            raise SosaError(_("the reply goes to DoD, not to a company"), hint=_("drop --company"))
         on = options.pop("on") or (date.fromisoformat(ask.replied_on) if ask.replied_on else None)
         if on is None:
             from .clock import today

@@ -10,6 +10,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .errors import SosaError
+from .i18n import N_, _
+
+# "'x' is not a company state", one sentence per life cycle (a noun glued in would stay English).
+_NOT_A_STATE = {
+    "company": N_("{target!r} is not a company state"),
+    "letter": N_("{target!r} is not a letter state"),
+    "delay": N_("{target!r} is not a delay state"),
+    "request": N_("{target!r} is not a request state"),
+    "ask": N_("{target!r} is not an ask state"),
+    "relay": N_("{target!r} is not a relay state"),
+}
 
 
 class _Facts(dict):
@@ -24,7 +35,7 @@ class OnlyBy:
     """A move that one action alone makes, why, and the command that makes it."""
 
     action: str
-    why: str
+    why: str  # marked with N_, translated where it is shown
     how: str  # with `{key}` and the `facts` given to `LifeCycle.check` filled in
 
 
@@ -50,17 +61,28 @@ class LifeCycle:
         """
         if target not in self.transitions:
             raise SosaError(
-                f"{target!r} is not a {self.noun} state",
-                hint=f"states are: {', '.join(self.states)}",
+                _(_NOT_A_STATE.get(self.noun, N_("{target!r} is not a state of this record"))).format(target=target),
+                hint=_("states are: {states}").format(states=", ".join(self.states)),
             )
         if target in self.transitions[state]:
             only = self.only_by.get((state, target))
             if only is None or only.action == action:
                 return
-            raise SosaError(f"{key} is {state} and cannot become {target} this way: {only.why}", hint=only.how.format_map(_Facts(facts or {}, key=key)))
-        allowed = [t + (f" (by {self.only_by[state, t].action})" if (state, t) in self.only_by else "") for t in self.transitions[state]]
-        where = f"from {state} it can move to {', '.join(allowed)}" if allowed else f"{state} is final"
-        raise SosaError(f"{key} is {state} and cannot become {target}: {where}")
+            raise SosaError(
+                _("{key} is {state} and cannot become {target} this way: {why}").format(key=key, state=state, target=target, why=_(only.why)),
+                hint=only.how.format_map(_Facts(facts or {}, key=key)),
+            )
+        allowed = [
+            _("{state} (by {action})").format(state=t, action=self.only_by[state, t].action) if (state, t) in self.only_by else t
+            for t in self.transitions[state]
+        ]
+        if allowed:
+            raise SosaError(
+                _("{key} is {state} and cannot become {target}: from {state} it can move to {allowed}").format(
+                    key=key, state=state, target=target, allowed=", ".join(allowed)
+                )
+            )
+        raise SosaError(_("{key} is {state} and cannot become {target}: {state} is final").format(key=key, state=state, target=target))
 
 
 COMPANY = LifeCycle(
@@ -77,7 +99,7 @@ COMPANY = LifeCycle(
     only_by={
         ("withdrawn", "enrolled"): OnlyBy(
             "re-enroll",
-            "a company that withdrew comes back by enrolling again, with the date it accepted the Code of Conduct anew",
+            N_("a company that withdrew comes back by enrolling again, with the date it accepted the Code of Conduct anew"),
             "sosa enroll --corporate-number {corporate_number} --name-ja … --name-en … --coc-accepted-on DATE --yes",
         )
     },

@@ -20,13 +20,15 @@ from .delays import Delay, get_delay, record_slip
 from .delays import set_status as set_delay_status
 from .errors import NotFound, SosaError
 from .fields import dated, iso_date, text
+from .i18n import N_, _
 from .keys import format_key, parse_key
 from .store import transaction
 
+# What each action asks DoD for, as `request show` prints it (translated there).
 ACTIONS = {
-    "rating": "priority rating (DPAS) of the order",
-    "spa": "special priorities assistance",
-    "expedite": "expediting of delivery",
+    "rating": N_("priority rating (DPAS) of the order"),
+    "spa": N_("special priorities assistance"),
+    "expedite": N_("expediting of delivery"),
 }
 URGENCIES = ("routine", "urgent", "critical")
 OUTCOMES = ("resolved", "partial", "unresolved", "withdrawn")
@@ -43,6 +45,12 @@ CLOSE_OUTCOMES = {
 SETTLED_BY_CLOSE = ("closed", "withdrawn")
 OPEN_STATES = tuple(s for s in lifecycle.REQUEST.states if s not in SETTLED_BY_CLOSE)
 DEFAULT_FOLLOW_UP_DAYS = 10
+# A delay that lacks what a request must show (15 CFR 700.53), by the fields it lacks.
+_NO_IMPACT_OR_EFFORTS = {
+    ("impact",): N_("{delay} records no impact: a request must show the impact and the efforts already made"),
+    ("efforts",): N_("{delay} records no efforts: a request must show the impact and the efforts already made"),
+    ("impact", "efforts"): N_("{delay} records no impact and no efforts: a request must show the impact and the efforts already made"),
+}
 
 
 @dataclass
@@ -103,7 +111,7 @@ def get_request(conn: sqlite3.Connection, ref: str) -> Request:
     number = parse_key(ref, "R")
     row = conn.execute(_SELECT + " WHERE r.id = ?", (number,)).fetchone()
     if row is None:
-        raise NotFound(f"no request {format_key('R', number)}", hint="`sosa request list` shows the requests")
+        raise NotFound(_("no request {key}").format(key=format_key("R", number)), hint=_("`sosa request list` shows the requests"))
     return _request(conn, row)
 
 
@@ -113,7 +121,10 @@ def list_requests(conn: sqlite3.Connection, *, status: str | None = None, compan
     args: list[Any] = []
     if status:
         if status not in lifecycle.REQUEST.states:
-            raise SosaError(f"{status!r} is not a request status", hint=f"use one of {', '.join(lifecycle.REQUEST.states)}")
+            raise SosaError(
+                _("{status!r} is not a request status").format(status=status),
+                hint=_("use one of {values}").format(values=", ".join(lifecycle.REQUEST.states)),
+            )
         where.append("r.status = ?")
         args.append(status)
     if company:
@@ -128,49 +139,55 @@ def list_requests(conn: sqlite3.Connection, *, status: str | None = None, compan
     return [_request(conn, row) for row in conn.execute(sql, args)]
 
 
-def _choice(value: str, allowed, what: str) -> str:
+def _choice(value: str, allowed, refusal: str) -> str:
+    """`value` if it is one of `allowed`; else `refusal` (marked with N_, `{value!r}` in it)."""
     value = (value or "").strip().lower()
     if value not in allowed:
-        raise SosaError(f"{value!r} is not a {what}", hint=f"use one of {', '.join(allowed)}")
+        raise SosaError(_(refusal).format(value=value), hint=_("use one of {values}").format(values=", ".join(allowed)))
     return value
 
 
 def open_request(conn: sqlite3.Connection, delay_refs: list[str], *, action: str = "rating", urgency: str = "urgent") -> Request:
     """Open a draft request covering open delays of one company."""
-    action = _choice(action, ACTIONS, "requested action")
-    urgency = _choice(urgency, URGENCIES, "urgency")
+    action = _choice(action, ACTIONS, N_("{value!r} is not a requested action"))
+    urgency = _choice(urgency, URGENCIES, N_("{value!r} is not a urgency"))
     if not delay_refs:
-        raise SosaError("a request needs at least one delay", hint="e.g. sosa request open D-0001")
+        raise SosaError(_("a request needs at least one delay"), hint=_("e.g. sosa request open D-0001"))
     with transaction(conn):
         # The same delay named twice (D-0001, d-1) is one delay.
         delays = list({d.id: d for d in (get_delay(conn, ref) for ref in delay_refs)}.values())
         for delay in delays:
             if delay.status == "escalated":
-                raise SosaError(f"{delay.key} is already in request {delay.request_key}", hint="a delay sits in one open request at a time")
+                raise SosaError(
+                    _("{delay} is already in request {request}").format(delay=delay.key, request=delay.request_key),
+                    hint=_("a delay sits in one open request at a time"),
+                )
             if delay.status != "open":
-                raise SosaError(f"{delay.key} is {delay.status}: only open delays can be put in a request")
+                raise SosaError(_("{delay} is {status}: only open delays can be put in a request").format(delay=delay.key, status=delay.status))
             if delay.days_late <= 0:
                 # 15 CFR 700.53: no assistance for delivery earlier than needed.
                 raise SosaError(
-                    f"{delay.key} is now promised for {delay.promised_date}, by its need date {delay.need_date}: there is nothing to ask DoD for",
-                    hint=f"close it with `sosa delay close {delay.key} --reason recovered`",
+                    _("{delay} is now promised for {promised}, by its need date {need}: there is nothing to ask DoD for").format(
+                        delay=delay.key, promised=delay.promised_date, need=delay.need_date
+                    ),
+                    hint=_("close it with `sosa delay close {delay} --reason recovered`").format(delay=delay.key),
                 )
             missing = [name for name in ("impact", "efforts") if not getattr(delay, name)]
             if missing:
                 # 15 CFR 700.53: DoD assists only where the urgent need and the efforts
                 # already made are shown; the letter must not claim what is not recorded.
                 raise SosaError(
-                    f"{delay.key} records no {' and no '.join(missing)}: a request must show the impact and the efforts already made",
+                    _(_NO_IMPACT_OR_EFFORTS[tuple(missing)]).format(delay=delay.key),
                     hint=f"sosa delay update {delay.key} " + " ".join(f'--{name} "…"' for name in missing),
                 )
         companies = {d.company_key for d in delays}
         if len(companies) > 1:
             raise SosaError(
-                f"these delays come from {len(companies)} companies ({', '.join(sorted(companies))})",
-                hint="open one request per company, so each outcome notice has one addressee",
+                _("these delays come from {n} companies ({companies})").format(n=len(companies), companies=", ".join(sorted(companies))),
+                hint=_("open one request per company, so each outcome notice has one addressee"),
             )
         company_id = conn.execute("SELECT company_id FROM delays WHERE key = ?", (delays[0].key,)).fetchone()[0]
-        _require_enrolled(conn, company_id, "a request is opened")
+        _require_enrolled(conn, company_id, N_("{company} {name} is {status}: a request is opened only for an enrolled company"))
         number = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM requests").fetchone()[0]
         key = format_key("R", number)
         stamp = now_utc()
@@ -186,11 +203,12 @@ def open_request(conn: sqlite3.Connection, delay_refs: list[str], *, action: str
         return get_request(conn, key)
 
 
-def _require_enrolled(conn: sqlite3.Connection, company_id: int, when: str) -> None:
+def _require_enrolled(conn: sqlite3.Connection, company_id: int, refusal: str) -> None:
+    """Refuse with `refusal` (marked with N_: `{company}`, `{name}`, `{status}`) unless the company is enrolled."""
     # A company that withdrew or is suspended has its data sent to DoD no more.
     row = conn.execute("SELECT key, name_ja, status FROM companies WHERE id = ?", (company_id,)).fetchone()
     if row["status"] != "enrolled":
-        raise SosaError(f"{row['key']} {row['name_ja']} is {row['status']}: {when} only for an enrolled company")
+        raise SosaError(_(refusal).format(company=row["key"], name=row["name_ja"], status=row["status"]))
 
 
 def _move(request: Request, target: str, changes: dict[str, Any]) -> None:
@@ -207,7 +225,11 @@ def mark_sent(conn: sqlite3.Connection, ref: str, *, follow_up_days: int = DEFAU
         request = get_request(conn, ref)
         changes: dict[str, Any] = {}
         _move(request, "sent", changes)
-        _require_enrolled(conn, conn.execute("SELECT company_id FROM requests WHERE id = ?", (request.id,)).fetchone()[0], "a request is sent")
+        _require_enrolled(
+            conn,
+            conn.execute("SELECT company_id FROM requests WHERE id = ?", (request.id,)).fetchone()[0],
+            N_("{company} {name} is {status}: a request is sent only for an enrolled company"),
+        )
         sent_on = today()
         changes["sent_on"] = sent_on.isoformat()
         changes["follow_up_on"] = add_us_working_days(sent_on, follow_up_days).isoformat()
@@ -237,7 +259,7 @@ def send(conn: sqlite3.Connection, ref: str, *, fmt: str = "md", out: str | None
 
 def _save(conn: sqlite3.Connection, request: Request, changes: dict[str, Any], *, action: str) -> None:
     if not changes:
-        raise SosaError(f"nothing to change: {request.key} is already {request.status}")
+        raise SosaError(_("nothing to change: {key} is already {status}").format(key=request.key, status=request.status))
     before = {k: getattr(request, k) for k in changes}
     conn.execute(
         f"UPDATE requests SET {', '.join(f'{c} = :{c}' for c in changes)}, updated_at = :updated_at WHERE id = :id",
@@ -278,24 +300,24 @@ def update(
         try:
             rated_on = _RATED_ON(rated_on)
         except SosaError as exc:
-            raise SosaError(f"--rated-on: {exc.message}", hint=exc.hint) from None
+            raise SosaError(_("--rated-on: {problem}").format(problem=exc.message), hint=exc.hint) from None
     if status is not None:
         status = status.strip().lower()
         if status in SETTLED_BY_CLOSE:
-            raise SosaError(f"a request is {status} with `sosa request close`", hint=f"sosa request close {ref} --outcome …")
+            raise SosaError(_("a request is {status} with `sosa request close`").format(status=status), hint=f"sosa request close {ref} --outcome …")
     if not changes and status is None and rated_on is None:
-        raise SosaError("nothing to change", hint="give --status, --dod-ref, --rating, --committed-date or --note")
+        raise SosaError(_("nothing to change"), hint=_("give --status, --dod-ref, --rating, --committed-date or --note"))
     with transaction(conn):
         request = get_request(conn, ref)
         if request.status in SETTLED_BY_CLOSE:
-            raise SosaError(f"{request.key} is {request.status}: a finished request cannot be changed")
+            raise SosaError(_("{key} is {status}: a finished request cannot be changed").format(key=request.key, status=request.status))
         if status is not None and status != request.status:
             _move(request, status, changes)
         if changes.get("status") == "rated" and not (changes.get("rating") or request.rating):
-            raise SosaError(f"{request.key} cannot be rated without the rating", hint="add --rating DO-A1 (or the rating DoD gave)")
+            raise SosaError(_("{key} cannot be rated without the rating").format(key=request.key), hint=_("add --rating DO-A1 (or the rating DoD gave)"))
         rating = changes.get("rating") or request.rating
         if rated_on is not None and not rating:
-            raise SosaError("--rated-on needs the rating", hint="add --rating DO-A1 (or the rating DoD gave)")
+            raise SosaError(_("--rated-on needs the rating"), hint=_("add --rating DO-A1 (or the rating DoD gave)"))
         if ("rating" in changes and changes["rating"] != request.rating) or rated_on is not None:
             # 15 CFR 700.13(d): the supplier's clock starts when the rated order reaches
             # it; unless told that day, the desk takes the day it records the rating.
@@ -314,7 +336,7 @@ def update(
 
 
 # The day the rated order reached the supplier has already come (15 CFR 700.13(d)).
-_RATED_ON = dated(past=True, what="day a rating reached the supplier")
+_RATED_ON = dated(past=True, what=N_("day a rating reached the supplier"))
 
 
 def close(conn: sqlite3.Connection, ref: str, outcome: str, *, note: str | None = None) -> Request:
@@ -324,7 +346,7 @@ def close(conn: sqlite3.Connection, ref: str, outcome: str, *, note: str | None 
     each delay by its current promise: resolved when it now meets the need date;
     withdrawn → the request is withdrawn and its delays are open again.
     """
-    outcome = _choice(outcome, OUTCOMES, "request outcome")
+    outcome = _choice(outcome, OUTCOMES, N_("{value!r} is not a request outcome"))
     with transaction(conn):
         request = get_request(conn, ref)
         target = "withdrawn" if outcome == "withdrawn" else "closed"
@@ -336,15 +358,21 @@ def close(conn: sqlite3.Connection, ref: str, outcome: str, *, note: str | None 
             allowed = CLOSE_OUTCOMES[request.status]
             if outcome not in allowed:
                 raise SosaError(
-                    f"{request.key} is {request.status}: it can close {' or '.join(allowed)}, not {outcome}",
+                    _("{key} is {status}: it can close {allowed}, not {outcome}").format(
+                        key=request.key, status=request.status, allowed=_(" or ").join(allowed), outcome=outcome
+                    ),
                     hint=f"sosa request close {request.key} --outcome {allowed[0]}",
                 )
             late = [d for d in request.delays if d.promised_date > d.need_date]
             if outcome == "resolved" and late:
                 first = late[0]
                 raise SosaError(
-                    f"{first.key} is still promised for {first.promised_date}, after its need date {first.need_date}: {request.key} did not resolve it",
-                    hint=f"close with --outcome partial, or record the supplier's date first: sosa request update {request.key} --committed-date …",
+                    _("{delay} is still promised for {promised}, after its need date {need}: {key} did not resolve it").format(
+                        delay=first.key, promised=first.promised_date, need=first.need_date, key=request.key
+                    ),
+                    hint=_("close with --outcome partial, or record the supplier's date first: sosa request update {key} --committed-date …").format(
+                        key=request.key
+                    ),
                 )
         for delay in request.delays:
             if outcome == "withdrawn":

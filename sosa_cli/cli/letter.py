@@ -6,10 +6,11 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import N_, _, ngettext
 from .dryrun import DryRunOption
 from .dryrun import dry_run as dry_run_letters
 from .options import DbOption, ForceOption, JsonOption, YesOption, confirm, open_desk, out_option
-from .output import check_letter_destination, count, letter_sink, message, noun, print_card, print_letter, print_table, state
+from .output import check_letter_destination, count, letter_sink, message, print_card, print_letter, print_table, state
 
 app = typer.Typer(help="Letters: render and issue them (文書番号), list, show, export, cancel, verify the files; the templates in use.", no_args_is_help=True)
 
@@ -25,17 +26,17 @@ FORMAT_HELP = "md (Markdown), html (print-ready, A4), docx (Word) or pdf (A4; ne
 
 
 LIST_COLUMNS = [
-    ("key", "Key"),
-    ("doc_number", "文書番号"),
-    ("letter_date", "Date"),
-    ("kind", "Kind"),
-    ("record", "Record"),
-    ("addressee", "Addressee"),
-    ("status", "Status"),
+    ("key", N_("Key")),
+    ("doc_number", N_("文書番号")),
+    ("letter_date", N_("Date")),
+    ("kind", N_("Kind")),
+    ("record", N_("Record")),
+    ("addressee", N_("Addressee")),
+    ("status", N_("Status")),
 ]
-FILE_COLUMNS = [("format", "Format"), ("path", "File"), ("sha256", "SHA-256")]
-VERIFY_COLUMNS = [("key", "Letter"), ("doc_number", "文書番号"), ("format", "Format"), ("path", "File"), ("problem", "Problem")]
-TEMPLATE_COLUMNS = [("kind", "Kind"), ("language", "Lang"), ("name", "Template"), ("source", "Source"), ("path", "File used")]
+FILE_COLUMNS = [("format", N_("Format")), ("path", N_("File")), ("sha256", N_("SHA-256"))]
+VERIFY_COLUMNS = [("key", N_("Letter")), ("doc_number", N_("文書番号")), ("format", N_("Format")), ("path", N_("File")), ("problem", N_("Problem"))]
+TEMPLATE_COLUMNS = [("kind", N_("Kind")), ("language", N_("Lang")), ("name", N_("Template")), ("source", N_("Source")), ("path", N_("File used"))]
 
 
 @app.command()
@@ -79,13 +80,17 @@ def render(
         typer.echo(str(result.path))
     letter = result.letter
     if letter is None:
-        message("Draft rendered with a blank number; nothing was recorded." + (f" Written to {result.path}." if result.path else ""))
+        if result.path:
+            message(_("Draft rendered with a blank number; nothing was recorded. Written to {path}.").format(path=result.path))
+        else:
+            message(_("Draft rendered with a blank number; nothing was recorded."))
         return
     when = format_wareki(date.fromisoformat(str(letter.letter_date)))
+    facts = {"key": letter.key, "number": letter.doc_number, "date": when, "addressee": letter.addressee}
     if result.issued_now:
-        message(f"Issued {letter.key} {letter.doc_number} dated {when} to {letter.addressee}.")
+        message(_("Issued {key} {number} dated {date} to {addressee}.").format(**facts))
     else:
-        message(f"{letter.key} {letter.doc_number} was issued dated {when}; rendered again from its record, unchanged.")
+        message(_("{key} {number} was issued dated {date}; rendered again from its record, unchanged.").format(**facts))
 
 
 @app.command("export")
@@ -117,7 +122,11 @@ def export(
     if result.path is not None:
         typer.echo(str(result.path))
     issued = result.entry
-    message(f"{issued.key} {issued.doc_number} written as {fmt.value}" + (f" to {result.path}." if result.path else "."))
+    facts = {"key": issued.key, "number": issued.doc_number, "format": fmt.value, "path": result.path}
+    if result.path:
+        message(_("{key} {number} written as {format} to {path}.").format(**facts))
+    else:
+        message(_("{key} {number} written as {format}.").format(**facts))
 
 
 class MailFormat(StrEnum):
@@ -152,9 +161,12 @@ def mail(
     else:
         typer.echo(str(result.path))
     for warning in result.warnings:
-        message(f"Note: {warning}.")
-    where = f"written to {result.path}" if result.path else "printed"
-    message(f"Draft of {result.letter} to {result.to or 'no recipient yet'} {where}, with {result.attachment} attached; nothing was sent.")
+        message(_("Note: {warning}.").format(warning=warning))
+    facts = {"letter": result.letter, "to": result.to or _("no recipient yet"), "path": result.path, "attachment": result.attachment}
+    if result.path:
+        message(_("Draft of {letter} to {to} written to {path}, with {attachment} attached; nothing was sent.").format(**facts))
+    else:
+        message(_("Draft of {letter} to {to} printed, with {attachment} attached; nothing was sent.").format(**facts))
 
 
 @app.command("list")
@@ -176,7 +188,7 @@ def list_(
     conn = open_desk(db)
     company_id = get_company(conn, company).id if company else None
     rows = [letter.as_dict() for letter in list_letters(conn, kind=kind, status=status, record=record, company_id=company_id)]
-    print_table(rows, LIST_COLUMNS, as_json=as_json, title=count(len(rows), "letter"), empty="no letters match")
+    print_table(rows, LIST_COLUMNS, as_json=as_json, title=count(len(rows), "{n} letter", "{n} letters"), empty=_("no letters match"))
 
 
 @app.command()
@@ -197,23 +209,23 @@ def show(
     data = found.as_dict()
     data["history"], history_section = record_history(conn, found.key)
     fields = [
-        ("Key", found.key),
-        ("文書番号", found.doc_number),
-        ("Date", found.letter_date),
-        ("Status", state(found.status, found.cancel_reason)),
-        ("Kind", f"{found.kind} ({found.language})"),
-        ("Record", found.record),
-        ("Company", found.company),
-        ("Addressee", found.addressee),
-        ("Subject", found.subject),
+        (N_("Key"), found.key),
+        (N_("文書番号"), found.doc_number),
+        (N_("Date"), found.letter_date),
+        (N_("Status"), state(found.status, found.cancel_reason)),
+        (N_("Kind"), f"{found.kind} ({found.language})"),
+        (N_("Record"), found.record),
+        (N_("Company"), found.company),
+        (N_("Addressee"), found.addressee),
+        (N_("Subject"), found.subject),
     ]
-    files = [{**f, "path": f.get("path") or "(printed)"} for f in data["files"]]
+    files = [{**f, "path": f.get("path") or _("(printed)")} for f in data["files"]]
     print_card(
         f"{found.key} {found.doc_number or ''}".strip(),
         fields,
         data=data,
         as_json=as_json,
-        sections=[("Files", files, FILE_COLUMNS), history_section],
+        sections=[(N_("Files"), files, FILE_COLUMNS), history_section],
     )
 
 
@@ -236,14 +248,15 @@ def cancel(
     conn = open_desk(db)
     found = get_letter(conn, letter)
     if found.status == "issued" and reason.strip():  # else the refusal says what is wrong, unasked
+        facts = {"key": found.key, "number": found.doc_number, "kind": found.kind, "date": found.letter_date, "addressee": found.addressee}
         confirm(
-            f"Cancel {found.key} {found.doc_number} ({found.kind}, {found.letter_date}) to {found.addressee}? Its 文書番号 stays used.",
+            _("Cancel {key} {number} ({kind}, {date}) to {addressee}? Its 文書番号 stays used.").format(**facts),
             yes,
-            refusal=f"cancelling {found.key} {found.doc_number} needs confirmation",
-            hint=f"add --yes: sosa letter cancel {found.key} --reason … --yes",
+            refusal=_("cancelling {key} {number} needs confirmation").format(**facts),
+            hint=_("add --yes: sosa letter cancel {key} --reason … --yes").format(**facts),
         )
     cancelled = cancel_letter(conn, letter, reason)
-    message(f"Cancelled {cancelled.key} {cancelled.doc_number}; the number stays used.")
+    message(_("Cancelled {key} {number}; the number stays used.").format(key=cancelled.key, number=cancelled.doc_number))
 
 
 @app.command()
@@ -262,13 +275,15 @@ def verify(db: DbOption = None, as_json: JsonOption = False) -> None:
     check = verify_files(conn)
     rows = [p.as_dict() for p in check.problems]
     if rows or as_json:
-        print_table(rows, VERIFY_COLUMNS, as_json=as_json, title="Letter files that differ from the register", empty="no problems")
+        print_table(rows, VERIFY_COLUMNS, as_json=as_json, title=_("Letter files that differ from the register"), empty=_("no problems"))
     if not check.ok:
         raise SosaError(
-            f"{len(rows)} of {count(check.files, 'letter file')} {noun(len(rows), 'differs', 'differ')} from the register",
-            hint="`sosa letter export L-… --format … --force` writes an issued letter again from its record",
+            ngettext("{n} of {files} differs from the register", "{n} of {files} differ from the register", len(rows)).format(
+                n=len(rows), files=count(check.files, "{n} letter file", "{n} letter files")
+            ),
+            hint=_("`sosa letter export L-… --format … --force` writes an issued letter again from its record"),
         )
-    message(check.summary() + ".")
+    message(_("{summary}.").format(summary=check.summary()))
 
 
 @app.command()
@@ -286,8 +301,8 @@ def templates(as_json: JsonOption = False) -> None:
 
     rows = [t.as_dict() for t in templates_in_use(load())]
     for row in rows:
-        row["source"] = "yours" if row["overridden"] else ("shipped" if row["path"] else "missing")
+        row["source"] = _("yours") if row["overridden"] else (_("shipped") if row["path"] else _("missing"))
     if as_json:
         for row in rows:
             del row["source"]
-    print_table(rows, TEMPLATE_COLUMNS, as_json=as_json, title="Letter templates", empty="no templates")
+    print_table(rows, TEMPLATE_COLUMNS, as_json=as_json, title=_("Letter templates"), empty=_("no templates"))

@@ -4,6 +4,7 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import N_, _
 from .dryrun import DryRunOption
 from .dryrun import dry_run as dry_run_letters
 from .options import DbOption, ForceOption, JsonOption, open_desk, out_option
@@ -12,32 +13,43 @@ from .output import check_letter_destination, count, letter_sink, message, print
 app = typer.Typer(help="JP→US requests to DoD: open, send, update, close, list, show.", no_args_is_help=True)
 
 LIST_COLUMNS = [
-    ("key", "Key"),
-    ("company_key", "Company"),
-    ("status", "Status"),
-    ("action", "Action"),
-    ("urgency", "Urgency"),
-    ("delay_keys", "Delays"),
-    ("sent_on", "Sent"),
-    ("follow_up_on", "Follow up"),
-    ("rating", "Rating"),
-    ("supplier_deadline", "Supplier must answer by"),
-    ("outcome", "Outcome"),
+    ("key", N_("Key")),
+    ("company_key", N_("Company")),
+    ("status", N_("Status")),
+    ("action", N_("Action|request")),
+    ("urgency", N_("Urgency")),
+    ("delay_keys", N_("Delays")),
+    ("sent_on", N_("Sent")),
+    ("follow_up_on", N_("Follow up")),
+    ("rating", N_("Rating")),
+    ("supplier_deadline", N_("Supplier must answer by")),
+    ("outcome", N_("Outcome")),
 ]
 DELAY_COLUMNS = [
-    ("key", "Delay"),
-    ("what", "Part number / service"),
-    ("supplier", "US supplier"),
-    ("quantity", "Qty"),
-    ("need_date", "Need"),
-    ("promised_date", "Promised"),
-    ("status", "Status"),
+    ("key", N_("Delay")),
+    ("what", N_("Part number / service")),
+    ("supplier", N_("US supplier")),
+    ("quantity", N_("Qty")),
+    ("need_date", N_("Need")),
+    ("promised_date", N_("Promised")),
+    ("status", N_("Status")),
 ]
-LETTER_COLUMNS = [("key", "Letter"), ("kind", "Kind"), ("doc_number", "文書番号"), ("letter_date", "Date"), ("status", "Status")]
+LETTER_COLUMNS = [("key", N_("Letter")), ("kind", N_("Kind")), ("doc_number", N_("文書番号")), ("letter_date", N_("Date")), ("status", N_("Status"))]
 
 RequestKey = Annotated[str, typer.Argument(help="Request key, e.g. R-0001.")]
 Format = Annotated[str, typer.Option("--format", help="Letter format: md, html, docx (Word) or pdf (needs the pdf extra).")]
 Out = Annotated[str | None, typer.Option("--out", help="File or folder for the letter (default: the letters folder); - for stdout.")]
+
+
+def _header(marked: str) -> str:
+    """A header that shares its English with another's: "Action" is the audit trail's 操作
+    in history tables, but a request's action is what it asks DoD for (要請内容). The
+    catalog holds it as "Action|request"; English shows the part before the bar."""
+    return _(marked).partition("|")[0]
+
+
+def _columns(columns: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(key, _header(header)) for key, header in columns]
 
 
 def _row(request) -> dict:
@@ -61,7 +73,11 @@ def open_(
 
     request = open_request(open_desk(db), delays, action=action, urgency=urgency)
     typer.echo(request.key)
-    message(f"Opened {request.key} (draft) for {request.company_key}, covering {', '.join(d.key for d in request.delays)}.")
+    message(
+        _("Opened {key} (draft) for {company}, covering {delays}.").format(
+            key=request.key, company=request.company_key, delays=", ".join(d.key for d in request.delays)
+        )
+    )
 
 
 @app.command()
@@ -88,11 +104,11 @@ def send(
         dry_run_letters(conn, lambda: send_request(conn, request, fmt=fmt))
         return
     sent, letter = send_request(open_desk(db), request, fmt=fmt, out=out_option(out, force), emit=letter_sink(out))
-    message(
-        f"Sent {sent.key}: letter {letter.letter.key} {letter.letter.doc_number}"
-        + (f" written to {letter.path}" if letter.path else "")
-        + f"; follow up on {sent.follow_up_on}."
-    )
+    facts = {"key": sent.key, "letter": letter.entry.key, "number": letter.entry.doc_number, "path": letter.path, "date": sent.follow_up_on}
+    if letter.path:
+        message(_("Sent {key}: letter {letter} {number} written to {path}; follow up on {date}.").format(**facts))
+    else:
+        message(_("Sent {key}: letter {letter} {number}; follow up on {date}.").format(**facts))
 
 
 @app.command()
@@ -127,8 +143,12 @@ def update(
         note=note,
         rated_on=rated_on,
     )
-    extra = f"; supplier must accept or reject by {found.supplier_deadline}" if found.supplier_deadline and (rating or rated_on) else ""
-    message(f"Updated {found.key}: {found.status}{extra}.")
+    if found.supplier_deadline and (rating or rated_on):
+        message(
+            _("Updated {key}: {status}; supplier must accept or reject by {date}.").format(key=found.key, status=found.status, date=found.supplier_deadline)
+        )
+    else:
+        message(_("Updated {key}: {status}.").format(key=found.key, status=found.status))
 
 
 @app.command()
@@ -148,7 +168,7 @@ def close(
 
     found = close_request(open_desk(db), request, outcome, note=note)
     settled = ", ".join(f"{d.key} {d.status}" for d in found.delays)
-    message(f"{found.key} is {state(found.status, found.outcome)}; delays: {settled}.")
+    message(_("{key} is {state}; delays: {delays}.").format(key=found.key, state=state(found.status, found.outcome), delays=settled))
 
 
 @app.command("list")
@@ -166,7 +186,7 @@ def list_(
     from ..requests import list_requests
 
     rows = [_row(r) for r in list_requests(open_desk(db), status=status, company=company, overdue=overdue)]
-    print_table(rows, LIST_COLUMNS, as_json=as_json, title=count(len(rows), "request"), empty="no requests match")
+    print_table(rows, _columns(LIST_COLUMNS), as_json=as_json, title=count(len(rows), "{n} request", "{n} requests"), empty=_("no requests match"))
 
 
 @app.command()
@@ -185,25 +205,28 @@ def show(request: RequestKey, db: DbOption = None, as_json: JsonOption = False) 
     letters = [letter.as_dict() for letter in list_letters(conn, record=found.key)]
     data["letters"] = letters
     data["history"], history_section = record_history(conn, found.key)
+    follow_up = found.follow_up_on or ""
+    if found.follow_up_overdue:
+        follow_up = _("{date} (overdue)").format(date=follow_up)
     fields = [
-        ("Key", found.key),
-        ("Status", state(found.status, found.outcome)),
-        ("Company", f"{found.company_key} {found.company_name}"),
-        ("Action", ACTIONS[found.action]),
-        ("Urgency", found.urgency),
-        ("DoD reference", found.dod_ref),
-        ("Sent", found.sent_on),
-        ("Follow up", (found.follow_up_on or "") + (" (overdue)" if found.follow_up_overdue else "")),
-        ("Rating", found.rating and f"{found.rating} recorded {found.rated_on}"),
-        ("Supplier must accept or reject by", found.supplier_deadline),
-        ("Supplier committed date", found.committed_date),
-        ("Closed", found.closed_on),
-        ("Note", found.note),
+        (N_("Key"), found.key),
+        (N_("Status"), state(found.status, found.outcome)),
+        (N_("Company"), f"{found.company_key} {found.company_name}"),
+        (_header(N_("Action|request")), _(ACTIONS[found.action])),
+        (N_("Urgency"), found.urgency),
+        (N_("DoD reference"), found.dod_ref),
+        (N_("Sent"), found.sent_on),
+        (N_("Follow up"), follow_up),
+        (N_("Rating"), found.rating and _("{rating} recorded {date}").format(rating=found.rating, date=found.rated_on)),
+        (N_("Supplier must accept or reject by"), found.supplier_deadline),
+        (N_("Supplier committed date"), found.committed_date),
+        (N_("Closed"), found.closed_on),
+        (N_("Note"), found.note),
     ]
     print_card(
-        f"{found.key} request to DoD",
+        _("{key} request to DoD").format(key=found.key),
         fields,
         data=data,
         as_json=as_json,
-        sections=[("Delays", data["delays"], DELAY_COLUMNS), ("Letters", letters, LETTER_COLUMNS), history_section],
+        sections=[(N_("Delays"), data["delays"], DELAY_COLUMNS), (N_("Letters"), letters, LETTER_COLUMNS), history_section],
     )

@@ -41,6 +41,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..errors import SosaError
+from ..i18n import _
 
 LANGUAGES = ("ja", "en")
 ALIGNS = ("left", "right", "center")
@@ -239,16 +240,17 @@ class _Reader:
         self.paragraphs = 0
 
     def fail(self, element: ET.Element | None, message: str) -> LetterMarkupError:
-        inside = f" (<{element.tag}>)" if element is not None else ""
-        return LetterMarkupError(f"{self.where}{inside}: {message}")
+        if element is None:
+            return LetterMarkupError(_("{where}: {problem}").format(where=self.where, problem=message))
+        return LetterMarkupError(_("{where} (<{tag}>): {problem}").format(where=self.where, tag=element.tag, problem=message))
 
     def check(self, element: ET.Element) -> None:
         allowed = _ATTRIBUTES.get(element.tag)
         if allowed is None:
-            raise self.fail(None, f"<{element.tag}> is not part of a letter")
+            raise self.fail(None, _("<{tag}> is not part of a letter").format(tag=element.tag))
         for name in element.attrib:
             if name not in allowed:
-                raise self.fail(element, f"has no attribute {name!r}")
+                raise self.fail(element, _("has no attribute {name!r}").format(name=name))
 
     # Text -------------------------------------------------------------------------------
 
@@ -272,9 +274,9 @@ class _Reader:
             elif stop_at_blocks and child.tag in _NESTED:
                 blocks.append(child)
                 if (child.tail or "").strip():
-                    raise self.fail(element, "text after a table or list inside it; start a new paragraph instead")
+                    raise self.fail(element, _("text after a table or list inside it; start a new paragraph instead"))
             else:
-                raise self.fail(element, f"may not contain <{child.tag}>")
+                raise self.fail(element, _("may not contain <{tag}>").format(tag=child.tag))
         # Strip what the template's layout adds, not the full-width spaces a line may
         # start with on purpose (the 担当 block's indent).
         joined = "\n".join(self.join(part).strip(_LAYOUT) for part in "".join(pieces).split(_BREAK))
@@ -288,13 +290,13 @@ class _Reader:
         if value is None:
             return False
         if value not in ("yes", "no"):
-            raise self.fail(element, f'{name}="{value}": use yes or no')
+            raise self.fail(element, _('{name}="{value}": use yes or no').format(name=name, value=value))
         return value == "yes"
 
     def align(self, element: ET.Element) -> str:
         value = element.get("align", "left")
         if value not in ALIGNS:
-            raise self.fail(element, f'align="{value}": use left, right or center')
+            raise self.fail(element, _('align="{value}": use left, right or center').format(value=value))
         return value
 
     # Blocks ------------------------------------------------------------------------------
@@ -303,12 +305,12 @@ class _Reader:
         out: list[Block] = []
         stray = (parent.text or "").strip()
         if stray and parent.tag == "letter":
-            raise self.fail(parent, f"text outside any paragraph: {stray[:30]!r}")
+            raise self.fail(parent, _("text outside any paragraph: {text!r}").format(text=stray[:30]))
         for element in parent:
             self.check(element)
             stray = (element.tail or "").strip()
             if stray:
-                raise self.fail(parent, f"text outside any paragraph: {stray[:30]!r}")
+                raise self.fail(parent, _("text outside any paragraph: {text!r}").format(text=stray[:30]))
             out.append(self.block(element, depth))
         return out
 
@@ -335,7 +337,7 @@ class _Reader:
             lines = []
             for child in element:
                 if child.tag != "line":
-                    raise self.fail(element, f"holds only <line> elements, not <{child.tag}>")
+                    raise self.fail(element, _("holds only <line> elements, not <{tag}>").format(tag=child.tag))
                 self.check(child)
                 lines.append(self.plain(child))
             return Group(tuple(lines), self.align(element))
@@ -345,21 +347,21 @@ class _Reader:
             rows = []
             for child in element:
                 if child.tag != "fact":
-                    raise self.fail(element, f"holds only <fact> elements, not <{child.tag}>")
+                    raise self.fail(element, _("holds only <fact> elements, not <{tag}>").format(tag=child.tag))
                 self.check(child)
                 rows.append((child.get("label", ""), self.plain(child)))
             return Facts(tuple(rows))
         if tag == "grid":
             return self.grid(element)
-        raise self.fail(element, "belongs inside another element")
+        raise self.fail(element, _("belongs inside another element"))
 
     def items(self, element: ET.Element, depth: int) -> Items:
         if depth > 3:
-            raise self.fail(element, "items nest three deep at most (1, （1）, ア)")
+            raise self.fail(element, _("items nest three deep at most (1, （1）, ア)"))
         entries = []
         for n, child in enumerate(element, start=1):
             if child.tag != "item":
-                raise self.fail(element, f"holds only <item> elements, not <{child.tag}>")
+                raise self.fail(element, _("holds only <item> elements, not <{tag}>").format(tag=child.tag))
             self.check(child)
             body, nested = self.text(child, stop_at_blocks=True)
             children = tuple(self.items(x, depth + 1) if x.tag == "items" else self.block(x, depth) for x in nested)
@@ -369,56 +371,62 @@ class _Reader:
     def grid(self, element: ET.Element) -> Grid:
         heads = [c for c in element if c.tag == "head"]
         if len(heads) != 1 or element[0].tag != "head":
-            raise self.fail(element, "starts with one <head> row")
+            raise self.fail(element, _("starts with one <head> row"))
         columns = []
         for cell in heads[0]:
             if cell.tag != "cell":
-                raise self.fail(heads[0], f"holds only <cell> elements, not <{cell.tag}>")
+                raise self.fail(heads[0], _("holds only <cell> elements, not <{tag}>").format(tag=cell.tag))
             self.check(cell)
             width = cell.get("width")
             try:
                 mm = float(width) if width is not None else None
             except ValueError:
-                raise self.fail(cell, f'width="{width}" is not a number of millimetres') from None
+                raise self.fail(cell, _('width="{width}" is not a number of millimetres').format(width=width)) from None
             columns.append(Column(self.plain(cell), mm, self.flag(cell, "nowrap")))
         rows = []
         for row in list(element)[1:]:
             if row.tag != "row":
-                raise self.fail(element, f"holds <head> then <row> elements, not <{row.tag}>")
+                raise self.fail(element, _("holds <head> then <row> elements, not <{tag}>").format(tag=row.tag))
             self.check(row)
             cells = []
             for cell in row:
                 if cell.tag != "cell":
-                    raise self.fail(row, f"holds only <cell> elements, not <{cell.tag}>")
+                    raise self.fail(row, _("holds only <cell> elements, not <{tag}>").format(tag=cell.tag))
                 self.check(cell)
                 cells.append(self.plain(cell))
             if len(cells) != len(columns):
-                raise self.fail(row, f"has {len(cells)} cells for {len(columns)} columns")
+                raise self.fail(
+                    row,
+                    _("has {cells} cells for {n} columns").format(cells=len(cells), n=len(columns)),
+                )
             rows.append(tuple(cells))
         return Grid(tuple(columns), tuple(rows))
 
 
-def parse(source: str, *, where: str = "the letter") -> Letter:
+def parse(source: str, *, where: str | None = None) -> Letter:
     """Read a rendered wording template into a Letter; a malformed one is a one-line error."""
+    where = where or _("the letter")
     try:
         root = ET.fromstring(source)
     except ET.ParseError as exc:
         line, column = exc.position
         text_line = source.splitlines()[line - 1].strip() if 0 < line <= len(source.splitlines()) else ""
         raise LetterMarkupError(
-            f"{where} is not well-formed after filling in: line {line}, column {column}: {text_line[:60]!r}",
-            hint="check that every <element> is closed and that the template writes & < > only through fields",
+            _("{where} is not well-formed after filling in: line {line}, column {column}: {text!r}").format(
+                where=where, line=line, column=column, text=text_line[:60]
+            ),
+            hint=_("check that every <element> is closed and that the template writes & < > only through fields"),
         ) from None
     if root.tag != "letter":
-        raise LetterMarkupError(f"{where} must be one <letter> element, not <{root.tag}>")
+        raise LetterMarkupError(_("{where} must be one <letter> element, not <{tag}>").format(where=where, tag=root.tag))
     language = root.get("lang", "")
     if language not in LANGUAGES:
-        raise LetterMarkupError(f'{where}: <letter lang="{language}">: use ja or en')
+        raise LetterMarkupError(_('{where}: <letter lang="{language}">: use ja or en').format(where=where, language=language))
     reader = _Reader(source, language, where)
     blocks = tuple(reader.blocks(root))
     subjects = [b for b in blocks if isinstance(b, Subject)]
     if len(subjects) != 1:
-        raise LetterMarkupError(f"{where} needs exactly one <subject>, not {len(subjects)}")
+        raise LetterMarkupError(_("{where} needs exactly one <subject>, not {n}").format(where=where, n=len(subjects)))
     return Letter(language, subjects[0].text, blocks)
 
 

@@ -24,6 +24,7 @@ import re
 import unicodedata
 
 from ..errors import SosaError
+from ..i18n import _
 from .blocks import (
     Block,
     Closing,
@@ -228,8 +229,10 @@ def _self_contained(css: str) -> None:
     found = _FETCHES.search(re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL))
     if found:
         raise SosaError(
-            f"the letter's stylesheet loads something from outside ({found.group(0).strip()}…): a letter may not include files or web pages",
-            hint="keep letter.css to rules; an image or font may only be a data: URL",
+            _("the letter's stylesheet loads something from outside ({found}…): a letter may not include files or web pages").format(
+                found=found.group(0).strip()
+            ),
+            hint=_("keep letter.css to rules; an image or font may only be a data: URL"),
         )
 
 
@@ -238,8 +241,8 @@ def write_html(letter: Letter, *, css: str, title: str) -> str:
     if "</style" in css.lower():
         # The stylesheet is an officer's file, pasted into the page as it is.
         raise SosaError(
-            "the letter's stylesheet contains '</style', which would end it inside the page",
-            hint="remove it from letter.css",
+            _("the letter's stylesheet contains '</style', which would end it inside the page"),
+            hint=_("remove it from letter.css"),
         )
     _self_contained(css)
     writer = _Writer(letter.language)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import SosaError
+from ..i18n import _
 
 LANGUAGES = ("ja", "en")
 # Settings every Japanese letter prints: sender, 担当 block.
@@ -110,7 +111,7 @@ KINDS: dict[str, Kind] = {
 def get_kind(name: str) -> Kind:
     kind = KINDS.get((name or "").strip().lower())
     if kind is None:
-        raise SosaError(f"{name!r} is not a kind of letter this version writes", hint=f"kinds: {', '.join(KINDS)}")
+        raise SosaError(_("{name!r} is not a kind of letter this version writes").format(name=name), hint=_("kinds: {kinds}").format(kinds=", ".join(KINDS)))
     return kind
 
 
@@ -156,8 +157,13 @@ def company_fields(company: Any) -> dict[str, Any]:
 
 def enrollment(company: Any) -> LetterFacts:
     if company.status != "enrolled":
-        hint = "`sosa company update … --coc-accepted-on DATE` enrolls it" if company.status == "applied" else None
-        raise SosaError(f"{company.key} {company.name_ja} is {company.status}; an enrollment notice goes to an enrolled company", hint=hint)
+        hint = _("`sosa company update … --coc-accepted-on DATE` enrolls it") if company.status == "applied" else None
+        raise SosaError(
+            _("{company} {name} is {status}; an enrollment notice goes to an enrolled company").format(
+                company=company.key, name=company.name_ja, status=company.status
+            ),
+            hint=hint,
+        )
     contact = primary_contact(company)
     return LetterFacts(
         to=company_to(company),
@@ -251,7 +257,7 @@ def _request_fields(request: Any, company: Any) -> dict[str, Any]:
 def request(request: Any, company: Any) -> LetterFacts:
     """The request to DoD; issued by `sosa request send`, which marks it sent in the same step."""
     if request.status in ("closed", "withdrawn"):
-        raise SosaError(f"{request.key} is {request.status}: a finished request is not sent")
+        raise SosaError(_("{key} is {status}: a finished request is not sent").format(key=request.key, status=request.status))
     fields = _request_fields(request, company)
     fields["request"]["action_en"] = ACTION_EN[request.action]
     fields["request"]["urgency_en"] = URGENCY_EN[request.urgency]
@@ -263,19 +269,19 @@ def request_guard(request: Any) -> None:
     letter DoD has that the register says was never sent."""
     if request.status == "draft":
         raise SosaError(
-            f"{request.key} is a draft: its letter is issued when it is sent",
-            hint=f"sosa request send {request.key} (or --draft to preview the letter)",
+            _("{key} is a draft: its letter is issued when it is sent").format(key=request.key),
+            hint=_("sosa request send {key} (or --draft to preview the letter)").format(key=request.key),
         )
 
 
 def outcome(request: Any, company: Any) -> LetterFacts:
     if request.status not in ("closed", "withdrawn"):
         raise SosaError(
-            f"{request.key} is {request.status}: the outcome notice follows the close",
+            _("{key} is {status}: the outcome notice follows the close").format(key=request.key, status=request.status),
             hint=f"sosa request close {request.key} --outcome …",
         )
     if request.sent_on is None:
-        raise SosaError(f"{request.key} was withdrawn before it was sent: DoD was never asked, so there is no outcome to notify")
+        raise SosaError(_("{key} was withdrawn before it was sent: DoD was never asked, so there is no outcome to notify").format(key=request.key))
     fields = _request_fields(request, company)
     fields["request"]["outcome_ja"] = OUTCOME_JA[request.outcome]
     fields["request"]["outcome_text_ja"] = OUTCOME_TEXT_JA[request.outcome]
@@ -350,8 +356,10 @@ def reminder(ask: Any, relay_: Any, company: Any, first_letter: dict[str, Any] |
     # remind() records the reminder (count, new answer-by date) before issuing this letter.
     if relay_.status != "reminded":
         raise SosaError(
-            f"the relay of {ask.key} to {company.key} is {relay_.status}: a reminder is sent by `sosa ask remind`",
-            hint=f"`sosa ask remind {ask.key}` reminds the companies whose answers are overdue",
+            _("the relay of {ask} to {company} is {status}: a reminder is sent by `sosa ask remind`").format(
+                ask=ask.key, company=company.key, status=relay_.status
+            ),
+            hint=_("`sosa ask remind {ask}` reminds the companies whose answers are overdue").format(ask=ask.key),
         )
     facts = relay(ask, relay_, company)
     facts.fields["first_letter"] = first_letter
@@ -445,7 +453,10 @@ def reply(ask: Any, companies: dict[str, Any], told: Callable[[str], bool], *, o
     and will be forwarded in a supplement (`reply_supplement`).
     """
     if ask.status not in ("replied", "partly-replied", "closed"):
-        raise SosaError(f"{ask.key} is {ask.status}: the reply records every company's answer", hint=f"`sosa ask reply {ask.key}` issues it")
+        raise SosaError(
+            _("{ask} is {status}: the reply records every company's answer").format(ask=ask.key, status=ask.status),
+            hint=_("`sosa ask reply {ask}` issues it").format(ask=ask.key),
+        )
     waiting = [r for r in ask.relays if r.status in _WAITING]
     reported = [r for r in ask.relays if r.status not in _WAITING]
     return LetterFacts(to={"organisation": "U.S. Department of Defense", "honorific": None}, fields=_answer_fields(ask, reported, waiting, companies, told))
@@ -458,14 +469,16 @@ def reply_supplement(ask: Any, companies: dict[str, Any], told: Callable[[str], 
     awaited = set(earlier.get("pending", {}).get("company_keys") or [])
     if ask.status not in ("replied", "partly-replied") or not awaited:
         raise SosaError(
-            f"{ask.key} is {ask.status}: a supplement forwards answers a partial reply said were awaited",
-            hint=f"`sosa ask reply {ask.key} --supplement` sends one after `sosa ask reply {ask.key} --partial`",
+            _("{ask} is {status}: a supplement forwards answers a partial reply said were awaited").format(ask=ask.key, status=ask.status),
+            hint=_("`sosa ask reply {ask} --supplement` sends one after `sosa ask reply {ask} --partial`").format(ask=ask.key),
         )
     relays = [r for r in ask.relays if r.company_key in awaited]
     waiting = [r for r in relays if r.status in _WAITING]
     reported = [r for r in relays if r.status not in _WAITING]
     if not reported:
-        raise SosaError(f"no answer awaited on {ask.key} has arrived since {earlier['letter']['number_en']}: there is nothing to forward")
+        raise SosaError(
+            _("no answer awaited on {ask} has arrived since {number}: there is nothing to forward").format(ask=ask.key, number=earlier["letter"]["number_en"])
+        )
     fields = _answer_fields(ask, reported, waiting, companies, told)
     fields["earlier"] = {
         "number_en": earlier["letter"]["number_en"],

@@ -18,10 +18,12 @@ from __future__ import annotations
 import hashlib
 
 from ..errors import SosaError
-from ..words import count
+from ..i18n import N_, _, ngettext
 from .document import Document
 
-PDF_MISSING = "PDF letters need WeasyPrint: pip install 'sosa-cli[pdf]' (on Debian/Ubuntu also: apt-get install fonts-ipaexfont libharfbuzz-subset0)"
+PDF_MISSING = N_(
+    "PDF letters need WeasyPrint: pip install 'sosa-cli[pdf]' (on Debian/Ubuntu also: apt-get install fonts-ipaexfont libharfbuzz-subset0)"
+)  # translated where it is given
 
 
 # --- PDF ----------------------------------------------------------------------------------
@@ -129,9 +131,9 @@ def _weasyprint_printer() -> _Printer:
         try:
             import weasyprint
         except ImportError:
-            raise SosaError(PDF_MISSING) from None
+            raise SosaError(_(PDF_MISSING)) from None
         except OSError as exc:  # installed, but pango/harfbuzz are not on this machine
-            raise SosaError(f"WeasyPrint cannot start here ({exc}); {PDF_MISSING}") from None
+            raise SosaError(_("WeasyPrint cannot start here ({error}); {missing}").format(error=exc, missing=_(PDF_MISSING))) from None
         _printer = _Printer(weasyprint)
     return _printer
 
@@ -153,8 +155,8 @@ def print_pdf(html: str, *, identifier: str) -> Document:
         data = document.write_pdf(pdf_identifier=identifier.encode("ascii", "replace"))
     except printer.refused as exc:
         raise SosaError(
-            f"the letter's template asks to load {exc}: a letter may not include files or web pages",
-            hint="put the content in the template itself, or an image as a data: URL",
+            _("the letter's template asks to load {url}: a letter may not include files or web pages").format(url=exc),
+            hint=_("put the content in the template itself, or an image as a data: URL"),
         ) from None
     # `Font.missing` (WeasyPrint ≥ 53) holds the code points a font had no glyph for.
     fonts = getattr(document, "fonts", {}).values()
@@ -162,7 +164,11 @@ def print_pdf(html: str, *, identifier: str) -> Document:
     if missing:
         shown = "".join(missing[:10]) + ("…" if len(missing) > 10 else "")
         raise SosaError(
-            f"the PDF would print {count(len(missing), 'character')} as empty boxes ({shown}): no installed font has them",
-            hint="install a Japanese font: apt-get install fonts-ipaexfont",
+            ngettext(
+                "the PDF would print {n} character as empty boxes ({shown}): no installed font has them",
+                "the PDF would print {n} characters as empty boxes ({shown}): no installed font has them",
+                len(missing),
+            ).format(n=f"{len(missing):,}", shown=shown),
+            hint=_("install a Japanese font: apt-get install fonts-ipaexfont"),
         )
     return Document(data, hashlib.sha256(html.encode("utf-8")).hexdigest())

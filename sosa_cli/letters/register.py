@@ -29,6 +29,7 @@ from typing import Any
 
 from .. import audit, config, files, lifecycle
 from ..errors import NotFound, SosaError
+from ..i18n import N_, _, ngettext, strerror
 from ..keys import format_key, parse_key
 from .kinds import KINDS, LANGUAGES, Kind, LetterFacts, Target, get_kind
 
@@ -107,7 +108,7 @@ def get_letter(conn: sqlite3.Connection, ref: str) -> Letter:
     number = parse_key(ref, "L")
     row = conn.execute(f"{_SELECT} WHERE l.id = ?", (number,)).fetchone()
     if row is None:
-        raise NotFound(f"no letter {format_key('L', number)}", hint="`sosa letter list` shows the register")
+        raise NotFound(_("no letter {key}").format(key=format_key("L", number)), hint=_("`sosa letter list` shows the register"))
     return _letter(row, conn)
 
 
@@ -127,7 +128,10 @@ def list_letters(
         args.append(get_kind(kind).name)
     if status:
         if status not in lifecycle.LETTER.states:
-            raise SosaError(f"{status!r} is not a letter status", hint=f"use one of {', '.join(lifecycle.LETTER.states)}")
+            raise SosaError(
+                _("{status!r} is not a letter status").format(status=status),
+                hint=_("use one of {values}").format(values=", ".join(lifecycle.LETTER.states)),
+            )
         where.append("l.status = ?")
         args.append(status)
     if record:
@@ -135,7 +139,7 @@ def list_letters(
 
         key = normalise_key(record)
         if key is None:
-            raise SosaError(f"{record!r} is not a record key", hint="give a key such as C-0001 or R-0002")
+            raise SosaError(_("{record!r} is not a record key").format(record=record), hint=_("give a key such as C-0001 or R-0002"))
         where.append("l.record = ?")
         args.append(key)
     if company_id is not None:
@@ -152,7 +156,7 @@ def cancel(conn: sqlite3.Connection, ref: str, reason: str) -> Letter:
 
     reason = (reason or "").strip()
     if not reason:
-        raise SosaError("a cancellation needs a reason", hint='add --reason "…" (e.g. "sent to the wrong company")')
+        raise SosaError(_("a cancellation needs a reason"), hint=_('add --reason "…" (e.g. "sent to the wrong company")'))
     with transaction(conn):
         letter = get_letter(conn, ref)
         lifecycle.LETTER.check(letter.key, letter.status, "cancelled")
@@ -202,16 +206,27 @@ class FileCheck:
 
     def summary(self) -> str:
         """One line for the officer: how many files were checked, and how many failed."""
-        from ..words import count, noun
+        from ..words import count
 
-        printed = f" ({self.printed} printed, not kept)" if self.printed else ""
         if self.ok:
-            match = noun(self.files, "matches its", "match their")
-            return f"{count(self.files, 'file')} of {count(self.letters, 'letter')} {match} recorded SHA-256{printed}"
-        named = "; ".join(f"{p.key} {p.path}: {p.problem}" for p in self.problems[:5])
-        more = f"; and {len(self.problems) - 5} more" if len(self.problems) > 5 else ""
-        differ = noun(len(self.problems), "differs", "differ")
-        return f"{len(self.problems)} of {count(self.files, 'letter file')} {differ} from the register: {named}{more}"
+            facts = {"files": count(self.files, "{n} file", "{n} files"), "letters": count(self.letters, "{n} letter", "{n} letters"), "printed": self.printed}
+            if self.printed:
+                return ngettext(
+                    "{files} of {letters} matches its recorded SHA-256 ({printed} printed, not kept)",
+                    "{files} of {letters} match their recorded SHA-256 ({printed} printed, not kept)",
+                    self.files,
+                ).format(**facts)
+            return ngettext("{files} of {letters} matches its recorded SHA-256", "{files} of {letters} match their recorded SHA-256", self.files).format(
+                **facts
+            )
+        named = _("; ").join(_("{key} {path}: {problem}").format(key=p.key, path=p.path, problem=p.problem) for p in self.problems[:5])
+        if len(self.problems) > 5:
+            named = _("{named}; and {n} more").format(named=named, n=len(self.problems) - 5)
+        return ngettext(
+            "{n} of {files} differs from the register: {named}",
+            "{n} of {files} differ from the register: {named}",
+            len(self.problems),
+        ).format(n=len(self.problems), files=count(self.files, "{n} letter file", "{n} letter files"), named=named)
 
 
 def _on_disk(path: str, sha256: str) -> str | None:
@@ -223,25 +238,25 @@ def _on_disk(path: str, sha256: str) -> str | None:
     try:
         mode = os.lstat(path).st_mode
     except (FileNotFoundError, NotADirectoryError):
-        return "missing"
+        return _("missing")
     except OSError as exc:
-        return f"cannot be read ({exc.strerror})"
+        return _("cannot be read ({error})").format(error=strerror(exc))
     if stat.S_ISLNK(mode):
-        return "replaced by a symbolic link"
+        return _("replaced by a symbolic link")
     if stat.S_ISDIR(mode):
-        return "replaced by a folder"
+        return _("replaced by a folder")
     if not stat.S_ISREG(mode):
-        return "replaced by something that is not a regular file"
+        return _("replaced by something that is not a regular file")
     digest = hashlib.sha256()
     try:
         with open(path, "rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
     except OSError as exc:
-        return f"cannot be read ({exc.strerror})"
+        return _("cannot be read ({error})").format(error=strerror(exc))
     found = digest.hexdigest()
     if found != sha256:
-        return f"edited: SHA-256 {found[:12]}…, recorded {sha256[:12]}…"
+        return _("edited: SHA-256 {found}…, recorded {recorded}…").format(found=found[:12], recorded=sha256[:12])
     return None
 
 
@@ -285,10 +300,10 @@ def verify_files(conn: sqlite3.Connection) -> FileCheck:
     check.files = len(recorded)
     for path, by_letter in recorded.items():
         entries = list(by_letter.values())
-        problems = [_on_disk(path, sha256) for _, _, sha256 in entries]
+        problems = [_on_disk(path, sha256) for _letter, _format, sha256 in entries]
         if any(problem is None for problem in problems):
             continue
-        letter, fmt, _ = entries[-1]
+        letter, fmt, _sha256 = entries[-1]
         check.problems.append(FileProblem(letter.key, letter.doc_number, fmt, path, problems[-1] or ""))
     return check
 
@@ -317,7 +332,7 @@ class LetterResult:
     def entry(self) -> Letter:
         """The register entry of an issued letter; a draft has none."""
         if self.letter is None:
-            raise SosaError("a draft has no number and no entry in the register")
+            raise SosaError(_("a draft has no number and no entry in the register"))
         return self.letter
 
 
@@ -437,19 +452,20 @@ class Rendered:
 _JAPANESE = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 
 # Where an English form comes from: a field's last name → the option or setting that sets it.
+# Hints with words are marked N_ and translated where they are given; bare commands stay as they are.
 ENGLISH_SOURCES = {
-    "program": "record the program in English: sosa delay update {key} --program-en …",
+    "program": N_("record the program in English: sosa delay update {key} --program-en …"),
     "program_en": "sosa delay update {key} --program-en …",
-    "note": "record the company's note in English: sosa ask respond {ask} {company} --decision {decision} --note-en …",
+    "note": N_("record the company's note in English: sosa ask respond {ask} {company} --decision {decision} --note-en …"),
     "note_en": "sosa ask respond {ask} {company} --decision {decision} --note-en …",
-    "impact": "record the impact in English: sosa delay update {key} --impact …",
-    "efforts": "record the efforts made in English: sosa delay update {key} --efforts …",
-    "description": "record the description in English: sosa delay update {key} --description …",
-    "supplier": "record the supplier's name in English: sosa delay update {key} --supplier …",
+    "impact": N_("record the impact in English: sosa delay update {key} --impact …"),
+    "efforts": N_("record the efforts made in English: sosa delay update {key} --efforts …"),
+    "description": N_("record the description in English: sosa delay update {key} --description …"),
+    "supplier": N_("record the supplier's name in English: sosa delay update {key} --supplier …"),
     "supplier_address": "sosa delay update {key} --supplier-address …",
     "supplier_contact": "sosa delay update {key} --supplier-contact …",
     "contract": "sosa delay update {key} --contract …",
-    "name_en": "correct the company's English name: sosa company update {key} --name-en …",
+    "name_en": N_("correct the company's English name: sosa company update {key} --name-en …"),
 }
 
 
@@ -493,7 +509,10 @@ def _english_only(kind: Kind, words: str, context: dict[str, Any]) -> None:
     text = found.group(0)
     path = _field_with({k: v for k, v in context.items() if k != "letter"}, text)
     if path is None:
-        raise SosaError(f"the {kind.name} letter's wording prints Japanese text ({text[:20]}); an English letter may not", hint="correct the template")
+        raise SosaError(
+            _("the {kind} letter's wording prints Japanese text ({text}); an English letter may not").format(kind=kind.name, text=text[:20]),
+            hint=_("correct the template"),
+        )
     last = re.sub(r"\[\d+\]", "", path).rsplit(".", 1)[-1]
     if path.startswith("office."):
         hint = f"sosa config set {last}_en …" if not last.endswith("_en") and f"{last}_en" in config.SETTINGS else f"sosa config set {last} …"
@@ -505,8 +524,11 @@ def _english_only(kind: Kind, words: str, context: dict[str, Any]) -> None:
             "company": owner.get("company_key") or "C-…",
             "decision": owner.get("decision") or "…",
         }
-        hint = ENGLISH_SOURCES.get(last, f"give {path} in English").format(**names)
-    raise SosaError(f"the {kind.name} letter is in English, but {path} is Japanese ({text[:20]}): it needs an English form", hint=hint)
+        hint = _(ENGLISH_SOURCES[last]).format(**names) if last in ENGLISH_SOURCES else _("give {path} in English").format(path=path)
+    raise SosaError(
+        _("the {kind} letter is in English, but {path} is Japanese ({text}): it needs an English form").format(kind=kind.name, path=path, text=text[:20]),
+        hint=hint,
+    )
 
 
 def render_letter(kind: Kind, fmt: str, context: dict[str, Any], profile: config.Profile) -> Rendered:
@@ -516,7 +538,7 @@ def render_letter(kind: Kind, fmt: str, context: dict[str, Any], profile: config
 
     officer = config.templates_dir(profile)
     name = template_name(kind.language, kind.name)
-    letter = parse(render(name, context, officer=officer), where=f"template {name}")
+    letter = parse(render(name, context, officer=officer), where=_("template {name}").format(name=name))
     if kind.language == "en":
         _english_only(kind, letter.text(), context)
     facts = context["letter"]
@@ -546,7 +568,9 @@ def render_letter(kind: Kind, fmt: str, context: dict[str, Any], profile: config
 def _check_format(fmt: str) -> str:
     fmt = (fmt or "").strip().lower()
     if fmt not in FORMATS:
-        raise SosaError(f"{fmt!r} is not a letter format this version writes", hint=f"use one of {', '.join(FORMATS)}")
+        raise SosaError(
+            _("{format!r} is not a letter format this version writes").format(format=fmt), hint=_("use one of {values}").format(values=", ".join(FORMATS))
+        )
     return fmt
 
 
@@ -604,7 +628,7 @@ def issue(
 
     if draft:
         facts = build()
-        profile.require(_required(spec, draft=True), f"the {spec.name} letter")
+        profile.require(_required(spec, draft=True), _("the {kind} letter").format(kind=spec.name))
         context = _context(spec, target, facts, profile, letter_date, key=None, serial=None)
         rendered = render_letter(spec, fmt, json.loads(json.dumps(context, ensure_ascii=False)), profile)
         path = _destination(out, folder, _file_name(spec, target, fmt, None))
@@ -616,7 +640,7 @@ def issue(
         existing = issued(conn, spec.name, target) if spec.once else None
         if existing is not None and (stands is None or stands(existing)):
             return _again(conn, spec, target, existing, fmt, out, folder, profile, on=on)
-        profile.require(_required(spec, draft=False), f"the {spec.name} letter")
+        profile.require(_required(spec, draft=False), _("the {kind} letter").format(kind=spec.name))
         facts = build()
         fy = fiscal_year(letter_date)
         # 文書番号 order and date order agree (DOMAIN.md §7): no letter is dated before the
@@ -627,8 +651,10 @@ def issue(
         ).fetchone()
         if last is not None and last[2] > letter_date.isoformat():
             raise SosaError(
-                f"a letter cannot be dated {letter_date.isoformat()}: the last letter issued, {last[0]} ({last[1]}), is dated {last[2]}",
-                hint=f"文書番号 and dates run in order; date it {last[2]} or later",
+                _("a letter cannot be dated {date}: the last letter issued, {key} ({number}), is dated {last}").format(
+                    date=letter_date.isoformat(), key=last[0], number=last[1], last=last[2]
+                ),
+                hint=_("文書番号 and dates run in order; date it {last} or later").format(last=last[2]),
             )
         # Inside BEGIN IMMEDIATE: no other writer can take the same serial between
         # this read and the insert. Cancelled letters count, so no number returns.
@@ -720,11 +746,13 @@ def _again(
     """An issued letter rendered again from its snapshot: same number, date and text."""
     if on is not None and on.isoformat() != letter.letter_date:
         raise SosaError(
-            f"{letter.key} ({letter.doc_number}) was issued dated {letter.letter_date}; an issued letter keeps its date",
-            hint=f"`sosa letter cancel {letter.key} --reason …` first to issue a new letter with another date",
+            _("{key} ({number}) was issued dated {date}; an issued letter keeps its date").format(
+                key=letter.key, number=letter.doc_number, date=letter.letter_date
+            ),
+            hint=_("`sosa letter cancel {key} --reason …` first to issue a new letter with another date").format(key=letter.key),
         )
     if letter.context is None:
-        raise SosaError(f"{letter.key} has no stored text to render again")
+        raise SosaError(_("{key} has no stored text to render again").format(key=letter.key))
     rendered = render_letter(spec, fmt, letter.context, profile)
     path = _destination(out, folder, _file_name(spec, target, fmt, letter.key))
     entry = rendered.entry(path, fmt, conn)
@@ -734,10 +762,12 @@ def _again(
     # a changed letter. Text formats are checked byte for byte.
     check = "source_sha256" if "source_sha256" in entry else "sha256"
     if recorded and recorded[0].get(check, recorded[0]["sha256"]) != entry[check]:
-        where = recorded[0].get("path") or "the register"
+        where = recorded[0].get("path") or _("the register")
         raise SosaError(
-            f"{letter.key} ({letter.doc_number}) would now render differently from the {fmt} letter issued ({where}): its template has changed since",
-            hint=f"the issued file stands as sent; to change the text, `sosa letter cancel {letter.key} --reason …` and issue a new letter",
+            _("{key} ({number}) would now render differently from the {format} letter issued ({where}): its template has changed since").format(
+                key=letter.key, number=letter.doc_number, format=fmt, where=where
+            ),
+            hint=_("the issued file stands as sent; to change the text, `sosa letter cancel {key} --reason …` and issue a new letter").format(key=letter.key),
         )
     if path is not None:
         path = _write(path, rendered.data, out, conn)
@@ -764,7 +794,7 @@ def render_issued(conn: sqlite3.Connection, ref: str, *, profile: config.Profile
     with transaction(conn):
         letter = get_letter(conn, ref)
         if letter.status != "issued":
-            raise SosaError(f"{letter.key} is {letter.status}: only an issued letter is written again")
+            raise SosaError(_("{key} is {status}: only an issued letter is written again").format(key=letter.key, status=letter.status))
         spec = get_kind(letter.kind)
         company_id = conn.execute("SELECT company_id FROM letters WHERE id = ?", (letter.id,)).fetchone()[0]
         target = Target(letter.record, company_id, letter.company)

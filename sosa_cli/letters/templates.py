@@ -25,6 +25,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import SosaError
+from ..i18n import _
 
 SHIPPED_PREFIX = "shipped"
 
@@ -51,9 +52,9 @@ def stylesheet_name(language: str) -> str:
 def _check_name(name: str) -> tuple[str, ...]:
     """Refuse names that leave the folder: `..`, absolute paths, drive letters, backslashes."""
     if not name or "\\" in name or "\x00" in name or name.startswith("/") or (len(name) > 1 and name[1] == ":"):
-        raise SosaError(f"template name {name!r} is refused: give a path inside the templates folder, such as ja/enrollment.xml.j2")
+        raise SosaError(_("template name {name!r} is refused: give a path inside the templates folder, such as ja/enrollment.xml.j2").format(name=name))
     if any(p in ("..", ".") for p in name.split("/")):
-        raise SosaError(f"template name {name!r} is refused: '..' would leave the templates folder")
+        raise SosaError(_("template name {name!r} is refused: '..' would leave the templates folder").format(name=name))
     return PurePosixPath(name).parts
 
 
@@ -71,8 +72,8 @@ def _inside(root: Path, name: str) -> Path | None:
         path.resolve().relative_to(root.resolve())
     except ValueError:
         raise SosaError(
-            f"template {name} in {root} is a link to a file outside that folder, which is refused",
-            hint="copy the file into the templates folder instead of linking to it",
+            _("template {name} in {folder} is a link to a file outside that folder, which is refused").format(name=name, folder=root),
+            hint=_("copy the file into the templates folder instead of linking to it"),
         ) from None
     return path
 
@@ -108,7 +109,7 @@ def _loader(officer: Path | None, shipped: Path):
             try:
                 source = path.read_text(encoding="utf-8")
             except UnicodeDecodeError:
-                raise SosaError(f"template {path} is not UTF-8 text", hint="save it as UTF-8") from None
+                raise SosaError(_("template {path} is not UTF-8 text").format(path=path), hint=_("save it as UTF-8")) from None
             mtime = path.stat().st_mtime
 
             def uptodate() -> bool:
@@ -129,7 +130,10 @@ def _officer_root(officer: Path | None) -> Path | None:
     if officer is None:
         return None
     if not officer.is_dir():
-        raise SosaError(f"the templates folder {officer} does not exist", hint="create it, or change `sosa config set templates_dir …` / SOSA_TEMPLATES")
+        raise SosaError(
+            _("the templates folder {folder} does not exist").format(folder=officer),
+            hint=_("create it, or change `sosa config set templates_dir …` / SOSA_TEMPLATES"),
+        )
     return officer
 
 
@@ -215,7 +219,7 @@ class OfficeFields(Fields):
         from ..config import SETTINGS, MissingSetting
 
         if key in SETTINGS:
-            raise MissingSetting([key], "the letter")
+            raise MissingSetting([key], _("the letter"))
         raise KeyError(key)
 
 
@@ -300,7 +304,7 @@ def _failing_template(exc: BaseException, officer: Path | None) -> str | None:
             name = path.relative_to(shipped).as_posix()
         except ValueError:
             name = str(path)
-        found = f"{name} line {frame.lineno}"
+        found = _("{name} line {line}").format(name=name, line=frame.lineno)
     return found
 
 
@@ -322,28 +326,34 @@ def render(name: str, context: dict[str, Any], *, officer: Path | None = None) -
         text = template.render(fields)
     except TemplateNotFound as exc:
         missing = exc.name or name
-        where = " or ".join(str(r) for r in (officer, shipped_root()) if r is not None)
-        raise SosaError(f"no template {missing} (looked in {where})", hint="`sosa letter templates` lists the templates in use") from None
+        folders = [str(r) for r in (officer, shipped_root()) if r is not None]
+        if len(folders) == 2:
+            looked = _("no template {name} (looked in {folder} or {other})").format(name=missing, folder=folders[0], other=folders[1])
+        else:
+            looked = _("no template {name} (looked in {folder})").format(name=missing, folder=folders[0])
+        raise SosaError(looked, hint=_("`sosa letter templates` lists the templates in use")) from None
     except TemplateSyntaxError as exc:
-        raise SosaError(f"template {exc.filename or exc.name or name} line {exc.lineno}: {exc.message}") from None
+        raise SosaError(
+            _("template {name} line {line}: {problem}").format(name=exc.filename or exc.name or name, line=exc.lineno, problem=exc.message)
+        ) from None
     except UndefinedError as exc:
         where = _failing_template(exc, officer) or name
         raise SosaError(
-            f"template {where} uses the field {exc.message}, which this letter does not have",
-            hint="correct the template, or guard an optional field with `{% if … is defined %}`",
+            _("template {where} uses the field {field}, which this letter does not have").format(where=where, field=exc.message),
+            hint=_("correct the template, or guard an optional field with `{% if … is defined %}`"),
         ) from None
     except SecurityError as exc:
         where = _failing_template(exc, officer) or name
-        raise SosaError(f"template {where} was stopped by the sandbox: {exc}") from None
+        raise SosaError(_("template {where} was stopped by the sandbox: {problem}").format(where=where, problem=exc)) from None
     except SosaError as exc:  # a missing setting, a refused include
         where = _failing_template(exc, officer) or name
         # Keep the error's type (MissingSetting names its keys); add where it happened.
-        exc.message = f"template {where}: {exc.message}"
+        exc.message = _("template {where}: {problem}").format(where=where, problem=exc.message)
         exc.args = (exc.message,)
         raise exc.with_traceback(None) from None
     except TemplateError as exc:
         where = _failing_template(exc, officer) or name
-        raise SosaError(f"template {where}: {exc}") from None
+        raise SosaError(_("template {where}: {problem}").format(where=where, problem=exc)) from None
     # One newline at the end, whatever the template's last line did.
     return text.rstrip("\n") + "\n"
 
@@ -372,12 +382,14 @@ def stylesheet(language: str, officer: Path | None = None) -> str:
     name = stylesheet_name(language)
     found = _find(name, _officer_root(officer), shipped_root())
     if found is None:
-        raise SosaError(f"no page style {name} (the HTML and PDF letters need it)", hint="`sosa letter templates` lists the files in use")
+        raise SosaError(
+            _("no page style {name} (the HTML and PDF letters need it)").format(name=name), hint=_("`sosa letter templates` lists the files in use")
+        )
     path = found[0]
     key = (path, path.stat().st_mtime)
     if key not in _STYLES:
         try:
             _STYLES[key] = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
-            raise SosaError(f"page style {path} is not UTF-8 text", hint="save it as UTF-8") from None
+            raise SosaError(_("page style {path} is not UTF-8 text").format(path=path), hint=_("save it as UTF-8")) from None
     return _STYLES[key]

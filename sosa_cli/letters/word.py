@@ -35,10 +35,11 @@ from datetime import date, datetime
 from typing import Any
 
 from ..errors import SosaError
+from ..i18n import N_, _
 from . import blocks
 from .document import Document
 
-WORD_MISSING = "Word letters need python-docx, a dependency of sosa-cli"
+WORD_MISSING = N_("Word letters need python-docx, a dependency of sosa-cli")  # translated where it is given
 WORD_INSTALL = "pip install 'python-docx>=1.1'"
 
 # The desk's Word is Japanese Windows Office, where ＭＳ 明朝 is the 公用文 face. The font
@@ -168,7 +169,7 @@ def _python_docx() -> Any:
     try:
         import docx
     except ImportError:
-        raise SosaError(WORD_MISSING, hint=WORD_INSTALL) from None
+        raise SosaError(_(WORD_MISSING), hint=WORD_INSTALL) from None
     return docx
 
 
