@@ -36,13 +36,18 @@ from .clock import now_utc, today
 from .delays import quantity as positive_quantity
 from .errors import NotFound, SosaError
 from .fields import Invalid, Problem, Rules, apply_rules, dated, english, flag, iso_date, text
+from .i18n import N_, _, ngettext
 from .keys import format_key, parse_key
 from .store import transaction
-from .words import company_status, part_of
+from .words import company_status
 
 DECISIONS = ("accept", "partial", "decline", "no-response")
 # Relay states in which the company has not answered yet.
 WAITING = ("sent", "overdue", "reminded")
+# Translators: what stands between the values of a list the officer may choose from ("accept, partial, …").
+LIST_APART = N_(", ")
+# Translators: what stands between two reasons in one refusal ("C-0008 … is applied; C-0099 …").
+REASONS_APART = N_("; ")
 DEFAULT_RELAY_ANSWER_DAYS = 10
 DEFAULT_REMINDER_ANSWER_DAYS = 5
 # The most 開庁日 an answer period may run: about a year and a half, far beyond any ask
@@ -53,9 +58,9 @@ MAX_ANSWER_DAYS = 365
 def answer_days(days: int) -> int:
     """`--within N`: a whole number of 開庁日 the company has to answer, 1 to MAX_ANSWER_DAYS."""
     if days < 1:
-        raise SosaError(f"--within {days}: a company needs at least 1 開庁日 to answer")
+        raise SosaError(_("--within {days}: a company needs at least 1 開庁日 to answer").format(days=days))
     if days > MAX_ANSWER_DAYS:
-        raise SosaError(f"--within {days}: an answer period is at most {MAX_ANSWER_DAYS} 開庁日")
+        raise SosaError(_("--within {days}: an answer period is at most {most} 開庁日").format(days=days, most=MAX_ANSWER_DAYS))
     return days
 
 
@@ -68,7 +73,7 @@ def _multiline(value: Any) -> str:
 # they need no separate English form.
 ASK_FIELDS: Rules = {
     "dod_ref": (text, True),
-    "received_on": (dated(past=True, what="date received"), False),  # default: today
+    "received_on": (dated(past=True, what=N_("date received")), False),  # default: today
     "program": (english("--program"), False),
     "reason": (_multiline, False),
     "reply_by": (iso_date, True),
@@ -116,7 +121,7 @@ class Item:
     def what(self) -> str:
         """The item in a line: `service: <description>`, or its part number or NSN."""
         if self.service:
-            return f"service: {self.description}"
+            return _("service: {description}").format(description=self.description)
         return self.part_number or self.nsn or ""
 
     def as_dict(self) -> dict[str, Any]:
@@ -158,7 +163,7 @@ class Relay:
 
     @property
     def label(self) -> str:
-        return f"the relay of {self.ask_key} to {self.company_key}"
+        return _("the relay of {ask} to {company}").format(ask=self.ask_key, company=self.company_key)
 
     def as_dict(self) -> dict[str, Any]:
         data = {k: v for k, v in self.__dict__.items() if k != "id"}
@@ -275,7 +280,7 @@ def get_ask(conn: sqlite3.Connection, ref: str) -> Ask:
     number = parse_key(ref, "A")
     found = _asks(conn, "WHERE id = ?", (number,))
     if not found:
-        raise NotFound(f"no ask {format_key('A', number)}", hint="`sosa ask list` shows the asks")
+        raise NotFound(_("no ask {key}").format(key=format_key("A", number)), hint=_("`sosa ask list` shows the asks"))
     return found[0]
 
 
@@ -285,7 +290,9 @@ def list_asks(conn: sqlite3.Connection, *, status: str | None = None, overdue: b
     if status:
         status = status.strip().lower()
         if status not in lifecycle.ASK.states:
-            raise SosaError(f"{status!r} is not an ask status", hint=f"use one of {', '.join(lifecycle.ASK.states)}")
+            raise SosaError(
+                _("{value!r} is not an ask status").format(value=status), hint=_("use one of {states}").format(states=_(LIST_APART).join(lifecycle.ASK.states))
+            )
         where, args = "WHERE status = ?", [status]
     asks = _asks(conn, where, args)
     if overdue:
@@ -298,8 +305,8 @@ def get_relay(ask: Ask, company_key: str) -> Relay:
         if relay.company_key == company_key:
             return relay
     raise NotFound(
-        f"{ask.key} was not relayed to {company_key}",
-        hint=f"relay it with `sosa relay {ask.key} --to {company_key}`; `sosa ask show {ask.key}` lists the relays",
+        _("{key} was not relayed to {company}").format(key=ask.key, company=company_key),
+        hint=_("relay it with `sosa relay {key} --to {company}`; `sosa ask show {key}` lists the relays").format(key=ask.key, company=company_key),
     )
 
 
@@ -317,18 +324,18 @@ def validate(raw: Mapping[str, Any], lines: Mapping[str, int] | None = None) -> 
     flat = {k: raw.pop(k) for k in list(raw) if k in ITEM_FIELDS}
     raw_items = raw.pop("items", None)
     if flat and raw_items:
-        problems.append(Problem("items", "give the item either as fields of the ask or as a list under items:, not both", lines.get("items")))
+        problems.append(Problem("items", _("give the item either as fields of the ask or as a list under items:, not both"), lines.get("items")))
     if raw_items is None:
         raw_items = [flat] if flat else []
     if not isinstance(raw_items, list) or not raw_items:
-        problems.append(Problem("items", "an ask needs at least one item (part number or NSN, quantity, current and requested dates)", lines.get("items")))
+        problems.append(Problem("items", _("an ask needs at least one item (part number or NSN, quantity, current and requested dates)"), lines.get("items")))
         raw_items = []
     values = apply_rules(raw, ASK_FIELDS, "", lines, problems)
     items: list[dict[str, Any]] = []
     for index, item in enumerate(raw_items, start=1):
         prefix = "" if flat else f"items.{index}."
         if not isinstance(item, Mapping):
-            problems.append(Problem(f"items.{index}", "must be a mapping with part_number, quantity, current_date, …", lines.get(f"items.{index}")))
+            problems.append(Problem(f"items.{index}", _("must be a mapping with part_number, quantity, current_date, …"), lines.get(f"items.{index}")))
             continue
         clean = apply_rules(item, ITEM_FIELDS, prefix, lines, problems)
         where = prefix.rstrip(".") or None
@@ -336,14 +343,14 @@ def validate(raw: Mapping[str, Any], lines: Mapping[str, int] | None = None) -> 
             if clean.get("service"):
                 clean["quantity"] = 1
             else:
-                problems.append(Problem(prefix + "quantity", "is required", lines.get(prefix + "quantity") or lines.get(where or "")))
+                problems.append(Problem(prefix + "quantity", _("is required"), lines.get(prefix + "quantity") or lines.get(where or "")))
         if clean.get("service"):
             problems.extend(_service_problems(clean, prefix, lines.get(where or "")))
         elif not clean.get("part_number") and not clean.get("nsn") and not any(p.field.startswith(prefix + "nsn") for p in problems):
-            problems.append(Problem(prefix + "part_number", "give the part number or the NSN (or both)", lines.get(where or "")))
+            problems.append(Problem(prefix + "part_number", _("give the part number or the NSN (or both)"), lines.get(where or "")))
         elif clean.get("psc"):
             problems.append(
-                Problem(prefix + "psc", "a service code (PSC) is for a service: add --service (service: true), or leave it out", lines.get(prefix + "psc"))
+                Problem(prefix + "psc", _("a service code (PSC) is for a service: add --service (service: true), or leave it out"), lines.get(prefix + "psc"))
             )
         current, requested = clean.get("current_date"), clean.get("requested_date")
         if current and requested and requested >= current:
@@ -352,7 +359,9 @@ def validate(raw: Mapping[str, Any], lines: Mapping[str, int] | None = None) -> 
             problems.append(
                 Problem(
                     prefix + "requested_date",
-                    f"{requested} is not earlier than the current delivery date {current}: nothing would be brought forward",
+                    _("{requested} is not earlier than the current delivery date {current}: nothing would be brought forward").format(
+                        requested=requested, current=current
+                    ),
                     lines.get(prefix + "requested_date"),
                 )
             )
@@ -360,7 +369,13 @@ def validate(raw: Mapping[str, Any], lines: Mapping[str, int] | None = None) -> 
     received = values.get("received_on") or today().isoformat()
     values["received_on"] = received
     if values.get("reply_by") and values["reply_by"] < received:
-        problems.append(Problem("reply_by", f"{values['reply_by']} is before the ask was received ({received})", lines.get("reply_by")))
+        problems.append(
+            Problem(
+                "reply_by",
+                _("{reply_by} is before the ask was received ({received})").format(reply_by=values["reply_by"], received=received),
+                lines.get("reply_by"),
+            )
+        )
     if problems:
         raise Invalid(problems)
     return values, items
@@ -368,13 +383,13 @@ def validate(raw: Mapping[str, Any], lines: Mapping[str, int] | None = None) -> 
 
 def _service_problems(item: Mapping[str, Any], prefix: str, line: int | None) -> list[Problem]:
     """A service item has a description and no part number or NSN."""
-    problems = [
-        Problem(prefix + name, f"a service (役務) has no {what}: leave it out, or give the item as a part", line)
-        for name, what in (("part_number", "part number"), ("nsn", "NSN"))
-        if item.get(name)
-    ]
+    said = {
+        "part_number": N_("a service (役務) has no part number: leave it out, or give the item as a part"),
+        "nsn": N_("a service (役務) has no NSN: leave it out, or give the item as a part"),
+    }
+    problems = [Problem(prefix + name, _(said[name]), line) for name in ("part_number", "nsn") if item.get(name)]
     if not item.get("description"):
-        problems.append(Problem(prefix + "description", 'a service needs its description, e.g. "F110 engine depot repair"', line))
+        problems.append(Problem(prefix + "description", _('a service needs its description, e.g. "F110 engine depot repair"'), line))
     return problems
 
 
@@ -435,21 +450,37 @@ def _reference(dod_ref: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", dod_ref).upper().split())
 
 
-def same_reference(conn: sqlite3.Connection, dod_ref: str) -> list[str]:
-    """The asks already recorded under DoD's reference `dod_ref`, each as `A-0001 (received …, status)`."""
+def _same_rows(conn: sqlite3.Connection, dod_ref: str) -> list[sqlite3.Row]:
     wanted = _reference(dod_ref)
+    return [row for row in conn.execute("SELECT key, dod_ref, received_on, status FROM asks ORDER BY id") if _reference(row["dod_ref"]) == wanted]
+
+
+def same_reference(conn: sqlite3.Connection, dod_ref: str) -> list[str]:
+    """The asks already recorded under DoD's reference `dod_ref`, each as `A-0001 (received …, status)`.
+
+    In English whatever the officer's language: the audit trail records them (`separate_from`).
+    """
     return [
         f"{row['key']} (received {row['received_on']}, {'not yet relayed' if row['status'] == 'received' else row['status']})"
-        for row in conn.execute("SELECT key, dod_ref, received_on, status FROM asks ORDER BY id")
-        if _reference(row["dod_ref"]) == wanted
+        for row in _same_rows(conn, dod_ref)
     ]
 
 
-def duplicate_reference(dod_ref: str, found: list[str]) -> str:
-    return f"DoD reference {dod_ref.strip()} is already recorded: {', '.join(found)}"
+def duplicate_reference(conn: sqlite3.Connection, dod_ref: str) -> str | None:
+    """The refusal of a DoD reference already recorded, naming its asks (None if it is new)."""
+    rows = _same_rows(conn, dod_ref)
+    if not rows:
+        return None
+    found = [
+        _("{key} (received {date}, not yet relayed)").format(key=row["key"], date=row["received_on"])
+        if row["status"] == "received"
+        else _("{key} (received {date}, {status})").format(key=row["key"], date=row["received_on"], status=row["status"])
+        for row in rows
+    ]
+    return _("DoD reference {dod_ref} is already recorded: {asks}").format(dod_ref=dod_ref.strip(), asks=", ".join(found))
 
 
-SEPARATE_HINT = "if DoD sent a separate ask under the same reference, add --yes to record it as well"
+SEPARATE_HINT = N_("if DoD sent a separate ask under the same reference, add --yes to record it as well")
 
 
 def record_ask(conn: sqlite3.Connection, raw: Mapping[str, Any], *, separate: bool = False) -> Ask:
@@ -463,7 +494,7 @@ def record_ask(conn: sqlite3.Connection, raw: Mapping[str, Any], *, separate: bo
     with transaction(conn):
         found = same_reference(conn, values["dod_ref"])
         if found and not separate:
-            raise SosaError(duplicate_reference(values["dod_ref"], found), hint=SEPARATE_HINT)
+            raise SosaError(duplicate_reference(conn, values["dod_ref"]) or "", hint=_(SEPARATE_HINT))
         return get_ask(conn, _insert(conn, values, items, same_reference=found))
 
 
@@ -485,18 +516,19 @@ def record_asks(conn: sqlite3.Connection, documents: Sequence[Any], *, source: s
     with transaction(conn):
         seen: dict[str, list[str]] = {}
         duplicates: list[list[str]] = []
-        for (values, _), lines in checked:
+        for (values, _items), lines in checked:
             ref = values["dod_ref"]
             found = same_reference(conn, ref)
             earlier = seen.setdefault(_reference(ref), [])
             if not separate and (found or earlier):
-                said = duplicate_reference(ref, found) if found else f"DoD reference {ref} is also that of the ask at line {earlier[0]}"
-                problems.append(Problem("dod_ref", f"{said}; {SEPARATE_HINT}", lines.get("dod_ref")))
+                said = duplicate_reference(conn, ref) if found else None
+                said = said or _("DoD reference {dod_ref} is also that of the ask at line {line}").format(dod_ref=ref, line=earlier[0])
+                problems.append(Problem("dod_ref", _("{refusal}; {hint}").format(refusal=said, hint=_(SEPARATE_HINT)), lines.get("dod_ref")))
             duplicates.append(found + [f"line {n} of {source}" for n in earlier])
             earlier.append(str(lines.get("dod_ref", "?")))
         if problems:
             raise Invalid(problems, source)
-        return [_insert(conn, values, items, source=source, same_reference=found) for ((values, items), _), found in zip(checked, duplicates, strict=True)]
+        return [_insert(conn, values, items, source=source, same_reference=found) for ((values, items), _lines), found in zip(checked, duplicates, strict=True)]
 
 
 # --- moving an ask -------------------------------------------------------------------
@@ -528,7 +560,7 @@ def cancel(conn: sqlite3.Connection, ref: str, reason: str) -> Ask:
     """Record that DoD withdrew the ask; the reason is kept on the ask."""
     reason = (reason or "").strip()
     if not reason:
-        raise SosaError("a cancellation needs a reason", hint='add --reason "…" (e.g. "DoD withdrew the ask by e-mail of 2026-12-01")')
+        raise SosaError(_("a cancellation needs a reason"), hint=_('add --reason "…" (e.g. "DoD withdrew the ask by e-mail of 2026-12-01")'))
     reason = text(reason, multiline=True)
     with transaction(conn):
         ask = get_ask(conn, ref)
@@ -551,7 +583,9 @@ def matching_companies(conn: sqlite3.Connection, ref: str) -> list[dict[str, Any
     classes = sorted({i.fsc for i in ask.items if i.fsc})
     services = sorted({i.psc for i in ask.items if i.psc})
     if not classes and not services:
-        raise SosaError(f"{ask.key} has no NSN or service code (PSC), so no company can be matched to it", hint="name the companies with --to")
+        raise SosaError(
+            _("{key} has no NSN or service code (PSC), so no company can be matched to it").format(key=ask.key), hint=_("name the companies with --to")
+        )
     rows = conn.execute(
         f"""
         SELECT c.key, c.name_ja, group_concat(m.code, ', ') AS matched
@@ -573,7 +607,7 @@ def answer_by_date(on: date, *, due: str | date | None = None, within: int | Non
     from .calendar import add_jp_working_days, is_jp_working_day, parse_date
 
     if due is not None and within is not None:
-        raise SosaError("give --due or --within, not both")
+        raise SosaError(_("give --due or --within, not both"))
     if due is not None:
         try:
             answer_by = parse_date(iso_date(due))
@@ -584,14 +618,17 @@ def answer_by_date(on: date, *, due: str | date | None = None, within: int | Non
         if not is_jp_working_day(answer_by):
             following = add_jp_working_days(answer_by, 1)
             raise SosaError(
-                f"--due {answer_by.isoformat()} is not a 開庁日: the office is closed that day",
-                hint=f"give --due {following.isoformat()}, the next 開庁日, or an earlier one",
+                _("--due {date} is not a 開庁日: the office is closed that day").format(date=answer_by.isoformat()),
+                hint=_("give --due {date}, the next 開庁日, or an earlier one").format(date=following.isoformat()),
             )
     else:
         days = answer_days(within if within is not None else _whole_days(profile, "relay_answer_days", DEFAULT_RELAY_ANSWER_DAYS))
         answer_by = add_jp_working_days(on, days)
     if answer_by <= on:
-        raise SosaError(f"the answer-by date {answer_by.isoformat()} is not after the relay date {on.isoformat()}", hint="give a later --due")
+        raise SosaError(
+            _("the answer-by date {date} is not after the relay date {relay_date}").format(date=answer_by.isoformat(), relay_date=on.isoformat()),
+            hint=_("give a later --due"),
+        )
     return answer_by
 
 
@@ -656,11 +693,14 @@ def _out_folder(out: str | Path | None, count: int) -> str | Path | None:
         return out
     path = Path(out).expanduser()
     if path.exists() and not path.is_dir():
-        raise SosaError(f"--out {out} is a file; {count} letters need a folder", hint="give a folder with --out")
+        raise SosaError(
+            ngettext("--out {out} is a file; {n} letter needs a folder", "--out {out} is a file; {n} letters need a folder", count).format(out=out, n=count),
+            hint=_("give a folder with --out"),
+        )
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise SosaError(f"cannot create the folder {path}: {exc.strerror}") from None
+        raise SosaError(_("cannot create the folder {path}: {reason}").format(path=path, reason=exc.strerror)) from None
     return out  # the folder exists now, so each letter goes into it; `out` keeps its --force (files.Out)
 
 
@@ -689,7 +729,7 @@ def relay(
     from .register import get_company
 
     if not companies:
-        raise SosaError("name at least one company", hint="add --to C-0001, or --match to find companies by supply class")
+        raise SosaError(_("name at least one company"), hint=_("add --to C-0001, or --match to find companies by supply class"))
     profile = profile or config.load()
     sent_on = parse_date(on) if on is not None else today()
     answer_by = answer_by_date(sent_on, due=due, within=within, profile=profile)
@@ -699,26 +739,32 @@ def relay(
     with transaction(conn):
         ask = get_ask(conn, ref)
         if ask.status not in ("received", "relayed"):
-            raise SosaError(f"{ask.key} is {ask.status}: only an ask received or being relayed can be relayed")
+            raise SosaError(_("{key} is {status}: only an ask received or being relayed can be relayed").format(key=ask.key, status=ask.status))
         if answer_by.isoformat() > ask.reply_by:
             if due is not None or within is not None:
                 raise SosaError(
-                    f"the answer-by date {answer_by.isoformat()} is after DoD's reply-by date {ask.reply_by}: ATLA could not reply in time",
-                    hint=f"give --due {ask.reply_by} or earlier (or --within fewer 開庁日)",
+                    _("the answer-by date {date} is after DoD's reply-by date {reply_by}: ATLA could not reply in time").format(
+                        date=answer_by.isoformat(), reply_by=ask.reply_by
+                    ),
+                    hint=_("give --due {reply_by} or earlier (or --within fewer 開庁日)").format(reply_by=ask.reply_by),
                 )
             # The usual period would run past DoD's date: the companies get what is left,
             # up to the last 開庁日 before it, so the desk has a day to write the reply.
             answer_by = _last_working_day_before(date.fromisoformat(ask.reply_by))
             if answer_by <= sent_on:
                 raise SosaError(
-                    f"DoD's reply-by date {ask.reply_by} leaves no 開庁日 for the companies to answer after {sent_on.isoformat()}",
-                    hint=f"reply to DoD now: sosa ask reply {ask.key}",
+                    _("DoD's reply-by date {reply_by} leaves no 開庁日 for the companies to answer after {date}").format(
+                        reply_by=ask.reply_by, date=sent_on.isoformat()
+                    ),
+                    hint=_("reply to DoD now: sosa ask reply {key}").format(key=ask.key),
                 )
         given = jp_working_days_between(sent_on, answer_by)
         if given < usual:
             warnings.append(
-                f"the companies have {given} 開庁日 to answer, until {answer_by.isoformat()}, fewer than the usual {usual} "
-                f"(relay_answer_days); DoD's reply-by date is {ask.reply_by}"
+                _(
+                    "the companies have {days} 開庁日 to answer, until {date}, fewer than the usual {usual} "
+                    "(relay_answer_days); DoD's reply-by date is {reply_by}"
+                ).format(days=given, date=answer_by.isoformat(), usual=usual, reply_by=ask.reply_by)
             )
         found, refused, seen = [], [], set()
         relayed = {r.company_key for r in ask.relays}
@@ -732,15 +778,19 @@ def relay(
                 continue
             seen.add(company.key)
             if company.status != "enrolled":
-                refused.append(f"{company.key} {company.name_ja} is {company_status(company.status)}; only enrolled companies receive relays")
+                refused.append(
+                    _("{key} {name} is {status}; only enrolled companies receive relays").format(
+                        key=company.key, name=company.name_ja, status=company_status(company.status)
+                    )
+                )
             elif company.key in relayed:
-                refused.append(f"{company.key} {company.name_ja} was already relayed {ask.key}")
+                refused.append(_("{key} {name} was already relayed {ask}").format(key=company.key, name=company.name_ja, ask=ask.key))
             else:
                 found.append(company)
         if refused:
             raise SosaError(
-                "nothing was relayed: " + "; ".join(refused),
-                hint="drop those companies from --to; a reminder for a company already relayed is `sosa ask remind`",
+                _("nothing was relayed: {reasons}").format(reasons=_(REASONS_APART).join(refused)),
+                hint=_("drop those companies from --to; a reminder for a company already relayed is `sosa ask remind`"),
             )
         stamp = now_utc()
         for company in found:
@@ -777,26 +827,38 @@ def _check_answer(ask: Ask, decision: str, committed_date: str | None, qty: int 
     asked = ask.asked_quantity
     if decision in ("accept", "partial"):
         if committed_date is None:
-            problems.append(Problem("committed_date", f"an answer of {decision} needs the date the company commits to (--committed-date)"))
+            problems.append(
+                Problem("committed_date", _("an answer of {decision} needs the date the company commits to (--committed-date)").format(decision=decision))
+            )
         elif committed_date >= ask.latest_current_date:
             problems.append(
                 Problem(
                     "committed_date",
-                    f"{committed_date} is not earlier than the current delivery date {ask.latest_current_date}: it brings nothing forward",
+                    _("{committed} is not earlier than the current delivery date {current}: it brings nothing forward").format(
+                        committed=committed_date, current=ask.latest_current_date
+                    ),
                 )
             )
     elif committed_date is not None:
-        problems.append(Problem("committed_date", f"an answer of {decision} commits to no date; drop --committed-date"))
+        problems.append(Problem("committed_date", _("an answer of {decision} commits to no date; drop --committed-date").format(decision=decision)))
     if decision == "partial":
         if qty is None:
-            problems.append(Problem("quantity", f"a partial answer needs the quantity the company can bring forward (--quantity, less than {asked})"))
+            problems.append(
+                Problem("quantity", _("a partial answer needs the quantity the company can bring forward (--quantity, less than {asked})").format(asked=asked))
+            )
         elif qty >= asked:
-            problems.append(Problem("quantity", f"{qty} is not less than the {asked} asked; the whole quantity is an answer of accept"))
+            problems.append(
+                Problem(
+                    "quantity", _("{quantity} is not less than the {asked} asked; the whole quantity is an answer of accept").format(quantity=qty, asked=asked)
+                )
+            )
     elif decision == "accept":
         if qty is not None and qty != asked:
-            problems.append(Problem("quantity", f"accept covers the whole {asked} asked; for {qty} record --decision partial"))
+            problems.append(
+                Problem("quantity", _("accept covers the whole {asked} asked; for {quantity} record --decision partial").format(asked=asked, quantity=qty))
+            )
     elif qty is not None:
-        problems.append(Problem("quantity", f"an answer of {decision} commits to no quantity; drop --quantity"))
+        problems.append(Problem("quantity", _("an answer of {decision} commits to no quantity; drop --quantity").format(decision=decision)))
     return problems
 
 
@@ -820,7 +882,7 @@ def respond(
 
     decision = (decision or "").strip().lower()
     if decision not in DECISIONS:
-        raise SosaError(f"{decision!r} is not an answer", hint=f"use one of {', '.join(DECISIONS)}")
+        raise SosaError(_("{value!r} is not an answer").format(value=decision), hint=_("use one of {states}").format(states=_(LIST_APART).join(DECISIONS)))
     problems: list[Problem] = []
     clean = apply_rules(
         {"committed_date": committed_date, "quantity": quantity, "note": note, "note_en": note_en},
@@ -839,7 +901,7 @@ def respond(
     with transaction(conn):
         ask = get_ask(conn, ref)
         if ask.status not in ("relayed", "partly-replied", "replied"):
-            raise SosaError(f"{ask.key} is {ask.status}: answers are recorded while it is relayed or replied")
+            raise SosaError(_("{key} is {status}: answers are recorded while it is relayed or replied").format(key=ask.key, status=ask.status))
         found = get_company(conn, company)
         current = get_relay(ask, found.key)
         problems = _check_answer(ask, decision, clean["committed_date"], clean["quantity"])
@@ -919,10 +981,10 @@ def remind(
     with transaction(conn):
         ask = get_ask(conn, ref)
         if ask.status != "relayed":
-            raise SosaError(f"{ask.key} is {ask.status}: reminders are sent while an ask is being relayed")
+            raise SosaError(_("{key} is {status}: reminders are sent while an ask is being relayed").format(key=ask.key, status=ask.status))
         overdue = [r for r in ask.relays if relay_state_on(r, ask, reminded_on) == "overdue"]
         skipped = [
-            f"{r.company_key} is {r.company_status}: not reminded"
+            _("{company} is {status}: not reminded").format(company=r.company_key, status=r.company_status)
             for r in ask.relays
             if not r.chased and r.status in WAITING and r.answer_by < reminded_on.isoformat()
         ]
@@ -931,21 +993,26 @@ def remind(
         if new_answer_by.isoformat() > ask.reply_by:
             if within is not None:
                 raise SosaError(
-                    f"--within {within}: the new answer-by date {new_answer_by.isoformat()} would be after DoD's reply-by date {ask.reply_by}",
-                    hint=f"give a shorter --within, or reply to DoD now: sosa ask reply {ask.key}",
+                    _("--within {days}: the new answer-by date {date} would be after DoD's reply-by date {reply_by}").format(
+                        days=within, date=new_answer_by.isoformat(), reply_by=ask.reply_by
+                    ),
+                    hint=_("give a shorter --within, or reply to DoD now: sosa ask reply {key}").format(key=ask.key),
                 )
             # As for a relay: the companies get what is left, up to the last 開庁日 before
             # DoD's date, so the desk has a day to write the reply.
             latest = _last_working_day_before(date.fromisoformat(ask.reply_by))
             if latest <= reminded_on:
                 raise SosaError(
-                    f"no 開庁日 is left before DoD's reply-by date {ask.reply_by} for the companies to answer a reminder "
-                    f"sent {reminded_on.isoformat()}: reply to DoD now",
-                    hint=f"sosa ask reply {ask.key} (the overdue companies are reported as no response)",
+                    _("no 開庁日 is left before DoD's reply-by date {reply_by} for the companies to answer a reminder sent {date}: reply to DoD now").format(
+                        reply_by=ask.reply_by, date=reminded_on.isoformat()
+                    ),
+                    hint=_("sosa ask reply {key} (the overdue companies are reported as no response)").format(key=ask.key),
                 )
             warnings.append(
-                f"the companies have {jp_working_days_between(reminded_on, latest)} 開庁日 to answer, until {latest.isoformat()}, "
-                f"fewer than the usual {days} (reminder_answer_days); DoD's reply-by date is {ask.reply_by}"
+                _(
+                    "the companies have {days} 開庁日 to answer, until {date}, "
+                    "fewer than the usual {usual} (reminder_answer_days); DoD's reply-by date is {reply_by}"
+                ).format(days=jp_working_days_between(reminded_on, latest), date=latest.isoformat(), usual=days, reply_by=ask.reply_by)
             )
             new_answer_by = latest
         folder = _out_folder(out, len(overdue))
@@ -981,6 +1048,24 @@ def split_unanswered(ask: Ask, on: date) -> tuple[list[Relay], list[Relay]]:
     return pending, [r for r in ask.waiting if r not in pending]
 
 
+def not_answered(part: int, whole: int, key: str, names: str, *, listed: bool = False) -> str:
+    """`2 of 4 companies have not answered A-0001 (C-0002, C-0003)`, the verb agreeing with the
+    part and the noun with the whole; `listed`: the sentence said before a confirmation,
+    `… not answered A-0001: C-0002 …, C-0003 ….`"""
+    said = {"part": f"{part:,}", "whole": f"{whole:,}", "key": key, "names": names}
+    if listed:
+        if whole == 1:
+            return _("{part} of {whole} company has not answered {key}: {names}.").format(**said)
+        return ngettext(
+            "{part} of {whole} companies has not answered {key}: {names}.", "{part} of {whole} companies have not answered {key}: {names}.", part
+        ).format(**said)
+    if whole == 1:
+        return _("{part} of {whole} company has not answered {key} ({names})").format(**said)
+    return ngettext(
+        "{part} of {whole} companies has not answered {key} ({names})", "{part} of {whole} companies have not answered {key} ({names})", part
+    ).format(**said)
+
+
 def _settle(conn: sqlite3.Connection, ask: Ask, day: date, *, silent_ok: frozenset[str] | None, partial: bool, what: str) -> list[Relay]:
     """Check who a reply (or supplement) leaves out, and record the silent companies as no response.
 
@@ -992,32 +1077,50 @@ def _settle(conn: sqlite3.Connection, ask: Ask, day: date, *, silent_ok: frozens
     """
     pending, silent = split_unanswered(ask, day)
     flag = " --supplement" if what == "supplement" else ""
+    whole = len(ask.relays)
     if pending and not partial:
-        names = ", ".join(f"{r.company_key} (answer-by date {r.answer_by})" for r in pending)
-        one = len(pending) == 1
+        names = ", ".join(_("{company} (answer-by date {date})").format(company=r.company_key, date=r.answer_by) for r in pending)
+        n = len(pending)
+        if what == "supplement":
+            hint = ngettext(
+                "send the supplement when it has answered or its date has passed, "
+                "or now with --partial and its answer later with `sosa ask reply {key} --supplement`",
+                "send the supplement when they have answered or their dates have passed, "
+                "or now with --partial and their answers later with `sosa ask reply {key} --supplement`",
+                n,
+            )
+        else:
+            hint = ngettext(
+                "send the reply when it has answered or its date has passed, "
+                "or now with --partial and its answer later with `sosa ask reply {key} --supplement`",
+                "send the reply when they have answered or their dates have passed, "
+                "or now with --partial and their answers later with `sosa ask reply {key} --supplement`",
+                n,
+            )
         raise SosaError(
-            f"{part_of(len(pending), len(ask.relays), 'company', 'companies', ('may', 'may'))} still answer {ask.key}: {names}",
-            hint=f"send the {what} when {'it has' if one else 'they have'} answered or {'its date has' if one else 'their dates have'} passed, "
-            f"or now with --partial and {'its answer' if one else 'their answers'} later with `sosa ask reply {ask.key} --supplement`",
+            ngettext("{part} of {whole} company may still answer {key}: {names}", "{part} of {whole} companies may still answer {key}: {names}", whole).format(
+                part=f"{n:,}", whole=f"{whole:,}", key=ask.key, names=names
+            ),
+            hint=hint.format(key=ask.key),
         )
     if partial and not pending:
-        raise SosaError(
-            f"no company's answer-by date on {ask.key} is still ahead: a partial {what} would leave nothing to forward",
-            hint=f"drop --partial: sosa ask reply {ask.key}{flag}",
-        )
+        if what == "supplement":
+            refusal = _("no company's answer-by date on {key} is still ahead: a partial supplement would leave nothing to forward")
+        else:
+            refusal = _("no company's answer-by date on {key} is still ahead: a partial reply would leave nothing to forward")
+        raise SosaError(refusal.format(key=ask.key), hint=_("drop --partial: {command}").format(command=f"sosa ask reply {ask.key}{flag}"))
     keys = {r.company_key for r in silent}
     if silent_ok is None:
         if silent:
             raise SosaError(
-                f"{part_of(len(silent), len(ask.relays), 'company', 'companies')} not answered {ask.key} ({', '.join(sorted(keys))})",
-                hint="confirm, or add --yes, to reply with them as no response",
+                not_answered(len(silent), whole, ask.key, ", ".join(sorted(keys))), hint=_("confirm, or add --yes, to reply with them as no response")
             )
     elif keys != set(silent_ok):
-        changes = [f"{k} now unanswered too" for k in sorted(keys - silent_ok)]
-        changes += [f"{k} answered since" for k in sorted(silent_ok - keys)]
+        changes = [_("{company} now unanswered too").format(company=k) for k in sorted(keys - silent_ok)]
+        changes += [_("{company} answered since").format(company=k) for k in sorted(silent_ok - keys)]
         raise SosaError(
-            f"the unanswered companies changed since you confirmed: {'; '.join(changes)}; run the command again",
-            hint=f"`sosa ask show {ask.key}` lists the relays and their answers",
+            _("the unanswered companies changed since you confirmed: {changes}; run the command again").format(changes=_(REASONS_APART).join(changes)),
+            hint=_("`sosa ask show {key}` lists the relays and their answers").format(key=ask.key),
         )
     for r in silent:
         lifecycle.RELAY.check(r.label, r.status, "no-response")
@@ -1080,8 +1183,8 @@ def reply(
 def _check_reply(conn: sqlite3.Connection, ask: Ask, partial: bool) -> None:
     if ask.status == "partly-replied":
         raise SosaError(
-            f"{ask.key} was replied in part on {ask.replied_on}: the answers it said were awaited go in a supplement",
-            hint=f"sosa ask reply {ask.key} --supplement",
+            _("{key} was replied in part on {date}: the answers it said were awaited go in a supplement").format(key=ask.key, date=ask.replied_on),
+            hint=_("sosa ask reply {key} --supplement").format(key=ask.key),
         )
     lifecycle.ASK.check(ask.key, ask.status, "partly-replied" if partial else "replied")
     if ask.status == "received" and any(i.fsc or i.psc for i in ask.items):
@@ -1090,16 +1193,20 @@ def _check_reply(conn: sqlite3.Connection, ask: Ask, partial: bool) -> None:
         candidates = [row["key"] for row in matching_companies(conn, ask.key)]
         if candidates:
             raise SosaError(
-                f"{ask.key} has not been relayed, and {', '.join(candidates)} {'supplies' if len(candidates) == 1 else 'supply'} its class",
-                hint=f"relay it first: sosa relay {ask.key} --match",
+                ngettext(
+                    "{key} has not been relayed, and {companies} supplies its class",
+                    "{key} has not been relayed, and {companies} supply its class",
+                    len(candidates),
+                ).format(key=ask.key, companies=", ".join(candidates)),
+                hint=_("relay it first: sosa relay {key} --match").format(key=ask.key),
             )
 
 
 def _check_supplement(ask: Ask) -> None:
     if ask.status != "partly-replied":
         raise SosaError(
-            f"{ask.key} is {ask.status}: a supplement follows a reply made in part, which said some answers were awaited",
-            hint=f"`sosa ask reply {ask.key} --partial` makes such a reply" if ask.status == "relayed" else None,
+            _("{key} is {status}: a supplement follows a reply made in part, which said some answers were awaited").format(key=ask.key, status=ask.status),
+            hint=_("`sosa ask reply {key} --partial` makes such a reply").format(key=ask.key) if ask.status == "relayed" else None,
         )
 
 
@@ -1123,12 +1230,15 @@ class AwaitingSupplement:
         return max((r.answer_by for r in self.awaited), default=self.replied_on)
 
     def detail(self, on: date) -> str:
-        awaited = ", ".join(f"{r.company_key} (answer-by date {r.answer_by})" for r in self.awaited)
-        parts = [f"{self.dod_ref}: replied in part on {self.replied_on}", f"{self.arrived} answered since"]
-        if awaited:
-            parts.append(f"awaiting {awaited}")
+        """The line `sosa status` shows for the ask, in the officer's language."""
+        awaited = ", ".join(_("{company} (answer-by date {date})").format(company=r.company_key, date=r.answer_by) for r in self.awaited)
         flag = "--supplement" if self.ready(on) else "--supplement --partial"
-        return "; ".join(parts) + f"; send with `sosa ask reply {self.key} {flag}`"
+        said = {"dod_ref": self.dod_ref, "date": self.replied_on, "arrived": self.arrived, "awaited": awaited, "key": self.key, "flag": flag}
+        if awaited:
+            return _("{dod_ref}: replied in part on {date}; {arrived} answered since; awaiting {awaited}; send with `sosa ask reply {key} {flag}`").format(
+                **said
+            )
+        return _("{dod_ref}: replied in part on {date}; {arrived} answered since; send with `sosa ask reply {key} {flag}`").format(**said)
 
 
 def awaiting_supplement(conn: sqlite3.Connection) -> list[AwaitingSupplement]:

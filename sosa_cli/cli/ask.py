@@ -1,56 +1,68 @@
 """`sosa ask …` and `sosa relay`: DoD's asks, relayed to participants, answered, replied to."""
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from ..i18n import N_, _, ngettext
 from .dryrun import DryRunOption
 from .dryrun import dry_run as dry_run_letters
 from .options import DbOption, ForceOption, JsonOption, YesOption, confirm, open_desk, out_option
-from .output import check_letter_destination, count, letter_sink, message, noun, part_of, print_card, print_table, progress, stdin_is_terminal
+from .output import check_letter_destination, count, letter_sink, message, print_card, print_table, progress, stdin_is_terminal
 
 app = typer.Typer(help="US asks from DoD: record, list, show, respond, remind, reply, close, cancel.", no_args_is_help=True)
 
 LIST_COLUMNS = [
-    ("key", "Key"),
-    ("dod_ref", "DoD ref"),
-    ("status", "Status"),
-    ("received_on", "Received"),
-    ("reply_by", "Reply by"),
-    ("part", "Item"),
-    ("relay_count", "Relayed"),
-    ("answered", "Answered"),
-    ("overdue", "Overdue"),
+    ("key", N_("Key")),
+    ("dod_ref", N_("DoD ref")),
+    ("status", N_("Status")),
+    ("received_on", N_("Received")),
+    ("reply_by", N_("Reply by")),
+    ("part", N_("Item")),
+    ("relay_count", N_("Relayed")),
+    ("answered", N_("Answered")),
+    ("overdue", N_("Overdue")),
 ]
 ITEM_COLUMNS = [
-    ("position", "#"),
-    ("part_number", "Part number"),
-    ("nsn", "NSN"),
-    ("description", "Description"),
-    ("quantity", "Qty"),
-    ("current_date", "Current date"),
-    ("requested_date", "Requested date"),
-    ("customer", "US customer"),
-    ("order_number", "Order"),
-    ("psc", "Service code (PSC)"),
+    ("position", N_("#")),
+    ("part_number", N_("Part number")),
+    ("nsn", N_("NSN")),
+    ("description", N_("Description")),
+    ("quantity", N_("Qty")),
+    ("current_date", N_("Current date")),
+    ("requested_date", N_("Requested date")),
+    ("customer", N_("US customer")),
+    ("order_number", N_("Order")),
+    ("psc", N_("Service code (PSC)")),
 ]
 RELAY_COLUMNS = [
-    ("company_key", "Company"),
-    ("company_name", "Name"),
-    ("status", "State"),
-    ("sent_on", "Sent"),
-    ("answer_by", "Answer by"),
-    ("reminders", "Reminders"),
-    ("decision", "Answer"),
-    ("committed_date", "Committed"),
-    ("quantity", "Qty"),
-    ("note", "Note"),
-    ("note_en", "Note (en)"),
+    ("company_key", N_("Company")),
+    ("company_name", N_("Name")),
+    ("status", N_("State")),
+    ("sent_on", N_("Sent")),
+    ("answer_by", N_("Answer by")),
+    ("reminders", N_("Reminders")),
+    ("decision", N_("Answer")),
+    ("committed_date", N_("Committed")),
+    ("quantity", N_("Qty")),
+    ("note", N_("Note")),
+    ("note_en", N_("Note (en)")),
 ]
-LETTER_COLUMNS = [("key", "Letter"), ("kind", "Kind"), ("company", "Company"), ("doc_number", "文書番号"), ("letter_date", "Date"), ("status", "Status")]
-MATCH_COLUMNS = [("key", "Company"), ("name_ja", "Name"), ("matched", "Matching FSC / PSC")]
+LETTER_COLUMNS = [
+    ("key", N_("Letter")),
+    ("kind", N_("Kind")),
+    ("company", N_("Company")),
+    ("doc_number", "文書番号"),
+    ("letter_date", N_("Date")),
+    ("status", N_("Status")),
+]
+MATCH_COLUMNS = [("key", N_("Company")), ("name_ja", N_("Name")), ("matched", N_("Matching FSC / PSC"))]
+
+# What an answer was, as a message says it (the English as the reply to DoD words it).
+DECISION_SAID = {"accept": N_("accepted"), "partial": N_("partially accepted"), "decline": N_("declined"), "no-response": N_("no response")}
 
 AskKey = Annotated[str, typer.Argument(help="Ask key, e.g. A-0001.")]
 Format = Annotated[str, typer.Option("--format", help="Letter format: md, html, docx or pdf.")]
@@ -69,11 +81,18 @@ def _refuse_mail_to_stdout(mail: bool, out: str | None) -> None:
     from ..errors import SosaError
 
     if mail and out == "-":
-        raise SosaError("--mail writes the drafts beside the letters' files, and --out - prints the letters", hint="drop --out -, or give --out FOLDER")
+        raise SosaError(_("--mail writes the drafts beside the letters' files, and --out - prints the letters"), hint=_("drop --out -, or give --out FOLDER"))
 
 
-def _write_drafts(conn, results: list, what: str) -> None:
-    """One e-mail draft per letter just issued, beside its file (`--mail`); the letters stand if a draft fails."""
+def _note(warning: str) -> None:
+    message(_("Note: {warning}.").format(warning=warning))
+
+
+def _write_drafts(conn, results: list, failed: Callable[[str, str], str]) -> None:
+    """One e-mail draft per letter just issued, beside its file (`--mail`); the letters stand if a draft fails.
+
+    `failed(letter, reason)` says what was done and which draft could not be written.
+    """
     from ..errors import SosaError
     from ..mail import draft
 
@@ -82,13 +101,20 @@ def _write_drafts(conn, results: list, what: str) -> None:
             made = draft(conn, result.letter.key, folder=result.path.parent)
         except SosaError as exc:
             raise SosaError(
-                f"{what}, but the e-mail draft of {result.letter.key} could not be written: {exc.message}",
-                hint=f"write it with `sosa letter mail {result.letter.key}` (--format docx where PDF cannot be printed)",
+                failed(result.letter.key, exc.message),
+                hint=_("write it with `sosa letter mail {letter}` (--format docx where PDF cannot be printed)").format(letter=result.letter.key),
             ) from None
         typer.echo(str(made.path))
         for warning in made.warnings:
-            message(f"Note: {warning}.")
-    message(f"Wrote {count(len(results), 'e-mail draft')} beside the letters, each with its letter attached; nothing was sent.")
+            _note(warning)
+    n = len(results)
+    message(
+        ngettext(
+            "Wrote {n} e-mail draft beside the letters, each with its letter attached; nothing was sent.",
+            "Wrote {n} e-mail drafts beside the letters, each with its letter attached; nothing was sent.",
+            n,
+        ).format(n=f"{n:,}")
+    )
 
 
 def _summary(ask) -> dict[str, Any]:
@@ -156,18 +182,19 @@ def record(
     conn = open_desk(db)
     if from_file is not None:
         if raw:
-            raise SosaError("give the ask either in a file (--from) or as options, not both")
+            raise SosaError(_("give the ask either in a file (--from) or as options, not both"))
         from ..importing import read_records
 
         source = str(from_file)
         try:
             data = sys.stdin.buffer.read() if source == "-" else from_file.read_bytes()
         except OSError as exc:
-            raise SosaError(f"cannot read {source}: {exc.strerror}") from None
+            raise SosaError(_("cannot read {source}: {reason}").format(source=source, reason=exc.strerror)) from None
         keys = asks.record_asks(conn, read_records(data, source), source=source, separate=yes)
         for key in keys:
             typer.echo(key)
-        message(f"Recorded {count(len(keys), 'ask')} from {source}.")
+        n = len(keys)
+        message(ngettext("Recorded {n} ask from {source}.", "Recorded {n} asks from {source}.", n).format(n=f"{n:,}", source=source))
         return
     for name, option in (
         ("dod_ref", "--dod-ref"),
@@ -177,18 +204,27 @@ def record(
         ("reply_by", "--reply-by"),
     ):
         if name not in raw:
-            raise SosaError(f"missing {option}", hint="see `sosa ask record --help`")
+            raise SosaError(_("missing {option}").format(option=option), hint=_("see `sosa ask record --help`"))
     asks.validate(raw)  # what is wrong with the ask itself is said before a repeated reference
-    found = asks.same_reference(conn, raw["dod_ref"])
-    if found:
-        said = asks.duplicate_reference(raw["dod_ref"], found)
+    said = asks.duplicate_reference(conn, raw["dod_ref"])
+    if said:
         if stdin_is_terminal() and not yes:
-            message(f"{said}.")
-        confirm("Record this as a separate ask?", yes, refusal=said, hint=asks.SEPARATE_HINT)
-    ask = asks.record_ask(conn, raw, separate=bool(found))
+            message(_("{sentence}.").format(sentence=said))
+        confirm(_("Record this as a separate ask?"), yes, refusal=said, hint=_(asks.SEPARATE_HINT))
+    ask = asks.record_ask(conn, raw, separate=bool(said))
     typer.echo(ask.key)
     item = ask.items[0]
-    message(f"Recorded {ask.key} ({ask.dod_ref}): {item.what} ×{item.quantity}, {item.current_date} → {item.requested_date}; reply to DoD by {ask.reply_by}.")
+    message(
+        _("Recorded {key} ({dod_ref}): {item} ×{quantity}, {current_date} → {requested_date}; reply to DoD by {reply_by}.").format(
+            key=ask.key,
+            dod_ref=ask.dod_ref,
+            item=item.what,
+            quantity=item.quantity,
+            current_date=item.current_date,
+            requested_date=item.requested_date,
+            reply_by=ask.reply_by,
+        )
+    )
 
 
 # --- list, show ------------------------------------------------------------------------
@@ -208,7 +244,7 @@ def list_(
     from ..asks import list_asks
 
     rows = [_summary(a) for a in list_asks(open_desk(db), status=status, overdue=overdue)]
-    print_table(rows, LIST_COLUMNS, as_json=as_json, title=count(len(rows), "ask"), empty="no asks match")
+    print_table(rows, LIST_COLUMNS, as_json=as_json, title=count(len(rows), "{n} ask", "{n} asks"), empty=_("no asks match"))
 
 
 @app.command()
@@ -228,27 +264,43 @@ def show(ask: AskKey, db: DbOption = None, as_json: JsonOption = False) -> None:
     data["letters"] = letters
     data["history"], history_section = record_history(conn, found.key)
     waiting = found.waiting
+    relayed = len(found.relays)
     fields = [
-        ("Key", found.key),
-        ("Status", found.status + (f" ({found.cancel_reason})" if found.cancel_reason else "")),
-        ("DoD reference", found.dod_ref),
-        ("Received", found.received_on),
-        ("Reply to DoD by", found.reply_by + (" (past)" if found.reply_overdue else "")),
-        ("Program", found.program),
-        ("Reason", found.reason),
-        ("Relayed to", f"{count(len(found.relays), 'company', 'companies')}; {len(found.relays) - len(waiting)} answered, {len(found.overdue_relays)} overdue"),
-        ("Replied", found.replied_on),
-        ("Closed", found.closed_on),
+        (N_("Key"), found.key),
+        (N_("Status"), found.status + (f" ({found.cancel_reason})" if found.cancel_reason else "")),
+        (N_("DoD reference"), found.dod_ref),
+        (N_("Received"), found.received_on),
+        (N_("Reply to DoD by"), _("{date} (past)").format(date=found.reply_by) if found.reply_overdue else found.reply_by),
+        (N_("Program"), found.program),
+        (N_("Reason"), found.reason),
+        (
+            N_("Relayed to"),
+            ngettext("{n} company; {answered} answered, {overdue} overdue", "{n} companies; {answered} answered, {overdue} overdue", relayed).format(
+                n=f"{relayed:,}", answered=relayed - len(waiting), overdue=len(found.overdue_relays)
+            ),
+        ),
+        (N_("Replied"), found.replied_on),
+        (N_("Closed"), found.closed_on),
     ]
     if not as_json:
         # The table says why a late relay is not overdue: its company is no longer chased.
-        data["relays"] = [{**r, "status": f"{r['status']} (company {r['company_status']})"} if r["company_status"] != "enrolled" else r for r in data["relays"]]
+        data["relays"] = [
+            {**r, "status": _("{status} (company {company_status})").format(status=r["status"], company_status=r["company_status"])}
+            if r["company_status"] != "enrolled"
+            else r
+            for r in data["relays"]
+        ]
     print_card(
-        f"{found.key} ask from DoD",
+        _("{key} ask from DoD").format(key=found.key),
         fields,
         data=data,
         as_json=as_json,
-        sections=[("Items", data["items"], ITEM_COLUMNS), ("Relays", data["relays"], RELAY_COLUMNS), ("Letters", letters, LETTER_COLUMNS), history_section],
+        sections=[
+            (N_("Items"), data["items"], ITEM_COLUMNS),
+            (N_("Relays"), data["relays"], RELAY_COLUMNS),
+            (N_("Letters"), letters, LETTER_COLUMNS),
+            history_section,
+        ],
     )
 
 
@@ -273,13 +325,13 @@ def respond(
     Example: sosa ask respond A-0001 C-0002 --decision accept --committed-date 2027-03-31
     """
     from ..asks import respond as record_answer
-    from ..letters.kinds import DECISION_EN
 
     relay = record_answer(open_desk(db), ask, company, decision, committed_date=committed_date, quantity=quantity, note=note, note_en=note_en)
-    detail = ""
+    said = {"company": relay.company_key, "ask": relay.ask_key, "decision": _(DECISION_SAID[relay.decision or "no-response"])}
     if relay.decision in ("accept", "partial"):
-        detail = f": {relay.quantity} by {relay.committed_date}"
-    message(f"Recorded {relay.company_key}'s answer to {relay.ask_key}: {DECISION_EN[relay.decision or 'no-response']}{detail}.")
+        message(_("Recorded {company}'s answer to {ask}: {decision}: {quantity} by {date}.").format(**said, quantity=relay.quantity, date=relay.committed_date))
+    else:
+        message(_("Recorded {company}'s answer to {ask}: {decision}.").format(**said))
 
 
 @app.command()
@@ -310,20 +362,28 @@ def remind(
     if dry_run:
         dry_run_letters(conn, lambda: send_reminders(conn, ask, within=within, fmt=fmt))
         return
-    with progress("Reminders", len(get_ask(conn, ask).overdue_relays)) as step:
+    with progress(_("Reminders"), len(get_ask(conn, ask).overdue_relays)) as step:
         result = send_reminders(conn, ask, within=within, fmt=fmt, out=out_option(out, force), progress=step, emit=letter_sink(out))
     for line in result.skipped:
-        message(f"{line}.")
+        message(_("{sentence}.").format(sentence=line))
     if not result.relays:
-        message(f"No answer to {result.ask.key} is overdue; no reminder sent.")
+        message(_("No answer to {key} is overdue; no reminder sent.").format(key=result.ask.key))
         return
     _show_letters(result.letters)
     for warning in result.warnings:
-        message(f"Note: {warning}.")
+        _note(warning)
     for relay, letter in zip(result.relays, result.letters, strict=True):
-        message(f"Reminded {relay.company_key} ({letter.letter.key} {letter.letter.doc_number}); new answer-by date {relay.answer_by}.")
+        message(
+            _("Reminded {company} ({letter} {number}); new answer-by date {date}.").format(
+                company=relay.company_key, letter=letter.letter.key, number=letter.letter.doc_number, date=relay.answer_by
+            )
+        )
     if mail:
-        _write_drafts(conn, result.letters, "the reminders were sent")
+        _write_drafts(conn, result.letters, _reminders_sent_but)
+
+
+def _reminders_sent_but(letter: str, reason: str) -> str:
+    return _("the reminders were sent, but the e-mail draft of {letter} could not be written: {reason}").format(letter=letter, reason=reason)
 
 
 @app.command()
@@ -348,23 +408,23 @@ def reply(
 
     Example: sosa ask reply A-0001 --format html
     """
-    from ..asks import get_ask, split_unanswered
+    from ..asks import get_ask, not_answered, split_unanswered
     from ..asks import reply as send_reply
     from ..clock import today
 
     check_letter_destination(fmt, out)
     conn = open_desk(db)
     found = get_ask(conn, ask)
-    _, silent = split_unanswered(found, today())
+    _pending, silent = split_unanswered(found, today())
     if silent:
         names = ", ".join(f"{r.company_key} {r.company_name}" + ("" if r.chased else f" ({r.company_status})") for r in silent)
         if (stdin_is_terminal() and not yes) or dry_run:
-            message(f"{part_of(len(silent), len(found.relays), 'company', 'companies')} not answered {found.key}: {names}.")
+            message(not_answered(len(silent), len(found.relays), found.key, names, listed=True))
         confirm(
-            f"Reply to DoD with {'it' if len(silent) == 1 else 'them'} as no response?",
+            ngettext("Reply to DoD with it as no response?", "Reply to DoD with them as no response?", len(silent)),
             yes or dry_run,
-            refusal=f"{part_of(len(silent), len(found.relays), 'company', 'companies')} not answered {found.key} ({names})",
-            hint="add --yes to reply with them as no response, or record their answers first with `sosa ask respond`",
+            refusal=not_answered(len(silent), len(found.relays), found.key, names),
+            hint=_("add --yes to reply with them as no response, or record their answers first with `sosa ask respond`"),
         )
     # The set read and confirmed here is checked again inside the reply's transaction
     # (asks._settle): a relay added or answered meanwhile refuses the reply, so nothing is
@@ -378,13 +438,27 @@ def reply(
     )
     _show_letters(result.letters)
     letter = result.letters[0].letter
-    extra = f"; recorded {', '.join(r.company_key for r in result.relays)} as no response" if result.relays else ""
-    what = "Sent DoD the supplement" if supplement else "Replied to DoD"
-    message(f"{what} on {result.ask.key}: {letter.key} {letter.doc_number}{extra}.")
+    said = {"key": result.ask.key, "letter": letter.key, "number": letter.doc_number, "companies": ", ".join(r.company_key for r in result.relays)}
+    if supplement:
+        if result.relays:
+            done = _("Sent DoD the supplement on {key}: {letter} {number}; recorded {companies} as no response.")
+        else:
+            done = _("Sent DoD the supplement on {key}: {letter} {number}.")
+    elif result.relays:
+        done = _("Replied to DoD on {key}: {letter} {number}; recorded {companies} as no response.")
+    else:
+        done = _("Replied to DoD on {key}: {letter} {number}.")
+    message(done.format(**said))
     awaited = result.ask.waiting
     if result.ask.status == "partly-replied" and awaited:
-        names = ", ".join(f"{r.company_key} (by {r.answer_by})" for r in awaited)
-        message(f"Awaited: {names}; send {'its answer' if len(awaited) == 1 else 'their answers'} with `sosa ask reply {result.ask.key} --supplement`.")
+        names = ", ".join(_("{company} (by {date})").format(company=r.company_key, date=r.answer_by) for r in awaited)
+        message(
+            ngettext(
+                "Awaited: {names}; send its answer with `sosa ask reply {key} --supplement`.",
+                "Awaited: {names}; send their answers with `sosa ask reply {key} --supplement`.",
+                len(awaited),
+            ).format(names=names, key=result.ask.key)
+        )
 
 
 @app.command()
@@ -396,7 +470,7 @@ def close(ask: AskKey, db: DbOption = None) -> None:
     from ..asks import close as close_ask
 
     found = close_ask(open_desk(db), ask)
-    message(f"Closed {found.key}.")
+    message(_("Closed {key}.").format(key=found.key))
 
 
 @app.command()
@@ -412,7 +486,7 @@ def cancel(
     from ..asks import cancel as cancel_ask
 
     found = cancel_ask(open_desk(db), ask, reason)
-    message(f"Cancelled {found.key}: {found.cancel_reason}.")
+    message(_("Cancelled {key}: {reason}.").format(key=found.key, reason=found.cancel_reason))
 
 
 # --- relay (a top-level command) ------------------------------------------------------------
@@ -454,35 +528,52 @@ def relay(
         proposed = matching_companies(conn, ask)
         if not proposed:
             if not companies:
-                raise SosaError(f"no enrolled company not yet relayed makes the supply class of {ask.upper()}", hint="name companies with --to")
-            message("No further enrolled company matches the supply class.")
+                raise SosaError(
+                    _("no enrolled company not yet relayed makes the supply class of {key}").format(key=ask.upper()), hint=_("name companies with --to")
+                )
+            message(_("No further enrolled company matches the supply class."))
         else:
-            message(f"Enrolled companies whose supply classes or service codes match {ask.upper()}:")
+            message(_("Enrolled companies whose supply classes or service codes match {key}:").format(key=ask.upper()))
             for row in proposed:
                 message(f"  {row['key']}  {row['name_ja']}  ({row['matched']})")
+            n = len(proposed)
             confirm(
-                f"Relay to {noun(len(proposed), 'this company', 'these ' + count(len(proposed), 'company', 'companies'))}?",
+                ngettext("Relay to this company?", "Relay to these {n} companies?", n).format(n=f"{n:,}"),
                 yes or dry_run,
-                refusal=f"--match proposes {count(len(proposed), 'company', 'companies')} for {ask.upper()}",
-                hint="add --yes to relay to them, or name the companies with --to",
+                refusal=ngettext("--match proposes {n} company for {key}", "--match proposes {n} companies for {key}", n).format(n=f"{n:,}", key=ask.upper()),
+                hint=_("add --yes to relay to them, or name the companies with --to"),
             )
             companies += [row["key"] for row in proposed if row["key"] not in companies]
     if not companies:
-        raise SosaError("name at least one company", hint="add --to C-0001, or --match to propose companies by supply class")
+        raise SosaError(_("name at least one company"), hint=_("add --to C-0001, or --match to propose companies by supply class"))
     if dry_run:
         dry_run_letters(conn, lambda: relay_ask(conn, ask, companies, due=due, within=within, fmt=fmt))
         return
-    with progress("Relay letters", len(companies)) as step:
+    with progress(_("Relay letters"), len(companies)) as step:
         result = relay_ask(conn, ask, companies, due=due, within=within, fmt=fmt, out=out_option(out, force), progress=step, emit=letter_sink(out))
     _show_letters(result.letters)
     for warning in result.warnings:
-        message(f"Note: {warning}.")
+        _note(warning)
     numbers = [r.letter.doc_number for r in result.letters]
-    relayed = count(len(result.relays), "company", "companies")
+    n = len(result.relays)
     message(
-        f"Relayed {result.ask.key} to {relayed} ({', '.join(r.company_key for r in result.relays)}); "
-        f"{'letter ' + numbers[0] if len(numbers) == 1 else f'letters {numbers[0]}…{numbers[-1]}'}; "
-        f"answers due by {result.relays[0].answer_by}."
+        ngettext(
+            "Relayed {key} to {n} company ({companies}); letter {numbers}; answers due by {date}.",
+            "Relayed {key} to {n} companies ({companies}); letters {numbers}; answers due by {date}.",
+            n,
+        ).format(
+            key=result.ask.key,
+            n=f"{n:,}",
+            companies=", ".join(r.company_key for r in result.relays),
+            numbers=numbers[0] if len(numbers) == 1 else f"{numbers[0]}…{numbers[-1]}",
+            date=result.relays[0].answer_by,
+        )
     )
     if mail:
-        _write_drafts(conn, result.letters, f"{result.ask.key} was relayed")
+        _write_drafts(
+            conn,
+            result.letters,
+            lambda letter, reason: _("{key} was relayed, but the e-mail draft of {letter} could not be written: {reason}").format(
+                key=result.ask.key, letter=letter, reason=reason
+            ),
+        )
