@@ -256,12 +256,12 @@ def test_a_dry_run_is_told_in_japanese(sosa, ja):
 
 def test_the_register_table_and_card_are_japanese(sosa, enrolled, ja):
     table = sosa("company", "list").stdout.splitlines()
-    assert table[0] == "キー\t企業名\t企業名（英語）\t法人番号\tNCAGE\t状態\t米国政府提供\t主要企業提供"
+    assert table[0] == "キー\t企業名\t企業名（英語）\t法人番号\tNCAGE\t状態\t米国政府\t主要企業"
     assert table[1].startswith("C-0001\t東雲精機株式会社\t")
     card = dict(line.split("\t", 1) for line in sosa("company", "show", "C-0001").stdout.splitlines() if line.count("\t") == 1)
     assert card["キー"] == "C-0001"
     assert card["行動規範"] == "1.0 2023-04-03受諾 署名者: 代表取締役社長 東雲 一郎"
-    assert {"状態", "企業名", "所在地", "補給分類（FSC）", "役務コード（PSC）", "米国政府への提供の同意"} <= set(card)
+    assert {"状態", "企業名", "所在地", "補給分類（FSC）", "役務コード（PSC）", "提供の同意（米国政府）", "提供の同意（主要企業）"} <= set(card)
     contacts = [line for line in sosa("company", "show", "C-0001").stdout.splitlines() if line.startswith("担当者\t")]
     assert len(contacts) == 2
     assert sosa("company", "show", "C-0008").stdout.count("行動規範\t1.0\n") == 1  # a version, not yet accepted
