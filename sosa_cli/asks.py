@@ -36,7 +36,7 @@ from .clock import now_utc, today
 from .delays import quantity as positive_quantity
 from .errors import NotFound, SosaError
 from .fields import Invalid, Problem, Rules, apply_rules, dated, english, flag, iso_date, text
-from .i18n import N_, _, ngettext
+from .i18n import N_, _, ngettext, strerror
 from .keys import format_key, parse_key
 from .store import transaction
 from .words import company_status
@@ -700,7 +700,7 @@ def _out_folder(out: str | Path | None, count: int) -> str | Path | None:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise SosaError(_("cannot create the folder {path}: {reason}").format(path=path, reason=exc.strerror)) from None
+        raise SosaError(_("cannot create the folder {path}: {reason}").format(path=path, reason=strerror(exc))) from None
     return out  # the folder exists now, so each letter goes into it; `out` keeps its --force (files.Out)
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ..i18n import N_, _, ngettext
+from ..i18n import N_, _, ngettext, strerror
 from .dryrun import DryRunOption
 from .dryrun import dry_run as dry_run_letters
 from .options import DbOption, ForceOption, JsonOption, YesOption, confirm, open_desk, out_option
@@ -189,7 +189,7 @@ def record(
         try:
             data = sys.stdin.buffer.read() if source == "-" else from_file.read_bytes()
         except OSError as exc:
-            raise SosaError(_("cannot read {source}: {reason}").format(source=source, reason=exc.strerror)) from None
+            raise SosaError(_("cannot read {source}: {reason}").format(source=source, reason=strerror(exc))) from None
         keys = asks.record_asks(conn, read_records(data, source), source=source, separate=yes)
         for key in keys:
             typer.echo(key)
