@@ -53,6 +53,21 @@ _OLD_ERAS: Final = frozenset({"大正", "T", "明治", "M"})
 
 _EXAMPLE: Final = N_("give a concrete date such as 2026-12-01 or 令和8年12月1日")
 _MONTHS: Final = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+# The same names as the interface says them ("2月"); _MONTHS are English letters' own.
+_MONTH_WORDS: Final = (
+    N_("January"),
+    N_("February"),
+    N_("March"),
+    N_("April"),
+    N_("May"),
+    N_("June"),
+    N_("July"),
+    N_("August"),
+    N_("September"),
+    N_("October"),
+    N_("November"),
+    N_("December"),
+)
 _WEEKDAYS_JA: Final = "月火水木金土日"
 
 _ERA_WORD: Final = r"(令和|平成|昭和|大正|明治|[RHSTMrhstm])"
@@ -132,7 +147,7 @@ def _real_date(year: int, month: int, day: int, original: str) -> date:
     elif not 1 <= month <= 12:
         why = _("there is no month {month}").format(month=month)
     else:
-        why = _("{month_name} {year} has {days} days").format(month_name=_MONTHS[month - 1], month=month, year=year, days=_month_length(year, month))
+        why = _("{month_name} {year} has {days} days").format(month_name=_(_MONTH_WORDS[month - 1]), year=year, days=_month_length(year, month))
     raise SosaError(_('"{value}" is not a real date: {why}').format(value=original, why=why))
 
 

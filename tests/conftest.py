@@ -27,6 +27,11 @@ def desk_env(tmp_path, monkeypatch):
     monkeypatch.setenv("SOSA_TODAY", "2026-11-26")
     # English unless a test asks for Japanese (SOSA_LANG=ja), whatever this machine's LANG.
     monkeypatch.setenv("SOSA_LANG", "en")
+    # A command chooses the language for the rest of the process; domain code a test calls
+    # directly speaks English again, whatever the test before chose.
+    from sosa_cli.i18n import use
+
+    use("en")
     return tmp_path
 
 
