@@ -208,7 +208,7 @@ def test_letter_refusals(sosa, configured, ja, tmp_path, monkeypatch):
     )
     monkeypatch.setenv("SOSA_TEMPLATES", str(mine))
     message = refused(sosa, "letter", "render", "enrollment", "C-0002")
-    assert f"テンプレート {mine / 'ja' / 'enrollment.xml.j2'} の2行目で項目 company.fax を使っていますが、この文書にはその項目がありません" in message
+    assert f"テンプレート {mine / 'ja' / 'enrollment.xml.j2'}（2行目）で項目 company.fax を使っていますが、この文書にはその項目がありません" in message
 
 
 def test_verify_names_the_files_that_differ_in_japanese(sosa, configured, ja, db_path):
