@@ -10,12 +10,14 @@ the `.po` beside it by `python tools/messages.py compile`). The language is, fir
 
 Anything else is English. Letters are not affected: each letter has its own language.
 
-Three ways to mark a message, all found by Babel (`tools/messages.py extract`):
+Four ways to mark a message, all found by Babel (`tools/messages.py extract`):
 
 - `_("No company {key}").format(key=key)`: translated now. Placeholders are named, so a
   translation can put them in its own order; never an f-string, which cannot be looked up.
 - `N_("When")`: marked only, for module-level constants (column headers, setting
   descriptions); whoever shows it translates it with `_()` then.
+- `C_("person", "Name")`: as N_, for a word with two meanings; the catalog has a
+  translation for each context.
 - `ngettext("{n} company", "{n} companies", n).format(n=n)` and `words.count(n, "{n}
   company", "{n} companies")` for a number: Japanese has one form ("{n}社").
 
@@ -38,6 +40,7 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 
 class _Catalog(Protocol):
     def gettext(self, message: str, /) -> str: ...
+    def pgettext(self, context: str, message: str, /) -> str: ...
     def ngettext(self, singular: str, plural: str, n: int, /) -> str: ...
 
 
@@ -45,6 +48,9 @@ class _English:
     """No catalog: the messages as the code writes them."""
 
     def gettext(self, message: str, /) -> str:
+        return message
+
+    def pgettext(self, context: str, message: str, /) -> str:
         return message
 
     def ngettext(self, singular: str, plural: str, n: int, /) -> str:
@@ -123,14 +129,31 @@ def _catalog() -> _Catalog:
     return _state["catalog"]  # type: ignore[return-value]
 
 
+class Contextual(str):
+    """A message marked with `C_`: English text that carries the context it is meant in."""
+
+    context: str
+
+
 def _(message: str) -> str:
-    """`message` in the officer's language."""
+    """`message` in the officer's language (in its context, when `C_` marked it)."""
+    if isinstance(message, Contextual):
+        return _catalog().pgettext(message.context, message)
     return _catalog().gettext(message)
 
 
 def N_(message: str) -> str:
     """Marks `message` for translation without translating it: `_()` it where it is shown."""
     return message
+
+
+def C_(context: str, message: str) -> str:
+    """As `N_`, for an English word that means two things: "Name" of a company (名称) and of
+    a person (氏名), "Action" of the audit trail (操作) and of a request (要請内容). The
+    catalog holds one translation for each context; `_()` finds the right one."""
+    marked = Contextual(message)
+    marked.context = context
+    return marked
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

@@ -38,7 +38,7 @@ def catalog():
 
 def test_every_message_and_help_text_has_japanese(found, catalog):
     missing = messages.untranslated(catalog, found)
-    shown = "\n".join(f"{where}: {msgid!r}" for msgid, _plural, where in missing[:40])
+    shown = "\n".join(f"{where}: {msgid!r}" for msgid, _plural, where, _context in missing[:40])
     assert not missing, f"{len(missing)} messages without Japanese (python tools/messages.py check):\n{shown}"
 
 

@@ -29,24 +29,24 @@ MO = PO.with_suffix(".mo")
 
 # `_`, `N_` and `ngettext` as gettext has them; `count(n, "{n} company", "{n} companies")`
 # (words.py) is an ngettext whose forms are its second and third arguments.
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "count": (2, 3)}
+KEYWORDS = {"_": None, "N_": None, "C_": ((1, "c"), 2), "ngettext": (1, 2), "count": (2, 3)}
 
-# A message in the code: (msgid, plural or None, where).
-Found = tuple[str, str | None, str]
+# A message in the code: (msgid, plural or None, where, context or None).
+Found = tuple[str, str | None, str, str | None]
 
 
 def code_messages() -> Iterator[Found]:
     """Every marked message in sosa_cli/, by Babel's Python extractor."""
     from babel.messages.extract import extract_from_dir
 
-    for filename, lineno, message, _comments, _context in extract_from_dir(
+    for filename, lineno, message, _comments, context in extract_from_dir(
         str(PACKAGE), method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=("Translators:",), strip_comment_tags=True
     ):
         where = f"sosa_cli/{filename}:{lineno}"
         if isinstance(message, tuple):
-            yield message[0], message[1], where
+            yield message[0], message[1], where, context
         else:
-            yield message, None, where
+            yield message, None, where, context
 
 
 def help_messages() -> Iterator[Found]:
@@ -68,9 +68,9 @@ def help_messages() -> Iterator[Found]:
             code = inspect.unwrap(command.callback).__code__
             where = f"{Path(code.co_filename).resolve().relative_to(ROOT)}:{code.co_firstlineno}"
         for text in texts(command):
-            yield text, None, where
+            yield text, None, where, None
     for _module, _attribute, line in LAZY.values():
-        yield line, None, "sosa --help"
+        yield line, None, "sosa --help", None
 
 
 def all_messages() -> list[Found]:
@@ -81,10 +81,10 @@ def catalog_of(found: Iterable[Found]):
     from babel.messages.catalog import Catalog
 
     catalog = Catalog(project="sosa", domain="sosa", charset="utf-8")
-    for msgid, plural, where in found:
+    for msgid, plural, where, context in found:
         path, _, line = where.partition(":")
         location = (path, int(line)) if line.isdigit() else (where, 0)
-        catalog.add((msgid, plural) if plural else msgid, locations=[location])
+        catalog.add((msgid, plural) if plural else msgid, locations=[location], context=context)
     return catalog
 
 
@@ -115,13 +115,13 @@ def compiled(catalog) -> bytes:
 def untranslated(catalog, found: Iterable[Found]) -> list[Found]:
     """The messages of `found` the catalog has no (or only a fuzzy) Japanese for."""
     missing = []
-    for msgid, plural, where in found:
-        entry = catalog.get(msgid)
+    for msgid, plural, where, context in found:
+        entry = catalog.get(msgid, context=context)
         strings = entry.string if entry is not None else None
         if isinstance(strings, tuple):
             strings = strings[0]
         if entry is None or entry.fuzzy or not strings:
-            missing.append((msgid, plural, where))
+            missing.append((msgid, plural, where, context))
     return missing
 
 
@@ -144,8 +144,8 @@ def check(files: list[str]) -> int:
     missing = untranslated(read_po(), all_messages())
     if files:
         missing = [m for m in missing if any(m[2].startswith(f) or f in m[2] for f in files)]
-    for msgid, plural, where in missing:
-        print(f"{where}: {msgid!r}" + (f" / {plural!r}" if plural else ""))
+    for msgid, plural, where, context in missing:
+        print(f"{where}: {msgid!r}" + (f" / {plural!r}" if plural else "") + (f" (context {context!r})" if context else ""))
     print(f"{len(missing)} messages without Japanese")
     return 1 if missing else 0
 
@@ -176,9 +176,9 @@ def _merge(parts: list[str]) -> None:
         for entry in read_po(Path(part)):
             if not entry.id or not entry.string:
                 continue
-            mine = catalog.get(entry.id)
+            mine = catalog.get(entry.id, context=entry.context)
             if mine is None:
-                catalog.add(entry.id, entry.string, locations=entry.locations)
+                catalog.add(entry.id, entry.string, locations=entry.locations, context=entry.context)
             elif not mine.string or mine.fuzzy or mine.string != entry.string:
                 mine.string = entry.string
                 mine.flags.discard("fuzzy")

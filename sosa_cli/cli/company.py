@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import SosaError
-from ..i18n import N_, _, ngettext
+from ..i18n import C_, N_, _, ngettext
 from ..words import company_status
 from .options import DbOption, ForceOption, JsonOption, YesOption, given, open_desk, option_name, out_option
 from .output import count, message, print_card, print_letter, print_table, progress, state, stdin_is_terminal
@@ -42,7 +42,7 @@ LETTER_COLUMNS = [
     ("status", N_("Status")),
 ]
 CONTACT_COLUMNS = [
-    ("name", N_("Name")),
+    ("name", C_("person", "Name")),
     ("title", N_("Title")),
     ("email", N_("E-mail")),
     ("phone", N_("Phone")),

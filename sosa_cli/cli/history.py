@@ -2,11 +2,11 @@
 
 from typing import Any
 
-from ..i18n import N_
+from ..i18n import C_, N_
 
 # What a one-line summary of a new record shows first, when it has these fields.
 SUMMARY_KEYS = ("status", "name_ja", "kind", "doc_number", "to", "destination", "reason")
-HISTORY_COLUMNS = [("at", N_("When")), ("user", N_("Who")), ("action", N_("Action")), ("change", N_("Change"))]
+HISTORY_COLUMNS = [("at", N_("When")), ("user", N_("Who")), ("action", C_("audit", "Action")), ("change", N_("Change"))]
 
 
 def describe_change(before: Any, after: Any) -> str:

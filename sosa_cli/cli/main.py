@@ -10,7 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from ..errors import SosaError
-from ..i18n import N_, _, ngettext, strerror
+from ..i18n import C_, N_, _, ngettext, strerror
 from .clicks import ClickException, Command, Context, HelpFormatter, NoArgsIsHelpError, UsageError, get_current_context
 from .options import DbOption, ForceOption, JsonOption, add_habits, open_desk
 from .output import count, message, print_json, print_table, silence_stdout
@@ -387,7 +387,7 @@ def audit_verify(
     )
 
 
-LOG_COLUMNS = [("id", "#"), ("at", N_("When")), ("user", N_("Who")), ("action", N_("Action")), ("record", N_("Record")), ("change", N_("Change"))]
+LOG_COLUMNS = [("id", "#"), ("at", N_("When")), ("user", N_("Who")), ("action", C_("audit", "Action")), ("record", N_("Record")), ("change", N_("Change"))]
 
 
 @app.command()
