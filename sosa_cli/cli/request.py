@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from ..i18n import N_, _
+from ..i18n import C_, N_, _
 from .dryrun import DryRunOption
 from .dryrun import dry_run as dry_run_letters
 from .options import DbOption, ForceOption, JsonOption, open_desk, out_option
@@ -16,7 +16,7 @@ LIST_COLUMNS = [
     ("key", N_("Key")),
     ("company_key", N_("Company")),
     ("status", N_("Status")),
-    ("action", N_("Action|request")),
+    ("action", C_("request", "Action")),  # what it asks DoD for (要請内容), not the audit trail's Action
     ("urgency", N_("Urgency")),
     ("delay_keys", N_("Delays")),
     ("sent_on", N_("Sent")),
@@ -39,17 +39,6 @@ LETTER_COLUMNS = [("key", N_("Letter")), ("kind", N_("Kind")), ("doc_number", N_
 RequestKey = Annotated[str, typer.Argument(help="Request key, e.g. R-0001.")]
 Format = Annotated[str, typer.Option("--format", help="Letter format: md, html, docx (Word) or pdf (needs the pdf extra).")]
 Out = Annotated[str | None, typer.Option("--out", help="File or folder for the letter (default: the letters folder); - for stdout.")]
-
-
-def _header(marked: str) -> str:
-    """A header that shares its English with another's: "Action" is the audit trail's 操作
-    in history tables, but a request's action is what it asks DoD for (要請内容). The
-    catalog holds it as "Action|request"; English shows the part before the bar."""
-    return _(marked).partition("|")[0]
-
-
-def _columns(columns: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    return [(key, _header(header)) for key, header in columns]
 
 
 def _row(request) -> dict:
@@ -186,7 +175,7 @@ def list_(
     from ..requests import list_requests
 
     rows = [_row(r) for r in list_requests(open_desk(db), status=status, company=company, overdue=overdue)]
-    print_table(rows, _columns(LIST_COLUMNS), as_json=as_json, title=count(len(rows), "{n} request", "{n} requests"), empty=_("no requests match"))
+    print_table(rows, LIST_COLUMNS, as_json=as_json, title=count(len(rows), "{n} request", "{n} requests"), empty=_("no requests match"))
 
 
 @app.command()
@@ -212,7 +201,7 @@ def show(request: RequestKey, db: DbOption = None, as_json: JsonOption = False) 
         (N_("Key"), found.key),
         (N_("Status"), state(found.status, found.outcome)),
         (N_("Company"), f"{found.company_key} {found.company_name}"),
-        (_header(N_("Action|request")), _(ACTIONS[found.action])),
+        (C_("request", "Action"), _(ACTIONS[found.action])),
         (N_("Urgency"), found.urgency),
         (N_("DoD reference"), found.dod_ref),
         (N_("Sent"), found.sent_on),
