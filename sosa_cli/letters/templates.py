@@ -25,7 +25,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import SosaError
-from ..i18n import _
+from ..i18n import C_, _
 
 SHIPPED_PREFIX = "shipped"
 
@@ -353,7 +353,8 @@ def render(name: str, context: dict[str, Any], *, officer: Path | None = None) -
         raise exc.with_traceback(None) from None
     except TemplateError as exc:
         where = _failing_template(exc, officer) or name
-        raise SosaError(_("template {where}: {problem}").format(where=where, problem=exc)) from None
+        # Jinja's own words, in English: the Japanese quotes them.
+        raise SosaError(_(C_("jinja", "template {where}: {problem}")).format(where=where, problem=exc)) from None
     # One newline at the end, whatever the template's last line did.
     return text.rstrip("\n") + "\n"
 
