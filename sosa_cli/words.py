@@ -1,9 +1,10 @@
 """How sosa words what it counts on the terminal: "1 company", "2 companies", "2,500
 draft requests", "1 day late" (issue 12 §5), in the officer's language (i18n.py).
 
-Everything an officer reads on the terminal with a number in it goes through `count`
-here, so no message says "1 companies" or "compan(y|ies)", and the Japanese says "2社",
-"2,500件": a count is an ngettext whose forms carry the number as `{n}`.
+Everything an officer reads on the terminal with a number in it goes through `count` here
+or through a whole `ngettext` sentence, so no message says "1 companies" or
+"compan(y|ies)", and the Japanese says "2社", "2,500件": a count is an ngettext whose
+forms carry the number as `{n}`, written with thousands separators.
 """
 
 from __future__ import annotations
@@ -11,23 +12,11 @@ from __future__ import annotations
 from .i18n import N_, _, ngettext
 
 
-def count(number: int, singular: str, plural: str | None = None) -> str:
+def count(number: int, singular: str, plural: str) -> str:
     """`2500, "{n} draft request", "{n} draft requests"` → "2,500 draft requests" (Japanese:
     the catalog's one form, e.g. "2,500件の要請案")."""
     number = int(number)
-    if "{n}" not in singular:  # the older form, `count(2, "company", "companies")`
-        singular, plural = "{n} " + singular, "{n} " + (plural or singular + "s")
-    return ngettext(singular, plural or singular, number).format(n=f"{number:,}")
-
-
-def noun(number: int, singular: str, plural: str | None = None) -> str:
-    """The noun that agrees with `number`: `plural` (default: singular + "s") unless it is 1."""
-    return singular if int(number) == 1 else (plural or singular + "s")
-
-
-def part_of(part: int, whole: int, singular: str, plural: str | None = None, verbs: tuple[str, str] = ("has", "have")) -> str:
-    """`1, 4, "company", "companies"` → "1 of 4 companies has" (English only: being replaced by whole sentences)."""
-    return f"{int(part):,} of {count(whole, singular, plural)} {noun(part, *verbs)}"
+    return ngettext(singular, plural, number).format(n=f"{number:,}")
 
 
 def company_status(status: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from sosa_cli.words import count, part_of
+from sosa_cli.words import count
 from tests.test_delays import with_option as delay_with
 from tests.test_enrollment import GOOD
 
@@ -13,23 +13,37 @@ from tests.test_enrollment import GOOD
 @pytest.mark.parametrize(
     ("number", "singular", "plural", "said"),
     [
-        (0, "company", "companies", "0 companies"),
-        (1, "company", "companies", "1 company"),
-        (2, "company", "companies", "2 companies"),
-        (1, "day", None, "1 day"),
-        (105, "day", None, "105 days"),
-        (2500, "draft request", None, "2,500 draft requests"),
-        (1, "company's answer", "companies' answers", "1 company's answer"),
+        (0, "{n} company", "{n} companies", "0 companies"),
+        (1, "{n} company", "{n} companies", "1 company"),
+        (2, "{n} company", "{n} companies", "2 companies"),
+        (1, "{n} day", "{n} days", "1 day"),
+        (105, "{n} day", "{n} days", "105 days"),
+        (2500, "{n} draft request", "{n} draft requests", "2,500 draft requests"),
+        (1, "{n} company's answer", "{n} companies' answers", "1 company's answer"),
     ],
 )
 def test_count(number, singular, plural, said):
     assert count(number, singular, plural) == said
 
 
-def test_part_of():
-    assert part_of(1, 4, "company", "companies") == "1 of 4 companies has"
-    assert part_of(2, 4, "company", "companies") == "2 of 4 companies have"
-    assert part_of(1, 1, "company", "companies") == "1 of 1 company has"
+@pytest.mark.parametrize(("number", "said"), [(1, "1社"), (2, "2社"), (2500, "2,500社")])
+def test_count_in_japanese_is_the_catalogs_one_form(number, said):
+    from sosa_cli.i18n import use
+
+    use("ja")
+    try:
+        assert count(number, "{n} company", "{n} companies") == said
+    finally:
+        use("en")
+
+
+def test_one_of_four_companies_has_not_answered():
+    """The verb follows the part, the noun the whole (asks.not_answered)."""
+    from sosa_cli.asks import not_answered
+
+    assert not_answered(1, 4, "A-0001", "C-0002") == "1 of 4 companies has not answered A-0001 (C-0002)"
+    assert not_answered(2, 4, "A-0001", "C-0002, C-0003") == "2 of 4 companies have not answered A-0001 (C-0002, C-0003)"
+    assert not_answered(1, 1, "A-0001", "C-0002") == "1 of 1 company has not answered A-0001 (C-0002)"
 
 
 def test_a_company_without_a_code_of_conduct_date_is_recorded_as_applied(sosa):

@@ -99,8 +99,9 @@ def write_po(catalog, path: Path) -> None:
     from babel.messages.pofile import write_po as write
 
     path.parent.mkdir(parents=True, exist_ok=True)
+    # A message the code no longer has is dropped, not kept as a `#~` comment: git keeps it.
     with path.open("wb") as handle:
-        write(handle, catalog, width=100, sort_output=False, omit_header=False)
+        write(handle, catalog, width=100, sort_output=False, omit_header=False, ignore_obsolete=True)
 
 
 def compiled(catalog) -> bytes:
@@ -134,9 +135,10 @@ def update() -> None:
     from babel.messages.catalog import Catalog
 
     template = catalog_of(all_messages())
-    catalog = read_po() if PO.exists() else Catalog(locale="ja", domain="sosa", project="sosa")
-    catalog.update(template, no_fuzzy_matching=True)
-    write_po(catalog, PO)
+    with locked():
+        catalog = read_po() if PO.exists() else Catalog(locale="ja", domain="sosa", project="sosa")
+        catalog.update(template, no_fuzzy_matching=True)
+        write_po(catalog, PO)
     print(f"updated {PO.relative_to(ROOT)}: {len(untranslated(catalog, all_messages()))} messages without Japanese")
 
 

@@ -15,9 +15,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from ..i18n import _, strerror
-from ..words import count, noun, part_of
+from ..words import count
 
-__all__ = ["count", "habit", "message", "noun", "page", "part_of", "print_card", "print_json", "print_letter", "print_table", "progress", "state"]
+__all__ = ["count", "habit", "message", "page", "print_card", "print_json", "print_letter", "print_table", "progress", "state"]
 
 Column = tuple[str, str]  # (key in the record, header on the terminal)
 
