@@ -31,19 +31,19 @@ def ja(monkeypatch):
 # --- help pages ------------------------------------------------------------------------------
 
 HELP = [
-    (("ask", "record"), "米国国防省から受けた要請を記録し、その番号を表示します。", "要請の米国国防省の参照番号。"),
+    (("ask", "record"), "米国国防省から受けた要請を記録し、その番号を表示します。", "要請の米国側整理番号。"),
     (("ask", "list"), "米国からの要請の一覧を表示します。", "回答期限を過ぎた協力依頼があるか、米国への回答期限を過ぎた要請だけを表示します。"),
     (("ask", "show"), "米国からの要請を表示します（品目、各協力依頼の状態・回答・回答期限、文書、変更履歴）。", "要請の番号。例: A-0001。"),
-    (("ask", "respond"), "協力依頼に対する企業の回答を記録します。", "回答した企業（番号または法人番号）。"),
-    (("ask", "remind"), "回答期限を過ぎたすべての企業に再依頼します。", "新しい回答期限までの開庁日数（省略時は設定 reminder_answer_days、5）。"),
+    (("ask", "respond"), "協力依頼に対する企業の回答を記録します。", "回答した企業（番号又は法人番号）。"),
+    (("ask", "remind"), "回答期限を過ぎた全ての企業に再依頼します。", "新しい回答期限までの開庁日数（省略時は設定 reminder_answer_days、5）。"),
     (
         ("ask", "reply"),
-        "すべての企業の回答をまとめた米国国防省への回答（英語）を発出し、要請を回答済みにします。",
+        "全ての企業の回答をまとめた米国国防省への回答（英語）を発出し、要請を回答済みにします。",
         "一部回答の後に、回答待ちとした回答を米国国防省に送ります。",
     ),
     (("ask", "close"), "米国国防省に回答が届いた要請を終了します。", "例: sosa ask close A-0001"),
     (("ask", "cancel"), "米国国防省が要請を取り下げたことを記録します。", "理由。例: 米国国防省が何日付のメールで要請を取り下げた。"),
-    (("relay",), "米国からの要請を参加企業に協力依頼します", "協力依頼する企業（番号または法人番号。繰り返し指定できます）。"),
+    (("relay",), "米国からの要請を参加企業に協力依頼します", "協力依頼する企業（番号又は法人番号。繰り返し指定できます）。"),
 ]
 
 
@@ -105,9 +105,9 @@ def test_an_ask_from_relay_to_close_speaks_japanese(sosa, recorded, monkeypatch)
 def test_the_list_and_the_card_have_japanese_headers_and_labels(sosa, recorded):
     sosa("relay", "A-0001", "--to", "C-0002")
     header = sosa("ask", "list").stdout.splitlines()[0].split("\t")
-    assert header[1:] == ["米国国防省の参照番号", "状態", "受領日", "米国への回答期限", "品目", "協力依頼", "回答済み", "期限超過"]
+    assert header[1:] == ["米国側整理番号", "状態", "受領日", "米国への回答期限", "品目", "協力依頼", "回答済み", "期限超過"]
     card = sosa("ask", "show", "A-0001").stdout.splitlines()
-    assert "米国国防省の参照番号\tIBP-2026-0311" in card
+    assert "米国側整理番号\tIBP-2026-0311" in card
     assert "米国への回答期限\t2026-12-25" in card
     assert "協力依頼先\t1社（回答済み0社、期限超過0社）" in card
     assert any(line.startswith("協力依頼\tC-0002\t") for line in card)
@@ -137,7 +137,7 @@ REFUSALS = [
     (("relay", "A-0001", "--to", "C-0002", "--within", "0"), "sosa: --within 0: 企業の回答には1開庁日以上が必要です"),
     (("relay", "A-0001", "--to", "C-0002", "--due", "2026-12-01", "--within", "3"), "sosa: --due と --within はどちらか一方だけを指定してください"),
     (("relay", "A-0001", "--to", "C-0008"), "sosa: 協力依頼は行っていません: C-0008 東都通信機株式会社（"),
-    (("ask", "record", *ASK), "sosa: 米国国防省の参照番号 IBP-2026-0311 は既に記録されています: A-0001（2026-11-25受領、協力依頼前）"),
+    (("ask", "record", *ASK), "sosa: 米国側整理番号 IBP-2026-0311 は既に記録されています: A-0001（2026-11-25受領、協力依頼前）"),
     (
         ("ask", "record", *with_option("--requested-date", "2027-07-31")),
         "2027-07-31 は現在の納期 2027-06-30 より前ではありません。これでは何も前倒しされません",
@@ -182,7 +182,7 @@ def test_a_reply_with_silent_companies_is_refused_in_japanese(sosa, recorded, mo
 
 def test_match_proposes_and_asks_in_japanese(sosa, recorded):
     result = sosa("relay", "A-0001", "--match", ok=False)
-    assert "A-0001の補給分類または役務コードに該当する参加中の企業:" in result.stderr
+    assert "A-0001の補給分類又は役務コードに該当する参加中の企業:" in result.stderr
     assert "--match はA-0001について1社を提案しています" in result.stderr
     japanese(result.stderr)
     done = sosa("relay", "A-0001", "--match", "--yes")

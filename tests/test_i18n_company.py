@@ -63,25 +63,25 @@ def test_the_checker_finds_an_english_phrase():
 # --- help pages ------------------------------------------------------------------------------
 
 HELP = [
-    (("enroll",), "参加企業を登録します（オプションまたはYAMLファイルから）。", "参加中となった各社への通知も同時に発出します。"),
+    (("enroll",), "参加企業を登録します（オプション又はYAMLファイルから）。", "参加中となった各社への通知も同時に発出します。"),
     (
         ("company", "list"),
-        "参加企業の一覧を表示します（状態、文字列または補給分類で絞り込み）。",
-        "企業名、製品または所在地に含まれる文字列（日本語または英語）。",
+        "参加企業の一覧を表示します（状態、文字列又は補給分類で絞り込み）。",
+        "企業名、製品又は所在地に含まれる文字列（日本語又は英語）。",
     ),
     (
         ("company", "show"),
         "参加企業1社の記録、担当者、同意、状態、納入遅延、文書及び変更履歴を表示します。",
-        "キー（C-0001）または法人番号。",
+        "キー（C-0001）又は法人番号。",
     ),
-    (("company", "update"), "参加企業の記録を訂正します。すべての値を登録時と同じく検査します。", "行動規範の受諾日（ISO形式または和暦）。"),
+    (("company", "update"), "参加企業の記録を訂正します。全ての値を登録時と同じく検査します。", "行動規範の受諾日（ISO形式又は和暦）。"),
     (("company", "suspend"), "参加中の企業を参加停止中にします（登録簿には残ります）。", "理由。記録と変更履歴に残ります。"),
     (("company", "reinstate"), "参加停止中の企業を参加中に戻します。", "理由。記録と変更履歴に残ります。"),
     (("company", "withdraw"), "参加企業の任意の参加取りやめを記録します（最終）。--reason が必要です。", "理由。記録と変更履歴に残ります。"),
     (
         ("company", "export"),
         "提供先への提供に同意した参加中の企業を出力します。",
-        "usg（米国政府）、primes（米国主要防衛関連企業）または internal（担当課の控え）。",
+        "usg（米国政府）、primes（米国主要防衛関連企業）又は internal（担当課の控え）。",
     ),
 ]
 
@@ -113,7 +113,7 @@ def test_the_company_group_and_the_top_page_name_the_register_in_japanese(sosa, 
 REFUSALS = [
     (("company", "show", "C-0042"), "sosa: 参加企業 C-0042 は登録されていません（`sosa company list` で参加企業の一覧を確認できます）"),
     (("company", "show", "5835678256246"), "sosa: 法人番号 5835678256246 の参加企業は登録されていません（`sosa company list` で参加企業の一覧を確認できます）"),
-    (("company", "show", "東雲"), "sosa: '東雲' に当たる参加企業はありません（C-0001 のようなキーまたは13桁の法人番号を指定してください）"),
+    (("company", "show", "東雲"), "sosa: '東雲' に当たる参加企業はありません（C-0001 のようなキー又は13桁の法人番号を指定してください）"),
     # Messages other commands share are worded by their area: the hint here is the register's own.
     (("company", "update", "C-0001"), ...),
     (("company", "withdraw", "C-0001"), """sosa: 参加取りやめには理由が必要です（--reason "…" を付けてください。例: "company request of 2026-11-20"）"""),
@@ -186,7 +186,7 @@ def test_every_problem_of_a_file_keeps_its_place_and_field_and_says_what_is_wron
     assert lines[0] == "sosa: 4件の問題があります："
     assert f"{bad}:3: corporate_number: 法人番号 1234567890123: 検査用数字は1ではなく9のはずです" in lines
     assert any(line.startswith(f"{bad}:4: colour: 不明な項目です（指定できる項目: name_ja, name_en, ") for line in lines)
-    assert f"{bad}:7: share_usg: 'maybe' は yes または no ではありません" in lines
+    assert f"{bad}:7: share_usg: 'maybe' は yes 又は no ではありません" in lines
     assert any(re.fullmatch(re.escape(str(bad)) + r":\d+: name_en: 必須です", line) for line in lines)
     for line in lines[1:]:
         japanese(line.split(": ", 2)[2])

@@ -61,7 +61,7 @@ HELP_FIRST_LINES = {
     (): "add参加中の企業が報告した部品の納入遅延",
     ("add",): "参加中の企業が報告した部品の納入遅延（--service では役務の納入遅延）を記録し、そのキーを表示します。",
     ("list",): "納入遅延を一覧表示します。企業、状態、供給企業、必要時期の超過で絞り込めます。",
-    ("show",): "納入遅延を、回答納期のすべての再延期と変更履歴とともに表示します。",
+    ("show",): "納入遅延を、回答納期の全ての再延期と変更履歴とともに表示します。",
     ("update",): "納入遅延を訂正します。新しい回答納期は上書きせず、納期の再延期として残します。",
     ("close",): "米国への要請が要らない open の納入遅延を終了します",
 }
@@ -79,7 +79,7 @@ def test_each_delay_help_page_is_japanese(sosa, ja, command):
 
 def test_the_add_help_explains_its_options_and_example_in_japanese(sosa, ja):
     page = squeezed(sosa("delay", "add", "--help").stdout)
-    assert squeezed("必要時期（ISO 形式または和暦。ASAP は不可）。") in page
+    assert squeezed("必要時期（ISO 形式又は和暦。ASAP は不可）。") in page
     assert squeezed("米国外の供給企業の国（ISO 3166 のコード。例: GB）。既定は US。") in page
     assert squeezed('例: sosa delay add --company C-0001 --supplier "Acme Hydraulics"') in page
     assert "Example:" not in page and "Record a delay" not in page
@@ -145,7 +145,7 @@ def test_the_card_labels_and_values_are_japanese(sosa, enrolled, ja):
         (["delay", "add", "--company", "C-0008", *DELAY[2:]], "）: 納入遅延を報告できるのは参加中の企業だけです"),
         (["delay", "add", "--dry-run"], "--format と --dry-run はファイルを読み込むときに使います"),
         (["delay", "add", "--from", "delays.xls"], "delays.xls: sosaが読めるのは.xlsxのブックで、.xlsは読めません"),
-        (["delay", "add", "--from", "delays.yaml"], "delays.yaml: 納入遅延は CSV または Excel（.xlsx）ファイルから読み込みます"),
+        (["delay", "add", "--from", "delays.yaml"], "delays.yaml: 納入遅延は CSV 又は Excel（.xlsx）ファイルから読み込みます"),
         (["company", "export", "--to", "usg", "--format", "xlsx"], "Excelでの出力にはファイルが必要です"),
         (["company", "export", "--to", "usg", "--format", "json", "--encoding", "cp932"], "--encoding はCSV用です。jsonは常にUTF-8です"),
         (["company", "export", "--to", "everyone"], "'everyone'は提供先ではありません"),

@@ -44,13 +44,13 @@ def refusal(sosa, *args: str) -> str:
 
 HELP = {
     ("config",): "担当課の設定: 差出人、担当の連絡先、文書番号の記号、フォルダ。",
-    ("config", "show"): "すべての設定項目について、値と、設定済み・既定値・未設定の別を表示します。",
+    ("config", "show"): "全ての設定項目について、値と、設定済み・既定値・未設定の別を表示します。",
     ("config", "set"): "設定項目を1つ変更します。このバージョンにない項目は受け付けません。",
     ("config", "unset"): "設定項目をファイルから削除し、既定値（あれば）に戻します。",
     ("config", "path"): "使用中の設定ファイルを表示します（SOSA_CONFIG、なければユーザーの設定フォルダ）。",
     ("status",): "本日の要対応事項を、急ぐものから表示します。",
     ("report",): "期間中の取決めの実施状況を、1ページで完結するHTMLに書き出します。",
-    ("calendar",): "すべての期限を、Outlook などのカレンダーに取り込める iCalendar（.ics）ファイルに書き出します。",
+    ("calendar",): "全ての期限を、Outlook などのカレンダーに取り込める iCalendar（.ics）ファイルに書き出します。",
     ("demo",): "サンプルデータで業務の流れ全体を新しいデータベース上で実行し、登録簿を表示します。",
 }
 
@@ -69,10 +69,10 @@ def test_option_help_is_japanese(sosa, ja):
         return re.sub(r"\s+", "", text)
 
     page = flat(sosa("report", "--help").stdout)
-    assert flat("年度（令和8年度、2026年度）または FROM..TO（2026-04-01..2026-09-30）。既定: 今年度。") in page
-    assert flat("見出しの言語: ja（既定）または en。") in page
+    assert flat("年度（令和8年度、2026年度）又は FROM..TO（2026-04-01..2026-09-30）。既定: 今年度。") in page
+    assert flat("見出しの言語: ja（既定）又は en。") in page
     assert flat("例: sosa report --period 令和8年度 --out ~/sosa/ --open") in page
-    assert flat("件数の多い種類も、件数と最も急ぐ数件ではなく、すべて表示します。") in flat(sosa("status", "--help").stdout)
+    assert flat("件数の多い種類も、件数と最も急ぐ数件ではなく、全て表示します。") in flat(sosa("status", "--help").stdout)
 
 
 EXACT_REFUSALS = [
@@ -80,16 +80,16 @@ EXACT_REFUSALS = [
     (("config", "set", "doc_prefix", "装 備"), "sosa: doc_prefix: doc_prefix '装 備' に空白が含まれています。文書番号に空白は入りません"),
     (
         ("config", "set", "addressee_honorific", "御中"),
-        "sosa: addressee_honorific: '御中' は企業の宛名に付ける敬称ではありません。殿または様を指定してください",
+        "sosa: addressee_honorific: '御中' は企業の宛名に付ける敬称ではありません。殿又は様を指定してください",
     ),
-    (("config", "set", "language", "fr"), "sosa: language: 'fr' は sosa が使える言語ではありません。ja または en を指定してください"),
+    (("config", "set", "language", "fr"), "sosa: language: 'fr' は sosa が使える言語ではありません。ja 又は en を指定してください"),
     (("config", "set", "contact_name", " "), "sosa: contact_name の値が指定されていません（`sosa config unset contact_name` で既定値に戻せます）"),
     (
         ("report", "--period", "ASAP"),
-        "sosa: --period 'ASAP' は期間ではありません（年度（令和8年度、2026年度）または FROM..TO（2026-04-01..2026-09-30）を指定してください）",
+        "sosa: --period 'ASAP' は期間ではありません（年度（令和8年度、2026年度）又は FROM..TO（2026-04-01..2026-09-30）を指定してください）",
     ),
-    (("report", "--lang", "fr"), "sosa: --lang 'fr' は報告の言語ではありません（ja または en を指定してください）"),
-    (("report", "--format", "xlsx"), "sosa: Excelのブックはファイルに書き出す必要があります（--out FILE.xlsx（または --out DIR/）を付けてください）"),
+    (("report", "--lang", "fr"), "sosa: --lang 'fr' は報告の言語ではありません（ja 又は en を指定してください）"),
+    (("report", "--format", "xlsx"), "sosa: Excelのブックはファイルに書き出す必要があります（--out FILE.xlsx（又は --out DIR/）を付けてください）"),
 ]
 
 
