@@ -10,6 +10,12 @@ that is not SQLite, a SQLite database of another program (no sosa mark, no sosa
 migrations) and a damaged one (a broken header, a file cut short, SQLite reporting
 corruption) are each refused in one line and left as they are. A database the officer
 may only read is opened read-only: every read command works, and a write is refused.
+
+A database on a network file system (NFS, SMB/CIFS, sshfs, …) is refused before anything
+is created, read or written there (`refuse_network_share`): SQLite's WAL mode shares
+memory and byte-range locks between the processes that open it, which only works on one
+computer. Reading is refused too, not only writing: a reader on another computer finds
+the newest pages through the same shared memory, and may read a page half written.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from typing import Any
 
 from . import audit
 from .errors import SosaError
+from .filesystems import network_share
 from .i18n import _, strerror
 from .migrations import APPLICATION_ID, MIGRATION_SET
 
@@ -156,6 +163,36 @@ def busy_timeout() -> float:
     if not 0 <= seconds <= 86_400:
         raise SosaError(_("SOSA_BUSY_TIMEOUT={value} is not a number of seconds").format(value=raw), hint=_("e.g. SOSA_BUSY_TIMEOUT=60, or unset it"))
     return seconds
+
+
+def refuse_network_share(path: Path) -> None:
+    """Refuse a database on a network file system, in one line naming it and the reason.
+
+    `SOSA_ALLOW_NETWORK_FS=1` lets it be opened all the same: for an officer who knows that
+    only one computer ever opens the file (a home folder on NFS used from one desk), at
+    their own risk; two computers writing it can still corrupt it.
+    """
+    if os.environ.get("SOSA_ALLOW_NETWORK_FS", "").strip() not in ("", "0"):
+        return
+    share = network_share(path)
+    if share is None:
+        return
+    if share.kind == "unc":
+        where = _("the network share {share}").format(share=share.where)
+    elif share.kind == "drive":
+        where = _("the network drive {drive}").format(drive=share.where)
+    else:
+        where = _("a network file system ({fstype}, mounted at {mount})").format(fstype=share.fstype, mount=share.where)
+    raise SosaError(
+        _(
+            "{path} is on {where}, where sosa does not open a database: SQLite's WAL mode needs shared memory "
+            "and byte-range locks that network file systems do not give reliably, and two officers' writes could corrupt the register"
+        ).format(path=path, where=where),
+        hint=_(
+            "keep it on the local disk of the one desk computer the officers log into, with Litestream copying it off; "
+            'the README\'s "Several officers" says how'
+        ),
+    )
 
 
 def default_path() -> Path:
@@ -363,6 +400,7 @@ def open_db(
     timeout = busy_timeout()
     if db_path.is_dir():
         raise SosaError(_("{path} is a folder, not a database file").format(path=db_path), hint=_("give a file path with --db"))
+    refuse_network_share(db_path)
     if not db_path.exists():
         if not create:
             raise SosaError(_("no database at {path}").format(path=db_path), hint=_("check --db or SOSA_DB; `sosa init` creates a new one"))
@@ -625,6 +663,9 @@ def open_backup(path: str | Path) -> DeskConnection:
     conn: DeskConnection | None = None
     try:
         if os.path.exists(f"{backup_path}-wal"):  # in use, or left so: read through SQLite's locks
+            # and shared memory, which a network share does not give (a copy at rest, below,
+            # is read without either, so a backup on the office file server is fine).
+            refuse_network_share(backup_path)
             conn = _connect_read_only(backup_path, timeout=busy_timeout())
         else:
             # A copy at rest: read as it is, without the -wal and -shm files a reader of a WAL
