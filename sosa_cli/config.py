@@ -15,6 +15,7 @@ import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from .errors import SosaError
@@ -149,6 +150,14 @@ SETTINGS: dict[str, Setting] = {
         Setting("timezone", N_("time zone of the desk's date (today, letters, deadlines) and of audit times shown"), "Asia/Tokyo", "Asia/Tokyo"),
         # i18n.py: the interface's language, not the letters' (each letter has its own).
         Setting("language", N_("language of sosa's messages, help and tables: ja or en (SOSA_LANG wins; unset: the locale, LANG)"), None, "ja"),
+        # replica.py: how old the Litestream replica's newest copy may grow, while the database
+        # has changed since, before `sosa status` warns (the work the desk accepts to lose).
+        Setting(
+            "replica_max_age",
+            N_("how old the replica's newest copy may be, with changes since, before `sosa status` warns: minutes (90m) or hours (2h)"),
+            "1h",
+            "2h",
+        ),
     )
 }
 
@@ -165,6 +174,26 @@ def _days(value: str) -> str:
     return str(int(value))
 
 
+_DURATION = re.compile(r"^(\d+)\s*(m|min|minutes?|分|h|hours?|時間)?$", re.IGNORECASE)
+
+
+def duration(value: str) -> timedelta:
+    """A span in minutes (`90m`, or a bare number) or hours (`2h`), from 1 minute to 7 days."""
+    match = _DURATION.match(value.strip())
+    if match is None:
+        raise SosaError(_("{value!r} is not a span of minutes or hours").format(value=value), hint=_("e.g. 90m or 2h"))
+    unit = (match.group(2) or "m").lower()
+    span = timedelta(hours=int(match.group(1))) if unit.startswith("h") or unit == "時間" else timedelta(minutes=int(match.group(1)))
+    if not timedelta(minutes=1) <= span <= timedelta(days=7):
+        raise SosaError(_("{value!r} is out of range: from 1 minute to 7 days").format(value=value), hint=_("e.g. 90m or 2h"))
+    return span
+
+
+def _duration(value: str) -> str:
+    minutes = int(duration(value).total_seconds() // 60)
+    return f"{minutes // 60}h" if minutes % 60 == 0 else f"{minutes}m"
+
+
 def _language(value: str) -> str:
     from .i18n import LANGUAGES
 
@@ -175,6 +204,7 @@ def _language(value: str) -> str:
 
 _CHECKS: dict[str, Callable[[str], str]] = {
     "language": _language,
+    "replica_max_age": _duration,
     "relay_answer_days": _days,
     "reminder_answer_days": _days,
     "ask_reply_warning_days": _days,

@@ -15,6 +15,10 @@ Jinja, YAML or sqlite-utils, so the command an officer runs every morning starts
   nearest first;
 - draft requests not yet sent (no date: listed last).
 
+And first, before any of these: the Litestream replica of the database (replica.py), when
+one is configured and its newest copy is older than `replica_max_age` (default one hour)
+while the database has changed since, or when it was never written.
+
 A long list stays readable, and cheap to gather, on a large register: more than `LONG`
 items of one kind show as their count and the `FEW` most urgent (`every=True`, `sosa
 status --all`, lists them all). Each query fetches at most `LONG + 1` rows, and counts the
@@ -44,6 +48,7 @@ RANK = {
     "request-follow-up": 2,
     "supplier-deadline": 3,
     "draft-request": 4,
+    "replica": 5,  # listed before everything else (attention())
 }
 
 
@@ -286,6 +291,51 @@ def _drafts(conn: sqlite3.Connection, day: date, reply_days: int, limit: int | N
     return items, total
 
 
+def _replica(conn: sqlite3.Connection, profile) -> list[Attention]:
+    """The replica line: a copy never written, or changes the replica has not had for too long.
+
+    Nothing (one `stat`) when no Litestream configuration exists beside the office profile;
+    nothing for a database the configuration does not name (the demo's, a copy's).
+    """
+    from . import replica
+    from .errors import SosaError
+
+    path = getattr(conn, "path", None)
+    if path is None or not replica.config_file().exists():
+        return []
+    try:
+        setup = replica.configured(path)
+    except SosaError as exc:
+        return [Attention(due=None, kind="replica", what=_("replica configuration unreadable"), record=None, detail=str(exc), overdue=True)]
+    if setup is None or setup.target is None:
+        return []
+    found = replica.status(conn, setup, profile=profile)
+    if found.problem is not None:
+        return [Attention(due=None, kind="replica", what=_("replica not checked"), record=None, detail=found.problem, overdue=True)]
+    if not found.stale:
+        return []
+    command = f"litestream replicate -config {setup.config}"
+    if found.position is None:
+        detail = _("{target} holds no copy of the database yet: is `{command}` running?").format(target=setup.target, command=command)
+        return [Attention(due=None, kind="replica", what=_("replica never written"), record=None, detail=detail, overdue=True)]
+    waiting = found.oldest_waiting
+    assert found.age is not None and waiting is not None
+    from .clock import local_time
+
+    detail = _(
+        "the newest copy in {target} is {age} old, and {changes} made since (the first #{id} at {time}) are not in it: is `{command}` running? "
+        "(`sosa db replica status`)"
+    ).format(
+        target=setup.target,
+        age=replica.span(found.age),
+        changes=count(found.waiting, "{n} change", "{n} changes"),
+        id=waiting.id,
+        time=local_time(waiting.at),
+        command=command,
+    )
+    return [Attention(due=None, kind="replica", what=_("replica behind"), record=None, detail=detail, overdue=True)]
+
+
 KINDS = (_overdue_relays, _replies_due, _supplements_due, _follow_ups, _supplier_deadlines, _drafts)
 
 
@@ -316,4 +366,5 @@ def attention(
     # Dated work by date (the overdue come first, being earliest), undated last; a
     # count stands before the items it counts.
     found.sort(key=lambda a: (a.due is None, a.due or "", RANK[a.kind], a.record or "", a.company or ""))
-    return found
+    # A register at risk of being lost comes before the work in it.
+    return _replica(conn, profile) + found

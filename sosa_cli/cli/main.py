@@ -55,13 +55,13 @@ LAZY: dict[str, tuple[str, str, str]] = {
 }
 
 
-def load_command(name: str) -> Command:
+def load_command(name: str, table: dict[str, tuple[str, str, str]] | None = None) -> Command:
     """The click command of a lazily kept sub-app or command."""
     import importlib
 
     from typer.main import get_command
 
-    module, attribute, _line = LAZY[name]
+    module, attribute, _line = (LAZY if table is None else table)[name]
     target = getattr(importlib.import_module(f"{__package__}.{module}"), attribute)
     if not isinstance(target, typer.Typer):
         holder = typer.Typer()
@@ -221,7 +221,28 @@ def init(db: DbOption = None) -> None:
     message(_("Database ready at {path} (schema {version}).").format(path=conn.path, version=LATEST))
 
 
-db_app = typer.Typer(help="Where the database lives; back it up and check it.", no_args_is_help=True)
+# `sosa db replica …` and `sosa db restore` (replica.py), loaded only when named, as LAZY.
+DB_LAZY: dict[str, tuple[str, str, str]] = {
+    "replica": ("replica", "app", "A continuous copy of the database with Litestream: set it up, see how far it has got."),
+    "restore": ("replica", "restore", "Restore a copy from the Litestream replica into FILE, then check it."),
+}
+
+
+class DbGroup(TyperGroup):
+    """`sosa db`: its own commands, and the replica's loaded when named."""
+
+    def list_commands(self, ctx: Context) -> list[str]:
+        return [*super().list_commands(ctx), *(name for name in DB_LAZY if name not in self.commands)]
+
+    def get_command(self, ctx: Context, name: str) -> Command | None:
+        if name in DB_LAZY and name not in self.commands:
+            command = load_command(name, DB_LAZY)
+            add_habits(command, path=f"db {name}")
+            self.commands[name] = command
+        return super().get_command(ctx, name)
+
+
+db_app = typer.Typer(cls=DbGroup, help="Where the database lives; back it up, copy it continuously, restore and check it.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
 
