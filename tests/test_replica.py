@@ -421,3 +421,24 @@ def test_a_real_litestream_replica_survives_the_loss_of_the_desk_folder(tmp_path
     verified = _sosa("audit", "verify", "--db", str(restored), env=env, check=False)
     assert verified.returncode == 0, verified.stderr
     assert "Audit trail intact: 210 entries" in verified.stderr
+
+
+def test_a_restored_copy_finds_its_letters_beside_it_or_under_letters_in(sosa, configured, desk_env):
+    """Litestream copies the database only: a letter recorded relative to the database's folder
+    is looked for beside the restored copy, or under --letters-in (checked here on a copy that
+    `sosa db backup` made, as a restore leaves it)."""
+    sosa("letter", "render", "enrollment", "C-0001")
+    letters = list((desk_env / "desk-letters").iterdir())
+    assert letters
+    drill = desk_env / "drill"
+    sosa("db", "backup", str(drill / "desk.db"))
+    position = replica.Position("0000000000000001", dt.datetime.now(dt.UTC), dt.datetime.now(dt.UTC), 1)
+    beside = replica.Restored(drill / "desk.db", replica.Target("folder", str(desk_env / "replica")), position, None, drill)
+    replica.check(beside)
+    assert beside.chain.ok and beside.tables.ok and beside.head is not None
+    assert not beside.letters.ok and {p.problem for p in beside.letters.problems} == {"missing"}
+    assert all(p.path.startswith(str(drill / "desk-letters")) for p in beside.letters.problems)
+    live = replica.Restored(drill / "desk.db", beside.source, position, None, desk_env)
+    replica.check(live)
+    assert live.ok and live.letters.files == beside.letters.files >= 1
+    assert live.path == drill / "desk.db"
