@@ -11,7 +11,7 @@ from ..i18n import N_, _, ngettext, strerror
 from .dryrun import DryRunOption
 from .dryrun import dry_run as dry_run_letters
 from .options import DbOption, ForceOption, JsonOption, YesOption, confirm, open_desk, out_option
-from .output import check_letter_destination, count, letter_sink, message, print_card, print_table, progress, stdin_is_terminal
+from .output import check_letter_destination, count, letter_sink, message, print_card, print_table, progress, state, stdin_is_terminal
 
 app = typer.Typer(help="US asks from DoD: record, list, show, respond, remind, reply, close, cancel.", no_args_is_help=True)
 
@@ -267,7 +267,7 @@ def show(ask: AskKey, db: DbOption = None, as_json: JsonOption = False) -> None:
     relayed = len(found.relays)
     fields = [
         (N_("Key"), found.key),
-        (N_("Status"), found.status + (f" ({found.cancel_reason})" if found.cancel_reason else "")),
+        (N_("Status"), state(found.status, found.cancel_reason, of="ask")),
         (N_("DoD reference"), found.dod_ref),
         (N_("Received"), found.received_on),
         (N_("Reply to DoD by"), _("{date} (past)").format(date=found.reply_by) if found.reply_overdue else found.reply_by),
@@ -285,7 +285,7 @@ def show(ask: AskKey, db: DbOption = None, as_json: JsonOption = False) -> None:
     if not as_json:
         # The table says why a late relay is not overdue: its company is no longer chased.
         data["relays"] = [
-            {**r, "status": _("{status} (company {company_status})").format(status=r["status"], company_status=r["company_status"])}
+            {**r, "status": state(r["status"], r["company_status"], of="relay")}
             if r["company_status"] != "enrolled"
             else r
             for r in data["relays"]

@@ -391,7 +391,7 @@ def company_card(conn, ref: str, as_json: bool) -> None:
     # Labels and section names are marked here and translated where they are shown (print_card).
     fields = [
         (N_("Key"), company.key),
-        (N_("Status"), state(company.status, company.status_reason)),
+        (N_("Status"), state(company.status, company.status_reason, of="company")),
         (N_("Name (ja)"), company.name_ja),
         (N_("Name (en)"), company.name_en),
         ("法人番号", company.corporate_number),

@@ -223,7 +223,7 @@ def show(delay: Annotated[str, typer.Argument(help="Delay key, e.g. D-0001.")], 
     )
     fields = [
         (N_("Key"), found.key),
-        (N_("Status"), state(found.status, found.close_reason)),
+        (N_("Status"), state(found.status, found.close_reason, of="delay")),
         (N_("Company"), f"{found.company_key} {found.company_name}"),
         (N_("Program"), found.program),
         (N_("Program (en)"), found.program_en),

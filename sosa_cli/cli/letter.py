@@ -10,7 +10,7 @@ from ..i18n import N_, _, ngettext
 from .dryrun import DryRunOption
 from .dryrun import dry_run as dry_run_letters
 from .options import DbOption, ForceOption, JsonOption, YesOption, confirm, open_desk, out_option
-from .output import check_letter_destination, count, letter_sink, message, print_card, print_letter, print_table, state
+from .output import check_letter_destination, code, count, letter_sink, message, print_card, print_letter, print_table, state
 
 app = typer.Typer(help="Letters: render and issue them (文書番号), list, show, export, cancel, verify the files; the templates in use.", no_args_is_help=True)
 
@@ -212,8 +212,8 @@ def show(
         (N_("Key"), found.key),
         (N_("文書番号"), found.doc_number),
         (N_("Date"), found.letter_date),
-        (N_("Status"), state(found.status, found.cancel_reason)),
-        (N_("Kind"), f"{found.kind} ({found.language})"),
+        (N_("Status"), state(found.status, found.cancel_reason, of="letter")),
+        (N_("Kind"), code(found.kind, "kind", found.language)),
         (N_("Record"), found.record),
         (N_("Company"), found.company),
         (N_("Addressee"), found.addressee),

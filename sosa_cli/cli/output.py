@@ -12,12 +12,15 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..i18n import _, strerror
 from ..words import count
 
-__all__ = ["count", "habit", "message", "page", "print_card", "print_json", "print_letter", "print_table", "progress", "state"]
+if TYPE_CHECKING:
+    from .codes import Words
+
+__all__ = ["code", "count", "habit", "message", "page", "print_card", "print_json", "print_letter", "print_table", "progress", "state"]
 
 Column = tuple[str, str]  # (key in the record, header on the terminal)
 
@@ -118,29 +121,72 @@ def _console(stderr: bool = False):
     return Console(stderr=stderr, highlight=False, no_color=bool(os.environ.get("NO_COLOR")) or None)
 
 
-def _cell(value: Any) -> str:
+def _code(value: Any) -> str:
+    """A value as records and scripts have it: codes as stored, yes / no."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, (list, tuple)):
-        return ", ".join(_cell(v) for v in value)
+        return ", ".join(_code(v) for v in value)
     return str(value)
 
 
+def _cell(value: Any, words: Words | None = None) -> str:
+    """A value as the officer reads it on a terminal: a code the column knows (`words`)
+    or a card marked (codes.Coded), and yes / no, in the officer's language (codes.py)."""
+    from .codes import Coded, boolean
+    from .codes import word as in_words
+
+    if value is None:
+        return ""
+    if isinstance(value, Coded):
+        return value.shown()
+    if isinstance(value, bool):
+        return boolean(value)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_cell(v, words) for v in value)
+    return str(in_words(words, value))
+
+
 def _plain(value: Any) -> str:
-    # A tab or newline inside a value would break the line-per-record contract.
-    return _cell(value).replace("\t", " ").replace("\r", " ").replace("\n", " ")
+    # Piped: the codes as stored. A tab or newline inside a value would break the
+    # line-per-record contract.
+    return _code(value).replace("\t", " ").replace("\r", " ").replace("\n", " ")
 
 
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
-def state(status: str, detail: str | None) -> str:
+def state(status: str, detail: str | None, *, of: str | None = None) -> str:
     """`withdrawn (company request)`: a status and what it came with, the detail left out
-    where it would only say the status again ("withdrawn", never "withdrawn (withdrawn)")."""
-    return f"{status} ({detail})" if detail and detail != status else status
+    where it would only say the status again ("withdrawn", never "withdrawn (withdrawn)").
+
+    Piped, the codes as stored; on a terminal, the status in the officer's language
+    (参加取りやめ（company request）), in the words of the life cycle `of` ("company",
+    "request"…, codes.CYCLES), which also says whether the detail is a code (a request's
+    outcome) or free text (a reason as the officer typed it).
+    """
+    from .codes import CYCLES, STATUS, WITH_DETAIL, coded
+
+    words, detail_words, template = CYCLES.get(of or "", (STATUS, None, WITH_DETAIL))
+    if detail and detail != status:
+        return coded(template.format(value=status, detail=detail), template, value=(words, status), detail=(detail_words, detail))
+    return coded(status, None, value=(words, status))
+
+
+def code(value: str | None, key: str, detail: str | None = None) -> str | None:
+    """A coded value for a card, in the words of the table column `key` (codes.COLUMNS):
+    `code(request.urgency, "urgency")`; with a detail as typed, `code(letter.kind, "kind",
+    letter.language)` → `relay (ja)`, on a Japanese terminal 協力依頼（ja）."""
+    from .codes import COLUMNS, WITH_DETAIL, coded
+
+    if value is None:
+        return None
+    if detail:
+        return coded(WITH_DETAIL.format(value=value, detail=detail), WITH_DETAIL, value=(COLUMNS[key], value), detail=(None, detail))
+    return coded(value, None, value=(COLUMNS[key], value))
 
 
 def message(text: str) -> None:
@@ -196,16 +242,25 @@ def _table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], *, width: 
     from rich.table import Table
     from rich.text import Text
 
+    from .codes import column_words
+
+    # Each cell as the officer reads it: a coded column's values in words (codes.COLUMNS).
+    cells = [[_cell(row.get(key), column_words(key, header, row)) for key, header in columns] for row in rows]
+    coded = [column_words(key, header) is not None for key, header in columns]
     columns = [(key, _(header)) for key, header in columns]  # headers are marked N_ where they are listed
     musts, floors, wants = [], [], []
-    for key, header in columns:
-        values = [_cell(row.get(key)) for row in rows]
+    for index, (_key, header) in enumerate(columns):
+        values = [line[index] for line in cells]
         want = max(cell_len(v) for v in [*header.split(), *values])
         if any(values) and all(re.fullmatch(_WHOLE, v) for v in values if v):
             must = floor = max(cell_len(v) for v in values)
         else:  # room for a key or date inside the text and the comma after it; a short word (a status) whole if it can be
             must = max([min(want, 3), *(len(token) + 1 for v in values for token in re.findall(_WHOLE, v))])
             floor = max(must, min(want, 10, max((cell_len(word) for v in values for word in v.split()), default=0)))
+            wide = [cell_len(v) for v in values if cell_len(v) > len(v)] if coded[index] else []
+            if wide:  # a code's Japanese word (参加取りやめ, 12 cells) whole if it can be, else two characters a line, not one
+                must = max(must, min(4, max(wide)))
+                floor = max([floor, must, *(min(n, 12) for n in wide)])
         musts.append(must)
         floors.append(floor)
         wants.append(max(want, floor))
@@ -222,8 +277,8 @@ def _table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], *, width: 
     table = Table(title=Text(title) if title else None, title_justify="left", header_style="bold", **style)
     for (_key, header), floor, fixed in zip(columns, floors, widths, strict=True):
         table.add_column(Text(header), overflow="fold", min_width=floor if fixed else None, width=fixed)
-    for row in rows:
-        table.add_row(*(Text(_cell(row.get(key))) for key, _header in columns))
+    for line in cells:
+        table.add_row(*(Text(cell) for cell in line))
     return table
 
 

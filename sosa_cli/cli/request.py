@@ -8,7 +8,7 @@ from ..i18n import C_, N_, _
 from .dryrun import DryRunOption
 from .dryrun import dry_run as dry_run_letters
 from .options import DbOption, ForceOption, JsonOption, open_desk, out_option
-from .output import check_letter_destination, count, letter_sink, message, print_card, print_table, state
+from .output import check_letter_destination, code, count, letter_sink, message, print_card, print_table, state
 
 app = typer.Typer(help="JP→US requests to DoD: open, send, update, close, list, show.", no_args_is_help=True)
 
@@ -199,10 +199,10 @@ def show(request: RequestKey, db: DbOption = None, as_json: JsonOption = False) 
         follow_up = _("{date} (overdue)").format(date=follow_up)
     fields = [
         (N_("Key"), found.key),
-        (N_("Status"), state(found.status, found.outcome)),
+        (N_("Status"), state(found.status, found.outcome, of="request")),
         (N_("Company"), f"{found.company_key} {found.company_name}"),
         (C_("request", "Action"), _(ACTIONS[found.action])),
-        (N_("Urgency"), found.urgency),
+        (N_("Urgency"), code(found.urgency, "urgency")),
         (N_("DoD reference"), found.dod_ref),
         (N_("Sent"), found.sent_on),
         (N_("Follow up"), follow_up),
