@@ -110,6 +110,15 @@ def test_delay_list_and_show(sosa, desk, ja, terminal):
     assert card_line(sosa("delay", "show", "D-0003").stdout, "状態") == "要請中"
 
 
+def test_a_delay_closed_without_a_request_says_why_in_japanese_and_piped_as_coded(sosa, desk, ja, terminal, monkeypatch):
+    added = ["--supplier", "Acme", "--part-number", "123-456", "--quantity", "4", "--need-date", "2027-01-15", "--promised-date", "2027-04-30"]
+    sosa("delay", "add", "--company", "C-0001", *added)
+    sosa("delay", "close", "D-0005", "--reason", "recovered")
+    assert card_line(sosa("delay", "show", "D-0005").stdout, "状態") == "終了（遅延回復）"
+    monkeypatch.setattr("sosa_cli.cli.output.stdout_is_terminal", lambda: False)
+    assert "状態\tclosed (recovered)\n" in sosa("delay", "show", "D-0005").stdout
+
+
 def test_request_show_the_status_outcome_urgency_and_its_sections(sosa, desk, ja, terminal):
     shown = sosa("request", "show", "R-0001").stdout
     assert card_line(shown, "状態") == "終了（遅延解消）", shown
@@ -117,6 +126,7 @@ def test_request_show_the_status_outcome_urgency_and_its_sections(sosa, desk, ja
     assert "遅延解消" in row(shown, "D-0001"), shown
     assert "米国への要請" in row(shown, "L-0010") and "発出済み" in row(shown, "L-0010"), shown
     assert "結果の通知" in row(shown, "L-0011"), shown
+    assert re.search(r"│ close +│", shown), shown  # the audit trail's action is a record: as recorded
     # "partial" as an outcome is 一部解消; as a company's answer (below) 一部協力可能.
     sosa("request", "close", "R-0002", "--outcome", "partial")
     shown = sosa("request", "show", "R-0002").stdout
