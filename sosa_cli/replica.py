@@ -49,6 +49,8 @@ DEFAULT_MAX_AGE = dt.timedelta(hours=1)
 # copies every SYNC_INTERVAL, so `sosa status` run just after a change must not cry wolf.
 GRACE = dt.timedelta(minutes=1)
 INSTALL_HINT = "pip install 'sosa-cli[replica]'"
+# How long `litestream ltx` may take to list an S3 replica: `sosa status` waits for it.
+LIST_TIMEOUT = 15
 _LTX_NAME = re.compile(r"^([0-9a-f]{16})-([0-9a-f]{16})\.ltx$")
 
 
@@ -289,9 +291,9 @@ def _folder_position(folder: Path) -> Position | None:
 def _listed_position(target: Target) -> Position | None:
     binary = require_litestream()
     try:
-        run = subprocess.run([binary, "ltx", "-json", "-level", "all", target.url], capture_output=True, text=True, timeout=60)
+        run = subprocess.run([binary, "ltx", "-json", "-level", "all", target.url], capture_output=True, text=True, timeout=LIST_TIMEOUT)
     except subprocess.TimeoutExpired:
-        raise SosaError(_("Litestream did not answer within 60 s about {target}").format(target=target)) from None
+        raise SosaError(_("Litestream did not answer within {seconds} s about {target}").format(seconds=LIST_TIMEOUT, target=target)) from None
     if run.returncode != 0:
         raise SosaError(_("Litestream cannot read {target}: {error}").format(target=target, error=_last_line(run.stderr)))
     try:
