@@ -285,10 +285,7 @@ def show(ask: AskKey, db: DbOption = None, as_json: JsonOption = False) -> None:
     if not as_json:
         # The table says why a late relay is not overdue: its company is no longer chased.
         data["relays"] = [
-            {**r, "status": state(r["status"], r["company_status"], of="relay")}
-            if r["company_status"] != "enrolled"
-            else r
-            for r in data["relays"]
+            {**r, "status": state(r["status"], r["company_status"], of="relay")} if r["company_status"] != "enrolled" else r for r in data["relays"]
         ]
     print_card(
         _("{key} ask from DoD").format(key=found.key),
