@@ -33,7 +33,9 @@ ROWS = "rows"
 SNAPSHOT = "snapshot"
 # Tables that are not records: the trail itself, sqlite-utils' list of migrations, and
 # full-text indexes (rebuilt from `companies` by their own triggers).
-_UNTRACKED = ("audit", "audit_head", "_sqlite_migrations")
+# Litestream keeps two tables of its own in the database it replicates (_litestream_seq,
+# _litestream_lock): its bookkeeping, not records.
+_UNTRACKED = ("audit", "audit_head", "_sqlite_migrations", "_litestream_seq", "_litestream_lock")
 
 
 def _canonical(value: Any) -> str | None:

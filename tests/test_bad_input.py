@@ -251,6 +251,13 @@ CASES = [
     ("unknown option", ["status", "--bogus"], "No such option"),
     ("missing argument", ["company", "show"], "Missing argument"),
     ("bad choice", ["letter", "render", "enrollment", "C-0001", "--format", "rtf"], "rtf"),
+    # the replica and the restore drill (issue 15)
+    ("replica without a bucket", ["db", "replica", "init", "s3://"], "names no bucket"),
+    ("replica of another kind", ["db", "replica", "init", "ftp://x/y"], "is not a replica target"),
+    ("replica status unset", ["db", "replica", "status"], "no replica is configured"),
+    ("restore from nothing", ["db", "restore", "--from", "{tmp}/nowhere", "{tmp}/copy.db"], "holds no replica"),
+    ("restore over the desk", ["db", "restore", "--from", "{tmp}", "{tmp}/desk.db"], "is the database in use"),
+    ("restore ASAP", ["db", "restore", "--from", "{tmp}", "{tmp}/copy.db", "--timestamp", "ASAP"], "is not a point in time"),
 ]
 
 
@@ -324,7 +331,7 @@ def test_every_command_meets_bad_input():
         "letter export",
     }
     reached = {
-        " ".join(a for a in args[:2] if not a.startswith("-"))
+        " ".join(a for a in args[: 3 if args[:2] == ["db", "replica"] else 2] if not a.startswith("-"))
         if args[0] in ("company", "delay", "request", "ask", "letter", "config", "db", "audit")
         else args[0]
         for _, args, _ in CASES
