@@ -161,11 +161,6 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _catalog().ngettext(singular, plural, n)
 
 
-def translated(message: str) -> bool:
-    """Whether the language in use has its own words for `message` (English always has)."""
-    return language() == "en" or _catalog().gettext(message) != message
-
-
 # The operating system's words for the errors files meet, as glibc gives them in English.
 _OS_ERRORS = {
     "ENOENT": N_("No such file or directory"),
