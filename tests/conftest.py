@@ -59,6 +59,18 @@ def sosa() -> Sosa:
 
 
 @pytest.fixture
+def ja(monkeypatch):
+    """The interface in Japanese for this test (SOSA_LANG=ja)."""
+    monkeypatch.setenv("SOSA_LANG", "ja")
+    yield
+    # The language a command chose stays chosen in this process: a test after this one
+    # that calls the domain directly, without a command, must read English again.
+    from sosa_cli.i18n import use
+
+    use("en")
+
+
+@pytest.fixture
 def enrolled(sosa, db_path):
     """The sample register: ten companies, C-0001…C-0010 (C-0008 applied, the rest enrolled)."""
     sosa("enroll", "--from", str(SAMPLE_COMPANIES))

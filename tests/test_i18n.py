@@ -16,13 +16,47 @@ import messages  # noqa: E402  (tools/messages.py, the maintainers' workflow)
 
 KANA = re.compile(r"[\u3040-\u30ff]")
 
+# What may stand in a Japanese sentence as it is: quoted values, commands in backticks, 「」,
+# a `sosa …` command to type (and the `sosa:` of an error), file paths, option names, e-mail
+# addresses and placeholders. Each is taken out whole and breaks a run of words. Quotes end
+# on their line (an apostrophe is no quote); backticks and 「」 may wrap on a help page.
+_NOT_PROSE = re.compile(
+    r"`[^`]*`|「[^」]*」|(?<![A-Za-z])'[^'\n]*'(?![A-Za-z])|\"[^\"\n]*\""
+    r"|\bsosa(?: [a-z][a-z-]*){1,3}"
+    r"|\S*[/\\]\S*|--?[\w-]+|\S+@\S+|\{[^}]*\}"
+)
+# Three English words in a row, across spaces and line breaks (a word may be "company's").
+# A list of codes ("applied, enrolled, suspended") is no sentence.
+_ENGLISH_WORDS = re.compile(r"\b[A-Za-z]+(?:'[A-Za-z]+)?(?:\s+[A-Za-z]+(?:'[A-Za-z]+)?){2,}\b")
+
 
 def english_run(text: str) -> str | None:
-    """Three English words in a row outside quotes, backticks, paths and option names:
-    a sentence left untranslated. None when there is none."""
-    text = re.sub(r"`[^`]*`|'[^']*'|\"[^\"]*\"|「[^」]*」|\S*[/\\]\S*|--?[\w-]+|\S+@\S+|\{[^}]*\}", " ", text)
-    found = re.search(r"\b[A-Za-z]{2,}(?: [A-Za-z]{2,}){2,}\b", text)  # a list of codes ("a, b, c") is no sentence
+    """Three English words in a row outside quotes, backticks, 「」, `sosa …` commands, paths
+    and option names: a sentence left untranslated, or an English phrase glued into a Japanese
+    one. None when there is none.
+
+    Option names, keys, field names, file paths and stored values (a status such as
+    `enrolled`) may stand in a Japanese sentence; an English phrase may not.
+    """
+    found = _ENGLISH_WORDS.search(_NOT_PROSE.sub(" | ", text))
     return found.group(0) if found else None
+
+
+def japanese(text: str, *, every_line: bool = False) -> None:
+    """`text` (a refusal, a message, a line of a help page) reads as Japanese: it has kana (with
+    `every_line`, each line that is not blank has) and no English phrase (`english_run`)."""
+    assert KANA.search(text), f"no Japanese in {text!r}"
+    if every_line:
+        for line in text.splitlines():
+            assert not line.strip() or KANA.search(line), f"no Japanese in the line {line!r} of {text!r}"
+    found = english_run(text)
+    assert found is None, f"English left in {text!r}: {found!r}"
+
+
+def flat(text: str) -> str:
+    """A help page, or a text in it, with its wrapping undone: click wraps Japanese at any
+    character, so texts are compared without spaces and line breaks."""
+    return re.sub(r"\s+", "", text)
 
 
 @pytest.fixture(scope="module")

@@ -4,29 +4,10 @@ same commands in English, word for word as before."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from tests.test_asks import ASK, dump, with_option
-from tests.test_i18n import KANA, _cells, english_run
-
-
-def japanese(text: str) -> None:
-    """Said in Japanese: kana in it, and no English phrase."""
-    assert KANA.search(text), text
-    assert english_run(text) is None, f"{english_run(text)!r} in {text!r}"
-
-
-def flat(text: str) -> str:
-    """A help page, or a text in it, with its wrapping undone: no spaces nor line breaks."""
-    return re.sub(r"\s+", "", text)
-
-
-@pytest.fixture
-def ja(monkeypatch):
-    monkeypatch.setenv("SOSA_LANG", "ja")
-
+from tests.test_i18n import _cells, english_run, flat, japanese
 
 # --- help pages ------------------------------------------------------------------------------
 

@@ -12,45 +12,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SAMPLE_COMPANIES
+from tests.test_i18n import english_run, flat, japanese
 
-KANA = re.compile(r"[\u3040-\u30ff]")
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def english_run(text: str) -> str | None:
-    """Three English words in a row outside quotes, backticks and `sosa …` commands, or None.
-
-    Option names, keys, field names, file paths and stored values (a status such as
-    `enrolled`) may stand in a Japanese sentence; an English phrase may not.
-    """
-    text = re.sub(r"`[^`]*`|\"[^\"]*\"|'[^']*'|「[^」]*」", " ", text)
-    text = re.sub(r"\bsosa(?: [-\w]+)*", " ", text)  # a command to type, and the `sosa:` of an error
-    text = re.sub(r"\S*/\S*", " ", text)  # a file's path
-    found = re.search(r"\b[A-Za-z]{2,}(?: [A-Za-z]{2,}){2,}\b", text)
-    return found.group() if found else None
-
-
-def japanese(text: str) -> None:
-    """Said in Japanese: kana in every line, and no English phrase."""
-    for line in text.strip().splitlines():
-        assert KANA.search(line), line
-    assert english_run(text) is None, f"{english_run(text)!r} in {text!r}"
-
-
-def flat(text: str) -> str:
-    """A help page, or a text in it, with its wrapping undone."""
-    return re.sub(r"\s+", "", text)
-
-
-@pytest.fixture
-def ja(monkeypatch):
-    monkeypatch.setenv("SOSA_LANG", "ja")
-    yield
-    # The language a command chose stays chosen in this process: a test after this one
-    # that calls the domain directly, without a command, must read English again.
-    from sosa_cli.i18n import use
-
-    use("en")
 
 
 def test_the_checker_finds_an_english_phrase():
@@ -163,7 +127,7 @@ def test_refusals_are_japanese(sosa, enrolled, ja, args, expected):
     assert refused.exit_code == 1
     if expected is not ...:
         assert refused.stderr.strip() == expected
-    japanese(refused.stderr.removeprefix("sosa: "))
+    japanese(refused.stderr.removeprefix("sosa: "), every_line=True)
 
 
 def test_refusals_with_words_other_commands_share_are_japanese_too(sosa, enrolled, ja):
@@ -259,7 +223,7 @@ def test_a_dry_run_is_told_in_japanese(sosa, ja):
     assert "\t申請中として記録" in plan.stdout
     said = plan.stderr.strip()
     assert said.startswith("試行: 9社が参加中となる予定") and said.endswith("1社が申請中として記録される予定。何も書き込んでいません。"), said
-    japanese(said)
+    japanese(said, every_line=True)
 
 
 def test_the_register_table_and_card_are_japanese(sosa, enrolled, ja):

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_i18n import flat, japanese
+
 DELAY = [
     "--company",
     "C-0001",
@@ -29,29 +31,7 @@ CSV_HEADER = "company,supplier,part_number,quantity,need_date,promised_date\r\n"
 GOOD_ROW = "C-0001,Acme,123-456,4,2027-01-15,2027-04-30\r\n"
 BAD_ROW = "C-0001,Acme,123-457,0,2027-01-15,2027-04-30\r\n"
 
-KANA = re.compile(r"[\u3040-\u30ff]")
 CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
-QUOTED = re.compile(r"`[^`]*`|'[^']*'|\"[^\"]*\"|「[^」]*」")
-THREE_WORDS = re.compile(r"\b[A-Za-z][A-Za-z']*\s+[A-Za-z][A-Za-z']*\s+[A-Za-z][A-Za-z']*\b")
-
-
-def japanese(text: str) -> str:
-    """`text` (one refusal, one message), checked to read as Japanese: it has kana, and no
-    three English words in a row outside quotes and backticks. Returned for more asserts."""
-    assert KANA.search(text), text
-    found = THREE_WORDS.search(QUOTED.sub("", text))
-    assert found is None, f"English left in: {found.group()!r} in {text!r}"
-    return text
-
-
-@pytest.fixture
-def ja(monkeypatch):
-    monkeypatch.setenv("SOSA_LANG", "ja")
-
-
-def squeezed(text: str) -> str:
-    """A help page without the line breaks and indents click wraps it with."""
-    return re.sub(r"\s+", "", text)
 
 
 # --- help -------------------------------------------------------------------------------
@@ -70,7 +50,7 @@ HELP_FIRST_LINES = {
 @pytest.mark.parametrize("command", list(HELP_FIRST_LINES))
 def test_each_delay_help_page_is_japanese(sosa, ja, command):
     page = sosa("delay", *command, "--help").stdout
-    assert squeezed(HELP_FIRST_LINES[command]) in squeezed(page)
+    assert flat(HELP_FIRST_LINES[command]) in flat(page)
     # No option is left explained in English: every help line with an option has Japanese.
     for line in page.splitlines():
         if line.strip().startswith("--") and "  " in line.strip():
@@ -78,10 +58,10 @@ def test_each_delay_help_page_is_japanese(sosa, ja, command):
 
 
 def test_the_add_help_explains_its_options_and_example_in_japanese(sosa, ja):
-    page = squeezed(sosa("delay", "add", "--help").stdout)
-    assert squeezed("必要時期（ISO 形式又は和暦。ASAP は不可）。") in page
-    assert squeezed("米国外の供給企業の国（ISO 3166 のコード。例: GB）。既定は US。") in page
-    assert squeezed('例: sosa delay add --company C-0001 --supplier "Acme Hydraulics"') in page
+    page = flat(sosa("delay", "add", "--help").stdout)
+    assert flat("必要時期（ISO 形式又は和暦。ASAP は不可）。") in page
+    assert flat("米国外の供給企業の国（ISO 3166 のコード。例: GB）。既定は US。") in page
+    assert flat('例: sosa delay add --company C-0001 --supplier "Acme Hydraulics"') in page
     assert "Example:" not in page and "Record a delay" not in page
 
 
@@ -91,13 +71,17 @@ def test_the_add_help_explains_its_options_and_example_in_japanese(sosa, ja):
 def test_add_update_close_speak_japanese(sosa, enrolled, ja):
     result = sosa("delay", "add", *DELAY)
     assert result.stdout == "D-0001\n"
-    assert japanese(result.stderr) == "C-0001の納入遅延D-0001を記録しました: 123-456-789 ×4、105日の遅延。\n"
+    japanese(result.stderr)
+    assert result.stderr == "C-0001の納入遅延D-0001を記録しました: 123-456-789 ×4、105日の遅延。\n"
     result = sosa("delay", "update", "D-0001", "--promised-date", "2027-05-31", "--note", "supplier letter")
-    assert japanese(result.stderr) == "D-0001を更新しました: 回答納期 2027-05-31、136日の遅延（納期の再延期2件を記録）。\n"
+    japanese(result.stderr)
+    assert result.stderr == "D-0001を更新しました: 回答納期 2027-05-31、136日の遅延（納期の再延期2件を記録）。\n"
     result = sosa("delay", "update", "D-0001", "--promised-date", "2027-01-10")
-    assert "必要時期に間に合う見込み" in japanese(result.stderr)
+    japanese(result.stderr)
+    assert "必要時期に間に合う見込み" in result.stderr
     result = sosa("delay", "close", "D-0001", "--reason", "recovered")
-    assert japanese(result.stderr) == "D-0001を終了しました（recovered）。\n"
+    japanese(result.stderr)
+    assert result.stderr == "D-0001を終了しました（recovered）。\n"
 
 
 def test_the_list_has_japanese_headers_and_title_words(sosa, enrolled, ja):
@@ -112,7 +96,8 @@ def test_the_list_has_japanese_headers_and_title_words(sosa, enrolled, ja):
     result = sosa("delay", "list", "--status", "closed")
     assert result.stdout == ""
     result = sosa("delay", "list", "--status", "lost", ok=False)
-    assert "'lost'は納入遅延の状態ではありません" in japanese(result.stderr)
+    japanese(result.stderr)
+    assert "'lost'は納入遅延の状態ではありません" in result.stderr
 
 
 def test_the_card_labels_and_values_are_japanese(sosa, enrolled, ja):
@@ -157,16 +142,19 @@ def test_refusals_are_japanese(sosa, enrolled, ja, args, expected):
         sosa("delay", "add", *DELAY)
     result = sosa(*args, ok=False)
     assert result.exit_code == 1
-    assert expected in japanese(result.stderr)
+    japanese(result.stderr)
+    assert expected in result.stderr
 
 
 def test_a_finished_delay_and_an_escalated_one_are_refused_in_japanese(sosa, enrolled, ja):
     sosa("delay", "add", *DELAY)
     sosa("delay", "close", "D-0001", "--reason", "recovered")
     result = sosa("delay", "update", "D-0001", "--promised-date", "2027-06-01", ok=False)
-    assert "D-0001の状態はclosedです: 終了した納入遅延は変更できません" in japanese(result.stderr)
+    japanese(result.stderr)
+    assert "D-0001の状態はclosedです: 終了した納入遅延は変更できません" in result.stderr
     result = sosa("delay", "update", "D-0001", ok=False)
-    assert "変更する" in japanese(result.stderr)
+    japanese(result.stderr)
+    assert "変更する" in result.stderr
 
 
 # --- spreadsheets and YAML --------------------------------------------------------------
@@ -190,7 +178,8 @@ def test_a_csv_header_and_a_stray_cell_are_explained_in_japanese(sosa, enrolled,
     source = tmp_path / "delays.csv"
     source.write_text(CSV_HEADER.replace("quantity", "qty") + GOOD_ROW, encoding="utf-8")
     result = sosa("delay", "add", "--from", str(source), ok=False)
-    assert f"{source}:1:D: qty: 不明な列です（使える列: company, corporate_number," in japanese(result.stderr)
+    japanese(result.stderr)
+    assert f"{source}:1:D: qty: 不明な列です（使える列: company, corporate_number," in result.stderr
     assert result.stderr.strip().splitlines()[-1] == f"{source}: 見出し行に1件の問題があります。何も記録していません"
     source.write_text(CSV_HEADER + GOOD_ROW.replace("\r\n", ",x\r\n") + "C-0008," + GOOD_ROW[7:], encoding="utf-8")
     lines = sosa("delay", "add", "--from", str(source), ok=False).stderr.strip().splitlines()
@@ -205,25 +194,30 @@ def test_a_csv_of_delays_is_recorded_with_japanese_messages(sosa, enrolled, ja, 
     source = tmp_path / "delays.csv"
     source.write_text(CSV_HEADER + GOOD_ROW + GOOD_ROW.replace("123-456", "123-999"), encoding="utf-8")
     result = sosa("delay", "add", "--from", str(source), "--dry-run")
-    assert japanese(result.stderr) == "試行: 納入遅延2件を記録できます。何も書き込んでいません。\n"
+    japanese(result.stderr)
+    assert result.stderr == "試行: 納入遅延2件を記録できます。何も書き込んでいません。\n"
     result = sosa("delay", "add", "--from", str(source))
     assert result.stdout.split() == ["D-0001", "D-0002"]
-    assert japanese(result.stderr) == "納入遅延2件を記録しました: D-0001…D-0002。\n"
+    japanese(result.stderr)
+    assert result.stderr == "納入遅延2件を記録しました: D-0001…D-0002。\n"
 
 
 def test_unreadable_files_are_refused_in_japanese(sosa, enrolled, ja, tmp_path):
     utf16 = tmp_path / "utf16.csv"
     utf16.write_bytes((CSV_HEADER + GOOD_ROW).encode("utf-16"))
     result = sosa("delay", "add", "--from", str(utf16), ok=False)
-    assert f"{utf16}: NULバイトを含んでいます" in japanese(result.stderr)
+    japanese(result.stderr)
+    assert f"{utf16}: NULバイトを含んでいます" in result.stderr
     fake = tmp_path / "fake.xlsx"
     fake.write_bytes(b"not a zip")
     result = sosa("delay", "add", "--from", str(fake), ok=False)
-    assert f"{fake}: Excelのブック（.xlsx）ではありません" in japanese(result.stderr)
+    japanese(result.stderr)
+    assert f"{fake}: Excelのブック（.xlsx）ではありません" in result.stderr
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
     result = sosa("delay", "add", "--from", str(empty), ok=False)
-    assert f"{empty}: ファイルに行がありません" in japanese(result.stderr)
+    japanese(result.stderr)
+    assert f"{empty}: ファイルに行がありません" in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -241,21 +235,24 @@ def test_yaml_problems_are_japanese(sosa, db_path, ja, tmp_path, text, expected)
     source = tmp_path / "companies.yaml"
     source.write_text(text, encoding="utf-8")
     result = sosa("enroll", "--from", str(source), ok=False)
-    assert f"{source}{expected}" in japanese(result.stderr)
+    japanese(result.stderr)
+    assert f"{source}{expected}" in result.stderr
 
 
 def test_yaml_that_is_not_utf8_is_refused_in_japanese(sosa, db_path, ja, tmp_path):
     source = tmp_path / "companies.yaml"
     source.write_bytes("name_ja: 有明\n".encode("cp932"))
     result = sosa("enroll", "--from", str(source), ok=False)
-    assert f"sosa: {source}: UTF-8のテキストではありません（バイト位置9が読めません）" in japanese(result.stderr)
+    japanese(result.stderr)
+    assert f"sosa: {source}: UTF-8のテキストではありません（バイト位置9が読めません）" in result.stderr
     assert "ファイルをUTF-8で保存してください" in result.stderr
 
 
 def test_a_cp932_export_names_the_character_it_cannot_hold_in_japanese(sosa, enrolled, ja, tmp_path):
     sosa("company", "update", "C-0001", "--products", "髙橋式ポンプ 🚀")
     result = sosa("company", "export", "--to", "usg", "--encoding", "cp932", "--out", str(tmp_path / "x.csv"), ok=False)
-    assert "の「🚀」（U+1F680）はShift_JIS（CP932）で表せません。何も出力していません" in japanese(result.stderr)
+    japanese(result.stderr)
+    assert "の「🚀」（U+1F680）はShift_JIS（CP932）で表せません。何も出力していません" in result.stderr
     assert not (tmp_path / "x.csv").exists()
 
 

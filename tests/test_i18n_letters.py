@@ -7,30 +7,10 @@ is a document in its own language, and renders byte for byte as it does in Engli
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from tests.test_delays import DELAY, with_option
-
-KANA = re.compile(r"[\u3040-\u30ff]")
-# Three English words in a row (a list of stored values, "draft, sent, …", is not one), once quoted text, backticked commands, `sosa …` command
-# lines and paths are taken out: an untranslated sentence, or a glued English fragment.
-ENGLISH_RUN = re.compile(r"\b[A-Za-z]{2,} [A-Za-z]{2,} [A-Za-z]{2,}\b")
-_QUOTED = re.compile(r"`[^`]*`|\"[^\"]*\"|'[^']*'|sosa [^（）。、]*|\S*/\S*")
-
-
-def japanese(text: str) -> None:
-    """`text` reads as Japanese: it has kana and no run of three English words outside quotes."""
-    assert KANA.search(text), f"no Japanese in {text!r}"
-    bare = _QUOTED.sub(" ", text)
-    found = ENGLISH_RUN.search(bare)
-    assert found is None, f"English left in {text!r}: {found.group(0)!r}"
-
-
-@pytest.fixture
-def ja(monkeypatch):
-    monkeypatch.setenv("SOSA_LANG", "ja")
+from tests.test_i18n import flat, japanese
 
 
 @pytest.fixture
@@ -88,7 +68,7 @@ def _first_paragraph(page: str) -> str:
 def test_each_help_page_is_japanese(sosa, ja, command):
     page = sosa(*command, "--help").stdout
     # Wrapping may break a line at a space; the words are what must match.
-    assert re.sub(r"\s", "", _first_paragraph(page)) == re.sub(r"\s", "", HELP[command])
+    assert flat(_first_paragraph(page)) == flat(HELP[command])
     assert "Usage:" not in page and "Options" not in page
     for line in page.splitlines():
         if line.strip().startswith("-") and "  " in line.strip():  # an option and its help
@@ -96,9 +76,9 @@ def test_each_help_page_is_japanese(sosa, ja, command):
 
 
 def test_option_help_is_japanese(sosa, ja):
-    page = sosa("letter", "render", "--help").stdout
-    assert "番号を空欄にして作成します。何も記録しません。" in re.sub(r"\s", "", page)
-    assert "文書の日付。ISO形式又は和暦（既定:今日）。" in re.sub(r"\s", "", page)
+    page = flat(sosa("letter", "render", "--help").stdout)
+    assert "番号を空欄にして作成します。何も記録しません。" in page
+    assert "文書の日付。ISO形式又は和暦（既定:今日）。" in page
 
 
 # --- requests -------------------------------------------------------------------------------

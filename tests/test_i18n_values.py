@@ -47,15 +47,6 @@ def desk(demo, tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def ja(monkeypatch):
-    monkeypatch.setenv("SOSA_LANG", "ja")
-    yield
-    from sosa_cli.i18n import use
-
-    use("en")
-
-
-@pytest.fixture
 def terminal(monkeypatch):
     monkeypatch.setattr("sosa_cli.cli.output.stdout_is_terminal", lambda: True)
 
