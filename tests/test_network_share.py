@@ -350,3 +350,19 @@ def test_the_real_mount_table_is_read(tmp_path):
     table = parse_mountinfo(text)
     assert any(point == "/" for point, _fstype, _source in table)
     assert mount_of(os.path.realpath(tmp_path), table) is not None
+
+
+def test_shell_completion_reads_no_database_on_a_share(sosa, tmp_path, monkeypatch):
+    from sosa_cli.cli.complete import record_keys
+
+    share = tmp_path / "share"
+    share.mkdir()
+    db = share / "desk.db"
+    monkeypatch.setenv("SOSA_DB", str(db))
+    sosa("enroll", "--from", str(SAMPLE_COMPANIES))
+    gc.collect()
+    assert [item.value for item in record_keys(db, "C", "C-000")][:1] == ["C-0001"]
+    mounts(tmp_path, monkeypatch, (share, "nfs4", "fileserver:/desk"))
+    before = listing(share)
+    assert record_keys(db, "C", "C-000") == []
+    assert listing(share) == before

@@ -127,6 +127,13 @@ def record_keys(path: Any, prefix: str | None, incomplete: str) -> list[Any]:
 
     if not path.is_file():
         return []
+    from ..errors import SosaError
+    from ..store import refuse_network_share
+
+    try:  # a database on a network share is not read, even for a completion (store.py)
+        refuse_network_share(path)
+    except SosaError:
+        return []
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.5)
     try:
         found = []
