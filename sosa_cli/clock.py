@@ -13,9 +13,11 @@ they record when a change happened; `local_time` shows them in the desk's zone.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import os
+from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 from .errors import SosaError
@@ -24,11 +26,33 @@ from .i18n import _
 DEFAULT_ZONE = "Asia/Tokyo"
 
 
+# The day of each `one_day` block being run, innermost last (None until it is asked).
+_DAYS: list[dt.date | None] = []
+
+
+@contextlib.contextmanager
+def one_day() -> Iterator[None]:
+    """Within the block, `today()` is one day: the day it was first asked in the block.
+
+    The CLI runs each command in one (cli/main.py): an intake of 100,000 rows that runs
+    past midnight checks every date against the same today, and asks the clock once
+    rather than once a row (about 80 µs each, the office profile's time zone included).
+    """
+    _DAYS.append(None)
+    try:
+        yield
+    finally:
+        _DAYS.pop()
+
+
 def today() -> dt.date:
+    if _DAYS and _DAYS[-1] is not None:
+        return _DAYS[-1]
     pinned = os.environ.get("SOSA_TODAY")
-    if pinned:
-        return _pinned(pinned)
-    return now().astimezone(zone()).date()
+    day = _pinned(pinned) if pinned else now().astimezone(zone()).date()
+    if _DAYS:
+        _DAYS[-1] = day
+    return day
 
 
 @functools.lru_cache(maxsize=8)

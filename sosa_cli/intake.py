@@ -257,7 +257,7 @@ def enroll_file(
     text_only = frozenset({"contact_phone"})
     number = 1
     # A dry run reads the register and writes nothing, so takes no write lock.
-    with contextlib.nullcontext(conn) if dry_run else transaction(conn):
+    with contextlib.nullcontext(conn) if dry_run else transaction(conn), contextlib.nullcontext() if dry_run else enrollment.search_index_in_bulk(conn):
         next_id = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM companies").fetchone()[0]
         stamp = now_utc()
         # The 法人番号 already registered, read once (the write lock is held): only a row

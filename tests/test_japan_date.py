@@ -182,3 +182,21 @@ def test_a_draft_may_carry_any_date(monkeypatch, sosa, office):
     sosa("letter", "render", "enrollment", "C-0001")
     draft = sosa("letter", "render", "enrollment", "C-0002", "--draft", "--date", "2026-12-01", "--out", "-").stdout
     assert "令和8年12月1日" in draft
+
+
+def test_a_command_runs_on_one_day_and_asks_the_clock_once(monkeypatch):
+    """clock.one_day (every CLI command runs in one): a long intake that runs past midnight
+    checks every row against the day it began, and the time zone is looked up once."""
+    from sosa_cli import clock
+
+    monkeypatch.delenv("SOSA_TODAY", raising=False)
+    monkeypatch.setenv("SOSA_NOW", "2026-12-31T14:59:59Z")  # 23:59:59 in Tokyo
+    asked = []
+    real_zone = clock.zone
+    monkeypatch.setattr(clock, "zone", lambda: asked.append(1) or real_zone())
+    with clock.one_day():
+        assert clock.today().isoformat() == "2026-12-31"
+        monkeypatch.setenv("SOSA_NOW", "2026-12-31T15:00:01Z")  # midnight has passed
+        assert clock.today().isoformat() == "2026-12-31"
+        assert len(asked) == 1
+    assert clock.today().isoformat() == "2027-01-01"  # outside a command, the clock again

@@ -126,8 +126,11 @@ class SosaGroup(TyperGroup):
             _usage(exc)
 
     def invoke(self, ctx: Context) -> Any:
+        from ..clock import one_day
+
         try:
-            return super().invoke(ctx)
+            with one_day():  # a command runs on one day, however long it takes
+                return super().invoke(ctx)
         except UsageError as exc:
             _usage(exc)
         except (typer.Exit, ClickException, typer.Abort):
