@@ -290,11 +290,17 @@ def working_days_back(count: int):
 
 @contextlib.contextmanager
 def as_of(day) -> Iterator[None]:
-    """Let the desk's "today" be `day` (SOSA_TODAY), so earlier work carries its own dates."""
+    """Let the desk's "today" be `day` (SOSA_TODAY), so earlier work carries its own dates.
+
+    The demo is one command, which runs on one day (clock.one_day): the block is a day of
+    its own, and the command's day is back once it ends."""
+    from .clock import one_day
+
     previous = os.environ.get("SOSA_TODAY")
     os.environ["SOSA_TODAY"] = day.isoformat()
     try:
-        yield
+        with one_day():
+            yield
     finally:
         if previous is None:
             os.environ.pop("SOSA_TODAY", None)
