@@ -101,6 +101,31 @@ def _rows(stream: BinaryIO, source: str, fmt: str) -> Iterator[list[Any]]:
     raise SosaError(_("{format!r} is not a spreadsheet format").format(format=fmt), hint=_("use csv or xlsx"))
 
 
+def _open_sheet(
+    stream: BinaryIO,
+    source: str,
+    fmt: str,
+    vocabulary: Mapping[str, str],
+    required: tuple[str, ...],
+    skip: tuple[str, ...],
+    *,
+    example: str | None = None,
+) -> tuple[Sheet, Iterator[list[Any]]]:
+    """The header row of a CSV or xlsx file, read and checked, and the rows below it; a file
+    without a single row is refused, naming the columns its first row should (`example`,
+    else the required ones)."""
+    rows = _rows(stream, source, fmt)
+    first = next(rows, None)
+    if first is None:
+        raise SosaError(
+            _("{source}: the file holds no rows").format(source=source),
+            hint=_("the first row names the columns: {columns}, …").format(columns=example or ", ".join(required)),
+        )
+    sheet = _header(first, source, vocabulary, required, skip)
+    sheet.unquote = fmt == "csv"
+    return sheet, rows
+
+
 def _cells(sheet: Sheet, row: list[Any], number: int, problems: list[CellProblem], text_only: frozenset[str]) -> dict[str, str]:
     """A row's non-empty cells by field, as text; a cell that cannot be text is a problem."""
     values: dict[str, str] = {}
@@ -241,15 +266,7 @@ def enroll_file(
     from .clock import now_utc
     from .store import transaction
 
-    rows = _rows(stream, source, fmt)
-    first = next(rows, None)
-    if first is None:
-        raise SosaError(
-            _("{source}: the file holds no rows").format(source=source),
-            hint=_("the first row names the columns: {columns}, …").format(columns="name_ja, name_en, corporate_number"),
-        )
-    sheet = _header(first, source, columns.COMPANY, ("name_ja", "name_en", "corporate_number"), columns.COMPANY_READ_ONLY)
-    sheet.unquote = fmt == "csv"
+    sheet, rows = _open_sheet(stream, source, fmt, columns.COMPANY, ("name_ja", "name_en", "corporate_number"), columns.COMPANY_READ_ONLY)
     refuse(sheet.problems, source, 0, "enrolled")
     problems: list[CellProblem] = []
     plans: list[Planned] = []
@@ -342,15 +359,7 @@ def add_delays_file(conn: sqlite3.Connection, stream: BinaryIO, source: str, fmt
     from .register import get_company
     from .store import transaction
 
-    rows = _rows(stream, source, fmt)
-    first = next(rows, None)
-    if first is None:
-        raise SosaError(
-            _("{source}: the file holds no rows").format(source=source),
-            hint=_("the first row names the columns: {columns}, …").format(columns="company, supplier, need_date"),
-        )
-    sheet = _header(first, source, columns.DELAY, ("supplier", "need_date", "promised_date"), ())
-    sheet.unquote = fmt == "csv"
+    sheet, rows = _open_sheet(stream, source, fmt, columns.DELAY, ("supplier", "need_date", "promised_date"), (), example="company, supplier, need_date")
     if "company" not in sheet.keys and "corporate_number" not in sheet.keys:
         missing = _("no column company (参加企業) or corporate_number (法人番号): every delay names its company")
         sheet.problems.append(CellProblem(columns.DELAY["company"], missing, 1))
