@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,33 @@ def desk_env(tmp_path, monkeypatch):
 
     use("en")
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def demo_desk(tmp_path_factory) -> Path:
+    """The demo's desk folder (companies, delays, requests, asks and letters with long text),
+    built once for the whole run: read it, or `copy_database` it before changing anything."""
+    folder = tmp_path_factory.mktemp("demo")
+    env = {
+        "SOSA_CONFIG": str(folder / "config.yaml"),
+        "SOSA_USER": "tester",
+        "SOSA_TODAY": "2026-11-26",
+        "SOSA_LANG": "en",
+        "SOSA_DB": str(folder / "unused.db"),
+    }
+    result = CliRunner().invoke(app, ["demo", "--dir", str(folder / "desk")], env=env, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return folder / "desk"
+
+
+def copy_database(source: Path, target: Path) -> Path:
+    """`source` copied to `target` through SQLite, not as a file: a connection still open on
+    it may hold its last writes in the write-ahead log."""
+    with sqlite3.connect(source) as original, sqlite3.connect(target) as copy:
+        original.backup(copy)
+    original.close()
+    copy.close()
+    return target
 
 
 @pytest.fixture

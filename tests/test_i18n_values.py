@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 
 import pytest
-from typer.testing import CliRunner
 
-from sosa_cli.cli.main import app
+from tests.conftest import copy_database
 
 # The codes no Japanese terminal shows in a coded column.
 STATUS_CODES = re.compile(
@@ -20,27 +18,10 @@ STATUS_CODES = re.compile(
 )
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """The demo's desk (companies, delays, requests, asks, letters), built once."""
-    folder = tmp_path_factory.mktemp("demo")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOSA_TODAY", "2026-11-26")
-        mp.setenv("SOSA_CONFIG", str(folder / "config.yaml"))
-        mp.setenv("SOSA_USER", "tester")
-        mp.setenv("SOSA_LANG", "en")
-        result = CliRunner().invoke(app, ["demo", "--dir", str(folder / "desk")], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return folder / "desk"
-
-
 @pytest.fixture
-def desk(demo, tmp_path, monkeypatch):
+def desk(demo_desk, tmp_path, monkeypatch):
     """A copy of the demo's database for this test (some tests change it)."""
-    # Through SQLite, not as a file: the demo's own connection may still hold its last
-    # writes in the write-ahead log.
-    with sqlite3.connect(demo / "sosa.db") as source, sqlite3.connect(tmp_path / "demo.db") as copy:
-        source.backup(copy)
+    copy_database(demo_desk / "sosa.db", tmp_path / "demo.db")
     monkeypatch.setenv("SOSA_DB", str(tmp_path / "demo.db"))
     monkeypatch.setenv("COLUMNS", "80")
     return tmp_path / "demo.db"

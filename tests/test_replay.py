@@ -11,38 +11,22 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from sosa_cli import audit
-from sosa_cli.cli.main import app
 from sosa_cli.replay import replay
 from sosa_cli.store import open_db, transaction
-from tests.conftest import tamper
-
-
-@pytest.fixture(scope="module")
-def demo_database(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("demo")
-    env = {"SOSA_CONFIG": str(folder / "config.yaml"), "SOSA_USER": "tester", "SOSA_TODAY": "2026-11-26", "SOSA_DB": str(folder / "unused.db")}
-    result = CliRunner().invoke(app, ["demo", "--dir", str(folder / "demo")], env=env, catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return folder / "demo" / "sosa.db"
+from tests.conftest import copy_database, tamper
 
 
 @pytest.fixture
-def demo(demo_database, tmp_path, monkeypatch) -> Path:
-    """A copy of the demo's database, its letters folder beside it (recorded relative to it)."""
-    shutil.copytree(demo_database.parent / "sosa-letters", tmp_path / "sosa-letters")
-    copy = tmp_path / "desk.db"
-    source = sqlite3.connect(demo_database)
-    target = sqlite3.connect(copy)
-    source.backup(target)
-    source.close()
-    target.close()
+def demo(demo_desk, tmp_path, monkeypatch) -> Path:
+    """A copy of the demo's database (conftest.demo_desk), its letters folder beside it
+    (recorded relative to it)."""
+    shutil.copytree(demo_desk / "sosa-letters", tmp_path / "sosa-letters")
+    copy = copy_database(demo_desk / "sosa.db", tmp_path / "desk.db")
     monkeypatch.setenv("SOSA_DB", str(copy))
     return copy
 

@@ -31,17 +31,10 @@ def test_piped_lists_have_a_header_row_that_no_header_leaves_out(sosa, enrolled)
     assert sosa("company", "list", "--status", "suspended").stdout == ""
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    """The demo's desk: companies, delays, requests, asks and letters with long text."""
-    folder = tmp_path_factory.mktemp("demo")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOSA_TODAY", "2026-11-26")
-        mp.setenv("SOSA_CONFIG", str(folder / "config.yaml"))
-        mp.setenv("SOSA_USER", "tester")
-        result = CliRunner().invoke(app, ["demo", "--dir", str(folder / "desk")], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return folder / "desk" / "sosa.db"
+@pytest.fixture
+def demo_db(demo_desk):
+    """The demo's desk (conftest.demo_desk), only read here."""
+    return demo_desk / "sosa.db"
 
 
 TABLES = [
