@@ -9,7 +9,7 @@ forms carry the number as `{n}`, written with thousands separators.
 
 from __future__ import annotations
 
-from .i18n import N_, _, ngettext
+from .i18n import _, ngettext
 
 
 def count(number: int, singular: str, plural: str) -> str:
@@ -22,4 +22,4 @@ def count(number: int, singular: str, plural: str) -> str:
 def company_status(status: str) -> str:
     """A company's status as a sentence says it: "recorded as applied" for a company without
     a Code of Conduct date (it has applied, it is not enrolled), else the status itself."""
-    return _(N_("recorded as applied")) if status == "applied" else status
+    return _("recorded as applied") if status == "applied" else status

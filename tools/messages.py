@@ -145,7 +145,7 @@ def update() -> None:
 def check(files: list[str]) -> int:
     missing = untranslated(read_po(), all_messages())
     if files:
-        missing = [m for m in missing if any(m[2].startswith(f) or f in m[2] for f in files)]
+        missing = [m for m in missing if any(f in m[2] for f in files)]
     for msgid, plural, where, context in missing:
         print(f"{where}: {msgid!r}" + (f" / {plural!r}" if plural else "") + (f" (context {context!r})" if context else ""))
     print(f"{len(missing)} messages without Japanese")
