@@ -132,6 +132,20 @@ def track(conn: sqlite3.Connection) -> None:
             conn.execute(f"CREATE TEMP TRIGGER IF NOT EXISTS sosa_touch_{n}_{suffix} AFTER {event} ON main.{_quote(table)} BEGIN {body} END")
 
 
+@contextlib.contextmanager
+def forgetting(conn: sqlite3.Connection) -> Iterator[None]:
+    """The rows noted while the block runs are forgotten after it: its writes were undone
+    (store.rehearsal rolls them back), and what was noted before it is noted again."""
+    written = _WRITTEN.get(conn)
+    noted = dict(written) if written is not None else {}
+    try:
+        yield
+    finally:
+        if written is not None:
+            written.clear()
+            written.update(noted)
+
+
 def table_rows(conn: sqlite3.Connection, table: str, key: tuple[str, ...]) -> Iterator[dict[str, Any]]:
     """A record table's rows as {column: value}."""
     cursor = conn.cursor()

@@ -553,6 +553,36 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
                 steps.clear()
 
 
+@contextlib.contextmanager
+def rehearsal(conn: sqlite3.Connection) -> Iterator[list]:
+    """Run part of the command in progress and undo it: yields the letters it would issue.
+
+    Inside the command's transaction, as a savepoint rolled back at the end: the rows
+    and audit entries written in the block are gone, and so are the steps it left for a
+    commit or a rollback. `conn.rehearsal` tells the letter register to collect each letter
+    it issues and to write no file, as `--dry-run` does (cli/dryrun.py) for a whole command.
+    """
+    if not conn.in_transaction:
+        raise RuntimeError("store.rehearsal() runs inside the command's transaction")
+    steps = [(hooks, len(hooks)) for hooks in (getattr(conn, "undo", None), getattr(conn, "after_commit", None)) if hooks is not None]
+    letters: list = []
+    outer = getattr(conn, "rehearsal", None)  # a --dry-run of the whole command
+    conn.rehearsal = letters  # type: ignore[attr-defined]
+    conn.execute("SAVEPOINT sosa_rehearsal")
+    try:
+        with audit.forgetting(conn):
+            yield letters
+    finally:
+        conn.execute("ROLLBACK TO sosa_rehearsal")
+        conn.execute("RELEASE sosa_rehearsal")
+        if outer is None:
+            del conn.rehearsal  # type: ignore[attr-defined]
+        else:
+            conn.rehearsal = outer  # type: ignore[attr-defined]
+        for hooks, kept in steps:
+            del hooks[kept:]
+
+
 def on_rollback(conn: sqlite3.Connection, step: Callable[[], None]) -> None:
     """Run `step` if the transaction in progress rolls back (e.g. remove a letter's file:
     a number that was not issued must not be claimed by a file on disk)."""

@@ -15,7 +15,11 @@ a later render is checked against.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from ..errors import SosaError
 from ..i18n import N_, _, ngettext
@@ -138,6 +142,20 @@ def _weasyprint_printer() -> _Printer:
     return _printer
 
 
+def _print(html: str, identifier: str) -> tuple[bytes, list[str]]:
+    """The PDF's bytes, and the characters no installed font had (printed as empty boxes).
+
+    Raises the printer's `refused` when the letter asks to load a file or a web page.
+    """
+    printer = _weasyprint_printer()
+    document = printer.lay_out(html)
+    # Attachments are fetched only now, when the file is written.
+    data = document.write_pdf(pdf_identifier=identifier.encode("ascii", "replace"))
+    # `Font.missing` (WeasyPrint ≥ 53) holds the code points a font had no glyph for.
+    fonts = getattr(document, "fonts", {}).values()
+    return data, sorted({chr(c) for font in fonts for c in getattr(font, "missing", {})})
+
+
 def print_pdf(html: str, *, identifier: str) -> Document:
     """Print an HTML letter to A4 PDF (the page size and margins are the letter's CSS).
 
@@ -146,21 +164,28 @@ def print_pdf(html: str, *, identifier: str) -> Document:
     when the letter asks to load anything but a data: URL, and when a character would
     print as an empty box: with no Japanese font installed WeasyPrint substitutes one
     that lacks the kanji and says nothing (NOTES.md), and an officer would post a letter
-    of blank squares.
+    of blank squares. A letter printed ahead (`printing_ahead`) is taken from its worker.
     """
     printer = _weasyprint_printer()
-    try:
-        document = printer.lay_out(html)
-        # Attachments are fetched only now, when the file is written.
-        data = document.write_pdf(pdf_identifier=identifier.encode("ascii", "replace"))
-    except printer.refused as exc:
+    printing = _ahead.pop((html, identifier), None)
+    printed: tuple[bytes, list[str]] | None = None
+    refused: str | None = None
+    if printing is not None:
+        try:
+            printed, refused = printing.result()
+        except Exception:  # its worker died or failed: printed here, as if never handed over
+            printing = None
+    if printing is None:
+        try:
+            printed, refused = _print(html, identifier), None
+        except printer.refused as exc:
+            printed, refused = None, str(exc)
+    if refused is not None or printed is None:
         raise SosaError(
-            _("the letter's template asks to load {url}: a letter may not include files or web pages").format(url=exc),
+            _("the letter's template asks to load {url}: a letter may not include files or web pages").format(url=refused),
             hint=_("put the content in the template itself, or an image as a data: URL"),
-        ) from None
-    # `Font.missing` (WeasyPrint ≥ 53) holds the code points a font had no glyph for.
-    fonts = getattr(document, "fonts", {}).values()
-    missing = sorted({chr(c) for font in fonts for c in getattr(font, "missing", {})})
+        )
+    data, missing = printed
     if missing:
         shown = "".join(missing[:10]) + ("…" if len(missing) > 10 else "")
         raise SosaError(
@@ -172,3 +197,89 @@ def print_pdf(html: str, *, identifier: str) -> Document:
             hint=_("install a Japanese font: apt-get install fonts-ipaexfont"),
         )
     return Document(data, hashlib.sha256(html.encode("utf-8")).hexdigest())
+
+
+# --- printing ahead, in several processes ----------------------------------------------------
+
+# A relay of 200 letters spends nine tenths of its time in WeasyPrint, one letter after
+# another on one CPU. `printing_ahead` hands the letters to worker processes as soon as
+# their HTML is known, and `print_pdf` takes each one's PDF from its worker when the
+# command comes to it: the letters, their numbers and their order are the command's as
+# before, and the bytes are those the command's own process would print (the same
+# WeasyPrint, fonts and identifier). SOSA_PDF_WORKERS sets how many (1: no workers).
+AHEAD_MIN_LETTERS = 8  # below this, starting the workers costs more than it saves
+AHEAD_MAX_WORKERS = 4
+_ahead: dict[tuple[str, str], Any] = {}
+
+
+def _workers(letters: int) -> int:
+    """How many processes print a batch of `letters`: one per CPU this process may use, at most 4."""
+    import multiprocessing
+    import os
+
+    if letters < AHEAD_MIN_LETTERS or "fork" not in multiprocessing.get_all_start_methods() or sys.platform != "linux":
+        return 0  # fork is safe to use here only on Linux (macOS frameworks are not fork-safe)
+    setting = os.environ.get("SOSA_PDF_WORKERS", "").strip()
+    if setting:
+        try:
+            return max(0, min(int(setting), letters))
+        except ValueError:
+            raise SosaError(
+                _("SOSA_PDF_WORKERS={value} is not a number of processes").format(value=setting), hint=_("give a whole number, e.g. SOSA_PDF_WORKERS=2")
+            ) from None
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return min(cpus, AHEAD_MAX_WORKERS, letters)
+
+
+def _quiet_worker() -> None:
+    """A worker writes nowhere: it shares no stream, and so no lock, with the command's
+    progress bar, whose thread may have held one when the worker was forked."""
+    import logging
+    import os
+
+    devnull = open(os.devnull, "w")  # noqa: SIM115 - the worker's for its whole life
+    sys.stdout = sys.stderr = devnull
+    logging.getLogger().handlers = []
+    logging.lastResort = None
+
+
+def _print_in_worker(html: str, identifier: str) -> tuple[tuple[bytes, list[str]] | None, str | None]:
+    printer = _weasyprint_printer()
+    try:
+        return _print(html, identifier), None
+    except printer.refused as exc:
+        return None, str(exc)
+
+
+@contextlib.contextmanager
+def printing_ahead(letters: int) -> Iterator[Callable[[str, str], None] | None]:
+    """Worker processes to print a batch of `letters` PDF letters, or None when one process is best.
+
+    Yields `ahead(html, identifier)`, which starts printing a letter the batch will ask
+    `print_pdf` for. The workers are forked from this process once WeasyPrint is set up
+    here, so each starts at once with its fonts ready; they are stopped when the block
+    ends, whether the batch was issued or refused.
+    """
+    workers = _workers(letters)
+    if workers < 2:
+        yield None
+        return
+    import multiprocessing
+    import warnings
+    from concurrent.futures import ProcessPoolExecutor
+
+    _weasyprint_printer()  # before the fork: every worker has it ready
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_quiet_worker)
+
+    def ahead(html: str, identifier: str) -> None:
+        with warnings.catch_warnings():
+            # Python ≥ 3.12 warns of fork beside a thread (the progress bar's): the workers
+            # write nowhere and touch none of its locks (_quiet_worker).
+            warnings.simplefilter("ignore", DeprecationWarning)
+            _ahead[(html, identifier)] = pool.submit(_print_in_worker, html, identifier)
+
+    try:
+        yield ahead
+    finally:
+        _ahead.clear()
+        pool.shutdown(wait=True, cancel_futures=True)
