@@ -15,6 +15,7 @@ writes, and `record()` takes the rows noted since the entry before.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import sqlite3
@@ -88,6 +89,11 @@ def _read_tables(conn: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
     return tables
 
 
+# conn → (id, hash) of the trail's last entry, as this transaction wrote it: the next entry
+# chains to it without reading it back (a bulk intake appends 100,000). Forgotten when a
+# transaction begins (`track`) and when a rehearsal is undone (`forgetting`).
+_HEAD: weakref.WeakKeyDictionary[sqlite3.Connection, tuple[int, str]] = weakref.WeakKeyDictionary()
+
 # conn → {(table, key as JSON): the row as JSON, or None if deleted}, for each row written
 # since its last entry, as the write left it (the last write of a row wins). Only sosa's own
 # connections (which can be weak keys) are tracked; their triggers call `sosa_touched()`.
@@ -106,6 +112,7 @@ def track(conn: sqlite3.Connection) -> None:
     Run outside a transaction (the temporary schema is the connection's own and needs no
     write lock). A connection already tracking forgets what it noted: a new change begins.
     """
+    _HEAD.pop(conn, None)
     written = _WRITTEN.get(conn)
     if written is not None:
         written.clear()
@@ -141,6 +148,7 @@ def forgetting(conn: sqlite3.Connection) -> Iterator[None]:
     try:
         yield
     finally:
+        _HEAD.pop(conn, None)  # the entries of the block are gone with it
         if written is not None:
             written.clear()
             written.update(noted)
@@ -164,8 +172,12 @@ def _written_rows(conn: sqlite3.Connection) -> str | None:
         return None
     noted = sorted(written.items())
     written.clear()
-    names = {table: json.dumps(table, ensure_ascii=False) for table in {table for (table, _), _ in noted}}
-    return "[" + ",".join(f"[{names[table]},{key},{'null' if row is None else row}]" for (table, key), row in noted) + "]"
+    return "[" + ",".join(f"[{_json_name(table)},{key},{'null' if row is None else row}]" for (table, key), row in noted) + "]"
+
+
+@functools.lru_cache(maxsize=64)
+def _json_name(table: str) -> str:
+    return json.dumps(table, ensure_ascii=False)
 
 
 def unrecorded(conn: sqlite3.Connection) -> list[str]:
@@ -198,9 +210,12 @@ def _append(conn: sqlite3.Connection, action: str, record: str, *, before: Any =
     """Append an entry; `rows` is JSON text already (as the triggers wrote it, or a snapshot's)."""
     if not conn.in_transaction:
         raise RuntimeError("audit.record() must run inside the change's transaction")
-    last = conn.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
-    prev_hash = last["hash"] if last else GENESIS
-    entry_id: int = (last["id"] + 1) if last else 1
+    head = _HEAD.get(conn)
+    if head is None:
+        last = conn.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        head = (last["id"], last["hash"]) if last else (0, GENESIS)
+    entry_id: int = head[0] + 1
+    prev_hash = head[1]
     row = {
         "id": entry_id,
         "at": now_utc(),
@@ -215,8 +230,10 @@ def _append(conn: sqlite3.Connection, action: str, record: str, *, before: Any =
     conn.execute(
         "INSERT INTO audit (id, at, user, command, action, record, before, after, rows, prev_hash, hash)"
         " VALUES (:id, :at, :user, :command, :action, :record, :before, :after, :rows, :prev_hash, :hash)",
-        {**row, "prev_hash": prev_hash, "hash": _digest(prev_hash, row)},
+        {**row, "prev_hash": prev_hash, "hash": (digest := _digest(prev_hash, row))},
     )
+    with contextlib.suppress(TypeError):  # a plain sqlite3 connection cannot be a weak key
+        _HEAD[conn] = (entry_id, digest)
     return entry_id
 
 

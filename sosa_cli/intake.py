@@ -3,7 +3,9 @@
 A file's headers are the YAML keys (`name_ja`, `corporate_number`, `contact_email` …) or
 the Japanese headers the internal export writes (`columns.py`), so a workbook the desk
 exported enrolls again unchanged. Rows are read one at a time, checked one at a time and
-written in one transaction as they come: memory stays flat for 100,000 rows. Every
+written in one transaction as they come: memory stays flat for 100,000 rows. A large file
+of companies is read and checked by a child process (forked.py) while the command writes
+the rows already checked: the two halves of the work run side by side. Every
 problem in the file is reported at once, as `file:row:column: header: what is wrong`
 (row and column as the spreadsheet shows them: the header is row 1, the first column A);
 if there is one, nothing is written.
@@ -17,13 +19,14 @@ typed as a number has lost its leading 0 and is refused. A CSV saved by Excel ma
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from . import columns, importing
+from . import columns, forked, importing
 from .errors import SosaError
 from .exporting import FORMULA_STARTS
 from .fields import Invalid, Problem
@@ -271,7 +274,6 @@ def enroll_file(
     problems: list[CellProblem] = []
     plans: list[Planned] = []
     seen: dict[str, int] = {}
-    text_only = frozenset({"contact_phone"})
     number = 1
     # A dry run reads the register and writes nothing, so takes no write lock.
     with contextlib.nullcontext(conn) if dry_run else transaction(conn), contextlib.nullcontext() if dry_run else enrollment.search_index_in_bulk(conn):
@@ -280,13 +282,11 @@ def enroll_file(
         # The 法人番号 already registered, read once (the write lock is held): only a row
         # with one of them needs `sort_out`'s look at the register.
         registered = {number for (number,) in conn.execute("SELECT corporate_number FROM companies")}
-        for number, row in enumerate(rows, start=2):
-            found: list[CellProblem] = []
-            values = _cells(sheet, row, number, found, text_only)
-            if not values and not found:
+        each_row = _checked_companies(sheet, rows)
+        checked = forked.iterate(lambda: each_row) if _beside(stream) else each_row
+        for number, record, found in checked:
+            if record is None and not found:
                 continue  # a blank row, as spreadsheets end with
-            record, invalid = enrollment.validate_company(_company_raw(values), {"": number})
-            found.extend(_placed(sheet, invalid, number, _company_column, found))
             returns: dict[int, Any] = {}
             if record is not None and not found:
                 corporate = record.values["corporate_number"]
@@ -330,6 +330,40 @@ def enroll_file(
                 raise Unconfirmed(exc.message, hint=exc.hint, returns=backs) from None
         notices = _notices(conn, plans, notify) if notify else []
     return plans, notices
+
+
+# A file this large is read and checked beside the command (forked.py) while it writes the
+# rows before: below it, starting the child costs more than it saves.
+BESIDE_FROM_BYTES = 1 << 20
+
+
+def _beside(stream: BinaryIO) -> bool:
+    """Whether the rows of `stream` are read and checked in a child process."""
+    try:
+        size = os.fstat(stream.fileno()).st_size
+    except (AttributeError, OSError, ValueError):  # not a file of the disk (standard input, a test's bytes)
+        return False
+    return size >= BESIDE_FROM_BYTES and forked.available()
+
+
+def _checked_companies(sheet: Sheet, rows: Iterator[list[Any]]) -> Iterator[tuple[int, Any, list[CellProblem]]]:
+    """Each row checked by itself: (row number, the company, or None, and its problems).
+
+    A blank row gives (number, None, []). What needs the register (a 法人番号 already in
+    it, or twice in the file) is the caller's to check.
+    """
+    from . import enrollment
+
+    text_only = frozenset({"contact_phone"})
+    for number, row in enumerate(rows, start=2):
+        found: list[CellProblem] = []
+        values = _cells(sheet, row, number, found, text_only)
+        if not values and not found:
+            yield number, None, found
+            continue
+        record, invalid = enrollment.validate_company(_company_raw(values), {"": number})
+        found.extend(_placed(sheet, invalid, number, _company_column, found))
+        yield number, record, found
 
 
 class Unconfirmed(SosaError):

@@ -12,6 +12,42 @@ HEADER = "name_ja,name_en,corporate_number,contact_name,contact_phone,fsc,coc_ac
 GOOD = "有明電装株式会社,Ariake Denso Co.,8010401135790,山田 一郎,03-5555-0301,5935; 5961,2026-11-02,yes\r\n"
 
 
+@pytest.fixture(params=["here", "beside"], autouse=True)
+def checked(request, monkeypatch) -> list[str]:
+    """Every test twice: the rows checked in the command's own process, and in a child
+    beside it (intake.BESIDE_FROM_BYTES, forked.py), as a file of 1 MiB or more is.
+    Lists the intakes that handed their rows to a child."""
+    from sosa_cli import forked, intake
+
+    handed: list[str] = []
+    if request.param == "beside":
+        monkeypatch.setattr(intake, "BESIDE_FROM_BYTES", 0)
+        monkeypatch.setattr(forked, "available", lambda: True)
+        iterate = forked.iterate
+
+        def counted(work):
+            handed.append("child")
+            return iterate(work)
+
+        monkeypatch.setattr(forked, "iterate", counted)
+    else:
+        monkeypatch.setattr(intake, "BESIDE_FROM_BYTES", float("inf"))
+    return handed
+
+
+def test_a_file_is_checked_beside_the_command_only_when_it_should(sosa, db_path, tmp_path, checked, request):
+    beside = request.node.callspec.params["checked"] == "beside"
+    source = tmp_path / "two.csv"
+    source.write_text(HEADER + GOOD + GOOD.replace("8010401135790", "1010001000006").replace("有明", "東雲"), encoding="utf-8")
+    sosa("enroll", "--from", str(source))
+    assert checked == (["child"] if beside else [])
+    assert [c["corporate_number"] for c in _companies(sosa)] == ["8010401135790", "1010001000006"]
+    # Standard input is never handed over: it is read where it arrives.
+    third = GOOD.replace("8010401135790", "2010001000005").replace("有明", "北斗")
+    sosa("enroll", "--from", "-", "--format", "csv", input=(HEADER + third).encode())
+    assert checked == (["child"] if beside else []) and len(_companies(sosa)) == 3
+
+
 def _companies(sosa, db=None):
     args = ["--db", str(db)] if db else []
     return json.loads(sosa("company", "list", "--json", *args).stdout)

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..errors import SosaError
+from ..forked import quiet_child
 from ..i18n import N_, _, ngettext
 from .document import Document
 
@@ -231,18 +232,6 @@ def _workers(letters: int) -> int:
     return min(cpus, AHEAD_MAX_WORKERS, letters)
 
 
-def _quiet_worker() -> None:
-    """A worker writes nowhere: it shares no stream, and so no lock, with the command's
-    progress bar, whose thread may have held one when the worker was forked."""
-    import logging
-    import os
-
-    devnull = open(os.devnull, "w")  # noqa: SIM115 - the worker's for its whole life
-    sys.stdout = sys.stderr = devnull
-    logging.getLogger().handlers = []
-    logging.lastResort = None
-
-
 def _print_in_worker(html: str, identifier: str) -> tuple[tuple[bytes, list[str]] | None, str | None]:
     printer = _weasyprint_printer()
     try:
@@ -269,12 +258,12 @@ def printing_ahead(letters: int) -> Iterator[Callable[[str, str], None] | None]:
     from concurrent.futures import ProcessPoolExecutor
 
     _weasyprint_printer()  # before the fork: every worker has it ready
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_quiet_worker)
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=quiet_child)
 
     def ahead(html: str, identifier: str) -> None:
         with warnings.catch_warnings():
             # Python ≥ 3.12 warns of fork beside a thread (the progress bar's): the workers
-            # write nowhere and touch none of its locks (_quiet_worker).
+            # write nowhere and touch none of its locks (forked.quiet_child).
             warnings.simplefilter("ignore", DeprecationWarning)
             _ahead[(html, identifier)] = pool.submit(_print_in_worker, html, identifier)
 
