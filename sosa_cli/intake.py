@@ -283,7 +283,8 @@ def enroll_file(
         # with one of them needs `sort_out`'s look at the register.
         registered = {number for (number,) in conn.execute("SELECT corporate_number FROM companies")}
         each_row = _checked_companies(sheet, rows)
-        checked = forked.iterate(lambda: each_row) if _beside(stream) else each_row
+        # A dry run writes nothing: checking beside it would only add the pipe's cost.
+        checked = forked.iterate(lambda: each_row) if not dry_run and _beside(stream) else each_row
         for number, record, found in checked:
             if record is None and not found:
                 continue  # a blank row, as spreadsheets end with

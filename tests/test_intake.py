@@ -42,7 +42,12 @@ def test_a_file_is_checked_beside_the_command_only_when_it_should(sosa, db_path,
     sosa("enroll", "--from", str(source))
     assert checked == (["child"] if beside else [])
     assert [c["corporate_number"] for c in _companies(sosa)] == ["8010401135790", "1010001000006"]
-    # Standard input is never handed over: it is read where it arrives.
+    # Nor is a dry run's (it writes nothing beside which to check), nor standard input,
+    # which is read where it arrives.
+    fourth = GOOD.replace("8010401135790", "3010001000004").replace("有明", "南海")
+    (tmp_path / "dry.csv").write_text(HEADER + fourth, encoding="utf-8")
+    sosa("enroll", "--from", str(tmp_path / "dry.csv"), "--dry-run")
+    assert checked == (["child"] if beside else [])
     third = GOOD.replace("8010401135790", "2010001000005").replace("有明", "北斗")
     sosa("enroll", "--from", "-", "--format", "csv", input=(HEADER + third).encode())
     assert checked == (["child"] if beside else []) and len(_companies(sosa)) == 3
