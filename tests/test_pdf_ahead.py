@@ -174,3 +174,18 @@ def test_a_rehearsal_leaves_the_transaction_as_it_found_it(asked):
     entries = conn.execute("SELECT action, record FROM audit ORDER BY id DESC LIMIT 2").fetchall()
     assert [tuple(e) for e in entries] == [("update", "C-0001"), ("record", "A-0001")]
     conn.close()
+
+
+@needs_pdf
+def test_reminders_are_printed_ahead_too(sosa, asked, tmp_path, monkeypatch, in_process):
+    targets = [arg for key in ENROLLED for arg in ("--to", key)]
+    sosa("relay", "A-0001", *targets, "--out", str(tmp_path / "md"))
+    monkeypatch.setenv("SOSA_TODAY", "2026-12-11")  # past the answer-by date: all nine are overdue
+    monkeypatch.setenv("SOSA_PDF_WORKERS", "2")
+    folder = tmp_path / "reminders"
+    sosa("ask", "remind", "A-0001", "--format", "pdf", "--out", str(folder))
+    assert in_process == []
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == [f"L-{n:04d}-reminder-A-0001-{key}.pdf" for n, key in enumerate(ENROLLED, start=len(ENROLLED) + 1)]
+    checked = sosa("db", "check")
+    assert f"{2 * len(ENROLLED)} files of {2 * len(ENROLLED)} letters match their recorded SHA-256" in checked.stderr
