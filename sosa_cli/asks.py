@@ -664,19 +664,15 @@ def _issue_each(
     companies costs twice one to 200. Each letter's file is removed if the transaction
     rolls back (store.on_rollback), so a refused batch leaves no letter behind.
 
-    PDF letters are printed ahead by worker processes (letters.pdf.printing_ahead): the
-    batch is first rehearsed and undone (store.rehearsal) to learn each letter's HTML,
-    number and all, which the workers print while the batch is issued for real.
+    PDF letters are printed ahead by worker processes (issuing.printed_ahead).
     """
     from . import issuing
-    from .letters.pdf import printing_ahead
     from .register import get_company
-    from .store import rehearsal
 
     issue = issuing.relay if kind == "relay" else issuing.reminder
     companies = [get_company(conn, relay_.company_key) for relay_ in relays]
 
-    def each(fmt: str, progress: Callable[[int], None] | None) -> list[Any]:
+    def issue_all(fmt: str, progress: Callable[[int], None] | None) -> list[Any]:
         results: list[Any] = []
         for done, (relay_, company) in enumerate(zip(relays, companies, strict=True), start=1):
             results.append(issue(conn, ask, relay_, company, profile=profile, fmt=fmt, out=out, on=on))
@@ -684,14 +680,7 @@ def _issue_each(
                 progress(done)
         return results
 
-    if fmt != "pdf" or getattr(conn, "rehearsal", None) is not None:
-        return each(fmt, progress)
-    with printing_ahead(len(relays)) as ahead:
-        if ahead is not None:
-            with rehearsal(conn):
-                for page in each("html", None):
-                    ahead(page.content, page.entry.key)
-        return each(fmt, progress)
+    return issuing.printed_ahead(conn, fmt, len(relays), issue_all, progress)
 
 
 def _emit(emit: Callable[[str | bytes], None] | None, results: list[Any]) -> None:

@@ -394,5 +394,5 @@ def enroll_and_notify(
     with transaction(conn):
         keys = enroll(conn, records, source=source, progress=progress, returning=returning)
         enrolled = [k for k, rec in zip(keys, records, strict=True) if initial_status(rec.values) == "enrolled"]
-        notices = [issuing.enrollment(conn, get_company(conn, key), profile=profile, fmt=fmt) for key in enrolled]
+        notices = issuing.enrollment_notices(conn, [get_company(conn, key) for key in enrolled], profile=profile, fmt=fmt)
     return keys, notices

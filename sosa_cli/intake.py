@@ -381,7 +381,8 @@ def _notices(conn: sqlite3.Connection, plans: list[Planned], fmt: str) -> list:
     from .register import get_company
 
     profile = config.load()
-    return [issuing.enrollment(conn, get_company(conn, p.key), profile=profile, fmt=fmt) for p in plans if p.key and p.outcome != "applied"]
+    companies = [get_company(conn, p.key) for p in plans if p.key and p.outcome != "applied"]
+    return issuing.enrollment_notices(conn, companies, profile=profile, fmt=fmt)
 
 
 # --- delays ---------------------------------------------------------------------------

@@ -23,6 +23,42 @@ from .letters import kinds
 from .letters.kinds import Target
 
 
+def printed_ahead(
+    conn: sqlite3.Connection,
+    fmt: str,
+    count: int,
+    issue_all: Callable[[str, Callable[[int], None] | None], list[letters.LetterResult]],
+    progress: Callable[[int], None] | None = None,
+) -> list[letters.LetterResult]:
+    """Issue a batch of `count` letters with `issue_all(fmt, progress)`, inside the caller's
+    transaction, their PDFs printed ahead by worker processes.
+
+    For PDF the batch is first rehearsed in HTML and undone (store.rehearsal), which tells
+    each letter's page, number and all; worker processes (letters.pdf.printing_ahead) print
+    those pages while the batch is issued for real, in order, as one process would.
+    """
+    from .letters.pdf import printing_ahead
+    from .store import rehearsal
+
+    if fmt != "pdf" or getattr(conn, "rehearsal", None) is not None:
+        return issue_all(fmt, progress)
+    with printing_ahead(count) as ahead:
+        if ahead is not None:
+            with rehearsal(conn):
+                for page in issue_all("html", None):
+                    ahead(str(page.content), page.entry.key)
+        return issue_all(fmt, progress)
+
+
+def enrollment_notices(conn: sqlite3.Connection, companies: list[Any], *, profile: config.Profile, fmt: str) -> list[letters.LetterResult]:
+    """The notice (通知) of each company just enrolled, in the caller's transaction."""
+
+    def issue_all(fmt: str, _progress: Callable[[int], None] | None) -> list[letters.LetterResult]:
+        return [enrollment(conn, company, profile=profile, fmt=fmt) for company in companies]
+
+    return printed_ahead(conn, fmt, len(companies), issue_all)
+
+
 def enrollment(conn: sqlite3.Connection, company: Any, *, profile: config.Profile, **options: Any) -> letters.LetterResult:
     from .enrollment import issued_since_return
 

@@ -189,3 +189,20 @@ def test_reminders_are_printed_ahead_too(sosa, asked, tmp_path, monkeypatch, in_
     assert names == [f"L-{n:04d}-reminder-A-0001-{key}.pdf" for n, key in enumerate(ENROLLED, start=len(ENROLLED) + 1)]
     checked = sosa("db", "check")
     assert f"{2 * len(ENROLLED)} files of {2 * len(ENROLLED)} letters match their recorded SHA-256" in checked.stderr
+
+
+@needs_pdf
+def test_enrollment_notices_of_a_file_are_printed_ahead(sosa, db_path, tmp_path, monkeypatch, in_process):
+    from sosa_cli import config
+    from tests.conftest import OFFICE, SAMPLE_COMPANIES
+
+    for key, value in OFFICE.items():
+        config.set_value(key, value)
+    monkeypatch.setenv("SOSA_PDF_WORKERS", "2")
+    sosa("enroll", "--from", str(SAMPLE_COMPANIES), "--letter", "--letter-format", "pdf")
+    assert in_process == []
+    listed = json.loads(sosa("letter", "list", "--json").stdout)
+    assert [letter["kind"] for letter in listed] == ["enrollment"] * len(ENROLLED)
+    assert [letter["company"] for letter in listed] == ENROLLED
+    checked = sosa("db", "check")
+    assert f"{len(ENROLLED)} files of {len(ENROLLED)} letters match their recorded SHA-256" in checked.stderr
