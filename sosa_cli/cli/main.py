@@ -1,7 +1,9 @@
 """The `sosa` command: the top-level app, error handling, and the database commands."""
 
+import contextlib
 import errno
 import os
+import signal
 import sqlite3
 import sys
 from typing import Annotated, Any, NoReturn
@@ -18,6 +20,18 @@ from .output import count, message, print_json, print_table, silence_stdout
 # A full disk or quota, a file grown too large, a device failing: output that cannot be
 # written. Raised unnamed by the data a command prints; files are named by the domain.
 OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+
+
+# Whether Ctrl-C was pressed during the command. SQLite turns a KeyboardInterrupt raised in
+# one of sosa's SQL functions (the audit trail's row tracker) into "user-defined function
+# raised exception"; the officer pressed Ctrl-C, and must be told so, not of a database error.
+_interrupted = False
+
+
+def _note_interrupt(signum: int, frame: Any) -> None:
+    global _interrupted
+    _interrupted = True
+    raise KeyboardInterrupt
 
 
 def _fail(text: str) -> None:
@@ -128,6 +142,13 @@ class SosaGroup(TyperGroup):
     def invoke(self, ctx: Context) -> Any:
         from ..clock import one_day
 
+        global _interrupted
+        _interrupted = False
+        # Only where Ctrl-C is Python's to handle (a job in the background ignores it), and
+        # only from the main thread, the one place a handler may be set.
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            with contextlib.suppress(ValueError):
+                signal.signal(signal.SIGINT, _note_interrupt)
         try:
             with one_day():  # a command runs on one day, however long it takes
                 return super().invoke(ctx)
@@ -141,6 +162,9 @@ class SosaGroup(TyperGroup):
             _fail(str(exc))
             raise typer.Exit(1) from None
         except sqlite3.OperationalError as exc:
+            if _interrupted:
+                _fail(_("interrupted; nothing was changed by the unfinished command"))
+                raise typer.Exit(130) from None
             if os.environ.get("SOSA_DEBUG"):
                 raise
             if "locked" in str(exc):
