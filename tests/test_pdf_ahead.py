@@ -206,3 +206,29 @@ def test_enrollment_notices_of_a_file_are_printed_ahead(sosa, db_path, tmp_path,
     assert [letter["company"] for letter in listed] == ENROLLED
     checked = sosa("db", "check")
     assert f"{len(ENROLLED)} files of {len(ENROLLED)} letters match their recorded SHA-256" in checked.stderr
+
+
+@needs_pdf
+def test_workers_that_die_as_they_start_cost_time_not_letters(sosa, asked, tmp_path, monkeypatch, in_process):
+    import os
+
+    def dies():
+        os._exit(3)
+
+    # The pool breaks at once: the command prints every letter itself.
+    monkeypatch.setattr(pdf, "quiet_child", dies)
+    monkeypatch.setenv("SOSA_PDF_WORKERS", "2")
+    relay_all(sosa, asked, tmp_path / "letters")
+    assert len(in_process) == len(ENROLLED)
+    assert sosa("--db", str(asked), "db", "check").exit_code == 0
+
+    # A letter handed over once the pool is known to be broken is not refused either.
+    import time
+
+    with pdf.printing_ahead(pdf.AHEAD_MIN_LETTERS) as ahead:
+        assert ahead is not None
+        ahead("<html lang=ja><body><p>一</p></body></html>", "L-9001")  # starts the workers, which die
+        time.sleep(1)
+        ahead("<html lang=ja><body><p>二</p></body></html>", "L-9002")
+        second = pdf.print_pdf("<html lang=ja><body><p>二</p></body></html>", identifier="L-9002")
+    assert second.data.startswith(b"%PDF")

@@ -265,7 +265,10 @@ def printing_ahead(letters: int) -> Iterator[Callable[[str, str], None] | None]:
             # Python ≥ 3.12 warns of fork beside a thread (the progress bar's): the workers
             # write nowhere and touch none of its locks (forked.quiet_child).
             warnings.simplefilter("ignore", DeprecationWarning)
-            _ahead[(html, identifier)] = pool.submit(_print_in_worker, html, identifier)
+            try:
+                _ahead[(html, identifier)] = pool.submit(_print_in_worker, html, identifier)
+            except RuntimeError:  # the pool broke (a worker died): the command prints this one itself
+                pass
 
     try:
         yield ahead
