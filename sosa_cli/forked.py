@@ -29,12 +29,20 @@ T = TypeVar("T")
 BATCH = 256
 
 
+def fork_safe() -> bool:
+    """Whether this process may fork: on Linux only (no fork on Windows, and macOS frameworks
+    are not safe in a forked child)."""
+    return sys.platform == "linux" and hasattr(os, "fork")
+
+
+def cpus() -> int:
+    """The CPUs this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 def available() -> bool:
     """Whether work can be handed to a child here: Linux, and a second CPU to run it on."""
-    if sys.platform != "linux" or not hasattr(os, "fork"):
-        return False
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return cpus > 1 and os.environ.get("SOSA_NO_FORK", "") in ("", "0")
+    return fork_safe() and cpus() > 1 and os.environ.get("SOSA_NO_FORK", "") in ("", "0")
 
 
 def quiet_child() -> None:

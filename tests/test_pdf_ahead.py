@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from sosa_cli import forked
 from sosa_cli.letters import pdf
 from tests.conftest import needs_pdf
 from tests.test_asks import ASK
@@ -216,7 +217,7 @@ def test_workers_that_die_as_they_start_cost_time_not_letters(sosa, asked, tmp_p
         os._exit(3)
 
     # The pool breaks at once: the command prints every letter itself.
-    monkeypatch.setattr(pdf, "quiet_child", dies)
+    monkeypatch.setattr(forked, "quiet_child", dies)
     monkeypatch.setenv("SOSA_PDF_WORKERS", "2")
     relay_all(sosa, asked, tmp_path / "letters")
     assert len(in_process) == len(ENROLLED)

@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from .. import forked
 from ..errors import SosaError
-from ..forked import quiet_child
 from ..i18n import N_, _, ngettext
 from .document import Document
 
@@ -215,11 +214,10 @@ _ahead: dict[tuple[str, str], Any] = {}
 
 def _workers(letters: int) -> int:
     """How many processes print a batch of `letters`: one per CPU this process may use, at most 4."""
-    import multiprocessing
     import os
 
-    if letters < AHEAD_MIN_LETTERS or "fork" not in multiprocessing.get_all_start_methods() or sys.platform != "linux":
-        return 0  # fork is safe to use here only on Linux (macOS frameworks are not fork-safe)
+    if letters < AHEAD_MIN_LETTERS or not forked.fork_safe():
+        return 0
     setting = os.environ.get("SOSA_PDF_WORKERS", "").strip()
     if setting:
         try:
@@ -228,8 +226,7 @@ def _workers(letters: int) -> int:
             raise SosaError(
                 _("SOSA_PDF_WORKERS={value} is not a number of processes").format(value=setting), hint=_("give a whole number, e.g. SOSA_PDF_WORKERS=2")
             ) from None
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return min(cpus, AHEAD_MAX_WORKERS, letters)
+    return min(forked.cpus(), AHEAD_MAX_WORKERS, letters)
 
 
 def _print_in_worker(html: str, identifier: str) -> tuple[tuple[bytes, list[str]] | None, str | None]:
@@ -258,7 +255,7 @@ def printing_ahead(letters: int) -> Iterator[Callable[[str, str], None] | None]:
     from concurrent.futures import ProcessPoolExecutor
 
     _weasyprint_printer()  # before the fork: every worker has it ready
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=quiet_child)
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=forked.quiet_child)
 
     def ahead(html: str, identifier: str) -> None:
         with warnings.catch_warnings():
