@@ -11,6 +11,7 @@ import pytest
 
 from tests.test_delays import DELAY, with_option
 from tests.test_i18n import flat, japanese
+from tests.test_letters import asks_for_a_missing_field
 
 
 @pytest.fixture
@@ -180,13 +181,7 @@ def test_letter_refusals(sosa, configured, ja, tmp_path, monkeypatch):
     assert target.read_text(encoding="utf-8") == "mine\n"
 
     # A template that asks for a field the letter does not have.
-    mine = tmp_path / "mine"
-    (mine / "ja").mkdir(parents=True)
-    (mine / "ja" / "enrollment.xml.j2").write_text(
-        '{% extends "ja/letterhead.xml.j2" %}{% block subject %}件名（通知）{% endblock %}{% block body %}\n<p>FAX {{ company.fax }}</p>\n{% endblock %}',
-        encoding="utf-8",
-    )
-    monkeypatch.setenv("SOSA_TEMPLATES", str(mine))
+    mine = asks_for_a_missing_field(tmp_path, monkeypatch)
     message = refused(sosa, "letter", "render", "enrollment", "C-0002")
     assert f"テンプレート {mine / 'ja' / 'enrollment.xml.j2'}（2行目）で項目 company.fax を使っていますが、この文書にはその項目がありません" in message
 

@@ -422,7 +422,9 @@ def test_unknown_company(sosa, desk):
     assert result.exit_code == 1 and "no company C-0099" in result.stderr
 
 
-def test_a_template_field_the_record_lacks_is_named(sosa, desk, tmp_path, monkeypatch, db_path):
+def asks_for_a_missing_field(tmp_path: Path, monkeypatch) -> Path:
+    """An officer's enrollment wording that prints `company.fax`, a field no company has;
+    returns the officer's template folder (SOSA_TEMPLATES)."""
     mine = tmp_path / "mine"
     (mine / "ja").mkdir(parents=True)
     (mine / "ja" / "enrollment.xml.j2").write_text(
@@ -430,6 +432,11 @@ def test_a_template_field_the_record_lacks_is_named(sosa, desk, tmp_path, monkey
         encoding="utf-8",
     )
     monkeypatch.setenv("SOSA_TEMPLATES", str(mine))
+    return mine
+
+
+def test_a_template_field_the_record_lacks_is_named(sosa, desk, tmp_path, monkeypatch, db_path):
+    asks_for_a_missing_field(tmp_path, monkeypatch)
     before = counts(db_path)
     result = render(sosa, "enrollment", "C-0001", ok=False)
     assert result.exit_code == 1
